@@ -1,0 +1,27 @@
+# RPTDose — the two commands a newcomer needs.
+#   make demo   install missing system packages (as root), build in release mode, run `rptdose demo`
+#   make test   install what the tests need, run `swift test`
+SHELL := /bin/bash
+APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config
+PIP_PACKAGES := h5py numpy
+DEMO_OUT ?= demo-output
+
+.PHONY: demo test deps test-deps build release bench clean
+
+deps:
+	@bash scripts/install-deps.sh $(APT_PACKAGES)
+
+test-deps: deps
+	@bash scripts/install-python-deps.sh $(PIP_PACKAGES)
+
+release: deps
+	swift build -c release --product rptdose
+
+demo: release
+	.build/release/rptdose demo --out $(DEMO_OUT)
+
+test: test-deps
+	swift test 2>&1 | tee .test.log; exit $${PIPESTATUS[0]}
+
+clean:
+	rm -rf .build

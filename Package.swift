@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+// RPTDose — Monte Carlo dose engine and treatment planner for radiopharmaceutical therapy.
+//
+// Module dependencies point one way:
+//   RPTCore (maths, random streams, errors, safe writing)
+//     → RPTPhysics (nuclide emissions, materials, interaction data and samplers)
+//     → RPTVolume (grids, volumes, resampling)
+//     → RPTTransport (voxel world, sources, Monte Carlo, tallies)
+//     → RPTPhantom (synthetic patient)
+//     → RPTImageIO (NIfTI, MetaImage, Interfile; zlib) and RPTStore (HDF5, through the CHDF5 shim)
+//     → RPTCommandLine (subcommands) → rptdose (executable)
+import PackageDescription
+
+
+let package = Package(
+    name: "RPTDose",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rptdose", targets: ["rptdose"]),
+        .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
+                                            "RPTPhantom", "RPTImageIO", "RPTStore", "RPTCommandLine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "RPTCore"),
+        .target(name: "RPTPhysics", dependencies: ["RPTCore"]),
+        .target(name: "RPTVolume", dependencies: ["RPTCore"]),
+        .target(name: "RPTTransport", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume"]),
+        .target(name: "RPTPhantom", dependencies: ["RPTCore", "RPTVolume"]),
+        .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
+        .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "CHDF5"]),
+        .target(name: "RPTCommandLine", dependencies: [
+            "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTImageIO", "RPTStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),
+
+        .testTarget(name: "RPTCoreTests", dependencies: ["RPTCore"]),
+        .testTarget(name: "RPTVolumeTests", dependencies: ["RPTVolume"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

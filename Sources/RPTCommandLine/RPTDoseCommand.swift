@@ -1,0 +1,12 @@
+import ArgumentParser
+import RPTCore
+
+/// The `rptdose` command: a Monte Carlo dose engine and treatment planner for radiopharmaceutical therapy.
+public struct RPTDoseCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "rptdose",
+        abstract: "Monte Carlo dosimetry and treatment planning for radiopharmaceutical therapy (Lu-177 first).",
+        version: RPTDoseVersion.string,
+        subcommands: [])
+    public init() {}
+}

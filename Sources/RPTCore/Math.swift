@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Thin, always-inlined wrappers over libm so that hot code in every module calls the same
+// functions without importing Foundation.
+@inlinable @inline(__always) public func _log(_ x: Double) -> Double { log(x) }
+@inlinable @inline(__always) public func _exp(_ x: Double) -> Double { exp(x) }
+@inlinable @inline(__always) public func _cos(_ x: Double) -> Double { cos(x) }
+@inlinable @inline(__always) public func _sin(_ x: Double) -> Double { sin(x) }
+@inlinable @inline(__always) public func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+
+/// Rotates unit direction `u` by polar angle θ (given as cos θ) and azimuth φ about itself.
+/// Standard formula (e.g. PENELOPE 2018 manual, Eq. 1.131); handles |w| ≈ 1 separately.
+@inlinable
+public func rotate(_ u: SIMD3<Double>, cosTheta: Double, phi: Double) -> SIMD3<Double> {
+    let sinTheta = max(0, 1 - cosTheta * cosTheta).squareRoot()
+    let cp = _cos(phi), sp = _sin(phi)
+    let w = u.z
+    let rho2 = 1 - w * w
+    if rho2 < 1e-20 {
+        let s: Double = w >= 0 ? 1 : -1
+        return SIMD3(sinTheta * cp, sinTheta * sp, s * cosTheta)
+    }
+    let rho = rho2.squareRoot()
+    let a = sinTheta / rho
+    return SIMD3(
+        u.x * cosTheta + a * (u.x * w * cp - u.y * sp),
+        u.y * cosTheta + a * (u.y * w * cp + u.x * sp),
+        w * cosTheta - rho * sinTheta * cp)
+}

@@ -1,0 +1,1 @@
+// RPTImageIO module: see Package.swift for its place in the dependency order.

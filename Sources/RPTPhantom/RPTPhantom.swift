@@ -1,0 +1,1 @@
+// RPTPhantom module: see Package.swift for its place in the dependency order.

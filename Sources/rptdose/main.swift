@@ -1,0 +1,3 @@
+import RPTCommandLine
+
+RPTDoseCommand.main()
