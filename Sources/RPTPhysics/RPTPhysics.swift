@@ -1,1 +1,0 @@
-// RPTPhysics module: see Package.swift for its place in the dependency order.
