@@ -27,11 +27,16 @@ public struct ParticleStack: ~Copyable {
     public let capacity: Int
     public var count: Int = 0
 
+    /// Per-worker scratch memory for kernels (e.g. the emissions of one decay), `scratchBytes` long.
+    public let scratch: UnsafeMutableRawPointer
+    public static let scratchBytes = 1 << 16
+
     public init(capacity: Int = 4096) {
         self.capacity = capacity
         storage = .allocate(capacity: capacity)
+        scratch = .allocate(byteCount: Self.scratchBytes, alignment: 16)
     }
-    deinit { storage.deallocate() }
+    deinit { storage.deallocate(); scratch.deallocate() }
 
     /// Pushes `p`; returns false (and stores nothing) when full.
     @inlinable
