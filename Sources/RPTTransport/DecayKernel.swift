@@ -54,6 +54,7 @@ public struct DecayKernel: HistoryKernel {
         case .nuclide(let sampler):
             let capacity = ParticleStack.scratchBytes / MemoryLayout<Emission>.stride
             let buffer = stack.scratch.bindMemory(to: Emission.self, capacity: capacity)
+            var sampler = sampler
             let (count, local) = sampler.sampleDecay(&rng, into: buffer, capacity: capacity)
             if local > 0 {
                 energy.emitted += local
@@ -63,13 +64,7 @@ public struct DecayKernel: HistoryKernel {
             for i in 0..<count {
                 let em = buffer[i]
                 energy.emitted += em.energyMeV
-                let kind: ParticleKind
-                switch em.kind {
-                case .photon: kind = .photon
-                case .electron: kind = .electron
-                case .positron: kind = .positron
-                }
-                push(Particle(kind: kind, energy: em.energyMeV, position: origin, direction: rng.isotropicDirection()),
+                push(Particle(kind: em.kind, energy: em.energyMeV, position: origin, direction: rng.isotropicDirection()),
                      &stack, voxel: n0, &tally, &energy)
             }
         }

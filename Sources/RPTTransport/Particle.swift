@@ -1,7 +1,4 @@
-/// Kind of transported particle.
-public enum ParticleKind: UInt8, Sendable {
-    case photon = 0, electron = 1, positron = 2
-}
+import RPTPhysics
 
 /// A particle in flight, in the voxel world's frame (cm).
 public struct Particle: Sendable {
