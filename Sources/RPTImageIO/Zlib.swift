@@ -24,7 +24,16 @@ enum Zlib {
                 throw InputError(source: source, field: "gzip stream", value: path,
                                  reason: "corrupt or truncated gzip data: \(msg)")
             }
-            if n == 0 { break }
+            if n == 0 {
+                // End of input: an incomplete stream (e.g. missing CRC trailer) leaves Z_BUF_ERROR set.
+                var errnum: Int32 = 0
+                let msg = gzerror(gz, &errnum).map { String(cString: $0) } ?? ""
+                if errnum != Z_OK {
+                    throw InputError(source: source, field: "gzip stream", value: path,
+                                     reason: "truncated or corrupt gzip data: \(msg.isEmpty ? "zlib error \(errnum)" : msg)")
+                }
+                break
+            }
             out.append(contentsOf: buffer[0..<Int(n)])
         }
         return out
