@@ -3,7 +3,7 @@
 #   make test   install what the tests need, run `swift test`
 SHELL := /bin/bash
 APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config
-PIP_PACKAGES := h5py numpy
+PIP_PACKAGES := h5py numpy nibabel
 DEMO_OUT ?= demo-output
 
 .PHONY: demo test deps test-deps build release bench clean

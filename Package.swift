@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "RPTVolumeTests", dependencies: ["RPTVolume"]),
         .testTarget(name: "RPTPhysicsTests", dependencies: ["RPTPhysics"]),
         .testTarget(name: "RPTStoreTests", dependencies: ["RPTStore", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -8,7 +8,8 @@ public struct Matrix3: Equatable, Hashable, Sendable {
 
     public static let identity = Matrix3(columns: SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1))
 
-    /// Row-major 9 numbers (m00 m01 m02 m10 …), the order used by the HDF5 and MetaImage writers.
+    /// Row-major 9 numbers (m00 m01 m02 m10 …), the order of the HDF5 `direction` attribute. (MetaImage's
+    /// `TransformMatrix` is the transpose: column by column; see docs/formats/images.md.)
     public var rowMajor: [Double] {
         [c0.x, c1.x, c2.x, c0.y, c1.y, c2.y, c0.z, c1.z, c2.z]
     }

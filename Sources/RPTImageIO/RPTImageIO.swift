@@ -1,1 +1,0 @@
-// RPTImageIO module: see Package.swift for its place in the dependency order.

@@ -1,0 +1,137 @@
+import CZlib
+import Foundation
+import RPTCore
+
+/// Thin Swift wrappers over the system zlib: whole gzip files (`gzopen`/`gzread`/`gzwrite`) and
+/// single zlib streams (`inflate`/`compress2`).
+enum Zlib {
+    /// Decompresses a whole gzip file (or at most `limit` decompressed bytes of it).
+    static func readGzipFile(_ path: String, source: String, limit: Int = .max) throws -> Data {
+        try FileBytes.requireReadable(path, source: source)
+        guard let gz = gzopen(path, "rb") else {
+            throw InputError(source: source, field: "file", value: path, reason: "cannot open gzip file")
+        }
+        defer { gzclose(gz) }
+        var out = Data()
+        let chunk = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        while out.count < limit {
+            let want = UInt32(min(chunk, limit - out.count))
+            let n = buffer.withUnsafeMutableBytes { gzread(gz, $0.baseAddress, want) }
+            if n < 0 {
+                var errnum: Int32 = 0
+                let msg = gzerror(gz, &errnum).map { String(cString: $0) } ?? "unknown error"
+                throw InputError(source: source, field: "gzip stream", value: path,
+                                 reason: "corrupt or truncated gzip data: \(msg)")
+            }
+            if n == 0 {
+                // End of input: an incomplete stream (e.g. missing CRC trailer) leaves Z_BUF_ERROR set.
+                var errnum: Int32 = 0
+                let msg = gzerror(gz, &errnum).map { String(cString: $0) } ?? ""
+                if errnum != Z_OK {
+                    throw InputError(source: source, field: "gzip stream", value: path,
+                                     reason: "truncated or corrupt gzip data: \(msg.isEmpty ? "zlib error \(errnum)" : msg)")
+                }
+                break
+            }
+            out.append(contentsOf: buffer[0..<Int(n)])
+        }
+        return out
+    }
+
+    /// Writes `data` as a gzip file at `path` (level 6).
+    static func writeGzipFile(_ data: Data, to path: String, destination: String) throws {
+        guard let gz = gzopen(path, "wb6") else {
+            throw InputError(source: destination, reason: "cannot create gzip file (permission or disk full?)")
+        }
+        var offset = 0
+        var failed = false
+        data.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = min(1 << 30, raw.count - offset)
+                let written = gzwrite(gz, raw.baseAddress! + offset, UInt32(n))
+                if written <= 0 { failed = true; return }
+                offset += Int(written)
+            }
+        }
+        let closed = gzclose(gz)
+        guard !failed, closed == Z_OK else {
+            throw InputError(source: destination, reason: "writing gzip data failed (disk full?)")
+        }
+    }
+
+    /// Inflates one zlib or gzip stream that must decompress to exactly `expectedCount` bytes.
+    static func inflate(_ compressed: Data, expectedCount: Int, file: String, source: String) throws -> Data {
+        var out = Data(count: expectedCount)
+        var stream = z_stream()
+        // windowBits 15 + 32: accept a zlib or a gzip wrapper.
+        guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw InputError(source: source, field: "compressed data", value: file, reason: "zlib initialisation failed")
+        }
+        defer { inflateEnd(&stream) }
+        var status: Int32 = Z_OK
+        var produced = 0
+        var extra = false
+        compressed.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
+            out.withUnsafeMutableBytes { (output: UnsafeMutableRawBufferPointer) in
+                var consumed = 0
+                var scratch = [UInt8](repeating: 0, count: 1)
+                while true {
+                    if stream.avail_in == 0 && consumed < input.count {
+                        let n = min(1 << 30, input.count - consumed)
+                        stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress! + consumed)
+                        stream.avail_in = UInt32(n)
+                        consumed += n
+                    }
+                    if produced < output.count {
+                        let n = min(1 << 30, output.count - produced)
+                        stream.next_out = output.bindMemory(to: Bytef.self).baseAddress! + produced
+                        stream.avail_out = UInt32(n)
+                        let before = stream.avail_out
+                        status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                        produced += Int(before - stream.avail_out)
+                    } else {
+                        // Output full: any further output means the stream holds more than the header says.
+                        status = scratch.withUnsafeMutableBufferPointer { s in
+                            stream.next_out = s.baseAddress
+                            stream.avail_out = 1
+                            return CZlib.inflate(&stream, Z_NO_FLUSH)
+                        }
+                        if stream.avail_out == 0 { extra = true; return }
+                    }
+                    if status == Z_STREAM_END { return }
+                    if status != Z_OK { return }
+                    if stream.avail_in == 0 && consumed >= input.count && produced < output.count { status = Z_BUF_ERROR; return }
+                }
+            }
+        }
+        if extra {
+            throw InputError(source: source, field: "compressed data", value: file,
+                             reason: "header/data size mismatch: the stream decompresses to more than the "
+                                 + "\(expectedCount) bytes the header needs")
+        }
+        if status == Z_STREAM_END && produced == expectedCount { return out }
+        if status == Z_STREAM_END || status == Z_BUF_ERROR {
+            throw InputError(source: source, field: "compressed data", value: file,
+                             reason: "truncated: the compressed stream ended after \(produced) of the \(expectedCount) "
+                                 + "bytes the header needs, or without its end marker")
+        }
+        let msg = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+        throw InputError(source: source, field: "compressed data", value: file, reason: "corrupt zlib data: \(msg)")
+    }
+
+    /// Compresses `data` into one zlib stream (level 6).
+    static func deflate(_ data: Data) -> Data {
+        var bound = compressBound(uLong(data.count))
+        var out = Data(count: Int(bound))
+        let status = out.withUnsafeMutableBytes { o in
+            data.withUnsafeBytes { i in
+                compress2(o.bindMemory(to: Bytef.self).baseAddress!, &bound,
+                          i.bindMemory(to: Bytef.self).baseAddress!, uLong(data.count), 6)
+            }
+        }
+        precondition(status == Z_OK, "compress2 failed with \(status)")
+        out.count = Int(bound)
+        return out
+    }
+}
