@@ -6,7 +6,7 @@
 //     → RPTPhysics (nuclide emissions, materials, interaction data and samplers)
 //     → RPTVolume (grids, volumes, resampling)
 //     → RPTTransport (voxel world, sources, Monte Carlo, tallies)
-//     → RPTPhantom (synthetic patient)
+//     → RPTPhantom (synthetic patient), RPTKinetics (time-activity fits, TIA), RPTPlanner (activity plans)
 //     → RPTImageIO (NIfTI, MetaImage, Interfile; zlib) and RPTStore (HDF5, through the CHDF5 shim)
 //     → RPTCommandLine (subcommands) → rptdose (executable)
 import PackageDescription
@@ -18,10 +18,13 @@ let package = Package(
     products: [
         .executable(name: "rptdose", targets: ["rptdose"]),
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
-                                            "RPTPhantom", "RPTImageIO", "RPTStore", "RPTCommandLine"]),
+                                            "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTImageIO", "RPTStore",
+                                            "RPTCommandLine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
@@ -33,10 +36,13 @@ let package = Package(
         .target(name: "RPTVolume", dependencies: ["RPTCore"]),
         .target(name: "RPTTransport", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume"]),
         .target(name: "RPTPhantom", dependencies: ["RPTCore", "RPTVolume"]),
+        .target(name: "RPTKinetics", dependencies: ["RPTCore"]),
+        .target(name: "RPTPlanner", dependencies: ["RPTCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "CHDF5"]),
         .target(name: "RPTCommandLine", dependencies: [
-            "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTImageIO", "RPTStore",
+            "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
+            "RPTImageIO", "RPTStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),

@@ -1,0 +1,1 @@
+// RPTKinetics: time-activity curve fits and time-integrated activity.

@@ -1,0 +1,1 @@
+// RPTPlanner: per-cycle activity planning against organ limits.
