@@ -14,7 +14,7 @@ import PackageDescription
 
 let package = Package(
     name: "RPTDose",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rptdose", targets: ["rptdose"]),
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
