@@ -60,8 +60,8 @@ public struct PhotonElementData: Sendable {
     public let coherent: [Double]
     public let pair: [Double]
     /// ln F(x,Z) and ln S(x,Z) on `PhotonMomentumGrid`.
-    let logFormFactor: [Double]
-    let logScatteringFunction: [Double]
+    @usableFromInline let logFormFactor: [Double]
+    @usableFromInline let logScatteringFunction: [Double]
     /// K-shell binding (edge) energy (MeV); 0 if absent.
     public let kEdgeMeV: Double
     /// L1-shell binding energy (MeV); 0 if absent.

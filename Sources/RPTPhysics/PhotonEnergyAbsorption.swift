@@ -41,7 +41,7 @@ extension PhotonMaterialTable {
         try Self.checkEnergy(e); try checkMaterial(m)
         var s = 0.0
         for p in PhotonProcess.allCases {
-            let r = transferAndRadiated(p, m, e, radiativeYield: radiativeYield)
+            let r = withoutActuallyEscaping(radiativeYield) { transferAndRadiated(p, m, e, radiativeYield: $0) }
             s += muOverRho(p, materialIndex: m, energyMeV: e) * (r.transfer - r.radiated) / e
         }
         return s
