@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "RPTCoreTests", dependencies: ["RPTCore"]),
         .testTarget(name: "RPTVolumeTests", dependencies: ["RPTVolume"]),
         .testTarget(name: "RPTPhysicsTests", dependencies: ["RPTPhysics"]),
+        .testTarget(name: "RPTStoreTests", dependencies: ["RPTStore", "RPTVolume", "RPTCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,1 +1,0 @@
-// RPTStore module: see Package.swift for its place in the dependency order.
