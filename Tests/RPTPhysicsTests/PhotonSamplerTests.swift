@@ -46,6 +46,7 @@ final class PhotonSamplerTests: XCTestCase {
             }
         }
         let chi2 = chiSquare(counts, p)
+        print("Klein–Nishina χ² = \(chi2) (39 dof)")
         XCTAssertLessThan(chi2, 72.05, "χ² = \(chi2), 39 dof")
     }
 
@@ -75,6 +76,7 @@ final class PhotonSamplerTests: XCTestCase {
             }
         }
         let chi2 = chiSquare(counts, p)
+        print("Rayleigh χ² = \(chi2) (29 dof)")
         XCTAssertLessThan(chi2, 58.30, "χ² = \(chi2), 29 dof")
     }
 
