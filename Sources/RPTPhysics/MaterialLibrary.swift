@@ -1,0 +1,108 @@
+import RPTCore
+
+/// The built-in materials: reference tissues and phantom materials with cited compositions.
+///
+/// Tissue compositions (mass fractions) and densities are those of ICRU Report 44, "Tissue Substitutes in
+/// Radiation Dosimetry and Measurement" (1989) (body tissues of the adult, after Woodard & White,
+/// Br. J. Radiol. 59 (1986) 1209), which ICRU Report 46 (1992) repeats; NIST SRD 124/126 use the same
+/// ICRU-44 compositions for its "ICRU-44" materials. Mean excitation energies: ICRU Report 37 tabulated
+/// values for water and air; Bragg additivity with ICRU-37 condensed-phase element values
+/// (`MeanExcitationEnergy`) for every tissue, because ICRU 37/49 tabulate I only for the older ICRP-23
+/// tissue compositions, not for these.
+public enum MaterialLibrary {
+    private static func tissue(_ name: String, density: Double, percent: [(Int, Double)], source: String) -> Material {
+        let composition = percent.map { (z: $0.0, massFraction: $0.1 / 100) }
+        guard let i = MeanExcitationEnergy.braggAdditivity(composition) else {
+            fatalError("no I-value for an element of built-in material \(name)")
+        }
+        return Material(name: name, density: density, composition: composition, meanExcitationEnergyEV: i,
+                        source: source + "; I by Bragg additivity with ICRU-37 condensed-phase values")
+    }
+
+    /// Dry air near sea level. NIST SRD 124 (ESTAR/PSTAR material "Air, Dry (near sea level)"):
+    /// density 1.20479e-3 g/cm³, I = 85.7 eV (ICRU Report 37).
+    public static let air = Material(
+        name: "air", density: 1.204_79e-3,
+        composition: [(6, 0.000124), (7, 0.755268), (8, 0.231781), (18, 0.012827)].map { (z: $0.0, massFraction: $0.1) },
+        meanExcitationEnergyEV: 85.7, source: "NIST SRD 124 'Air, Dry (near sea level)'; I from ICRU Report 37")
+
+    /// Liquid water, density 1.000 g/cm³, I = 75.0 eV (ICRU Report 37 / 49); stoichiometric H₂O
+    /// (NIST SRD 124 'Water, Liquid': H 0.111894, O 0.888106).
+    public static let water = Material(
+        name: "water", density: 1.0,
+        composition: [(z: 1, massFraction: 0.111894), (z: 8, massFraction: 0.888106)],
+        meanExcitationEnergyEV: 75.0, source: "NIST SRD 124 'Water, Liquid'; I from ICRU Reports 37/49")
+
+    /// Lung, healthy and inflated (ICRU Report 44): density 0.26 g/cm³.
+    public static let lung = tissue("lung", density: 0.26,
+        percent: [(1, 10.3), (6, 10.5), (7, 3.1), (8, 74.9), (11, 0.2), (15, 0.2), (16, 0.3), (17, 0.3), (19, 0.2)],
+        source: "ICRU Report 44 (1989) lung (healthy, inflated)")
+
+    /// Adipose tissue (ICRU Report 44): density 0.95 g/cm³.
+    public static let adipose = tissue("adipose", density: 0.95,
+        percent: [(1, 11.4), (6, 59.8), (7, 0.7), (8, 27.8), (11, 0.1), (16, 0.1), (17, 0.1)],
+        source: "ICRU Report 44 (1989) adipose tissue")
+
+    /// Skeletal muscle (ICRU Report 44): density 1.05 g/cm³.
+    public static let muscle = tissue("muscle", density: 1.05,
+        percent: [(1, 10.2), (6, 14.3), (7, 3.4), (8, 71.0), (11, 0.1), (15, 0.2), (16, 0.3), (17, 0.1), (19, 0.4)],
+        source: "ICRU Report 44 (1989) muscle, skeletal")
+
+    /// Soft tissue (ICRU Report 44): density 1.06 g/cm³ (NIST's "Tissue, Soft (ICRU-44)").
+    public static let softTissue = tissue("soft_tissue", density: 1.06,
+        percent: [(1, 10.2), (6, 14.3), (7, 3.4), (8, 70.8), (11, 0.2), (15, 0.3), (16, 0.3), (17, 0.2), (19, 0.3)],
+        source: "ICRU Report 44 (1989) soft tissue")
+
+    /// Whole blood (ICRU Report 44): density 1.06 g/cm³.
+    public static let blood = tissue("blood", density: 1.06,
+        percent: [(1, 10.2), (6, 11.0), (7, 3.3), (8, 74.5), (11, 0.1), (15, 0.1), (16, 0.2), (17, 0.3), (19, 0.2),
+                  (26, 0.1)],
+        source: "ICRU Report 44 (1989) blood, whole")
+
+    /// Kidney (ICRU Report 44): density 1.05 g/cm³.
+    public static let kidney = tissue("kidney", density: 1.05,
+        percent: [(1, 10.3), (6, 13.2), (7, 3.0), (8, 72.4), (11, 0.2), (15, 0.2), (16, 0.2), (17, 0.2), (19, 0.2),
+                  (20, 0.1)],
+        source: "ICRU Report 44 (1989) kidney")
+
+    /// Liver (ICRU Report 44): density 1.06 g/cm³.
+    public static let liver = tissue("liver", density: 1.06,
+        percent: [(1, 10.2), (6, 13.9), (7, 3.0), (8, 71.6), (11, 0.2), (15, 0.3), (16, 0.3), (17, 0.2), (19, 0.3)],
+        source: "ICRU Report 44 (1989) liver")
+
+    /// Spleen (ICRU Report 44): density 1.06 g/cm³.
+    public static let spleen = tissue("spleen", density: 1.06,
+        percent: [(1, 10.3), (6, 11.3), (7, 3.2), (8, 74.1), (11, 0.1), (15, 0.3), (16, 0.2), (17, 0.2), (19, 0.3)],
+        source: "ICRU Report 44 (1989) spleen")
+
+    /// Red marrow (ICRU Report 44): density 1.03 g/cm³.
+    public static let redMarrow = tissue("red_marrow", density: 1.03,
+        percent: [(1, 10.5), (6, 41.4), (7, 3.4), (8, 43.9), (15, 0.1), (16, 0.2), (17, 0.2), (19, 0.2), (26, 0.1)],
+        source: "ICRU Report 44 (1989) red marrow")
+
+    /// Trabecular bone as spongiosa (ICRU Report 46 (1992), "skeleton – spongiosa", adult): 1.18 g/cm³.
+    public static let trabecularBone = tissue("trabecular_bone", density: 1.18,
+        percent: [(1, 8.5), (6, 40.4), (7, 2.8), (8, 36.7), (11, 0.1), (12, 0.1), (15, 3.4), (16, 0.2), (17, 0.2),
+                  (19, 0.1), (20, 7.4), (26, 0.1)],
+        source: "ICRU Report 46 (1992) skeleton, spongiosa")
+
+    /// Cortical bone (ICRU Report 44): density 1.92 g/cm³ (NIST's "Bone, Cortical (ICRU-44)").
+    public static let corticalBone = tissue("cortical_bone", density: 1.92,
+        percent: [(1, 3.4), (6, 15.5), (7, 4.2), (8, 43.5), (11, 0.1), (12, 0.2), (15, 10.3), (16, 0.3), (20, 22.5)],
+        source: "ICRU Report 44 (1989) cortical bone")
+
+    /// Every built-in material, in a fixed order.
+    public static let all: [Material] = [air, lung, adipose, muscle, softTissue, water, blood, kidney, liver, spleen,
+                                         redMarrow, trabecularBone, corticalBone]
+
+    /// Valid material names.
+    public static var names: [String] { all.map(\.name) }
+
+    /// The built-in material called `name`.
+    /// - Throws: `InputError` naming `source`/`field`, the unknown name and the valid names.
+    public static func material(named name: String, source: String = "material", field: String = "name") throws -> Material {
+        if let m = all.first(where: { $0.name == name }) { return m }
+        throw InputError(source: source, field: field, value: name,
+                         reason: "unknown material; valid names: " + names.joined(separator: ", "))
+    }
+}

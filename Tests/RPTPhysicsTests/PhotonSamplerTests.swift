@@ -1,0 +1,118 @@
+import RPTCore
+import XCTest
+@testable import RPTPhysics
+
+/// χ² tests of the angular samplers against independently integrated reference densities.
+/// Critical values: χ²(0.999) = 58.30 for 29 degrees of freedom, 72.05 for 39 (scipy.stats.chi2.ppf).
+/// Fixed seeds make the tests deterministic.
+final class PhotonSamplerTests: XCTestCase {
+    static let table = PhotonMaterialTable.builtIn()
+
+    /// χ² of observed counts against expected probabilities (normalised here).
+    func chiSquare(_ counts: [Int], _ probabilities: [Double]) -> Double {
+        let n = Double(counts.reduce(0, +)), total = probabilities.reduce(0, +)
+        var chi2 = 0.0
+        for (c, p) in zip(counts, probabilities) {
+            let expected = n * p / total
+            XCTAssertGreaterThan(expected, 5, "bin too sparse for χ²")
+            chi2 += (Double(c) - expected) * (Double(c) - expected) / expected
+        }
+        return chi2
+    }
+
+    func simpson(_ a: Double, _ b: Double, _ n: Int = 200, _ f: (Double) -> Double) -> Double {
+        let h = (b - a) / Double(n)
+        var s = f(a) + f(b)
+        for i in 1..<n { s += f(a + Double(i) * h) * (i % 2 == 1 ? 4 : 2) }
+        return s * h / 3
+    }
+
+    /// Free-electron Klein–Nishina at 1 MeV (S ≡ Z): 40 bins in cos θ against the analytic
+    /// dσ/dΩ ∝ ε²(ε + 1/ε − sin²θ), ε = 1/(1 + k(1 − cos θ)).
+    func testKleinNishinaAngularDistributionChiSquare() {
+        let k = 1.0 / PhysicalConstants.electronRestEnergyMeV
+        var rng = RandomStream(seed: 17, stream: 1)
+        let bins = 40
+        var counts = [Int](repeating: 0, count: bins)
+        for _ in 0..<200_000 {
+            let s = PhotonIncoherentSampler.sampleKleinNishina(k: k, &rng)
+            let mu = 1 - s.oneMinusCos
+            counts[min(bins - 1, Int((mu + 1) / 2 * Double(bins)))] += 1
+        }
+        let p = (0..<bins).map { i -> Double in
+            simpson(-1 + 2 * Double(i) / Double(bins), -1 + 2 * Double(i + 1) / Double(bins)) { mu in
+                let eps = 1 / (1 + k * (1 - mu))
+                return eps * eps * (eps + 1 / eps - (1 - mu * mu))
+            }
+        }
+        let chi2 = chiSquare(counts, p)
+        print("Klein–Nishina χ² = \(chi2) (39 dof)")
+        XCTAssertLessThan(chi2, 72.05, "χ² = \(chi2), 39 dof")
+    }
+
+    /// Rayleigh in water at 50 keV: 30 bins uniform in ln(1 − cos θ) (first bin from 0) against
+    /// F_water(x)²·(1 + cos²θ) with F² = Σ (wᵢ/Aᵢ) Fᵢ(x)², integrated per bin with Simpson's rule.
+    func testRayleighAngularDistributionChiSquareWater50keV() throws {
+        let t = Self.table
+        let w = try t.materialIndex(named: "water")
+        let e = 0.05
+        let sampler = PhotonCoherentSampler(table: t)
+        let bins = 30
+        let lo = log(1e-3), hi = log(2.0)
+        func bin(_ v: Double) -> Int { v <= 1e-3 ? 0 : min(bins - 1, Int((log(v) - lo) / (hi - lo) * Double(bins - 1)) + 1) }
+        func edge(_ i: Int) -> Double { i == 0 ? 0 : exp(lo + Double(i - 1) * (hi - lo) / Double(bins - 1)) }
+        var rng = RandomStream(seed: 5, stream: 2)
+        var counts = [Int](repeating: 0, count: bins)
+        for _ in 0..<100_000 { counts[bin(1 - sampler.sampleCosTheta(materialIndex: w, energyMeV: e, &rng))] += 1 }
+        let h = PhotonElementLibrary.byZ[1]!, o = PhotonElementLibrary.byZ[8]!
+        let xScale = e * 1e3 / PhotonMomentumGrid.hcKeVAngstrom
+        let p = (0..<bins).map { i -> Double in
+            simpson(edge(i), edge(i + 1), 400) { v in
+                let x = xScale * (v / 2).squareRoot()
+                let fh = h.formFactor(x: x), fo = o.formFactor(x: x)
+                let f2 = 0.111894 / 1.008 * fh * fh + 0.888106 / 15.999 * fo * fo
+                let mu = 1 - v
+                return f2 * (1 + mu * mu)
+            }
+        }
+        let chi2 = chiSquare(counts, p)
+        print("Rayleigh χ² = \(chi2) (29 dof)")
+        XCTAssertLessThan(chi2, 58.30, "χ² = \(chi2), 29 dof")
+    }
+
+    /// Incoherent sampling conserves energy, and binding (S/Z) suppresses forward scattering at low energy:
+    /// the mean cos θ of 20 keV photons in water must lie below the free-electron KN value.
+    func testIncoherentEnergyConservationAndBindingEffect() throws {
+        let t = Self.table
+        let w = try t.materialIndex(named: "water")
+        let sampler = PhotonIncoherentSampler(table: t)
+        var rng = RandomStream(seed: 3, stream: 3)
+        var meanBound = 0.0, meanFree = 0.0
+        let n = 50_000
+        for _ in 0..<n {
+            let s = sampler.sample(materialIndex: w, energyMeV: 0.02, &rng)
+            XCTAssertEqual(s.photonEnergyMeV + s.electronEnergyMeV, 0.02, accuracy: 1e-12)
+            meanBound += s.photonCosTheta
+            meanFree += 1 - PhotonIncoherentSampler.sampleKleinNishina(k: 0.02 / PhysicalConstants.electronRestEnergyMeV, &rng).oneMinusCos
+        }
+        meanBound /= Double(n); meanFree /= Double(n)
+        // σ of a mean of cos θ over 5e4 samples ≈ 0.6/√5e4 ≈ 0.003; the binding shift is ≫ 5σ.
+        XCTAssertLessThan(meanBound, meanFree - 0.015, "bound \(meanBound) free \(meanFree)")
+    }
+
+    /// Photoabsorption in cortical bone at 60 keV conserves energy; Ca K fluorescence (3.69 keV Kα) appears.
+    func testPhotoabsorptionEnergyConservationAndFluorescence() throws {
+        let t = Self.table
+        let b = try t.materialIndex(named: "cortical_bone")
+        let sampler = PhotonPhotoelectricSampler(table: t, fluorescenceCutoffMeV: 1e-3)
+        var rng = RandomStream(seed: 9, stream: 4)
+        var fluorescenceCount = 0
+        for _ in 0..<20_000 {
+            let a = sampler.sample(materialIndex: b, energyMeV: 0.06, &rng)
+            XCTAssertEqual(a.electronEnergyMeV + a.fluorescenceEnergyMeV + a.localDepositMeV, 0.06, accuracy: 1e-12)
+            XCTAssertTrue(a.electronCosTheta >= -1 && a.electronCosTheta <= 1)
+            if a.fluorescenceEnergyMeV > 0 { fluorescenceCount += 1 }
+        }
+        XCTAssertGreaterThan(fluorescenceCount, 0)
+    }
+}
