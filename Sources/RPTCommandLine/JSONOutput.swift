@@ -3,7 +3,7 @@ import Foundation
 /// Pretty-printed JSON with sorted keys, for `--json` outputs.
 enum JSONOutput {
     static func string(_ object: Any) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -1,1 +1,1 @@
-// placeholder while the kernel is wired
+// wip
