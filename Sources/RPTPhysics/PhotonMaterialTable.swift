@@ -137,6 +137,22 @@ public struct PhotonMaterialTable: Sendable {
         channel(m * 5 + 4, gridLocation(energyMeV))
     }
 
+    /// Total μ/ρ (cm²/g) and the shares of photoelectric, incoherent and coherent scattering (pair
+    /// production is the rest), with one grid lookup. Hot-loop lookup (clamped, unchecked).
+    @inlinable
+    public func processShares(materialIndex m: Int, energyMeV: Double)
+        -> (total: Double, photoelectric: Double, incoherent: Double, coherent: Double) {
+        let loc = gridLocation(energyMeV)
+        let total = channel(m * 5 + 4, loc)
+        let inv = total > 0 ? 1 / total : 0
+        return (total, channel(m * 5 + PhotonProcess.photoelectric.rawValue, loc) * inv,
+                channel(m * 5 + PhotonProcess.incoherent.rawValue, loc) * inv,
+                channel(m * 5 + PhotonProcess.coherent.rawValue, loc) * inv)
+    }
+
+    /// Total μ/ρ (cm²/g) at grid point i of material m (no interpolation).
+    public func totalMuOverRho(materialIndex m: Int, gridPoint i: Int) -> Double { mu[(m * 5 + 4) * energyCount + i] }
+
     @inlinable
     func channel(_ c: Int, _ loc: (index: Int, fraction: Double)) -> Double {
         mu.withUnsafeBufferPointer { p in
