@@ -1,3 +1,4 @@
+import Foundation
 import RPTCore
 import RPTVolume
 
@@ -60,14 +61,15 @@ public struct SyntheticPatient: Sendable {
 
         let synthesis = SpectSynthesis(labels: labels, spectGrid: config.spectGrid, kinetics: kinetics,
                                        voxelCountByLabel: voxelCountByLabel, config: config)
-        var scans: [SpectTimePoint] = []
-        var truthPoints: [TruthTimePoint] = []
-        for schedule in config.spectSchedule {
-            for t in schedule.timesHours {
-                scans.append(synthesis.image(cycle: schedule.cycle, timeHours: t))
-                truthPoints.append(TruthTimePoint(cycle: schedule.cycle, timeHours: t,
-                                                  activityBqByLabel: synthesis.trueActivities(timeHours: t)))
-            }
+        let scanList = config.spectSchedule.flatMap { s in s.timesHours.map { (cycle: s.cycle, timeHours: $0) } }
+        // Scans are independent (each has its own random stream), so they are made concurrently.
+        let scans = ScanSlots(count: scanList.count)
+        DispatchQueue.concurrentPerform(iterations: scanList.count) { n in
+            scans.set(n, synthesis.image(cycle: scanList[n].cycle, timeHours: scanList[n].timeHours))
+        }
+        let truthPoints = scanList.map {
+            TruthTimePoint(cycle: $0.cycle, timeHours: $0.timeHours,
+                           activityBqByLabel: synthesis.trueActivities(timeHours: $0.timeHours))
         }
 
         let bloodCurve = config.kinetics.blood
@@ -89,7 +91,7 @@ public struct SyntheticPatient: Sendable {
                                     bloodCurve.timeIntegratedConcentrationBqSPerML(administeredBq: a0))
         return SyntheticPatient(config: config, ct: ct, labels: labels,
                                 labelNames: Dictionary(uniqueKeysWithValues: present.map { ($0.label, $0.name) }),
-                                kinetics: kinetics, blood: bloodCurve, spectTimePoints: scans,
+                                kinetics: kinetics, blood: bloodCurve, spectTimePoints: scans.values,
                                 bloodSamples: samples, truth: truth, synthesis: synthesis)
     }
 
@@ -148,4 +150,13 @@ public struct SyntheticPatient: Sendable {
         for l in try labelValues(named: name) { wanted[Int(l)] = true }
         return Volume(grid: labels.grid, voxels: labels.voxels.map { wanted[Int($0)] ? 1 : 0 }, unit: "mask")
     }
+}
+
+/// Result slots filled by concurrent workers, each writing only its own index.
+private final class ScanSlots: @unchecked Sendable {
+    private var slots: [SpectTimePoint?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ n: Int, _ value: SpectTimePoint) { lock.lock(); slots[n] = value; lock.unlock() }
+    var values: [SpectTimePoint] { slots.map { $0! } }
 }
