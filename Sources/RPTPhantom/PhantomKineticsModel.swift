@@ -27,7 +27,8 @@ public struct PhantomKineticsModel: Equatable, Sendable {
     /// - Organ doses per administered activity: kidneys 0.57, liver 0.27, spleen 1.17, tumours 3.4 Gy/GBq
     ///   ("Dosimetric analyses of kidneys, liver, spleen, pituitary gland, and neuroendocrine tumors of
     ///   patients treated with 177Lu-DOTATATE", Clin Nucl Med 2013;38(3)); kidneys 0.46 Gy/GBq median
-    ///   (Staanum et al., EJNMMI Phys 2021;8:78). Kidney effective half-life ≈ 50 h is typical of these series.
+    ///   (Staanum et al., EJNMMI Phys 2021;8:78). Effective half-lives (kidney 50 h, liver and spleen 70 h,
+    ///   tumours 90 h) are design choices that, with the fractions, reproduce those doses per GBq.
     /// - Whole-body elimination: 44 % of the activity excreted in urine by 5 h, 58 % by 24 h, 65 % by 48 h
     ///   (LUTATHERA US prescribing information, section 12.3); the remainder's two phases follow it.
     /// - Red marrow: marrow concentration equals blood concentration (RMBLR = 1; Forrer et al., Eur J Nucl Med
