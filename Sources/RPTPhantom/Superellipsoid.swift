@@ -30,7 +30,4 @@ public struct Superellipsoid: Equatable, Sendable {
     public func scaled(_ factor: Double) -> Superellipsoid {
         Superellipsoid(centre: centre, semiAxes: semiAxes * factor, exponent: exponent)
     }
-
-    /// Ellipsoid volume 4/3·π·a·b·c (mL) for exponent 2; used for documentation checks.
-    public var ellipsoidVolumeML: Double { 4.0 / 3.0 * Double.pi * semiAxes.x * semiAxes.y * semiAxes.z * 1e-3 }
 }

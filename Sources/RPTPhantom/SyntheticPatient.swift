@@ -132,8 +132,16 @@ public struct SyntheticPatient: Sendable {
     }
 
     /// A scan at any (cycle, time), made on demand; identical to the scheduled one at the same (cycle, time).
-    public func synthesizeSpect(cycle: Int, timeHours: Double) -> SpectTimePoint {
-        synthesis.image(cycle: cycle, timeHours: timeHours)
+    /// - Throws: `InputError` for a cycle outside 1…65535 or a time outside 0…8760 h.
+    public func synthesizeSpect(cycle: Int, timeHours: Double) throws -> SpectTimePoint {
+        guard (1..<(1 << 16)).contains(cycle) else {
+            throw InputError(source: "synthetic patient", field: "cycle", value: "\(cycle)", reason: "must be 1…65535")
+        }
+        guard timeHours >= 0, timeHours <= 24 * 365 else {
+            throw InputError(source: "synthetic patient", field: "timeHours", value: "\(timeHours)",
+                             reason: "must be between 0 and 8760 h after administration")
+        }
+        return synthesis.image(cycle: cycle, timeHours: timeHours)
     }
 
     /// The kinetics of one region.

@@ -13,7 +13,8 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(a.bloodSamples, b.bloodSamples)
         // The scan of (cycle 2, 4 h) does not depend on which other scans were made before it.
         XCTAssertEqual(a.spect(cycle: 2, timeHours: 4), b.spect(cycle: 2, timeHours: 4))
-        XCTAssertEqual(a.synthesizeSpect(cycle: 1, timeHours: 24), a.spect(cycle: 1, timeHours: 24))
+        XCTAssertEqual(try a.synthesizeSpect(cycle: 1, timeHours: 24), a.spect(cycle: 1, timeHours: 24))
+        XCTAssertThrowsError(try a.synthesizeSpect(cycle: 1, timeHours: -2))
     }
 
     func testDifferentSeedChangesOnlyTheNoise() throws {
