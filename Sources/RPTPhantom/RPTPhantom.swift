@@ -1,1 +1,0 @@
-// RPTPhantom module: see Package.swift for its place in the dependency order.
