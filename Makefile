@@ -2,8 +2,8 @@
 #   make demo   install missing system packages (as root), build in release mode, run `rptdose demo`
 #   make test   install what the tests need, run `swift test`
 SHELL := /bin/bash
-APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config
-PIP_PACKAGES := h5py numpy nibabel
+APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev
+PIP_PACKAGES := h5py numpy nibabel pydicom
 DEMO_OUT ?= demo-output
 
 .PHONY: demo test deps test-deps build release bench clean

@@ -1,0 +1,1 @@
+// RPTDicom: see Package.swift.

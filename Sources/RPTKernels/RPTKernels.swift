@@ -1,0 +1,1 @@
+// RPTKernels: see Package.swift.

@@ -1,0 +1,1 @@
+// RPTReport: see Package.swift.
