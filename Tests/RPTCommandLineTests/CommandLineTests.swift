@@ -25,7 +25,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testConvertRejectsUnknownExtensionAndType() throws {
-        try runCommand(["phantom", "--out", dir, "--size", "32x24x24", "--voxel-mm", "12", "--format", ".mhd"])
+        try runCommand(["phantom", "--out", dir, "--size", "48x36x36", "--voxel-mm", "8", "--format", ".mhd"])
         XCTAssertThrowsError(try runCommand(["convert", dir + "/ct.mhd", dir + "/ct.xyz"])) { e in
             XCTAssertTrue("\(e)".contains("ct.xyz"), "\(e)")
         }
@@ -36,7 +36,7 @@ final class CommandLineTests: XCTestCase {
 
     /// phantom → convert to HDF5 → convert back to NIfTI gives the same voxels (through the CLI paths).
     func testPhantomConvertRoundTripThroughHDF5() throws {
-        try runCommand(["phantom", "--out", dir, "--size", "32x24x24", "--voxel-mm", "12", "--format", ".nii.gz"])
+        try runCommand(["phantom", "--out", dir, "--size", "48x36x36", "--voxel-mm", "8", "--format", ".nii.gz"])
         try runCommand(["convert", dir + "/ct.nii.gz", dir + "/ct.h5", "--volume", "ct"])
         try runCommand(["convert", dir + "/ct.h5", dir + "/back.nii", "--volume", "ct"])
         let a = try VolumeFiles.read(dir + "/ct.nii.gz"), b = try VolumeFiles.read(dir + "/back.nii")
