@@ -30,10 +30,13 @@ public struct PhantomKineticsModel: Equatable, Sendable {
     ///   (Staanum et al., EJNMMI Phys 2021;8:78). Effective half-lives (kidney 50 h, liver and spleen 70 h,
     ///   tumours 90 h) are design choices that, with the fractions, reproduce those doses per GBq.
     /// - Whole-body elimination: 44 % of the activity excreted in urine by 5 h, 58 % by 24 h, 65 % by 48 h
-    ///   (LUTATHERA US prescribing information, section 12.3); the remainder's two phases follow it.
+    ///   (LUTATHERA US prescribing information, section 12.3; not re-verified in the materials audit — the
+    ///   PI text was not reachable); the remainder's two phases follow it.
     /// - Red marrow: marrow concentration equals blood concentration (RMBLR = 1; Forrer et al., Eur J Nucl Med
     ///   Mol Imaging 2009;36:1138, "Bone marrow dosimetry in peptide receptor radionuclide therapy with
-    ///   [177Lu-DOTA0,Tyr3]octreotate"). Blood volume 5000 mL (ICRP 89 reference adult: 5.3 L male, 3.9 L female).
+    ///   [177Lu-DOTA0,Tyr3]octreotate"; its conclusion: "the radioactivity concentration in the bone marrow is
+    ///   identical to that in the blood"). Blood volume 5000 mL, a design value between the ICRP 89 reference
+    ///   adult male and female (5.3 L and 3.9 L as recalled; not re-verified in the materials audit).
     public static let lu177DOTATATE: PhantomKineticsModel = {
         // Kidney: 1.7 % per kidney, 85 % of it in the cortex (cortex/medulla concentration ratio ≈ 2 at the
         // phantom's cortex volume share of ≈ 73 %). Uptake 1.5 h, biological 73 h → effective ≈ 50 h.

@@ -8,6 +8,8 @@
 /// pancreas 1.04, inflated lung 0.26, cortical bone 1.92, cartilage 1.10, cerebrospinal fluid 1.01.
 /// Vertebral spongiosa (trabecular bone with red marrow) 1.18 and tumour tissue 1.04 are assumed values
 /// (spongiosa: mid-range of the vertebral spongiosa of ICRP 110 reference phantoms; tumour: as soft tissue).
+/// Audit: adipose, muscle, lung, spleen and cortical bone agree with NIST SRD 126 Table 2 / ICRU 46
+/// transcriptions (see `MaterialLibrary`); liver, kidney, pancreas, cartilage and CSF were not confirmed.
 ///
 /// CT numbers (HU) are typical unenhanced values: air −1000 by definition, lung ≈ −780 (consistent
 /// with 0.26 g/mL), fat ≈ −100, muscle ≈ 40, liver ≈ 55, spleen ≈ 45, kidney ≈ 30, vertebral

@@ -30,6 +30,20 @@ final class MaterialTests: XCTestCase {
         XCTAssertEqual(i, 75.0, accuracy: 0.75)
     }
 
+    /// NIST SRD 126 (Hubbell & Seltzer), Table 2, lists I for the ICRU-44 tissues (eV, one decimal):
+    /// adipose 64.8, blood 75.2, cortical bone 112.0, lung 75.2, muscle 74.6, soft tissue 74.7. Bragg
+    /// additivity with the ICRU-37 condensed-phase values must reproduce them within the table's rounding
+    /// plus atomic-weight differences (0.1 eV).
+    func testBraggIValuesMatchNISTTable2ForICRU44Tissues() {
+        let expected: [(Material, Double)] = [
+            (MaterialLibrary.adipose, 64.8), (MaterialLibrary.blood, 75.2), (MaterialLibrary.corticalBone, 112.0),
+            (MaterialLibrary.lung, 75.2), (MaterialLibrary.muscle, 74.6), (MaterialLibrary.softTissue, 74.7),
+        ]
+        for (m, i) in expected {
+            XCTAssertEqual(m.meanExcitationEnergyEV, i, accuracy: 0.1, m.name)
+        }
+    }
+
     /// Electrons per gram of water: N_A · 10/18.015 = 3.343e23 (stoichiometric H₂O).
     func testElectronDensityOfWater() {
         XCTAssertEqual(MaterialLibrary.water.electronsPerGram / 3.3429e23, 1, accuracy: 1e-3)
