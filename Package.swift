@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "RPTPhysicsTests", dependencies: ["RPTPhysics"]),
         .testTarget(name: "RPTStoreTests", dependencies: ["RPTStore", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO"]),
+        .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
     ],
     swiftLanguageModes: [.v5]
 )
