@@ -51,6 +51,9 @@ enum ReferenceCurves {
     /// Kidney-like: uptake T½ 3 h, effective clearance T½ 60 h.
     static let biUptake = ExponentialCurve(model: .biExponentialUptake, amplitudesBq: [2e8],
                                            ratesPerSecond: [rate(halfLifeHours: 60), rate(halfLifeHours: 3)])
+    /// Tumour-like: uptake T½ 6 h, effective clearance T½ 60 h.
+    static let slowUptake = ExponentialCurve(model: .biExponentialUptake, amplitudesBq: [2e8],
+                                             ratesPerSecond: [rate(halfLifeHours: 60), rate(halfLifeHours: 6)])
     static let bi = ExponentialCurve(model: .biExponential, amplitudesBq: [5e7, 1e8],
                                      ratesPerSecond: [rate(halfLifeHours: 80), rate(halfLifeHours: 5)])
     static let triUptake = ExponentialCurve(model: .triExponentialUptake, amplitudesBq: [6e7, 4e7],
