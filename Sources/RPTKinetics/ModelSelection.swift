@@ -24,7 +24,7 @@ public struct ModelSelection: Sendable, Equatable {
 
 extension TimeActivityFitter {
     /// Fits every candidate with k < n − 1 and selects by AICc (Burnham & Anderson 2002; recommended for
-    /// time-activity-curve model selection by Glatting et al. 2007, Med Phys 34:4068, and the EANM
+    /// time-activity-curve model selection by Glatting et al. 2007, Med Phys 34(11):4285, and the EANM
     /// dosimetry guidance). Fits that did not produce a finite χ² are not eligible.
     public func selectModel(for points: [TimeActivityPoint],
                             candidates: [ExponentialModel] = ExponentialModel.allCases) throws -> ModelSelection {
