@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO"]),
         .testTarget(name: "RPTPhantomTests", dependencies: ["RPTPhantom"]),
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine"]),
+        .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,1 +1,0 @@
-// RPTKinetics: time-activity curve fits and time-integrated activity.
