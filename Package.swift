@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "RPTDicom", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "CPNG"]),
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
-        .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "CHDF5"]),
+        .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "RPTTransport", "CHDF5"]),
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
             "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore",

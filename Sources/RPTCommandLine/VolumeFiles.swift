@@ -46,3 +46,17 @@ enum VolumeFiles {
         try read(path, volume: volume).asDouble
     }
 }
+
+extension VolumeFiles {
+    /// Writes a dose kernel and its relative uncertainty as two volumes of one HDF5 file, with string
+    /// attributes describing it (docs/formats/hdf5.md, "Kernels").
+    static func writeKernel(kernel: Volume<Double>, uncertainty: Volume<Double>, to path: String,
+                            attributes: [String: String]) throws {
+        try H5File.write(to: path) { f in
+            try f.writeVolume(AnyVolume(kernel), at: "kernel")
+            try f.writeVolume(AnyVolume(uncertainty), at: "kernel_rel_uncertainty")
+            try f.createGroup("/kernel_info")
+            for (k, v) in attributes { try f.setAttribute(k, .string(v), at: "/kernel_info") }
+        }
+    }
+}

@@ -15,6 +15,8 @@ import RPTCore
 /// The mean of (transported energy + local energy) per decay is exactly `Nuclide.totalEnergyPerDecayMeV`.
 /// See docs/methods/nuclide-data.md.
 public struct EmissionSampler: Sendable {
+    /// Name of the nuclide this sampler was built from.
+    public let nuclideName: String
     /// Transport cut-off (MeV) this sampler was built with.
     public let transportCutoffMeV: Double
     /// Energy (MeV) added to every decay's local deposit: sub-cut-off lines and alphas, as their mean.
@@ -47,6 +49,7 @@ public struct EmissionSampler: Sendable {
         precondition(transportCutoffMeV >= 0 && transportCutoffMeV.isFinite, "cut-off must be ≥ 0")
         precondition(nuclide.betaSpectra.count <= 1, "at most one beta continuum is supported")
         self.transportCutoffMeV = transportCutoffMeV
+        nuclideName = nuclide.name
         var emissions: [Emission] = [], yields: [Double] = [], local = 0.0
         for line in nuclide.lines {
             if line.kind == .annihilation && !includeAnnihilationPhotons { continue }

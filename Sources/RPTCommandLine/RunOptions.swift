@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import RPTCore
+import RPTTransport
+
+/// Run-control options shared by every command that runs the Monte Carlo.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Number of decays (histories) to simulate; with --target-uncertainty, the maximum.")
+    var decays: UInt64 = 1_000_000
+    @Option(help: "Stop when the ROI's relative standard uncertainty reaches this value (e.g. 0.01 for 1 %).")
+    var targetUncertainty: Double?
+    @Option(help: "Uncertainty the target applies to: roi-mean or roi-median-voxel.")
+    var criterion: String = UncertaintyCriterion.roiMean.rawValue
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Master seed of the random streams.")
+    var seed: UInt64 = 1
+    @Option(help: "Stop after this many seconds with a valid (partial) result.")
+    var maxTime: Double?
+    @Option(help: "Seconds between checkpoints.")
+    var checkpointInterval: Double = 300
+    @Flag(help: "Print no progress.")
+    var quiet = false
+    @Flag(help: "Turn every acceleration (range rejection) off, for validation.")
+    var noAccelerations = false
+
+    func control() throws -> RunControl {
+        guard let c = UncertaintyCriterion(rawValue: criterion) else {
+            throw InputError(source: "--criterion", value: criterion,
+                             reason: "valid: " + UncertaintyCriterion.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if let t = targetUncertainty, !(t > 0 && t < 1) {
+            throw InputError(source: "--target-uncertainty", value: "\(t)", reason: "must be between 0 and 1 (e.g. 0.01)")
+        }
+        guard threads >= 1 else { throw InputError(source: "--threads", value: "\(threads)", reason: "must be ≥ 1") }
+        guard decays >= 1 else { throw InputError(source: "--decays", value: "\(decays)", reason: "must be ≥ 1") }
+        return RunControl(decays: decays, targetUncertainty: targetUncertainty, criterion: c, maxTimeSeconds: maxTime,
+                          threads: threads, seed: seed, checkpointIntervalSeconds: checkpointInterval)
+    }
+
+    var settings: TransportSettings {
+        let s = TransportSettings()
+        return noAccelerations ? s.withoutAccelerations : s
+    }
+}

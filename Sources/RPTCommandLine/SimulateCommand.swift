@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import RPTCore
+import RPTPhysics
+import RPTTransport
+import RPTVolume
+
+/// `rptdose simulate`: Monte Carlo dose from a TIA (or activity) map in a CT or label-map geometry.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Monte Carlo absorbed dose from a time-integrated activity map through CT or label-map voxels.")
+
+    @Option(help: "CT image in Hounsfield units (geometry through the CT calibration).") var ct: String?
+    @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
+    var calibration: String?
+    @Option(help: "Label map of a computational phantom (geometry through --material-table).") var labels: String?
+    @Option(help: "CSV label,material,density_g_cm3 for --labels.") var materialTable: String?
+    @Option(help: "Time-integrated activity map (Bq·s per voxel); its grid is the dose grid.") var activity: String
+    @Option(help: "Unit of the activity map: bq-s (per voxel) or bq-s-per-ml.") var activityUnit: String = "bq-s"
+    @Option(help: "Radionuclide.") var nuclide: String = "Lu-177"
+    @Option(help: "Label map of scored regions (organs, tumours), resampled onto the dose grid by nearest neighbour.")
+    var regions: String?
+    @Option(help: "CSV label,name naming the --regions labels (default: label_<value>).") var regionNames: String?
+    @Option(help: "Region whose uncertainty drives --target-uncertainty.") var roi: String?
+    @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n).") var shard: String?
+    @Flag(help: "Continue an interrupted run from its checkpoint (or partial result).") var resume = false
+    @Option(help: "Output HDF5 file.") var out: String
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        let control0 = try options.control()
+        let actVolume = try VolumeFiles.readDouble(activity)
+        try actVolume.grid.validate(source: activity)
+        try actVolume.requireFinite(source: activity)
+        let grid = actVolume.grid
+        var weights: [Double]
+        switch activityUnit {
+        case "bq-s": weights = actVolume.voxels
+        case "bq-s-per-ml": weights = actVolume.voxels.map { $0 * grid.voxelVolumeML }
+        default: throw InputError(source: "--activity-unit", value: activityUnit, reason: "valid: bq-s, bq-s-per-ml")
+        }
+        if let (n, v) = weights.enumerated().first(where: { $0.element < 0 }) {
+            let ijk = grid.voxelIndex(n)
+            throw InputError(source: activity, field: "voxel (\(ijk.x), \(ijk.y), \(ijk.z))", value: "\(v)",
+                             reason: "time-integrated activity must be ≥ 0")
+        }
+        let world = try Self.buildWorld(ct: ct, calibration: calibration, labels: labels, materialTable: materialTable,
+                                        grid: grid)
+        let scored = try Self.loadRegions(regions, names: regionNames, grid: grid)
+        var target: Int? = nil
+        if let roi {
+            guard let i = scored.firstIndex(where: { $0.name == roi }) else {
+                throw InputError(source: "--roi", value: roi, reason: "no such region; regions: "
+                                 + (scored.isEmpty ? "(none: pass --regions)" : scored.map(\.name).joined(separator: ", ")))
+            }
+            target = i
+        } else if control0.targetUncertainty != nil {
+            throw InputError(source: "--target-uncertainty", reason: "needs --roi NAME (and --regions)")
+        }
+        var control = control0
+        var first: UInt64 = 0
+        if let shard {
+            guard control.targetUncertainty == nil else {
+                throw InputError(source: "--shard", value: shard, reason: "shards need a fixed --decays, not --target-uncertainty")
+            }
+            let (i, n) = try Self.parseShard(shard)
+            first = control.decays * UInt64(i - 1) / UInt64(n)
+            let end = control.decays * UInt64(i) / UInt64(n)
+            control.decays = end - first
+        }
+        let nuc = try Nuclide.named(nuclide, source: "--nuclide")
+        let emitter = Emitter.nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false))
+        let totalTIA = weights.reduce(0, +)
+        let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights), emitter: emitter,
+                                         settings: options.settings, regions: scored, decaysRepresented: totalTIA,
+                                         seed: control.seed, identity: [nuc.name])
+        let runner = SimulationRunner(simulation: sim, control: control, out: out, nuclide: nuc.name, quiet: options.quiet,
+                                      resume: resume, targetRegion: target, firstDecay: first,
+                                      extraSettings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
+                                                      "shard": shard ?? "1/1", "total_tia_bq_s": "\(totalTIA)"])
+        let state = try runner.run()
+        let result = sim.result(state)
+        print("wrote \(out): \(state.decaysDone) decays\(state.partial ? " (partial)" : ""), total TIA \(fmt(totalTIA)) Bq·s")
+        for r in result.regions {
+            print("  " + r.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + " mean dose \(fmt(r.meanDoseGy)) Gy ± \(fmt(100 * r.relativeUncertainty)) %  (mass \(fmt(r.massG)) g)")
+        }
+    }
+
+    static func parseShard(_ s: String) throws -> (Int, Int) {
+        let p = s.split(separator: "/").compactMap { Int($0) }
+        guard p.count == 2, p[1] >= 1, p[0] >= 1, p[0] <= p[1] else {
+            throw InputError(source: "--shard", value: s, reason: "expected i/n with 1 ≤ i ≤ n, e.g. 2/8")
+        }
+        return (p[0], p[1])
+    }
+
+    static func buildWorld(ct: String?, calibration: String?, labels: String?, materialTable: String?,
+                           grid: Grid3D) throws -> VoxelWorld {
+        switch (ct, labels) {
+        case (let ct?, nil):
+            let cal = try CTCalibration.load(directory: calibration ?? DataPaths.defaultCalibration())
+            let hu = try VolumeFiles.readDouble(ct)
+            try hu.grid.validate(source: ct)
+            return try WorldBuilder.fromCT(hu, calibration: cal, grid: grid, source: ct)
+        case (nil, let labels?):
+            guard let materialTable else {
+                throw InputError(source: "--labels", reason: "needs --material-table CSV (label,material,density_g_cm3)")
+            }
+            let table = try LabelMaterialTable.load(path: materialTable)
+            var l = try VolumeFiles.readDouble(labels)
+            if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
+            return try WorldBuilder.fromLabels(l, table: table, source: labels, tableSource: materialTable)
+        default:
+            throw InputError(source: "geometry", reason: "give exactly one of --ct CT or --labels L --material-table T")
+        }
+    }
+
+    /// Scored regions from a label map and optional names CSV (label,name).
+    static func loadRegions(_ path: String?, names: String?, grid: Grid3D) throws -> [ScoredRegion] {
+        guard let path else { return [] }
+        var l = try VolumeFiles.readDouble(path)
+        if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
+        let table = try names.map(LabelNames.load) ?? [:]
+        var byLabel: [Int: [Int]] = [:]
+        for (n, v) in l.voxels.enumerated() where v != 0 { byLabel[Int(v), default: []].append(n) }
+        return byLabel.keys.sorted().map { ScoredRegion(name: table[$0] ?? "label_\($0)", voxels: byLabel[$0]!) }
+    }
+}
+
+/// Reads a `label,name` CSV (header optional).
+enum LabelNames {
+    static func load(_ path: String) throws -> [Int: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw InputError(source: path, reason: "cannot read file")
+        }
+        var out: [Int: String] = [:]
+        for (i, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let f = line.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if i == 0 && Int(f[0]) == nil { continue }  // header
+            guard f.count == 2, let label = Int(f[0]), !f[1].isEmpty else {
+                throw InputError(source: path, field: "line \(i + 1)", value: line, reason: "expected 'label,name'")
+            }
+            out[label] = f[1]
+        }
+        return out
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import RPTCore
+import RPTStore
+import RPTTransport
+import RPTVolume
+
+/// Runs a prepared simulation the way every command does: progress on stderr, periodic checkpoints
+/// next to the output, resume from a checkpoint, Ctrl-C → a valid partial result, and the final
+/// HDF5 written atomically.
+struct SimulationRunner {
+    var simulation: PreparedSimulation
+    var control: RunControl
+    var out: String
+    var nuclide: String
+    var quiet: Bool
+    var resume: Bool = false
+    var targetRegion: Int? = nil
+    /// Decay range of this run (a shard); default [0, control.decays).
+    var firstDecay: UInt64 = 0
+    var extraVolumes: [(String, AnyVolume)] = []
+    var extraSettings: [String: String] = [:]
+
+    var checkpointPath: String { out + ".checkpoint.h5" }
+
+    func record(_ state: SimulationState) -> SimulationRecord {
+        var settings = extraSettings
+        let s = simulation.settings
+        settings["electron_cutoff_mev"] = "\(s.electronCutoffMeV)"
+        settings["photon_cutoff_mev"] = "\(s.photonCutoffMeV)"
+        settings["delta_ray_threshold_mev"] = "\(s.deltaRayThresholdMeV)"
+        settings["bremsstrahlung_threshold_mev"] = "\(s.bremsstrahlungThresholdMeV)"
+        settings["max_energy_loss_fraction"] = "\(s.maxEnergyLossFraction)"
+        settings["accelerations"] = s.accelerations.isEmpty ? "none" : s.accelerations.joined(separator: ",")
+        settings["threads"] = "\(control.threads)"
+        settings["target_uncertainty"] = control.targetUncertainty.map { "\($0)" } ?? "none"
+        settings["software_version"] = RPTDoseVersion.string
+        return SimulationRecord(fingerprint: simulation.fingerprint.hex, seed: control.seed, firstDecay: firstDecay,
+                                plannedEndDecay: firstDecay + control.decays,
+                                decaysRepresented: simulation.decaysRepresented, partial: state.partial,
+                                nuclide: nuclide, settings: settings)
+    }
+
+    func write(_ state: SimulationState, to path: String) throws {
+        try SimulationFile.write(to: path, result: simulation.result(state), state: state, record: record(state),
+                                 regionNames: simulation.regions.map(\.name), extraVolumes: extraVolumes)
+    }
+
+    /// Runs to the goal and writes `out`; returns the final state.
+    @discardableResult
+    func run() throws -> SimulationState {
+        var initial: SimulationState? = nil
+        if resume {
+            let from = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : out
+            guard FileManager.default.fileExists(atPath: from) else {
+                throw InputError(source: "--resume", value: out, reason: "no checkpoint (\(checkpointPath)) or result to resume")
+            }
+            let (state, rec, _) = try SimulationFile.read(from)
+            guard rec.fingerprint == simulation.fingerprint.hex else {
+                throw InputError(source: from, field: "/simulation@fingerprint", value: rec.fingerprint,
+                                 reason: "belongs to a different simulation (inputs, settings or seed differ; expected \(simulation.fingerprint.hex))")
+            }
+            guard rec.firstDecay == firstDecay else {
+                throw InputError(source: from, field: "/simulation@first_decay", value: "\(rec.firstDecay)",
+                                 reason: "this run starts at decay \(firstDecay)")
+            }
+            initial = state
+            if !quiet { Console.error("resuming from \(from): \(state.decaysDone) decays done") }
+        }
+        let stop = StopFlag()
+        InterruptHandler.install(stop)
+        let reporter = ProgressReporter(quiet: quiet)
+        let final = try simulation.run(from: initial, control: control, targetRegion: targetRegion,
+                                       firstDecay: firstDecay, stop: stop,
+                                       progress: reporter.report, checkpoint: { s in
+                                           if s.partial || s.decaysDone < control.decays { try write(s, to: checkpointPath) }
+                                       })
+        reporter.finish()
+        try write(final, to: out)
+        if !final.partial { try? FileManager.default.removeItem(atPath: checkpointPath) }
+        if final.partial && !quiet {
+            Console.error("partial result written to \(out) (\(final.decaysDone) decays); continue it with --resume")
+        }
+        return final
+    }
+}

@@ -1,0 +1,50 @@
+/// Where the energy of the simulated histories went, in exact fixed-point sums (see `EnergyTally`).
+///
+/// emitted = deposited (transported particles, incl. below-cut-off remainders) + escaped (left the
+/// grid) + local (emissions below the nuclide-data cut-off, deposited at the decay site) holds per
+/// history to rounding; the debug build checks it history by history.
+public struct EnergyLedger: Equatable, Sendable {
+    public var emitted: UInt128 = 0
+    public var deposited: UInt128 = 0
+    public var escaped: UInt128 = 0
+    /// Energy of sub-cut-off emissions deposited at the decay site (already included in `deposited`).
+    public var localBelowCutoff: UInt128 = 0
+    /// Energy deposited in place because the secondary stack was full (should stay 0).
+    public var stackOverflow: UInt128 = 0
+
+    public init() {}
+
+    static func quanta(_ e: Double) -> UInt128 { UInt128((e / EnergyTally.quantumMeV).rounded()) }
+    static func mev(_ q: UInt128) -> Double { Double(q) * EnergyTally.quantumMeV }
+
+    public var emittedMeV: Double { Self.mev(emitted) }
+    public var depositedMeV: Double { Self.mev(deposited) }
+    public var escapedMeV: Double { Self.mev(escaped) }
+    public var localBelowCutoffMeV: Double { Self.mev(localBelowCutoff) }
+    public var stackOverflowMeV: Double { Self.mev(stackOverflow) }
+
+    public static func += (a: inout EnergyLedger, b: EnergyLedger) {
+        a.emitted &+= b.emitted; a.deposited &+= b.deposited; a.escaped &+= b.escaped
+        a.localBelowCutoff &+= b.localBelowCutoff; a.stackOverflow &+= b.stackOverflow
+    }
+}
+
+/// Per-history energy bookkeeping in doubles, folded into an `EnergyLedger` at the end of a history.
+public struct HistoryEnergy {
+    public var emitted = 0.0, deposited = 0.0, escaped = 0.0, local = 0.0, overflow = 0.0
+    public init() {}
+    
+    public func fold(into ledger: inout EnergyLedger) {
+        ledger.emitted &+= EnergyLedger.quanta(emitted)
+        ledger.deposited &+= EnergyLedger.quanta(deposited)
+        ledger.escaped &+= EnergyLedger.quanta(escaped)
+        ledger.localBelowCutoff &+= EnergyLedger.quanta(local)
+        ledger.stackOverflow &+= EnergyLedger.quanta(overflow)
+    }
+
+    /// |emitted − deposited − escaped| relative to emitted (deposited includes the local part).
+    
+    public var conservationError: Double {
+        emitted > 0 ? abs(emitted - deposited - escaped) / emitted : abs(deposited + escaped)
+    }
+}

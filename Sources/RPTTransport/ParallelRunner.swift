@@ -1,0 +1,93 @@
+import Dispatch
+import Foundation
+import RPTCore
+import Synchronization
+
+/// A flag that asks running workers to stop after their current batch (set from a signal handler
+/// or a time limit).
+public final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func request() { flag.store(true, ordering: .relaxed) }
+    public var isRequested: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Result of running a range of histories.
+public struct RunChunk: Sendable {
+    public var sums: TallySums
+    public var ledger: EnergyLedger
+    /// Histories actually completed: always a prefix of the requested range, so that the result is
+    /// exactly "histories [start, end)" whatever stopped the run.
+    public var completed: Range<UInt64>
+    public var interrupted: Bool
+    /// Largest per-history energy-conservation error seen (debug builds only; 0 otherwise).
+    public var worstConservationError: Double
+}
+
+/// Runs histories in parallel with `DispatchQueue.concurrentPerform`.
+///
+/// Histories are cut into fixed batches; workers take the next batch from an atomic counter and
+/// transport its histories, each with the stream `RandomStream(seed:, stream: history index)`.
+/// Each worker has its own `EnergyTally`; the integer sums are added together at the end, so the
+/// result does not depend on the number of workers or on which worker ran which batch.
+public enum ParallelRunner {
+    /// Bytes of tally memory per voxel per worker (see `EnergyTally`).
+    public static let tallyBytesPerVoxelPerWorker = 48
+
+    /// Number of workers to use: `threads`, reduced so that the tally buffers fit `memoryBudgetBytes`.
+    public static func workerCount(threads: Int, voxelCount: Int, memoryBudgetBytes: Int) -> Int {
+        let perWorker = max(1, voxelCount * tallyBytesPerVoxelPerWorker)
+        return max(1, min(threads, memoryBudgetBytes / perWorker))
+    }
+
+    public static func run<K: HistoryKernel>(
+        kernel: K, seed: UInt64, histories range: Range<UInt64>, batchSize: Int = 4096,
+        workers: Int, voxelCount: Int, stop: StopFlag? = nil
+    ) -> RunChunk {
+        let batchSize = UInt64(max(1, batchSize))
+        let batchCount = Int((UInt64(range.count) + batchSize - 1) / batchSize)
+        let nextBatch = Atomic<Int>(0)
+        let lock = NSLock()
+        var totals = TallySums(voxelCount: voxelCount)
+        var ledger = EnergyLedger()
+        var worst = 0.0
+        let workers = max(1, min(workers, batchCount))
+        // The batches handed out are 0..<taken; a worker always finishes a batch it has taken, so the
+        // completed set is the prefix of `taken` batches.
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var tally = EnergyTally(voxelCount: voxelCount)
+            var stack = ParticleStack()
+            var k = kernel
+            var myLedger = EnergyLedger()
+            var myWorst = 0.0
+            while true {
+                if let stop, stop.isRequested { break }
+                let b = nextBatch.add(1, ordering: .relaxed).oldValue
+                if b >= batchCount { break }
+                let first = range.lowerBound + UInt64(b) * batchSize
+                let last = min(range.upperBound, first + batchSize)
+                for h in first..<last {
+                    var rng = RandomStream(seed: seed, stream: h)
+                    var e = HistoryEnergy()
+                    tally.beginHistory(h)
+                    k.run(history: h, rng: &rng, tally: &tally, stack: &stack, energy: &e)
+                    tally.endHistory()
+                    e.fold(into: &myLedger)
+                    #if DEBUG
+                    myWorst = max(myWorst, e.conservationError)
+                    #endif
+                }
+            }
+            lock.lock()
+            tally.accumulate(into: &totals)
+            ledger += myLedger
+            worst = max(worst, myWorst)
+            lock.unlock()
+        }
+        let taken = min(nextBatch.load(ordering: .relaxed), batchCount)
+        let end = min(range.upperBound, range.lowerBound + UInt64(taken) * batchSize)
+        totals.histories = end - range.lowerBound
+        return RunChunk(sums: totals, ledger: ledger, completed: range.lowerBound..<end,
+                        interrupted: end < range.upperBound, worstConservationError: worst)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import RPTCore
+import RPTPhysics
+import RPTVolume
+
+/// A named set of voxels whose total energy is scored history by history (organs, tumours, the ROI
+/// of a target uncertainty). Regions must not overlap.
+public struct ScoredRegion: Sendable {
+    public var name: String
+    /// Flat voxel indices of the world grid.
+    public var voxels: [Int]
+    public init(name: String, voxels: [Int]) { self.name = name; self.voxels = voxels }
+}
+
+/// Everything a simulation needs, validated and laid out for the transport loop.
+///
+/// Owns copies of the world's arrays at stable addresses for the run; the per-worker kernels hold
+/// raw pointers into them.
+public final class PreparedSimulation: @unchecked Sendable {
+    public let world: VoxelWorld
+    public let regions: [ScoredRegion]
+    public let settings: TransportSettings
+    public let decaysRepresented: Double
+    public let fingerprint: Fingerprint
+    public let kernel: DecayKernel
+    private let materialIndex: UnsafeMutablePointer<UInt8>
+    private let density: UnsafeMutablePointer<Float>
+    private let regionOfVoxel: UnsafeMutablePointer<Int32>
+
+    /// - Parameters:
+    ///   - source: where decays happen (a `.voxelMap` must be on the world grid).
+    ///   - emitter: what each decay emits.
+    ///   - decaysRepresented: the real number of decays (the map's Bq·s) the dose is scaled to; 1 = per decay.
+    ///   - identity: extra strings that identify the inputs (nuclide, file hashes) for the fingerprint.
+    public init(world: VoxelWorld, source: SourceGeometry, emitter: Emitter, settings: TransportSettings,
+                regions: [ScoredRegion] = [], decaysRepresented: Double = 1, seed: UInt64,
+                identity: [String] = []) throws {
+        self.world = world; self.regions = regions; self.settings = settings
+        self.decaysRepresented = decaysRepresented
+        let n = world.grid.voxelCount
+        materialIndex = .allocate(capacity: n)
+        materialIndex.initialize(from: world.materialIndex, count: n)
+        density = .allocate(capacity: n)
+        density.initialize(from: world.density, count: n)
+        regionOfVoxel = .allocate(capacity: n)
+        regionOfVoxel.initialize(repeating: -1, count: n)
+        for (r, region) in regions.enumerated() {
+            for v in region.voxels {
+                guard v >= 0 && v < n else {
+                    throw InputError(source: "region '\(region.name)'", field: "voxel index", value: "\(v)",
+                                     reason: "outside the grid of \(n) voxels")
+                }
+                guard regionOfVoxel[v] < 0 else {
+                    throw InputError(source: "region '\(region.name)'", field: "voxel index", value: "\(v)",
+                                     reason: "also belongs to region '\(regions[Int(regionOfVoxel[v])].name)'; regions must not overlap")
+                }
+                regionOfVoxel[v] = Int32(r)
+            }
+        }
+        let geometry = VoxelGeometry(shape: world.grid.shape, sizeCm: world.voxelSizeCm,
+                                     materialIndex: materialIndex, density: density)
+        let physics = try TransportPhysics(materials: world.materials, maximumDensity: world.maximumDensityPerMaterial,
+                                           settings: settings)
+        let positions = try PositionSampler(source, world: world)
+        kernel = DecayKernel(geometry: geometry, physics: physics, settings: settings, positions: positions,
+                             emitter: emitter, regionOfVoxel: regions.isEmpty ? nil : UnsafePointer(regionOfVoxel))
+        var f = Fingerprint()
+        f.combine(world.grid.description)
+        f.combine(world.materials.map(\.name).joined(separator: ","))
+        f.combine(world.materialIndex)
+        f.combine(world.density)
+        switch source {
+        case .voxelMap(let w): f.combine("map"); f.combine(w)
+        case .point(let p): f.combine("point"); f.combine([p.x, p.y, p.z])
+        case .sphere(let c, let r): f.combine("sphere"); f.combine([c.x, c.y, c.z, r])
+        case .box(let a, let b): f.combine("box"); f.combine([a.x, a.y, a.z, b.x, b.y, b.z])
+        }
+        switch emitter {
+        case .nuclide(let s, let filter): f.combine("nuclide \(s.nuclideName) \(filter.rawValue)")
+        case .monoenergetic(let k, let e): f.combine("mono \(k) \(e)")
+        }
+        f.combine("\(settings)")
+        f.combine(regions.map(\.name).joined(separator: ","))
+        f.combine(seed)
+        for s in identity { f.combine(s) }
+        fingerprint = f
+    }
+
+    deinit {
+        materialIndex.deallocate(); density.deallocate(); regionOfVoxel.deallocate()
+    }
+
+    /// Tally slots: the grid's voxels, then one per region.
+    public var tallySlots: Int { world.grid.voxelCount + regions.count }
+
+    /// An empty state for a new run.
+    public func emptyState() -> SimulationState { SimulationState(voxelCount: tallySlots) }
+
+    /// Runs (or resumes) the simulation; see `SimulationDriver.run`.
+    public func run(from state: SimulationState? = nil, control: RunControl, targetRegion: Int? = nil,
+                    firstDecay: UInt64 = 0, stop: StopFlag? = nil, progress: (RunProgress) -> Void = { _ in },
+                    checkpoint: (SimulationState) throws -> Void = { _ in }) throws -> SimulationState {
+        let driver = SimulationDriver(kernel: kernel, voxelCount: world.grid.voxelCount, regionCount: regions.count,
+                                      targetRegion: targetRegion,
+                                      targetRegionVoxels: targetRegion.map { regions[$0].voxels } ?? [],
+                                      firstDecay: firstDecay)
+        return try driver.run(from: state ?? emptyState(), control: control, stop: stop, progress: progress,
+                              checkpoint: checkpoint)
+    }
+
+    /// Doses and uncertainties of a state.
+    public func result(_ state: SimulationState) -> DoseResult {
+        let mass = world.voxelMassG
+        let regionMass = regions.map { $0.voxels.reduce(0.0) { $0 + mass[$1] } }
+        return DoseResult(state: state, world: world, decaysRepresented: decaysRepresented,
+                          regionNames: regions.map(\.name), regionMassG: regionMass)
+    }
+}

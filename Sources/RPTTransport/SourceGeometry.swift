@@ -1,0 +1,71 @@
+import RPTCore
+import RPTVolume
+
+/// Where decays happen.
+public enum SourceGeometry: Sendable {
+    /// Decays distributed over voxels in proportion to `weights` (a TIA map in Bq·s, or an activity
+    /// map), uniformly inside each voxel of the world grid.
+    case voxelMap(weights: [Double])
+    /// A point (cm, world frame).
+    case point(SIMD3<Double>)
+    /// Uniform inside a sphere (centre cm, radius cm).
+    case sphere(center: SIMD3<Double>, radius: Double)
+    /// Uniform inside an axis-aligned box (corners cm).
+    case box(lower: SIMD3<Double>, upper: SIMD3<Double>)
+}
+
+/// Samples decay positions in O(1): an alias table over voxels for maps, analytic sampling otherwise.
+public struct PositionSampler: Sendable {
+    let geometry: SourceGeometry
+    let alias: AliasTable?
+    let shape: SIMD3<Int>
+    let voxelSize: SIMD3<Double>
+
+    /// - Throws: `InputError` if a map has the wrong size, negative, NaN or all-zero weights.
+    public init(_ geometry: SourceGeometry, world: VoxelWorld) throws {
+        self.geometry = geometry
+        shape = world.grid.shape
+        voxelSize = world.voxelSizeCm
+        switch geometry {
+        case .voxelMap(let w):
+            guard w.count == world.grid.voxelCount else {
+                throw InputError(source: "activity map", field: "voxel count", value: "\(w.count)",
+                                 reason: "must equal the geometry grid's \(world.grid.voxelCount) voxels")
+            }
+            for (n, x) in w.enumerated() where !(x >= 0 && x.isFinite) {
+                let ijk = world.grid.voxelIndex(n)
+                throw InputError(source: "activity map", field: "voxel (\(ijk.x), \(ijk.y), \(ijk.z))",
+                                 value: "\(x)", reason: "activity must be finite and ≥ 0")
+            }
+            guard w.contains(where: { $0 > 0 }) else {
+                throw InputError(source: "activity map", reason: "the map holds no activity (all voxels are 0)")
+            }
+            alias = AliasTable(weights: w)
+        case .sphere(_, let r):
+            guard r > 0 else { throw InputError(source: "sphere source", field: "radius", value: "\(r)", reason: "must be > 0") }
+            alias = nil
+        default:
+            alias = nil
+        }
+    }
+
+    /// Samples one decay position (cm, world frame).
+    
+    public func sample(_ rng: inout RandomStream) -> SIMD3<Double> {
+        switch geometry {
+        case .voxelMap:
+            let v = alias!.sample(&rng)
+            let i = v % shape.x, j = (v / shape.x) % shape.y, k = v / (shape.x * shape.y)
+            let u = SIMD3(rng.uniform(), rng.uniform(), rng.uniform())
+            return (SIMD3(Double(i), Double(j), Double(k)) + u) * voxelSize
+        case .point(let p):
+            return p
+        case .sphere(let c, let r):
+            // Direction isotropic, radius with density ∝ r² → r·u^{1/3}.
+            let d = rng.isotropicDirection()
+            return c + d * (r * _pow(rng.uniform(), 1.0 / 3.0))
+        case .box(let lo, let hi):
+            return lo + (hi - lo) * SIMD3(rng.uniform(), rng.uniform(), rng.uniform())
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import RPTCore
+import RPTPhysics
+
+/// Electron interaction data of the world's materials, as the transport loop uses them: the
+/// physics module's per-material tables (read through their unsafe-pointer views) plus the
+/// fictitious-interaction bound of the hard cross section.
+public struct ElectronTransportData: @unchecked Sendable {
+    /// Owners of the table storage (kept alive for the views).
+    public let tables: [ElectronMaterialTable]
+    let views: UnsafeMutablePointer<ElectronTableView>
+    /// Σ̂ (cm²/g) per material and interval of `boundGrid`: max of Σ_Møller + Σ_brems over the
+    /// energies a step starting in the interval can reach.
+    let hardBound: UnsafeMutablePointer<Double>
+    public let boundGrid: LogEnergyGrid
+    let materialCount: Int
+    /// Frees `views` and `hardBound` when the last copy of this value goes away.
+    let owner: BufferOwner
+
+    public init(materials: [Material], settings: TransportSettings) throws {
+        let cuts = try ElectronCuts(mollerThresholdMeV: settings.deltaRayThresholdMeV,
+                                    photonThresholdMeV: settings.bremsstrahlungThresholdMeV)
+        tables = try materials.map { try ElectronMaterialTable(material: $0, cuts: cuts) }
+        materialCount = materials.count
+        views = .allocate(capacity: max(1, materials.count))
+        for (m, t) in tables.enumerated() { (views + m).initialize(to: t.view) }
+        boundGrid = LogEnergyGrid(minimumMeV: ElectronMaterialTable.minEnergyMeV,
+                                  maximumMeV: ElectronMaterialTable.maxEnergyMeV, count: 512)
+        let n = boundGrid.count
+        hardBound = .allocate(capacity: max(1, materials.count * n))
+        owner = BufferOwner(views: views, hardBound: hardBound)
+        // A step loses at most `maxEnergyLossFraction` of E continuously (midpoint rule: allow 1.5×),
+        // so from E in [Eᵢ, Eᵢ₊₁] the energy stays in [Eᵢ·(1 − 1.5 f), Eᵢ₊₁]. Sample that range densely.
+        let low = max(0.0, 1 - 1.5 * settings.maxEnergyLossFraction)
+        for m in 0..<materials.count {
+            let v = views[m]
+            for i in 0..<n {
+                let hi = boundGrid.energy(min(i + 1, n - 1))
+                let lo = boundGrid.energy(i) * low
+                var best = 0.0
+                let samples = 64
+                for s in 0...samples {
+                    let e = lo * _pow(hi / lo, Double(s) / Double(samples))
+                    best = max(best, v.mollerCrossSection(energyMeV: e) + v.bremsstrahlungCrossSection(energyMeV: e))
+                }
+                // 2 % margin over the sampled maximum for the curvature between samples.
+                hardBound[m * n + i] = best * 1.02
+            }
+        }
+    }
+
+    /// All the electron data at one energy in material m.
+    
+    public func coefficients(material m: Int, energyMeV e: Double) -> ElectronCoefficients {
+        let v = views[m]
+        let (i, _) = boundGrid.locate(e)
+        return ElectronCoefficients(
+            restrictedStoppingPower: v.restrictedStoppingPower(energyMeV: e),
+            csdaRange: v.csdaRange(energyMeV: e),
+            mollerCrossSection: v.mollerCrossSection(energyMeV: e),
+            bremsstrahlungCrossSection: v.bremsstrahlungCrossSection(energyMeV: e),
+            hardBound: hardBound[m * boundGrid.count + i],
+            lambda1: v.firstTransportMeanFreePath(energyMeV: e),
+            lambda2: v.secondTransportMeanFreePath(energyMeV: e))
+    }
+
+    /// cos θ of the multiple-scattering deflection over a step of `massThickness` (g/cm²).
+    
+    public func sampleMultipleScattering(_ c: ElectronCoefficients, massThickness: Double,
+                                         _ rng: inout RandomStream) -> Double {
+        MultipleScatteringSampler.sampleCosTheta(stepGramPerCm2: massThickness, lambda1: c.lambda1,
+                                                 lambda2: c.lambda2, rng: &rng)
+    }
+
+    /// Delta-ray energy (MeV) of a Møller event at kinetic energy e (> 2Δ).
+    
+    public func sampleMollerEnergy(energyMeV e: Double, thresholdMeV: Double, _ rng: inout RandomStream) -> Double {
+        MollerScattering.sampleDeltaRayEnergy(kineticEnergyMeV: e, cutMeV: thresholdMeV, rng: &rng)
+    }
+
+    /// Bremsstrahlung photon energy (MeV) in material m at kinetic energy e (> k_c).
+    
+    public func sampleBremsstrahlungEnergy(material m: Int, energyMeV e: Double, thresholdMeV: Double,
+                                           _ rng: inout RandomStream) -> Double {
+        views[m].sampleBremsstrahlungPhotonEnergy(kineticEnergyMeV: e, rng: &rng)
+    }
+
+    /// cos θ of a bremsstrahlung photon relative to the electron: the leading-order (Sauter-type) density
+    /// p(cos θ) ∝ (1 − β cos θ)⁻², sampled by inversion (as the "simple" angular model of EGS/PENELOPE
+    /// at low energy; the photon direction hardly matters for voxel dose at these energies).
+    
+    public func sampleBremsstrahlungAngle(energyMeV e: Double, _ rng: inout RandomStream) -> Double {
+        let me = PhysicalConstants.electronRestEnergyMeV
+        let gamma = 1 + e / me
+        let beta = (1 - 1 / (gamma * gamma)).squareRoot()
+        // CDF inversion of (1 − βc)⁻² on [−1, 1]: 1/(1 − βc) = 1/(1 + β) + u·2β/(1 − β²).
+        let u = rng.uniform()
+        let inv = 1 / (1 + beta) + u * 2 * beta / (1 - beta * beta)
+        return min(1, max(-1, (1 - 1 / inv) / beta))
+    }
+}
+
+/// Deallocates the raw buffers of an `ElectronTransportData` (outside the hot loop).
+final class BufferOwner: @unchecked Sendable {
+    let views: UnsafeMutablePointer<ElectronTableView>
+    let hardBound: UnsafeMutablePointer<Double>
+    init(views: UnsafeMutablePointer<ElectronTableView>, hardBound: UnsafeMutablePointer<Double>) {
+        self.views = views; self.hardBound = hardBound
+    }
+    deinit { views.deallocate(); hardBound.deallocate() }
+}

@@ -1,0 +1,62 @@
+/// Read-only view of a `VoxelWorld` for the transport loop: raw pointers and precomputed sizes.
+///
+/// Valid only while the `VoxelWorld`'s arrays it was made from are alive and unchanged (the
+/// simulation keeps them alive for the whole run).
+public struct VoxelGeometry {
+    public let nx: Int, ny: Int, nz: Int
+    /// Voxel size (cm) and its inverse (1/cm).
+    public let size: SIMD3<Double>, inverseSize: SIMD3<Double>
+    /// Extent of the world (cm).
+    public let extent: SIMD3<Double>
+    public let materialIndex: UnsafePointer<UInt8>
+    public let density: UnsafePointer<Float>
+
+    public init(shape: SIMD3<Int>, sizeCm: SIMD3<Double>, materialIndex: UnsafePointer<UInt8>,
+                density: UnsafePointer<Float>) {
+        nx = shape.x; ny = shape.y; nz = shape.z
+        size = sizeCm; inverseSize = 1 / sizeCm
+        extent = SIMD3(Double(nx), Double(ny), Double(nz)) * sizeCm
+        self.materialIndex = materialIndex; self.density = density
+    }
+
+    /// Integer voxel coordinates of a position, or nil when outside the world.
+    
+    public func voxel(at p: SIMD3<Double>) -> SIMD3<Int>? {
+        let f = (p * inverseSize).rounded(.down)
+        let i = Int(f.x), j = Int(f.y), k = Int(f.z)
+        guard i >= 0, j >= 0, k >= 0, i < nx, j < ny, k < nz, f.x.isFinite else { return nil }
+        return SIMD3(i, j, k)
+    }
+    
+    public func linear(_ v: SIMD3<Int>) -> Int { v.x + nx * (v.y + ny * v.z) }
+    
+    public func contains(_ v: SIMD3<Int>) -> Bool {
+        v.x >= 0 && v.y >= 0 && v.z >= 0 && v.x < nx && v.y < ny && v.z < nz
+    }
+
+    /// Distance (cm) along unit direction `d` from `p` (inside voxel `v`) to the voxel's boundary,
+    /// and the axis (0, 1, 2) of the face reached.
+    
+    public func distanceToExit(_ p: SIMD3<Double>, _ d: SIMD3<Double>, voxel v: SIMD3<Int>) -> (Double, Int) {
+        var best = Double.infinity, axis = 0
+        for a in 0..<3 {
+            let da = d[a]
+            if da > 0 {
+                let t = (Double(v[a] + 1) * size[a] - p[a]) / da
+                if t < best { best = t; axis = a }
+            } else if da < 0 {
+                let t = (Double(v[a]) * size[a] - p[a]) / da
+                if t < best { best = t; axis = a }
+            }
+        }
+        return (max(0, best), axis)
+    }
+
+    /// Shortest distance (cm) from `p` to any face of voxel `v` (in any direction).
+    
+    public func distanceToNearestFace(_ p: SIMD3<Double>, voxel v: SIMD3<Int>) -> Double {
+        let lo = p - SIMD3(Double(v.x), Double(v.y), Double(v.z)) * size
+        let hi = size - lo
+        return max(0, min(lo.min(), hi.min()))
+    }
+}
