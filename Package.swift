@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "RPTPhantomTests", dependencies: ["RPTPhantom"]),
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
+        .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),
     ],
     swiftLanguageModes: [.v5]
 )

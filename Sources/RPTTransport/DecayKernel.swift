@@ -5,6 +5,8 @@ import RPTPhysics
 public enum Emitter: Sendable {
     case nuclide(EmissionSampler, EmissionFilter)
     case monoenergetic(ParticleKind, energyMeV: Double)
+    /// One particle in a fixed direction (a pencil beam from each source point), for validation.
+    case beam(ParticleKind, energyMeV: Double, direction: SIMD3<Double>)
 
     /// All emissions of a nuclide.
     public static func nuclide(_ s: EmissionSampler) -> Emitter { .nuclide(s, .all) }
@@ -64,6 +66,9 @@ public struct DecayKernel: HistoryKernel {
             energy.emitted += e
             push(Particle(kind: kind, energy: e, position: origin, direction: rng.isotropicDirection()),
                  &stack, voxel: n0, &tally, &energy)
+        case .beam(let kind, let e, let dir):
+            energy.emitted += e
+            push(Particle(kind: kind, energy: e, position: origin, direction: dir), &stack, voxel: n0, &tally, &energy)
         case .nuclide(let sampler, let filter):
             let capacity = ParticleStack.scratchBytes / MemoryLayout<Emission>.stride
             let buffer = stack.scratch.bindMemory(to: Emission.self, capacity: capacity)

@@ -32,6 +32,8 @@ public struct EnergyLedger: Equatable, Sendable {
 /// Per-history energy bookkeeping in doubles, folded into an `EnergyLedger` at the end of a history.
 public struct HistoryEnergy {
     public var emitted = 0.0, deposited = 0.0, escaped = 0.0, local = 0.0, overflow = 0.0
+    /// Real (not virtual) photon interactions in this history (for validation tests).
+    public var photonInteractions = 0
     public init() {}
     
     public func fold(into ledger: inout EnergyLedger) {

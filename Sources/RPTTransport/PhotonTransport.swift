@@ -31,6 +31,7 @@ extension DecayKernel {
             let r = rng.uniform() * majorant
             let mu = c.total * rho
             if r >= mu { continue }  // virtual interaction
+            energy.photonInteractions += 1
             let share = r / mu       // uniform in [0, 1): picks the process
             if share < c.photoelectric {
                 let out = data.photoelectric.sample(materialIndex: m, energyMeV: e, &rng)

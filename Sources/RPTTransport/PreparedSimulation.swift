@@ -78,6 +78,7 @@ public final class PreparedSimulation: @unchecked Sendable {
         switch emitter {
         case .nuclide(let s, let filter): f.combine("nuclide \(s.nuclideName) \(filter.rawValue)")
         case .monoenergetic(let k, let e): f.combine("mono \(k) \(e)")
+        case .beam(let k, let e, let d): f.combine("beam \(k) \(e) \(d)")
         }
         f.combine("\(settings)")
         f.combine(regions.map(\.name).joined(separator: ","))

@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+@testable import RPTTransport
+import RPTPhysics
+import RPTVolume
+import RPTCore
+
+/// Paths of the shared reference data (../shared beside the package root).
+enum SharedData {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static func path(_ relative: String) -> String { packageRoot + "/../shared/" + relative }
+
+    /// Skips (or fails under CI=true) when a shared file is absent.
+    static func require(_ relative: String) throws -> String {
+        let p = path(relative)
+        if FileManager.default.fileExists(atPath: p) { return p }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            XCTFail("shared reference file missing: \(p)")
+        }
+        throw XCTSkip("shared reference file missing: \(p) (see ../shared/README.md)")
+    }
+}
+
+/// A homogeneous cube world of `n`³ voxels of `voxelMM`, centred on the origin of patient space.
+func cubeWorld(_ material: Material, n: Int, voxelMM: Double) throws -> VoxelWorld {
+    let grid = Grid3D(shape: SIMD3(n, n, n), spacing: SIMD3(repeating: voxelMM),
+                      origin: SIMD3(repeating: -Double(n - 1) / 2 * voxelMM))
+    return try VoxelWorld.homogeneous(grid: grid, material: material)
+}
+
+/// Runs histories one by one on the calling thread, returning each history's energy bookkeeping.
+func runHistories(_ sim: PreparedSimulation, count: Int, seed: UInt64 = 1) -> [HistoryEnergy] {
+    var kernel = sim.kernel
+    var tally = EnergyTally(voxelCount: sim.tallySlots)
+    var stack = ParticleStack()
+    var out: [HistoryEnergy] = []
+    out.reserveCapacity(count)
+    for h in 0..<UInt64(count) {
+        var rng = RandomStream(seed: seed, stream: h)
+        var e = HistoryEnergy()
+        tally.beginHistory(h)
+        kernel.run(history: h, rng: &rng, tally: &tally, stack: &stack, energy: &e)
+        tally.endHistory()
+        out.append(e)
+    }
+    return out
+}
