@@ -6,7 +6,7 @@ import PackageDescription
 let package = Package(
     name: "RPTDoseBenchmarks",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(path: "..")],
+    dependencies: [.package(name: "RPTDose", path: "..")],
     targets: [
         .executableTarget(name: "rpt-benchmarks", dependencies: [.product(name: "RPTDose", package: "RPTDose")],
                           path: "Sources/RPTBenchmarks"),

@@ -13,7 +13,7 @@ func median(_ x: [Double]) -> Double { let s = x.sorted(); return s[s.count / 2]
 /// Peak resident memory of this process (MB), from getrusage (ru_maxrss is in kB on Linux).
 func peakMemoryMB() -> Double {
     var u = rusage()
-    getrusage(RUSAGE_SELF, &u)
+    getrusage(RUSAGE_SELF.rawValue, &u)
     return Double(u.ru_maxrss) / 1024
 }
 
