@@ -43,6 +43,7 @@ let package = Package(
 
         .testTarget(name: "RPTCoreTests", dependencies: ["RPTCore"]),
         .testTarget(name: "RPTVolumeTests", dependencies: ["RPTVolume"]),
+        .testTarget(name: "RPTPhysicsTests", dependencies: ["RPTPhysics"]),
     ],
     swiftLanguageModes: [.v5]
 )

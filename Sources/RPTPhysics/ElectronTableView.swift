@@ -1,0 +1,160 @@
+import RPTCore
+
+/// Allocation-free read access to an `ElectronMaterialTable` for the transport loop.
+///
+/// A pointer into the table's storage plus grid constants: every lookup is one logarithm, an index
+/// computation and a linear interpolation in ln T. Valid only while its table exists. Energies are
+/// expected inside 1 keV ... 3 MeV; outside, the first/last grid interval is extrapolated linearly
+/// (memory-safe but not physics — the engine stops electrons below its cut-off and never exceeds
+/// the source energy). Samplers take the history's `RandomStream`.
+@frozen
+public struct ElectronTableView {
+    /// Where each column lives and the grid constants.
+    @frozen
+    public struct Layout: Sendable {
+        @usableFromInline static let collision = 0
+        @usableFromInline static let radiative = 1
+        @usableFromInline static let restrictedCollision = 2
+        @usableFromInline static let restrictedRadiative = 3
+        @usableFromInline static let moller = 4
+        @usableFromInline static let brems = 5
+        @usableFromInline static let lambda1 = 6
+        @usableFromInline static let lambda2 = 7
+        @usableFromInline static let csdaRange = 8
+        @usableFromInline static let radiationYield = 9
+        @usableFromInline static let energyFromRange = 10
+        @usableFromInline static let bremsRowMax = 11
+        @usableFromInline static let delta = 12
+        @usableFromInline static let columnCount = 13
+
+        @usableFromInline let count: Int
+        @usableFromInline let lnMinEnergy: Double
+        @usableFromInline let inverseEnergyStep: Double
+        @usableFromInline let lnMinRange: Double
+        @usableFromInline let inverseRangeStep: Double
+        @usableFromInline let minEnergy: Double
+        @usableFromInline let minRange: Double
+        @usableFromInline let rangeExponent: Double
+        @usableFromInline let kappaCount: Int
+        /// Δ (MeV).
+        public let mollerThresholdMeV: Double
+        /// k_c (MeV).
+        public let photonThresholdMeV: Double
+    }
+
+    @usableFromInline let base: UnsafePointer<Double>
+    /// Grid constants and cuts.
+    public let layout: Layout
+
+    @inlinable
+    init(base: UnsafePointer<Double>, layout: Layout) {
+        self.base = base
+        self.layout = layout
+    }
+
+    // MARK: interpolation
+
+    /// (interval index, fraction) of T on the ln T grid, the index clamped to the grid.
+    @inlinable @inline(__always)
+    func energyIndex(_ t: Double) -> (Int, Double) {
+        let u = (_log(t) - layout.lnMinEnergy) * layout.inverseEnergyStep
+        let fl = min(max(u.rounded(.down), 0), Double(layout.count - 2))
+        return (Int(fl), u - fl)
+    }
+
+    @inlinable @inline(__always)
+    func interpolate(_ column: Int, _ t: Double) -> Double {
+        let (i, f) = energyIndex(t)
+        let p = base + column * layout.count + i
+        return p[0] + f * (p[1] - p[0])
+    }
+
+    // MARK: lookups (per unit mass; multiply by the voxel density for per-length values)
+
+    /// S_col/ρ (MeV cm²/g).
+    @inlinable public func collisionStoppingPower(energyMeV t: Double) -> Double { interpolate(Layout.collision, t) }
+    /// S_rad/ρ (MeV cm²/g).
+    @inlinable public func radiativeStoppingPower(energyMeV t: Double) -> Double { interpolate(Layout.radiative, t) }
+    /// Class-II continuous loss: L_Δ/ρ + restricted S_rad/ρ below k_c (MeV cm²/g).
+    @inlinable public func restrictedStoppingPower(energyMeV t: Double) -> Double {
+        interpolate(Layout.restrictedCollision, t) + interpolate(Layout.restrictedRadiative, t)
+    }
+    /// Møller cross section above Δ per gram (cm²/g); 0 for T ≤ 2Δ.
+    @inlinable public func mollerCrossSection(energyMeV t: Double) -> Double {
+        t <= 2 * layout.mollerThresholdMeV ? 0 : max(0, interpolate(Layout.moller, t))
+    }
+    /// Bremsstrahlung cross section above k_c per gram (cm²/g); 0 for T ≤ k_c.
+    @inlinable public func bremsstrahlungCrossSection(energyMeV t: Double) -> Double {
+        t <= layout.photonThresholdMeV ? 0 : max(0, interpolate(Layout.brems, t))
+    }
+    /// λ₁ (g/cm²).
+    @inlinable public func firstTransportMeanFreePath(energyMeV t: Double) -> Double { interpolate(Layout.lambda1, t) }
+    /// λ₂ (g/cm²).
+    @inlinable public func secondTransportMeanFreePath(energyMeV t: Double) -> Double { interpolate(Layout.lambda2, t) }
+
+    /// CSDA range (g/cm²); below 1 keV R = R(1 keV) (T / 1 keV)^(1 − d ln S/d ln T).
+    @inlinable public func csdaRange(energyMeV t: Double) -> Double {
+        if t < layout.minEnergy { return layout.minRange * _pow(t / layout.minEnergy, layout.rangeExponent) }
+        return interpolate(Layout.csdaRange, t)
+    }
+
+    /// Radiation yield Y(T); below 1 keV Y ∝ T.
+    @inlinable public func radiationYield(energyMeV t: Double) -> Double {
+        if t < layout.minEnergy { return base[Layout.radiationYield * layout.count] * t / layout.minEnergy }
+        return interpolate(Layout.radiationYield, t)
+    }
+
+    /// Kinetic energy (MeV) whose CSDA range is `gramPerCm2` (inverse of `csdaRange`).
+    @inlinable public func energyFromResidualRange(gramPerCm2 r: Double) -> Double {
+        if r < layout.minRange { return layout.minEnergy * _pow(r / layout.minRange, 1 / layout.rangeExponent) }
+        let u = (_log(r) - layout.lnMinRange) * layout.inverseRangeStep
+        let fl = min(max(u.rounded(.down), 0), Double(layout.count - 2))
+        let f = u - fl
+        let p = base + Layout.energyFromRange * layout.count + Int(fl)
+        return p[0] + f * (p[1] - p[0])
+    }
+
+    // MARK: samplers
+
+    /// Delta-ray kinetic energy W ∈ [Δ, T/2] (MeV) of a Møller event; requires T > 2Δ.
+    @inlinable
+    public func sampleDeltaRayEnergy(kineticEnergyMeV t: Double, rng: inout RandomStream) -> Double {
+        MollerScattering.sampleDeltaRayEnergy(kineticEnergyMeV: t, cutMeV: layout.mollerThresholdMeV, rng: &rng)
+    }
+
+    /// Bremsstrahlung photon energy k ∈ [k_c, T] (MeV); requires T > k_c.
+    ///
+    /// The material's scaled spectrum X(T, κ) of the grid energy just below or just above T is chosen
+    /// with probability given by T's position in the interval (interpolation by random selection);
+    /// κ is proposed from 1/κ on [k_c/T, 1] and accepted with X(κ)/max X (X linear between the
+    /// 30 tabulated κ).
+    @inlinable
+    public func sampleBremsstrahlungPhotonEnergy(kineticEnergyMeV t: Double, rng: inout RandomStream) -> Double {
+        let (i0, f) = energyIndex(t)
+        let row = rng.uniform() < f ? i0 + 1 : i0
+        let nk = layout.kappaCount
+        let kappa = base + Layout.columnCount * layout.count
+        let x = kappa + nk + row * nk
+        let xMax = base[Layout.bremsRowMax * layout.count + row]
+        let lnKappaCut = _log(min(1, layout.photonThresholdMeV / t))
+        while true {
+            let k = _exp(lnKappaCut * (1 - rng.uniform()))  // log-uniform on [κ_c, 1]
+            var lo = 0, hi = nk - 1
+            while hi - lo > 1 {
+                let mid = (lo + hi) >> 1
+                if kappa[mid] <= k { lo = mid } else { hi = mid }
+            }
+            let value = x[lo] + (x[hi] - x[lo]) * (k - kappa[lo]) / (kappa[hi] - kappa[lo])
+            if rng.uniform() * xMax <= value { return k * t }
+        }
+    }
+
+    /// cos θ of the net deflection over a step of `stepGramPerCm2` (ρ·s) at kinetic energy T,
+    /// with λ₁ and λ₂ taken at T (`MultipleScatteringSampler`).
+    @inlinable
+    public func sampleMultipleScatteringCosTheta(kineticEnergyMeV t: Double, stepGramPerCm2 s: Double,
+                                                 rng: inout RandomStream) -> Double {
+        MultipleScatteringSampler.sampleCosTheta(stepGramPerCm2: s, lambda1: firstTransportMeanFreePath(energyMeV: t),
+                                                 lambda2: secondTransportMeanFreePath(energyMeV: t), rng: &rng)
+    }
+}
