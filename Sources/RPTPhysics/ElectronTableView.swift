@@ -25,21 +25,32 @@ public struct ElectronTableView {
         @usableFromInline static let energyFromRange = 10
         @usableFromInline static let bremsRowMax = 11
         @usableFromInline static let delta = 12
-        @usableFromInline static let columnCount = 13
+        @usableFromInline static let restrictedRange = 13
+        @usableFromInline static let energyFromRestrictedRange = 14
+        @usableFromInline static let columnCount = 15
 
         @usableFromInline let count: Int
         @usableFromInline let lnMinEnergy: Double
         @usableFromInline let inverseEnergyStep: Double
-        @usableFromInline let lnMinRange: Double
-        @usableFromInline let inverseRangeStep: Double
         @usableFromInline let minEnergy: Double
-        @usableFromInline let minRange: Double
-        @usableFromInline let rangeExponent: Double
+        @usableFromInline let csda: RangeGrid
+        @usableFromInline let restricted: RangeGrid
         @usableFromInline let kappaCount: Int
         /// Δ (MeV).
         public let mollerThresholdMeV: Double
         /// k_c (MeV).
         public let photonThresholdMeV: Double
+    }
+
+    /// Constants of a range table: R(T₀), the ln R grid of T(R) and the power law below T₀.
+    @frozen
+    public struct RangeGrid: Sendable {
+        @usableFromInline let lnMinRange: Double
+        @usableFromInline let inverseRangeStep: Double
+        /// R(T₀) (g/cm²).
+        @usableFromInline let minRange: Double
+        /// R ∝ T^exponent below T₀.
+        @usableFromInline let exponent: Double
     }
 
     @usableFromInline let base: UnsafePointer<Double>
@@ -94,8 +105,13 @@ public struct ElectronTableView {
 
     /// CSDA range (g/cm²); below 1 keV R = R(1 keV) (T / 1 keV)^(1 − d ln S/d ln T).
     @inlinable public func csdaRange(energyMeV t: Double) -> Double {
-        if t < layout.minEnergy { return layout.minRange * _pow(t / layout.minEnergy, layout.rangeExponent) }
-        return interpolate(Layout.csdaRange, t)
+        range(t, Layout.csdaRange, layout.csda)
+    }
+
+    /// Restricted range ∫ dT/(L_Δ + restricted S_rad) (g/cm²). For a step of ρs (g/cm²) without
+    /// hard events the class-II energy after the step is `energyFromRestrictedRange(restrictedRange(T) − ρs)`.
+    @inlinable public func restrictedRange(energyMeV t: Double) -> Double {
+        range(t, Layout.restrictedRange, layout.restricted)
     }
 
     /// Radiation yield Y(T); below 1 keV Y ∝ T.
@@ -106,11 +122,27 @@ public struct ElectronTableView {
 
     /// Kinetic energy (MeV) whose CSDA range is `gramPerCm2` (inverse of `csdaRange`).
     @inlinable public func energyFromResidualRange(gramPerCm2 r: Double) -> Double {
-        if r < layout.minRange { return layout.minEnergy * _pow(r / layout.minRange, 1 / layout.rangeExponent) }
-        let u = (_log(r) - layout.lnMinRange) * layout.inverseRangeStep
+        energy(r, Layout.energyFromRange, layout.csda)
+    }
+
+    /// Kinetic energy (MeV) whose restricted range is `gramPerCm2` (inverse of `restrictedRange`).
+    @inlinable public func energyFromRestrictedRange(gramPerCm2 r: Double) -> Double {
+        energy(r, Layout.energyFromRestrictedRange, layout.restricted)
+    }
+
+    @inlinable @inline(__always)
+    func range(_ t: Double, _ column: Int, _ g: RangeGrid) -> Double {
+        if t < layout.minEnergy { return g.minRange * _pow(t / layout.minEnergy, g.exponent) }
+        return interpolate(column, t)
+    }
+
+    @inlinable @inline(__always)
+    func energy(_ r: Double, _ column: Int, _ g: RangeGrid) -> Double {
+        if r < g.minRange { return layout.minEnergy * _pow(r / g.minRange, 1 / g.exponent) }
+        let u = (_log(r) - g.lnMinRange) * g.inverseRangeStep
         let fl = min(max(u.rounded(.down), 0), Double(layout.count - 2))
         let f = u - fl
-        let p = base + Layout.energyFromRange * layout.count + Int(fl)
+        let p = base + column * layout.count + Int(fl)
         return p[0] + f * (p[1] - p[0])
     }
 

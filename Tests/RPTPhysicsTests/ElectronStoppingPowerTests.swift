@@ -123,6 +123,23 @@ final class ElectronStoppingPowerTests: XCTestCase {
         }
     }
 
+    /// R_L(T₂) − R_L(T₁) = ∫ dT/L (restricted stopping power, Simpson rule), R_L = R below both cuts,
+    /// R_L > R above them, and T(R_L(T)) = T.
+    func testRestrictedRangeIntegratesRestrictedStoppingPower() throws {
+        for (t1, t2) in [(0.02, 0.05), (0.2, 0.3), (2.0, 3.0)] {
+            let integral = electronTestSimpson(from: t1, to: t2, intervals: 2000) {
+                1 / (try! self.table.value(.restrictedStoppingPower, energyMeV: $0))
+            }
+            let difference = table.restrictedRange(energyMeV: t2) - table.restrictedRange(energyMeV: t1)
+            XCTAssertEqual(difference / integral, 1, accuracy: 1e-3, "\(t1)...\(t2) MeV")
+            XCTAssertGreaterThan(table.restrictedRange(energyMeV: t2), table.csdaRange(energyMeV: t2))
+            let v = table.view
+            let back = withExtendedLifetime(table) { v.energyFromRestrictedRange(gramPerCm2: v.restrictedRange(energyMeV: t2)) }
+            XCTAssertEqual(back / t2, 1, accuracy: 1e-3)
+        }
+        XCTAssertEqual(table.restrictedRange(energyMeV: 0.009) / table.csdaRange(energyMeV: 0.009), 1, accuracy: 1e-9)
+    }
+
     func testDensityEffectVanishesAtLowEnergyInWater() throws {
         XCTAssertEqual(try table.value(.densityEffect, energyMeV: 0.1), 0)
         XCTAssertGreaterThan(try table.value(.densityEffect, energyMeV: 1.0), 0)
