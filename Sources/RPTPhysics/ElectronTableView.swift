@@ -76,6 +76,11 @@ public struct ElectronTableView {
     @inlinable @inline(__always)
     func interpolate(_ column: Int, _ t: Double) -> Double {
         let (i, f) = energyIndex(t)
+        return interpolate(column, i, f)
+    }
+
+    @inlinable @inline(__always)
+    func interpolate(_ column: Int, _ i: Int, _ f: Double) -> Double {
         let p = base + column * layout.count + i
         return p[0] + f * (p[1] - p[0])
     }
@@ -88,7 +93,8 @@ public struct ElectronTableView {
     @inlinable public func radiativeStoppingPower(energyMeV t: Double) -> Double { interpolate(Layout.radiative, t) }
     /// Class-II continuous loss: L_Δ/ρ + restricted S_rad/ρ below k_c (MeV cm²/g).
     @inlinable public func restrictedStoppingPower(energyMeV t: Double) -> Double {
-        interpolate(Layout.restrictedCollision, t) + interpolate(Layout.restrictedRadiative, t)
+        let (i, f) = energyIndex(t)
+        return interpolate(Layout.restrictedCollision, i, f) + interpolate(Layout.restrictedRadiative, i, f)
     }
     /// Møller cross section above Δ per gram (cm²/g); 0 for T ≤ 2Δ.
     @inlinable public func mollerCrossSection(energyMeV t: Double) -> Double {
@@ -98,6 +104,28 @@ public struct ElectronTableView {
     @inlinable public func bremsstrahlungCrossSection(energyMeV t: Double) -> Double {
         t <= layout.photonThresholdMeV ? 0 : max(0, interpolate(Layout.brems, t))
     }
+    /// Maximum of σ_Møller + σ_brems (cm²/g) over kinetic energies in [lower, upper] (MeV), exact for
+    /// the tabulated (piecewise-linear) cross sections. σ_Møller grows as T falls (∝ 1/β²) until T
+    /// nears 2Δ, so a step that loses energy must sample its hard-event distance with this maximum
+    /// and accept an event at energy T' with probability σ(T')/maximum (fictitious events).
+    @inlinable public func maximumHardCrossSection(lowerEnergyMeV lower: Double, upperEnergyMeV upper: Double) -> Double {
+        var best = max(mollerCrossSection(energyMeV: lower) + bremsstrahlungCrossSection(energyMeV: lower),
+                       mollerCrossSection(energyMeV: upper) + bremsstrahlungCrossSection(energyMeV: upper))
+        let (i0, _) = energyIndex(lower)
+        let (i1, f1) = energyIndex(upper)
+        let last = f1 > 0 ? i1 : i1 - 1
+        if i0 + 1 <= last {
+            let gridLnMin = layout.lnMinEnergy, step = 1 / layout.inverseEnergyStep
+            for i in (i0 + 1)...last {
+                let t = _exp(gridLnMin + Double(i) * step)
+                let m = t <= 2 * layout.mollerThresholdMeV ? 0 : base[Layout.moller * layout.count + i]
+                let b = t <= layout.photonThresholdMeV ? 0 : base[Layout.brems * layout.count + i]
+                best = max(best, m + b)
+            }
+        }
+        return best
+    }
+
     /// λ₁ (g/cm²).
     @inlinable public func firstTransportMeanFreePath(energyMeV t: Double) -> Double { interpolate(Layout.lambda1, t) }
     /// λ₂ (g/cm²).
@@ -186,7 +214,11 @@ public struct ElectronTableView {
     @inlinable
     public func sampleMultipleScatteringCosTheta(kineticEnergyMeV t: Double, stepGramPerCm2 s: Double,
                                                  rng: inout RandomStream) -> Double {
-        MultipleScatteringSampler.sampleCosTheta(stepGramPerCm2: s, lambda1: firstTransportMeanFreePath(energyMeV: t),
-                                                 lambda2: secondTransportMeanFreePath(energyMeV: t), rng: &rng)
+        let (i, f) = energyIndex(t)
+        return MultipleScatteringSampler.sampleCosTheta(stepGramPerCm2: s, lambda1: interpolate(Layout.lambda1, i, f),
+                                                        lambda2: interpolate(Layout.lambda2, i, f), rng: &rng)
     }
 }
+
+/// The view points at immutable data, so it may be shared between threads while its table lives.
+extension ElectronTableView: @unchecked Sendable {}

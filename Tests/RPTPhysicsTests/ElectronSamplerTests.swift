@@ -66,6 +66,23 @@ final class ElectronSamplerTests: XCTestCase {
         }
     }
 
+    /// The fictitious-event bound dominates the hard cross section everywhere in the interval and
+    /// is attained (to interpolation accuracy) by a dense scan.
+    func testMaximumHardCrossSectionBoundsTheIntervalAndIsTight() {
+        let v = table.view
+        for (lo, hi) in [(0.015, 0.05), (0.02, 1.0), (0.9, 1.1), (0.005, 0.008)] {
+            let bound = withExtendedLifetime(table) { v.maximumHardCrossSection(lowerEnergyMeV: lo, upperEnergyMeV: hi) }
+            var scanMax = 0.0
+            for j in 0...20_000 {
+                let t = lo * pow(hi / lo, Double(j) / 20_000)
+                let sigma = withExtendedLifetime(table) { v.mollerCrossSection(energyMeV: t) + v.bremsstrahlungCrossSection(energyMeV: t) }
+                XCTAssertLessThanOrEqual(sigma, bound * (1 + 1e-12), "T=\(t)")
+                scanMax = max(scanMax, sigma)
+            }
+            XCTAssertEqual(bound, scanMax, accuracy: 1e-3 * max(bound, 1e-30), "[\(lo), \(hi)] MeV")
+        }
+    }
+
     /// ⟨cos θ⟩ = exp(−s/λ₁) and ⟨P₂(cos θ)⟩ = exp(−s/λ₂) for steps from 0.05 λ₁ to 3 λ₁.
     func testMultipleScatteringMomentsMatchGoudsmitSaunderson() throws {
         let v = table.view
