@@ -13,7 +13,8 @@ import RPTCore
 /// χ is interpolated linearly in ln T between tabulated energies and linearly in κ between the 30
 /// tabulated κ (integrals over κ are exact for the piecewise-linear χ). Elements without a table
 /// (F, Al, Si, Ar, Cu, Zn, Ba, Gd) use χ interpolated linearly in Z between the nearest tabulated
-/// elements (χ varies slowly with Z; an approximation of the order of 1–3 %).
+/// elements (χ varies slowly with Z: ≲ 2 % error for F, Al, Si, Ar; several per cent at the lowest
+/// energies for Cu, Zn, Ba, Gd, whose neighbours are far apart).
 public enum BremsstrahlungCrossSection {
     /// Tabulated κ = k/T (30 values from 0 to 1).
     public static var kappaGrid: [Double] { SeltzerBergerTable.kappa }

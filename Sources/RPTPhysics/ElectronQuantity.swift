@@ -22,6 +22,8 @@ public enum ElectronQuantity: String, CaseIterable, Sendable {
     case secondTransportMeanFreePath
     /// CSDA range (g/cm²).
     case csdaRange
+    /// Restricted range ∫ dT / (restricted stopping power) (g/cm²).
+    case restrictedRange
     /// Radiation yield Y(T) (dimensionless).
     case radiationYield
     /// Density-effect correction δ (dimensionless).

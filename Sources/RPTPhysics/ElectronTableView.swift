@@ -25,21 +25,32 @@ public struct ElectronTableView {
         @usableFromInline static let energyFromRange = 10
         @usableFromInline static let bremsRowMax = 11
         @usableFromInline static let delta = 12
-        @usableFromInline static let columnCount = 13
+        @usableFromInline static let restrictedRange = 13
+        @usableFromInline static let energyFromRestrictedRange = 14
+        @usableFromInline static let columnCount = 15
 
         @usableFromInline let count: Int
         @usableFromInline let lnMinEnergy: Double
         @usableFromInline let inverseEnergyStep: Double
-        @usableFromInline let lnMinRange: Double
-        @usableFromInline let inverseRangeStep: Double
         @usableFromInline let minEnergy: Double
-        @usableFromInline let minRange: Double
-        @usableFromInline let rangeExponent: Double
+        @usableFromInline let csda: RangeGrid
+        @usableFromInline let restricted: RangeGrid
         @usableFromInline let kappaCount: Int
         /// Δ (MeV).
         public let mollerThresholdMeV: Double
         /// k_c (MeV).
         public let photonThresholdMeV: Double
+    }
+
+    /// Constants of a range table: R(T₀), the ln R grid of T(R) and the power law below T₀.
+    @frozen
+    public struct RangeGrid: Sendable {
+        @usableFromInline let lnMinRange: Double
+        @usableFromInline let inverseRangeStep: Double
+        /// R(T₀) (g/cm²).
+        @usableFromInline let minRange: Double
+        /// R ∝ T^exponent below T₀.
+        @usableFromInline let exponent: Double
     }
 
     @usableFromInline let base: UnsafePointer<Double>
@@ -65,6 +76,11 @@ public struct ElectronTableView {
     @inlinable @inline(__always)
     func interpolate(_ column: Int, _ t: Double) -> Double {
         let (i, f) = energyIndex(t)
+        return interpolate(column, i, f)
+    }
+
+    @inlinable @inline(__always)
+    func interpolate(_ column: Int, _ i: Int, _ f: Double) -> Double {
         let p = base + column * layout.count + i
         return p[0] + f * (p[1] - p[0])
     }
@@ -77,7 +93,8 @@ public struct ElectronTableView {
     @inlinable public func radiativeStoppingPower(energyMeV t: Double) -> Double { interpolate(Layout.radiative, t) }
     /// Class-II continuous loss: L_Δ/ρ + restricted S_rad/ρ below k_c (MeV cm²/g).
     @inlinable public func restrictedStoppingPower(energyMeV t: Double) -> Double {
-        interpolate(Layout.restrictedCollision, t) + interpolate(Layout.restrictedRadiative, t)
+        let (i, f) = energyIndex(t)
+        return interpolate(Layout.restrictedCollision, i, f) + interpolate(Layout.restrictedRadiative, i, f)
     }
     /// Møller cross section above Δ per gram (cm²/g); 0 for T ≤ 2Δ.
     @inlinable public func mollerCrossSection(energyMeV t: Double) -> Double {
@@ -87,6 +104,28 @@ public struct ElectronTableView {
     @inlinable public func bremsstrahlungCrossSection(energyMeV t: Double) -> Double {
         t <= layout.photonThresholdMeV ? 0 : max(0, interpolate(Layout.brems, t))
     }
+    /// Maximum of σ_Møller + σ_brems (cm²/g) over kinetic energies in [lower, upper] (MeV), exact for
+    /// the tabulated (piecewise-linear) cross sections. σ_Møller grows as T falls (∝ 1/β²) until T
+    /// nears 2Δ, so a step that loses energy must sample its hard-event distance with this maximum
+    /// and accept an event at energy T' with probability σ(T')/maximum (fictitious events).
+    @inlinable public func maximumHardCrossSection(lowerEnergyMeV lower: Double, upperEnergyMeV upper: Double) -> Double {
+        var best = max(mollerCrossSection(energyMeV: lower) + bremsstrahlungCrossSection(energyMeV: lower),
+                       mollerCrossSection(energyMeV: upper) + bremsstrahlungCrossSection(energyMeV: upper))
+        let (i0, _) = energyIndex(lower)
+        let (i1, f1) = energyIndex(upper)
+        let last = f1 > 0 ? i1 : i1 - 1
+        if i0 + 1 <= last {
+            let gridLnMin = layout.lnMinEnergy, step = 1 / layout.inverseEnergyStep
+            for i in (i0 + 1)...last {
+                let t = _exp(gridLnMin + Double(i) * step)
+                let m = t <= 2 * layout.mollerThresholdMeV ? 0 : base[Layout.moller * layout.count + i]
+                let b = t <= layout.photonThresholdMeV ? 0 : base[Layout.brems * layout.count + i]
+                best = max(best, m + b)
+            }
+        }
+        return best
+    }
+
     /// λ₁ (g/cm²).
     @inlinable public func firstTransportMeanFreePath(energyMeV t: Double) -> Double { interpolate(Layout.lambda1, t) }
     /// λ₂ (g/cm²).
@@ -94,8 +133,13 @@ public struct ElectronTableView {
 
     /// CSDA range (g/cm²); below 1 keV R = R(1 keV) (T / 1 keV)^(1 − d ln S/d ln T).
     @inlinable public func csdaRange(energyMeV t: Double) -> Double {
-        if t < layout.minEnergy { return layout.minRange * _pow(t / layout.minEnergy, layout.rangeExponent) }
-        return interpolate(Layout.csdaRange, t)
+        range(t, Layout.csdaRange, layout.csda)
+    }
+
+    /// Restricted range ∫ dT/(L_Δ + restricted S_rad) (g/cm²). For a step of ρs (g/cm²) without
+    /// hard events the class-II energy after the step is `energyFromRestrictedRange(restrictedRange(T) − ρs)`.
+    @inlinable public func restrictedRange(energyMeV t: Double) -> Double {
+        range(t, Layout.restrictedRange, layout.restricted)
     }
 
     /// Radiation yield Y(T); below 1 keV Y ∝ T.
@@ -106,11 +150,27 @@ public struct ElectronTableView {
 
     /// Kinetic energy (MeV) whose CSDA range is `gramPerCm2` (inverse of `csdaRange`).
     @inlinable public func energyFromResidualRange(gramPerCm2 r: Double) -> Double {
-        if r < layout.minRange { return layout.minEnergy * _pow(r / layout.minRange, 1 / layout.rangeExponent) }
-        let u = (_log(r) - layout.lnMinRange) * layout.inverseRangeStep
+        energy(r, Layout.energyFromRange, layout.csda)
+    }
+
+    /// Kinetic energy (MeV) whose restricted range is `gramPerCm2` (inverse of `restrictedRange`).
+    @inlinable public func energyFromRestrictedRange(gramPerCm2 r: Double) -> Double {
+        energy(r, Layout.energyFromRestrictedRange, layout.restricted)
+    }
+
+    @inlinable @inline(__always)
+    func range(_ t: Double, _ column: Int, _ g: RangeGrid) -> Double {
+        if t < layout.minEnergy { return g.minRange * _pow(t / layout.minEnergy, g.exponent) }
+        return interpolate(column, t)
+    }
+
+    @inlinable @inline(__always)
+    func energy(_ r: Double, _ column: Int, _ g: RangeGrid) -> Double {
+        if r < g.minRange { return layout.minEnergy * _pow(r / g.minRange, 1 / g.exponent) }
+        let u = (_log(r) - g.lnMinRange) * g.inverseRangeStep
         let fl = min(max(u.rounded(.down), 0), Double(layout.count - 2))
         let f = u - fl
-        let p = base + Layout.energyFromRange * layout.count + Int(fl)
+        let p = base + column * layout.count + Int(fl)
         return p[0] + f * (p[1] - p[0])
     }
 
@@ -154,7 +214,11 @@ public struct ElectronTableView {
     @inlinable
     public func sampleMultipleScatteringCosTheta(kineticEnergyMeV t: Double, stepGramPerCm2 s: Double,
                                                  rng: inout RandomStream) -> Double {
-        MultipleScatteringSampler.sampleCosTheta(stepGramPerCm2: s, lambda1: firstTransportMeanFreePath(energyMeV: t),
-                                                 lambda2: secondTransportMeanFreePath(energyMeV: t), rng: &rng)
+        let (i, f) = energyIndex(t)
+        return MultipleScatteringSampler.sampleCosTheta(stepGramPerCm2: s, lambda1: interpolate(Layout.lambda1, i, f),
+                                                        lambda2: interpolate(Layout.lambda2, i, f), rng: &rng)
     }
 }
+
+/// The view points at immutable data, so it may be shared between threads while its table lives.
+extension ElectronTableView: @unchecked Sendable {}
