@@ -63,6 +63,16 @@ public struct ElectronTransportData: @unchecked Sendable {
             lambda2: v.secondTransportMeanFreePath(energyMeV: e))
     }
 
+    /// Kinetic energy (MeV) after a path of `massThickness` (g/cm²) with continuous (restricted) loss
+    /// only: E(R_Δ(E₀) − ρs) through the restricted-range table, exact for the class-II CSDA; 0 when
+    /// the path exceeds the restricted range.
+    @inline(__always)
+    public func energyAfterContinuousLoss(material m: Int, energyMeV e: Double, massThickness t: Double) -> Double {
+        let v = views[m]
+        let r = v.restrictedRange(energyMeV: e) - t
+        return r > 0 ? v.energyFromRestrictedRange(gramPerCm2: r) : 0
+    }
+
     /// cos θ of the multiple-scattering deflection over a step of `massThickness` (g/cm²).
     
     public func sampleMultipleScattering(_ c: ElectronCoefficients, massThickness: Double,
