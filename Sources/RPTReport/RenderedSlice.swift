@@ -8,6 +8,10 @@ public struct RenderedSlice: Equatable, Sendable {
     public var firstPixelCentre: SIMD3<Double>
     /// Position of the plane along its normal (mm): `plane.normal · point`.
     public var planePositionMM: Double
+    /// The dose wash drawn, if any (for the colour bar).
+    public var doseStyle: DoseOverlayStyle?
+    /// The regions outlined (for the legend).
+    public var outlines: [RegionOutlineStyle]
 
     /// World position (LPS mm) of the centre of a pixel.
     public func world(column: Int, row: Int) -> SIMD3<Double> {

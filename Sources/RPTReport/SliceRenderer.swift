@@ -110,7 +110,8 @@ public struct SliceRenderer: Sendable {
             drawOutlines(options.outlines, labels: pixelLabels, on: &image)
         }
         return RenderedSlice(image: image, plane: plane, pixelSizeMM: pixel, firstPixelCentre: first,
-                             planePositionMM: depth)
+                             planePositionMM: depth, doseStyle: dose == nil ? nil : options.dose,
+                             outlines: labels == nil ? [] : options.outlines)
     }
 
     /// Colours the edge pixels of each chosen label: pixels of that label with a 4-neighbour of
