@@ -10,7 +10,7 @@ public enum AxisScale: String, Sendable {
 /// Linear ticks follow P. S. Heckbert, "Nice numbers for graph labels", Graphics Gems (1990),
 /// pp. 61–63 (loose labelling: the range is widened to whole steps, so it covers the data).
 /// Logarithmic ticks are the powers of ten that enclose the data, with 2× and 5× ticks when the
-/// range spans fewer than two decades.
+/// data span less than a factor of 100.
 public struct AxisTicks: Equatable, Sendable {
     public var scale: AxisScale
     /// Lower end of the axis (data units).
@@ -48,10 +48,11 @@ public struct AxisTicks: Equatable, Sendable {
         var e1 = Int(ceil(log10(maximum) - 1e-12))
         if e1 == e0 { e1 += 1 }
         var values = [Double]()
+        let fine = maximum / minimum < 100
         for e in e0...e1 {
             let decade = pow(10, Double(e))
             values.append(decade)
-            if e1 - e0 < 2 && e < e1 { values += [2 * decade, 5 * decade] }
+            if fine && e < e1 { values += [2 * decade, 5 * decade] }
         }
         let labels = values.map { v -> String in
             let e = Int(floor(log10(v) + 1e-9))

@@ -21,7 +21,7 @@ public enum ColorBar {
                      fill: colour.hex, className: "colorbar-step")
         }
         svg.rect(x: barX, y: top, width: barWidth, height: bottom - top, fill: "none", stroke: "#333333")
-        let ticks = AxisTicks.linear(minimum: style.lowerGy, maximum: style.upperGy, targetCount: 6)
+        let ticks = AxisTicks.linear(minimum: style.lowerGy, maximum: style.upperGy, targetCount: 8)
         for (v, label) in zip(ticks.values, ticks.labels) where v >= style.lowerGy - 1e-9 && v <= style.upperGy + 1e-9 {
             let y = bottom - (v - style.lowerGy) / (style.upperGy - style.lowerGy) * (bottom - top)
             svg.line(barX + barWidth, y, barX + barWidth + 4, y, stroke: "#333333")
