@@ -2,7 +2,8 @@
 ///
 /// Drawn as stacked rectangles (no gradients, so no document-wide ids). The bar spans the overlay's
 /// `lowerGy…upperGy`; a note states that doses below `lowerGy` are not coloured and that the top
-/// colour includes all higher doses. SVG classes: `colorbar-step`, `tick-label y`.
+/// colour includes all higher doses. The bar shows the map's pure colours; on the slice they are
+/// blended with the CT grey at the overlay's opacity. SVG classes: `colorbar-step`, `tick-label y`.
 public enum ColorBar {
     /// - Parameters:
     ///   - style: the dose overlay the bar explains.

@@ -116,9 +116,10 @@ public enum ReportHTML {
             }
             h += "</ul>\n"
         }
-        let scale = "Pixel \(NumberFormat.significant(3).string(s.pixelSizeMM)) mm; "
-            + "\(s.plane.rawValue) plane at \(NumberFormat.fixed(1).string(s.planePositionMM)) mm (LPS)."
-        h += "<figcaption>\(esc(((f.caption ?? "") + " " + scale).trimmingLeadingSpace))</figcaption>\n"
+        let scale = "(\(s.plane.rawValue) plane at \(NumberFormat.fixed(1).string(s.planePositionMM)) mm LPS; "
+            + "pixel \(NumberFormat.significant(3).string(s.pixelSizeMM)) mm)"
+        let caption = f.caption.map { $0 + " " } ?? ""
+        h += "<figcaption>\(esc(caption + scale))</figcaption>\n"
         return h + "</figure>\n"
     }
 
@@ -143,7 +144,7 @@ public enum ReportHTML {
     figure img { max-width: 100%; }
     .slice-row { display: flex; align-items: flex-start; gap: 6px; }
     .slice-frame { position: relative; line-height: 0; background: #000; }
-    .slice-frame img { display: block; }
+    .slice-frame img { display: block; image-rendering: pixelated; }
     .edge { position: absolute; color: #fff; font: bold 13px Helvetica, Arial, sans-serif; line-height: 1;
       text-shadow: 0 0 2px #000, 0 0 2px #000; }
     .edge.top { top: 3px; left: 50%; transform: translateX(-50%); }
@@ -164,6 +165,3 @@ public enum ReportHTML {
     """
 }
 
-extension String {
-    fileprivate var trimmingLeadingSpace: String { String(drop { $0 == " " }) }
-}
