@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
         .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),
+        .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTVolume", "RPTCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,1 +1,0 @@
-// RPTReport: see Package.swift.
