@@ -52,6 +52,9 @@ let package = Package(
         .testTarget(name: "RPTPhysicsTests", dependencies: ["RPTPhysics"]),
         .testTarget(name: "RPTStoreTests", dependencies: ["RPTStore", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO"]),
+        .testTarget(name: "RPTPlannerTests", dependencies: [
+            "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )
