@@ -95,7 +95,7 @@ public struct ProtocolConfig: Equatable, Sendable {
             let prefixes = planned > 1 ? pow(levels, Double(planned - 1)) : 1
             if prefixes > Double(ProtocolConfig.maxSearchPrefixes) {
                 err("arms.investigational.rounding_step_gbq", a.roundingStepGBq,
-                    "with \(planned) planned cycles the exact search would visit \(Int(prefixes)) combinations (limit \(ProtocolConfig.maxSearchPrefixes)); use a coarser step or fewer cycles")
+                    "with \(planned) planned cycles the exact search would visit \(String(format: "%.3g", prefixes)) combinations (limit \(ProtocolConfig.maxSearchPrefixes)); use a coarser step or fewer cycles")
             }
         }
 
