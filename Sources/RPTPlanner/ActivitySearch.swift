@@ -50,38 +50,38 @@ struct ActivitySearch {
     /// Absolute tolerance (Gy) when comparing a cumulative quantity with its limit.
     static let toleranceGy = 1e-9
 
-    private struct Candidate {
-        var levels: [Int]
-        var objective: Double
-        var totalSteps: Int
-        var bed: Double
-    }
-
-    private func isBetter(_ a: Candidate, than b: Candidate) -> Bool {
-        let tol = 1e-12 * max(1, abs(a.objective), abs(b.objective))
-        if a.objective > b.objective + tol { return true }
-        if a.objective < b.objective - tol { return false }
-        if a.totalSteps != b.totalSteps { return a.totalSteps > b.totalSteps }
-        let btol = 1e-12 * max(1, abs(a.bed), abs(b.bed))
-        if a.bed < b.bed - btol { return true }
-        if a.bed > b.bed + btol { return false }
-        for (x, y) in zip(a.levels, b.levels) where x != y { return x > y }
-        return false
-    }
-
-    private func objectiveValue(_ tumour: [Double]) -> Double {
-        if tumour.isEmpty { return 0 }
+    /// Objective value of the levels in `levels` (no allocation: sums per lesion on the fly).
+    private func objectiveValue(_ levels: [Int], committedSum: Double, sumPerStep: [Double]) -> Double {
+        let lesions = committedTumourGy.count
+        if lesions == 0 { return 0 }
         switch objective {
-        case .sumOfLesions: return tumour.reduce(0, +)
-        case .minimumLesion: return tumour.min()!
+        case .sumOfLesions:
+            var total = committedSum
+            for j in 0..<cycles.count { total += Double(levels[j]) * sumPerStep[j] }
+            return total
+        case .minimumLesion:
+            var lowest = Double.infinity
+            for l in 0..<lesions {
+                var t = committedTumourGy[l]
+                for j in 0..<cycles.count { t += Double(levels[j]) * cycles[j].tumourGyPerStep[l] }
+                lowest = min(lowest, t)
+            }
+            return lowest
         }
     }
 
-    /// Whether adding (kidney, bed, marrow) to running totals stays within the budgets.
-    private func fits(_ k: Double, _ b: Double, _ m: Double) -> Bool {
-        k <= max(0, kidneyBudgetGy) + ActivitySearch.toleranceGy
-            && b <= max(0, bedBudgetGy) + ActivitySearch.toleranceGy
-            && m <= max(0, marrowBudgetGy) + ActivitySearch.toleranceGy
+    /// True when candidate a = (objective, steps, bed, levels) ranks above b.
+    private static func ranksAbove(_ ao: Double, _ asteps: Int, _ abed: Double, _ alevels: [Int],
+                                   _ bo: Double, _ bsteps: Int, _ bbed: Double, _ blevels: [Int]) -> Bool {
+        let tol = 1e-12 * max(1, abs(ao), abs(bo))
+        if ao > bo + tol { return true }
+        if ao < bo - tol { return false }
+        if asteps != bsteps { return asteps > bsteps }
+        let btol = 1e-12 * max(1, abs(abed), abs(bbed))
+        if abed < bbed - btol { return true }
+        if abed > bbed + btol { return false }
+        for (x, y) in zip(alevels, blevels) where x != y { return x > y }
+        return false
     }
 
     /// The limits that the given levels would break (empty when feasible).
@@ -98,37 +98,43 @@ struct ActivitySearch {
     /// The optimal levels (steps) of every cycle.
     func solve() -> [Int] {
         guard !cycles.isEmpty else { return [] }
-        var best: Candidate? = nil
+        // Per-level tables (kidney, BED, marrow) so the enumeration only adds numbers.
+        let kTable = cycles.map { c in c.levels.map { c.kidney($0) } }
+        let bTable = cycles.map { c in c.levels.map { c.bed($0) } }
+        let mTable = cycles.map { c in c.levels.map { c.marrow($0) } }
+        let kMax = max(0, kidneyBudgetGy) + ActivitySearch.toleranceGy
+        let bMax = max(0, bedBudgetGy) + ActivitySearch.toleranceGy
+        let mMax = max(0, marrowBudgetGy) + ActivitySearch.toleranceGy
+        let last = cycles.count - 1
+        let committedSum = committedTumourGy.reduce(0, +)
+        let sumPerStep = cycles.map { $0.tumourGyPerStep.reduce(0, +) }
         var prefix = [Int](repeating: 0, count: cycles.count)
+        var best = prefix, bestObjective = -Double.infinity, bestSteps = -1, bestBED = Double.infinity
 
         func recurse(_ i: Int, _ k: Double, _ b: Double, _ m: Double, _ steps: Int) {
-            let c = cycles[i]
-            if i == cycles.count - 1 {
+            let levels = cycles[i].levels
+            if i == last {
                 // Largest feasible level of the last cycle (feasibility is monotone in the level).
-                var lo = 0, hi = c.levels.count - 1
+                var lo = 0, hi = levels.count - 1
                 while lo < hi {
                     let mid = (lo + hi + 1) / 2
-                    let n = c.levels[mid]
-                    if fits(k + c.kidney(n), b + c.bed(n), m + c.marrow(n)) { lo = mid } else { hi = mid - 1 }
+                    if k + kTable[i][mid] <= kMax && b + bTable[i][mid] <= bMax && m + mTable[i][mid] <= mMax { lo = mid } else { hi = mid - 1 }
                 }
-                let n = c.levels[lo]
-                prefix[i] = n
-                var t = committedTumourGy
-                for (j, cj) in cycles.enumerated() {
-                    for l in t.indices { t[l] += Double(prefix[j]) * cj.tumourGyPerStep[l] }
+                prefix[i] = levels[lo]
+                let o = objectiveValue(prefix, committedSum: committedSum, sumPerStep: sumPerStep), s = steps + levels[lo], bed = b + bTable[i][lo]
+                if bestSteps < 0 || ActivitySearch.ranksAbove(o, s, bed, prefix, bestObjective, bestSteps, bestBED, best) {
+                    best = prefix; bestObjective = o; bestSteps = s; bestBED = bed
                 }
-                let cand = Candidate(levels: prefix, objective: objectiveValue(t), totalSteps: steps + n, bed: b + c.bed(n))
-                if best == nil || isBetter(cand, than: best!) { best = cand }
                 return
             }
-            for n in c.levels {
-                let k2 = k + c.kidney(n), b2 = b + c.bed(n), m2 = m + c.marrow(n)
-                if n > 0 && !fits(k2, b2, m2) { break }
-                prefix[i] = n
-                recurse(i + 1, k2, b2, m2, steps + n)
+            for v in 0..<levels.count {
+                let k2 = k + kTable[i][v], b2 = b + bTable[i][v], m2 = m + mTable[i][v]
+                if v > 0 && !(k2 <= kMax && b2 <= bMax && m2 <= mMax) { break }
+                prefix[i] = levels[v]
+                recurse(i + 1, k2, b2, m2, steps + levels[v])
             }
         }
         recurse(0, 0, 0, 0, 0)
-        return best!.levels
+        return best
     }
 }
