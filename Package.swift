@@ -64,6 +64,9 @@ let package = Package(
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
         .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),
         .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTPlannerTests", dependencies: [
+            "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

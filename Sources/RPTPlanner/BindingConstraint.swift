@@ -1,0 +1,17 @@
+/// What set the activity of a cycle.
+public enum BindingConstraint: String, Codable, CaseIterable, Sendable {
+    /// One more rounding step would exceed the cumulative kidney absorbed-dose limit.
+    case kidneyDose = "kidney_dose"
+    /// One more rounding step would exceed the cumulative kidney BED limit.
+    case kidneyBED = "kidney_bed"
+    /// One more rounding step would exceed the cumulative red-marrow limit.
+    case marrowDose = "marrow_dose"
+    /// The per-cycle cap of the protocol.
+    case activityCap = "activity_cap"
+    /// A package-insert dose modification (reduced, withheld or discontinued).
+    case toxicityRule = "toxicity_rule"
+    /// The room left under the limits is below the minimum activity: cycle not given.
+    case minimumActivity = "minimum_activity"
+    /// Fixed activity by protocol (cycle 1, standard arm).
+    case fixedProtocol = "fixed_protocol"
+}

@@ -1,0 +1,178 @@
+import Foundation
+import RPTCore
+
+/// State of a cycle in a plan.
+public enum CycleStatus: String, Codable, Sendable {
+    /// To be given at `activity_gbq`.
+    case planned
+    /// Not given now because of a toxicity rule; re-assess (re-plan) on resolution.
+    case withheld
+    /// Not given: treatment permanently discontinued.
+    case discontinued
+    /// Not given: the room left under the limits is below the minimum activity.
+    case notGiven = "not_given"
+    /// Cannot be planned before the first cycle's dosimetry.
+    case pendingDosimetry = "pending_dosimetry"
+}
+
+/// Cumulative organ quantities at the end of a cycle.
+public struct OrganTotals: Codable, Equatable, Sendable {
+    public var kidneyDoseGy: Double
+    public var kidneyBEDGy: Double
+    public var marrowDoseGy: Double
+    enum CodingKeys: String, CodingKey {
+        case kidneyDoseGy = "kidney_dose_gy_cumulative", kidneyBEDGy = "kidney_bed_gy_cumulative"
+        case marrowDoseGy = "marrow_dose_gy_cumulative"
+    }
+}
+
+/// Distance from each limit (limit − cumulative value in the planning basis; negative = exceeded).
+public struct LimitMargins: Codable, Equatable, Sendable {
+    public var kidneyDoseGy: Double
+    public var kidneyBEDGy: Double
+    public var marrowDoseGy: Double
+    enum CodingKeys: String, CodingKey {
+        case kidneyDoseGy = "kidney_dose_gy", kidneyBEDGy = "kidney_bed_gy", marrowDoseGy = "marrow_dose_gy"
+    }
+}
+
+/// A lesion's cumulative absorbed dose.
+public struct LesionDose: Codable, Equatable, Sendable {
+    public var lesion: String
+    public var doseGy: Double
+    enum CodingKeys: String, CodingKey { case lesion, doseGy = "dose_gy_cumulative" }
+}
+
+/// One cycle of the plan with its explanation. Dose fields are nil (JSON null) when there is no
+/// dosimetry yet. Cumulative values include all earlier cycles (given and planned).
+public struct PlannedCycle: Codable, Equatable, Sendable {
+    public var cycle: Int
+    public var status: CycleStatus
+    public var activityGBq: Double
+    public var activityMCi: Double
+    public var bindingConstraint: BindingConstraint
+    /// Predicted kidney dose per activity for this cycle (Gy/GBq, point prediction).
+    public var kidneyDoseGyPerGBq: Double?
+    /// Predicted marrow dose per activity (Gy/GBq).
+    public var marrowDoseGyPerGBq: Double?
+    /// Predicted kidney effective decay constant (1/h).
+    public var kidneyEffectiveDecayPerHour: Double?
+    /// Point-predicted cumulative values.
+    public var kidneyDoseGyCumulative: Double?
+    public var kidneyBEDGyCumulative: Double?
+    public var marrowDoseGyCumulative: Double?
+    public var tumourDosesGyCumulative: [LesionDose]?
+    /// Margins to the limits in the planning basis (upper bound in quantile mode).
+    public var margins: LimitMargins?
+    /// Quantile mode: cumulative values at the (1 − p) quantile (what the limits were checked against).
+    public var upperBound: OrganTotals?
+    public var note: String?
+
+    enum CodingKeys: String, CodingKey {
+        case cycle, status, activityGBq = "activity_gbq", activityMCi = "activity_mci"
+        case bindingConstraint = "binding_constraint", kidneyDoseGyPerGBq = "kidney_dose_gy_per_gbq"
+        case marrowDoseGyPerGBq = "marrow_dose_gy_per_gbq", kidneyEffectiveDecayPerHour = "kidney_lambda_eff_per_h"
+        case kidneyDoseGyCumulative = "kidney_dose_gy_cumulative", kidneyBEDGyCumulative = "kidney_bed_gy_cumulative"
+        case marrowDoseGyCumulative = "marrow_dose_gy_cumulative", tumourDosesGyCumulative = "tumour_doses_gy_cumulative"
+        case margins, upperBound = "upper_bound", note
+    }
+
+    /// Writes every key, with null for absent values, so the JSON shape never changes.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(cycle, forKey: .cycle)
+        try c.encode(status, forKey: .status)
+        try c.encode(activityGBq, forKey: .activityGBq)
+        try c.encode(activityMCi, forKey: .activityMCi)
+        try c.encode(bindingConstraint, forKey: .bindingConstraint)
+        try c.encode(kidneyDoseGyPerGBq, forKey: .kidneyDoseGyPerGBq)
+        try c.encode(marrowDoseGyPerGBq, forKey: .marrowDoseGyPerGBq)
+        try c.encode(kidneyEffectiveDecayPerHour, forKey: .kidneyEffectiveDecayPerHour)
+        try c.encode(kidneyDoseGyCumulative, forKey: .kidneyDoseGyCumulative)
+        try c.encode(kidneyBEDGyCumulative, forKey: .kidneyBEDGyCumulative)
+        try c.encode(marrowDoseGyCumulative, forKey: .marrowDoseGyCumulative)
+        try c.encode(tumourDosesGyCumulative, forKey: .tumourDosesGyCumulative)
+        try c.encode(margins, forKey: .margins)
+        try c.encode(upperBound, forKey: .upperBound)
+        try c.encode(note, forKey: .note)
+    }
+}
+
+/// A cycle already given, with its measured (point) cumulative doses.
+public struct GivenCycle: Codable, Equatable, Sendable {
+    public var cycle: Int
+    public var activityGBq: Double
+    public var activityMCi: Double
+    public var kidneyDoseGyCumulative: Double
+    public var kidneyBEDGyCumulative: Double
+    public var marrowDoseGyCumulative: Double
+    public var tumourDosesGyCumulative: [LesionDose]
+    enum CodingKeys: String, CodingKey {
+        case cycle, activityGBq = "activity_gbq", activityMCi = "activity_mci"
+        case kidneyDoseGyCumulative = "kidney_dose_gy_cumulative", kidneyBEDGyCumulative = "kidney_bed_gy_cumulative"
+        case marrowDoseGyCumulative = "marrow_dose_gy_cumulative", tumourDosesGyCumulative = "tumour_doses_gy_cumulative"
+    }
+}
+
+/// The limits that applied to this patient.
+public struct PlanLimits: Codable, Equatable, Sendable {
+    public var kidneyDoseGy: Double
+    public var kidneyBEDGy: Double
+    public var kidneyRiskFactors: Bool
+    public var marrowDoseGy: Double
+    public var kidneyAlphaBetaGy: Double
+    public var kidneyRepairHalfTimeHours: Double
+    enum CodingKeys: String, CodingKey {
+        case kidneyDoseGy = "kidney_dose_gy", kidneyBEDGy = "kidney_bed_gy", kidneyRiskFactors = "kidney_risk_factors"
+        case marrowDoseGy = "marrow_dose_gy", kidneyAlphaBetaGy = "kidney_alpha_beta_gy"
+        case kidneyRepairHalfTimeHours = "kidney_repair_half_time_h"
+    }
+}
+
+/// The toxicity decision that shaped the plan.
+public struct PlanToxicity: Codable, Equatable, Sendable {
+    public var action: ToxicityDecision.Action
+    public var toxicities: [ToxicityKind]
+    public var reason: String
+}
+
+/// A treatment plan: the remaining cycles of one patient with their explanation.
+public struct Plan: Codable, Equatable, Sendable {
+    public var protocolID: String
+    public var protocolVersion: String
+    public var arm: TreatmentArm
+    public var mode: UncertaintyMode
+    /// Quantile mode: allowed exceedance probability per limit, and its normal quantile z.
+    public var exceedanceProbability: Double?
+    public var quantileZ: Double?
+    public var predictionMethod: PredictionMethod
+    public var objective: TumourObjective
+    public var limits: PlanLimits
+    public var toxicity: PlanToxicity
+    public var given: [GivenCycle]
+    public var cycles: [PlannedCycle]
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case protocolID = "protocol_id", protocolVersion = "protocol_version", arm, mode
+        case exceedanceProbability = "exceedance_probability", quantileZ = "quantile_z"
+        case predictionMethod = "prediction_method", objective, limits, toxicity, given, cycles, notes
+    }
+
+    /// Pretty-printed JSON with sorted keys (stable output for diffs and tests).
+    public func jsonData() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try e.encode(self)
+    }
+
+    /// Writes the JSON atomically to `path`.
+    public func writeJSON(to path: String) throws {
+        try AtomicFile.write(try jsonData(), to: path)
+    }
+
+    /// Total activity of the planned cycles (GBq).
+    public var plannedActivityGBq: Double {
+        cycles.filter { $0.status == .planned }.map(\.activityGBq).reduce(0, +)
+    }
+}

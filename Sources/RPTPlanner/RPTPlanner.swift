@@ -1,1 +1,0 @@
-// RPTPlanner: per-cycle activity planning against organ limits.

@@ -1,0 +1,49 @@
+/// What was observed about one toxicity since the last administration, at the time of planning.
+public struct ToxicityObservation: Equatable, Sendable {
+    /// Severity in the form the rule uses.
+    public enum Severity: Equatable, Sendable {
+        /// CTCAE grades (0–5): worst since the last administration, and now.
+        case graded(worst: Int, current: Int)
+        /// Laboratory criteria (renal, hepatic): met at any time since the last administration, met now.
+        case criteria(metSinceLastAdministration: Bool, metNow: Bool)
+    }
+
+    public var kind: ToxicityKind
+    public var severity: Severity
+    /// True when this toxicity occurred again after a cycle given at the reduced activity because
+    /// of it (label: permanently discontinue for recurrent toxicity).
+    public var recurredAfterReducedActivity: Bool
+
+    public init(kind: ToxicityKind, severity: Severity, recurredAfterReducedActivity: Bool = false) {
+        self.kind = kind
+        self.severity = severity
+        self.recurredAfterReducedActivity = recurredAfterReducedActivity
+    }
+
+    /// A CTCAE-graded observation.
+    public static func graded(_ kind: ToxicityKind, worst: Int, current: Int, recurred: Bool = false) -> ToxicityObservation {
+        ToxicityObservation(kind: kind, severity: .graded(worst: worst, current: current), recurredAfterReducedActivity: recurred)
+    }
+
+    /// A criteria-based (renal, hepatic) observation.
+    public static func criteria(_ kind: ToxicityKind, metSinceLastAdministration: Bool, metNow: Bool,
+                                recurred: Bool = false) -> ToxicityObservation {
+        ToxicityObservation(kind: kind, severity: .criteria(metSinceLastAdministration: metSinceLastAdministration, metNow: metNow),
+                            recurredAfterReducedActivity: recurred)
+    }
+}
+
+/// Toxicity inputs for planning the next cycle.
+public struct ToxicityInputs: Equatable, Sendable {
+    public var observations: [ToxicityObservation]
+    /// Weeks since the last administration at the time of planning.
+    public var weeksSinceLastAdministration: Double
+
+    public init(observations: [ToxicityObservation] = [], weeksSinceLastAdministration: Double = 8) {
+        self.observations = observations
+        self.weeksSinceLastAdministration = weeksSinceLastAdministration
+    }
+
+    /// No toxicity observed.
+    public static let none = ToxicityInputs()
+}

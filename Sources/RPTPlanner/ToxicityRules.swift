@@ -1,0 +1,112 @@
+/// When a CTCAE-graded toxicity triggers a dose modification and when it counts as resolved.
+public struct GradedToxicityRule: Equatable, Sendable {
+    /// Worst grade since the last administration at or above which the rule applies.
+    public var triggerGrade: Int
+    /// Current grade at or below which the toxicity counts as (completely or partially) resolved.
+    public var resolvedAtGrade: Int
+    public init(triggerGrade: Int, resolvedAtGrade: Int) {
+        self.triggerGrade = triggerGrade
+        self.resolvedAtGrade = resolvedAtGrade
+    }
+}
+
+/// Renal toxicity criteria (label: creatinine clearance < 40 mL/min, or a 40 % decrease from
+/// baseline creatinine clearance, or a 40 % increase from baseline serum creatinine).
+public struct RenalToxicityCriteria: Equatable, Sendable {
+    /// Creatinine clearance below this is renal toxicity (mL/min; label 40).
+    public var creatinineClearanceBelowMlPerMin: Double
+    /// Fractional decrease of creatinine clearance from baseline that is renal toxicity (label 0.40).
+    public var creatinineClearanceDecreaseFraction: Double
+    /// Fractional increase of serum creatinine from baseline that is renal toxicity (label 0.40).
+    public var serumCreatinineIncreaseFraction: Double
+
+    public init(creatinineClearanceBelowMlPerMin: Double = 40, creatinineClearanceDecreaseFraction: Double = 0.4,
+                serumCreatinineIncreaseFraction: Double = 0.4) {
+        self.creatinineClearanceBelowMlPerMin = creatinineClearanceBelowMlPerMin
+        self.creatinineClearanceDecreaseFraction = creatinineClearanceDecreaseFraction
+        self.serumCreatinineIncreaseFraction = serumCreatinineIncreaseFraction
+    }
+
+    /// Whether laboratory values meet the criteria (creatinine clearances in mL/min; serum
+    /// creatinine in any one unit, e.g. mg/dL, used for both current and baseline).
+    public func isMet(creatinineClearance: Double, baselineCreatinineClearance: Double,
+                      serumCreatinine: Double, baselineSerumCreatinine: Double) -> Bool {
+        creatinineClearance < creatinineClearanceBelowMlPerMin
+            || creatinineClearance <= (1 - creatinineClearanceDecreaseFraction) * baselineCreatinineClearance
+            || serumCreatinine >= (1 + serumCreatinineIncreaseFraction) * baselineSerumCreatinine
+    }
+}
+
+/// Hepatotoxicity criteria (label: bilirubin > 3 × upper limit of normal, or albumin < 30 g/L
+/// with INR > 1.5).
+public struct HepatotoxicityCriteria: Equatable, Sendable {
+    /// Bilirubin above this multiple of the upper limit of normal is hepatotoxicity (label 3).
+    public var bilirubinAboveULNMultiple: Double
+    /// Albumin below this (g/L; label 30) together with INR above `inrAbove` is hepatotoxicity.
+    public var albuminBelowGramsPerLitre: Double
+    /// INR threshold (label 1.5).
+    public var inrAbove: Double
+
+    public init(bilirubinAboveULNMultiple: Double = 3, albuminBelowGramsPerLitre: Double = 30, inrAbove: Double = 1.5) {
+        self.bilirubinAboveULNMultiple = bilirubinAboveULNMultiple
+        self.albuminBelowGramsPerLitre = albuminBelowGramsPerLitre
+        self.inrAbove = inrAbove
+    }
+
+    /// Whether laboratory values meet the criteria (bilirubin as a multiple of the ULN, albumin g/L).
+    public func isMet(bilirubinTimesULN: Double, albuminGramsPerLitre: Double, inr: Double) -> Bool {
+        bilirubinTimesULN > bilirubinAboveULNMultiple || (albuminGramsPerLitre < albuminBelowGramsPerLitre && inr > inrAbove)
+    }
+}
+
+/// The package-insert dose-modification policy as data.
+///
+/// Every rule has the same action scheme (label Table 2): withhold until resolution; resume at
+/// `resumeActivityGBq` on complete or partial resolution; if the reduced activity is tolerated
+/// (no recurrence) return to full activity in later cycles; permanently discontinue for recurrence
+/// at the reduced activity, or when the toxicity has not resolved `maxWithholdWeeks` after the last
+/// administration. A kind absent from the tables is not acted upon.
+public struct ToxicityPolicy: Equatable, Sendable {
+    /// Activity of the cycle given after resolution (GBq; label 3.7 GBq = 100 mCi).
+    public var resumeActivityGBq: Double
+    /// Unresolved this many weeks after the last administration → discontinue (label 16 weeks).
+    public var maxWithholdWeeks: Double
+    /// Graded rules by kind.
+    public var graded: [ToxicityKind: GradedToxicityRule]
+    /// Renal criteria, or nil when renal toxicity is not acted upon.
+    public var renal: RenalToxicityCriteria?
+    /// Hepatic criteria, or nil when hepatotoxicity is not acted upon.
+    public var hepatic: HepatotoxicityCriteria?
+
+    public init(resumeActivityGBq: Double, maxWithholdWeeks: Double, graded: [ToxicityKind: GradedToxicityRule],
+                renal: RenalToxicityCriteria?, hepatic: HepatotoxicityCriteria?) {
+        self.resumeActivityGBq = resumeActivityGBq
+        self.maxWithholdWeeks = maxWithholdWeeks
+        self.graded = graded
+        self.renal = renal
+        self.hepatic = hepatic
+    }
+
+    /// LUTATHERA US Prescribing Information (revised 4/2024), section 2.4, Table 2:
+    /// thrombocytopenia grade 2–4 (resolved at grade 0–1); anaemia and neutropenia grade 3–4
+    /// (resolved at grade 0–2); other possibly related non-haematological grade 3–4 (resolved at
+    /// grade 0–2); renal toxicity and hepatotoxicity by their criteria (resolved when the criteria
+    /// are no longer met, i.e. complete resolution or return to baseline); resume at 3.7 GBq;
+    /// discontinue if unresolved at 16 weeks.
+    public static let packageInsert = ToxicityPolicy(
+        resumeActivityGBq: 3.7, maxWithholdWeeks: 16,
+        graded: [.thrombocytopenia: GradedToxicityRule(triggerGrade: 2, resolvedAtGrade: 1),
+                 .anemia: GradedToxicityRule(triggerGrade: 3, resolvedAtGrade: 2),
+                 .neutropenia: GradedToxicityRule(triggerGrade: 3, resolvedAtGrade: 2),
+                 .otherNonHematologic: GradedToxicityRule(triggerGrade: 3, resolvedAtGrade: 2)],
+        renal: RenalToxicityCriteria(), hepatic: HepatotoxicityCriteria())
+
+    /// Whether the policy has a rule for `kind`.
+    public func hasRule(for kind: ToxicityKind) -> Bool {
+        switch kind {
+        case .renalToxicity: return renal != nil
+        case .hepatotoxicity: return hepatic != nil
+        default: return graded[kind] != nil
+        }
+    }
+}
