@@ -26,15 +26,43 @@ enum Convolution3D {
     }
 
     /// Work of the FFT method in the same units: two complex 3-D transforms of P points,
-    /// ≈ `fftWorkPerPointLog` · P · log2 P each, plus packing and the spectrum product (≈ 4 P).
-    static func fftCost(paddedShape p: SIMD3<Int>) -> Double {
+    /// ≈ `fftWorkPerPointLog` · P · log2 P each, plus packing and the spectrum product (≈ 4 P), plus the
+    /// directly summed 3×3×3 core.
+    static func fftCost(paddedShape p: SIMD3<Int>, nonZeroSources: Int) -> Double {
         let total = Double(p.x * p.y * p.z)
-        return 2 * fftWorkPerPointLog * total * max(1, log2(total)) + 4 * total
+        return 2 * fftWorkPerPointLog * total * max(1, log2(total)) + 4 * total + 27 * Double(nonZeroSources)
     }
 
     /// Cost of one KISS FFT butterfly step per point relative to one double multiply–add of the direct loop.
-    /// Measured on x86-64 (release build, this repository's bench run, see docs/methods/kernel-methods.md).
-    static let fftWorkPerPointLog = 1.5
+    /// Measured on x86-64, release build (docs/methods/kernel-methods.md): ≈ 1.9 ns per point·log2 P per
+    /// transform against ≈ 0.9 ns per direct multiply–add.
+    static let fftWorkPerPointLog = 2.0
+
+    // MARK: - FFT with the near field in double precision
+
+    /// FFT convolution whose kernel core (offsets |d_a| ≤ `nearHalfWidth`) is summed directly in double and
+    /// only the tail goes through the single-precision FFT. The FFT's round-off scales with
+    /// ε_float · ‖src‖₂ · ‖ker‖₂; a VSV kernel's norm is dominated by its centre voxel, so removing the core
+    /// cuts that error by ‖ker‖₂/‖tail‖₂ (≈ 10–100 for VSV kernels; see docs/methods/kernel-methods.md).
+    static func fftWithDirectCore(source: [Double], shape n: SIMD3<Int>, kernel: [Double], kernelShape ks: SIMD3<Int>,
+                                  nearHalfWidth: Int = 1) -> [Double] {
+        let c = ks / 2
+        let hn = SIMD3(min(nearHalfWidth, c.x), min(nearHalfWidth, c.y), min(nearHalfWidth, c.z))
+        let coreShape = 2 &* hn &+ 1
+        var core = [Double](), tail = kernel
+        for dz in -hn.z...hn.z {
+            for dy in -hn.y...hn.y {
+                for dx in -hn.x...hn.x {
+                    let m = (c.x + dx) + ks.x * ((c.y + dy) + ks.y * (c.z + dz))
+                    core.append(kernel[m]); tail[m] = 0
+                }
+            }
+        }
+        var out = direct(source: source, shape: n, kernel: core, kernelShape: coreShape)
+        let far = fft(source: source, shape: n, kernel: tail, kernelShape: ks)
+        for m in out.indices { out[m] += far[m] }
+        return out
+    }
 
     // MARK: - Direct (spatial) convolution, double precision
 

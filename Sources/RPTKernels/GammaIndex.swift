@@ -65,8 +65,10 @@ public struct GammaResult: Sendable {
 /// The points e form a lattice around r with step spacing_a / ⌈spacing_a · samplesPerDTA / DTA⌉ ≤ DTA/samplesPerDTA
 /// per axis, inside a sphere of radius `searchRadiusInDTA`·DTA, and D_e there is trilinearly interpolated
 /// from the evaluated voxel values (points whose interpolation cell leaves the grid are skipped). Offsets are
-/// visited in order of increasing distance and the search stops when the distance term alone exceeds the best
-/// γ found (Wendling et al., Med Phys 34:1647 (2007)). γ is capped at `searchRadiusInDTA`.
+/// visited in order of increasing distance and the search stops when the distance term plus a lower bound of
+/// the dose term (from the evaluated dose range over the search box) exceeds the best γ² found (the sorted
+/// search of Wendling et al., Med Phys 34:1647 (2007), with that extra bound). γ is capped at
+/// `searchRadiusInDTA`.
 public enum GammaIndex {
     struct Offset {
         var di: Int, dj: Int, dk: Int
@@ -94,9 +96,16 @@ public enum GammaIndex {
         let threshold = criteria.lowerDoseThresholdPercent / 100 * maxRef
         let deltaD = criteria.doseDifferencePercent / 100 * maxRef
         let invDD2 = 1 / (deltaD * deltaD)
+        // Range of the evaluated dose over each voxel's search box (+1 voxel for the interpolation cell):
+        // every interpolated D_e in the sphere lies in [lo, hi], so γ² ≥ d²/DTA² + dist(D_r, [lo, hi])²/ΔD².
+        let boxHalf = SIMD3<Int>((0..<3).map { Int((criteria.searchRadiusInDTA * criteria.distanceToAgreementMM
+                                                    / grid.spacing[$0]).rounded(.up)) + 1 })
+        let (lo, hi) = boxMinMax(evaluated.voxels, shape: n, halfWidth: boxHalf)
 
         reference.voxels.withUnsafeBufferPointer { ref in
             evaluated.voxels.withUnsafeBufferPointer { ev in
+              lo.withUnsafeBufferPointer { lo in
+                hi.withUnsafeBufferPointer { hi in
                 offsets.withUnsafeBufferPointer { off in
                     gamma.withUnsafeMutableBufferPointer { out in
                         let outBase = out.baseAddress!
@@ -107,8 +116,10 @@ public enum GammaIndex {
                                     let dr = ref[idx]
                                     if dr < threshold { continue }
                                     var best = cap2
+                                    let gap = dr < lo[idx] ? lo[idx] - dr : (dr > hi[idx] ? dr - hi[idx] : 0)
+                                    let bound = gap * gap * invDD2
                                     for o in off {
-                                        if o.distance2 >= best { break }
+                                        if o.distance2 + bound >= best { break }
                                         let i0 = i + o.di, j0 = j + o.dj, k0 = k + o.dk
                                         if i0 < 0 || j0 < 0 || k0 < 0 { continue }
                                         if i0 + (o.sx != 0 ? 1 : 0) >= n.x || j0 + (o.sy != 0 ? 1 : 0) >= n.y
@@ -130,6 +141,8 @@ public enum GammaIndex {
                         }
                     }
                 }
+                }
+              }
             }
         }
         var evaluatedCount = 0, passed = 0, sum = 0.0, worst = 0.0
@@ -144,6 +157,36 @@ public enum GammaIndex {
                            passRate: evaluatedCount > 0 ? Double(passed) / Double(evaluatedCount) : 1,
                            meanGamma: evaluatedCount > 0 ? sum / Double(evaluatedCount) : 0, maxGamma: worst,
                            samplingStepMM: step)
+    }
+
+    /// Minimum and maximum of `v` over the box of ±`halfWidth` voxels around each voxel (clipped at the
+    /// edges), by three separable running passes.
+    static func boxMinMax(_ v: [Double], shape n: SIMD3<Int>, halfWidth h: SIMD3<Int>) -> ([Double], [Double]) {
+        var lo = v, hi = v
+        let strides = [1, n.x, n.x * n.y]
+        for axis in 0..<3 {
+            let len = n[axis], stride = strides[axis], w = h[axis]
+            let srcLo = lo, srcHi = hi
+            srcLo.withUnsafeBufferPointer { sl in
+                srcHi.withUnsafeBufferPointer { sh in
+                    lo.withUnsafeMutableBufferPointer { dl in
+                        hi.withUnsafeMutableBufferPointer { dh in
+                            for start in 0..<v.count where (start / stride) % len == 0 {
+                                for t in 0..<len {
+                                    var a = Double.infinity, b = -Double.infinity
+                                    for u in max(0, t - w)...min(len - 1, t + w) {
+                                        let m = start + u * stride
+                                        a = min(a, sl[m]); b = max(b, sh[m])
+                                    }
+                                    dl[start + t * stride] = a; dh[start + t * stride] = b
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (lo, hi)
     }
 
     /// Search lattice offsets inside the search sphere, sorted by distance, and the lattice step (mm).

@@ -9,7 +9,8 @@ import RPTVolume
 public enum VSVConvolution {
     /// How the convolution is evaluated.
     public enum Method: String, Sendable, CaseIterable {
-        /// Zero-padded 3-D FFT in single precision (KISS FFT); error ≲ 1e-6 of the maximum dose.
+        /// Zero-padded 3-D FFT in single precision (KISS FFT) for the kernel tail, with the 3×3×3 kernel core
+        /// summed directly in double; error ~1e-7–1e-6 of the maximum dose (docs/methods/kernel-methods.md).
         case fft
         /// Spatial sum in double precision; cost ∝ non-zero TIA voxels × kernel voxels.
         case direct
@@ -38,8 +39,8 @@ public enum VSVConvolution {
                                           kernelShape: kernel.shape)
         case .fft, .automatic:
             // Single-precision round-off can leave tiny negative values where the dose is 0; dose is ≥ 0.
-            values = Convolution3D.fft(source: tia.voxels, shape: n, kernel: kernel.valuesGyPerBqS,
-                                       kernelShape: kernel.shape).map { max(0, $0) }
+            values = Convolution3D.fftWithDirectCore(source: tia.voxels, shape: n, kernel: kernel.valuesGyPerBqS,
+                                                     kernelShape: kernel.shape).map { max(0, $0) }
         }
         return Volume(grid: tia.grid, voxels: values, unit: "Gy")
     }
@@ -50,7 +51,8 @@ public enum VSVConvolution {
         let h = Convolution3D.effectiveHalfWidths(kernelShape: kernelShape, mapShape: n)
         let nonZero = tia.voxels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
         let direct = Convolution3D.directCost(nonZeroSources: nonZero, halfWidths: h)
-        let fft = Convolution3D.fftCost(paddedShape: Convolution3D.paddedShape(mapShape: n, halfWidths: h))
+        let fft = Convolution3D.fftCost(paddedShape: Convolution3D.paddedShape(mapShape: n, halfWidths: h),
+                                        nonZeroSources: nonZero)
         return direct <= fft ? .direct : .fft
     }
 }

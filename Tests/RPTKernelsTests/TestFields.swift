@@ -4,9 +4,10 @@ import RPTVolume
 
 /// Small synthetic inputs shared by the kernel tests.
 enum TestFields {
-    /// A deliberately asymmetric, anisotropic kernel: exp(−r/λ) over physical distance r (mm) with an extra
+    /// A deliberately asymmetric, anisotropic kernel: exp(−r/λ), λ = `lengthMM`, over physical distance r (mm) with an extra
     /// factor along +i so that convolution and correlation give different answers. Not a physical kernel.
-    static func kernel(shape: SIMD3<Int>, voxelMM: SIMD3<Double>, density: Double = 1.0) -> VoxelSValueKernel {
+    static func kernel(shape: SIMD3<Int>, voxelMM: SIMD3<Double>, density: Double = 1.0,
+                       lengthMM: Double = 3.0) -> VoxelSValueKernel {
         var values = [Double]()
         let c = shape / 2
         for k in 0..<shape.z {
@@ -14,7 +15,7 @@ enum TestFields {
                 for i in 0..<shape.x {
                     let d = SIMD3<Double>(Double(i - c.x), Double(j - c.y), Double(k - c.z)) * voxelMM
                     let r = (d * d).sum().squareRoot()
-                    values.append(2e-10 * _exp(-r / 3.0) * (i > c.x ? 1.5 : 1.0))
+                    values.append(2e-10 * _exp(-r / lengthMM) * (i > c.x ? 1.5 : 1.0))
                 }
             }
         }
