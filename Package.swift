@@ -67,6 +67,7 @@ let package = Package(
         .testTarget(name: "RPTPlannerTests", dependencies: [
             "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        .testTarget(name: "RPTKernelsTests", dependencies: ["RPTKernels", "RPTVolume", "RPTCore"]),
     ],
     swiftLanguageModes: [.v5]
 )
