@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "RPTStoreTests", dependencies: ["RPTStore", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO"]),
         .testTarget(name: "RPTPhantomTests", dependencies: ["RPTPhantom"]),
+        .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]
 )
