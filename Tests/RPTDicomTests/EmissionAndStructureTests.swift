@@ -36,6 +36,20 @@ final class EmissionAndStructureTests: XCTestCase {
         XCTAssertEqual(counts.volume.voxels.map(Double.init), doubles(e["counts"]))
     }
 
+    func testPTSliceSeriesInBecquerelPerML() throws {
+        let fx = try Pydicom.fixtures()
+        let e = fx.section("pt")
+        let pt = try DicomEmissionReader.readSeries(folder: fx.path("pt"))
+        XCTAssertEqual(pt.quantity, .becquerelPerML)
+        XCTAssertEqual(pt.volume.unit, "Bq/mL")
+        XCTAssertEqual(pt.volume.grid.shape, SIMD3(10, 8, 3))
+        XCTAssertEqual(pt.volume.grid.spacing.z, 3.27, accuracy: 1e-9)
+        let expected = doubles(e["bqml"])
+        for (a, b) in zip(pt.volume.voxels, expected) { XCTAssertEqual(Double(a), b, accuracy: 1e-6 * max(1, b)) }
+        XCTAssertEqual(pt.radiopharmaceuticals.first?.totalActivityBq ?? 0, e["totalBq"] as! Double, accuracy: 1, "PET stores Bq")
+        XCTAssertEqual(pt.radiopharmaceuticals.first?.injectionDate, ISO8601DateFormatter().date(from: e["injection"] as! String))
+    }
+
     func testRTStructRingWithHoleGivesExactVoxelCounts() throws {
         let fx = try Pydicom.fixtures()
         let e = fx.section("rtstruct")

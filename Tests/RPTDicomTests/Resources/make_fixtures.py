@@ -224,6 +224,25 @@ expected["nm"] = {"bqml": (vol * 12.5 + 3.0).ravel().tolist(), "counts": vol.rav
                   "shape": [nm_cols, nm_rows, nm_frames], "spacing": [4.42, 4.8, 4.42], "origin": [-100.0, -80.5, -50.0],
                   "totalBq": 7.4e9, "injection": "2024-01-02T09:30:00Z"}
 
+# --- PT slice series in Bq/mL (Units BQML, rescale) -------------------------------------------------
+PT_UID = generate_uid()
+pt_stored = (np.arange(3 * rows * cols).reshape(3, rows, cols) * 5) % 3000
+for k in range(3):
+    ds = ct_slice(PT_UID, k, [5.0, 6.0, 7.0], 3.27, [4.0, 4.0], pt_stored[k], 0.25 * (k + 1), 0.0, signed=False,
+                  description="PET")
+    ds.Modality = "PT"
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.128"
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    ds.Units = "BQML"
+    ds.SeriesDate = "20240105"
+    rp = Dataset()
+    rp.RadionuclideTotalDose = "7400000000"  # Bq in the PET Isotope module
+    rp.RadiopharmaceuticalStartTime = "083000"
+    ds.RadiopharmaceuticalInformationSequence = Sequence([rp])
+    save(ds, f"pt/p{2 - k}.dcm")
+pt = np.stack([pt_stored[k] * 0.25 * (k + 1) for k in range(3)])
+expected["pt"] = {"bqml": pt.ravel().tolist(), "totalBq": 7.4e9, "injection": "2024-01-05T08:30:00Z"}
+
 # --- RTSTRUCT on the CT grid: a square ring (square with a square hole) and a small box --------------
 def boundary(i, j, k):
     """World position of the voxel corner at continuous index (i - 0.5, j - 0.5) on slice k."""
