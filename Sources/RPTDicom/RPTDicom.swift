@@ -1,1 +1,0 @@
-// RPTDicom: see Package.swift.

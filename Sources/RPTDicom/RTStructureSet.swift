@@ -1,0 +1,145 @@
+import RPTCore
+import RPTVolume
+
+/// One ROI of an RT Structure Set with its closed planar contours (mm, LPS).
+public struct RTROI: Sendable {
+    public var number: Int
+    public var name: String
+    /// CLOSED_PLANAR contours, each a polygon of points (mm, LPS).
+    public var contours: [[SIMD3<Double>]]
+    /// Contours of other geometric types (POINT, OPEN_PLANAR, …), which are not rasterised.
+    public var ignoredContours: Int
+}
+
+/// An RT Structure Set (RTSTRUCT, PS3.3 A.19): ROI names and contours.
+public struct RTStructureSet: Sendable {
+    public var rois: [RTROI]
+    /// Frame of Reference the contours are in (Referenced Frame of Reference UID of the first ROI).
+    public var frameOfReferenceUID: String
+    public var metadata: DicomMetadata
+    public var file: String
+
+    /// Reads an RTSTRUCT file.
+    public static func read(_ path: String) throws -> RTStructureSet {
+        let ds = try DicomFile.read(path)
+        let modality = ds.string(.modality) ?? ""
+        guard modality == "RTSTRUCT" else {
+            throw InputError(source: path, field: DicomTag.modality.label, value: modality, reason: "expected RTSTRUCT")
+        }
+        var names: [Int: String] = [:]
+        var order: [Int] = []
+        var frame = ""
+        for item in ds.sequence(.structureSetROISequence) {
+            let n = try item.requiredInt(.roiNumber)
+            names[n] = item.string(.roiName) ?? "ROI \(n)"
+            order.append(n)
+            if frame.isEmpty { frame = item.string(DicomTag(0x3006, 0x0024)) ?? "" }
+        }
+        var contours: [Int: [[SIMD3<Double>]]] = [:]
+        var ignored: [Int: Int] = [:]
+        for item in ds.sequence(.roiContourSequence) {
+            let n = try item.requiredInt(.referencedROINumber)
+            guard names[n] != nil else {
+                throw InputError(source: path, field: DicomTag.referencedROINumber.label, value: "\(n)",
+                                 reason: "no ROI with this number in the Structure Set ROI Sequence")
+            }
+            for c in item.sequence(.contourSequence) {
+                guard c.string(.contourGeometricType) == "CLOSED_PLANAR" else { ignored[n, default: 0] += 1; continue }
+                let xyz = try c.requiredDoubles(.contourData)
+                guard xyz.count % 3 == 0, xyz.count >= 9 else {
+                    throw InputError(source: path, field: DicomTag.contourData.label, value: "\(xyz.count) numbers",
+                                     reason: "a closed planar contour needs ≥ 3 points (x\\y\\z triplets) in ROI '\(names[n]!)'")
+                }
+                contours[n, default: []].append(stride(from: 0, to: xyz.count, by: 3).map { SIMD3(xyz[$0], xyz[$0 + 1], xyz[$0 + 2]) })
+            }
+        }
+        let rois = order.map { RTROI(number: $0, name: names[$0]!, contours: contours[$0] ?? [], ignoredContours: ignored[$0] ?? 0) }
+        return RTStructureSet(rois: rois, frameOfReferenceUID: frame, metadata: DicomMetadata(ds), file: path)
+    }
+
+    /// Rasterises the ROIs onto `grid` (normally the CT grid) as a label map.
+    ///
+    /// Labels are 1, 2, … in the order of `roiNames` (default: all ROIs in file order); where ROIs
+    /// overlap the later one wins. A voxel belongs to an ROI when its centre, projected on the slice
+    /// plane, is inside the ROI's contours on that slice by the even-odd rule, so a contour inside
+    /// another makes a hole. Contours are assigned to the nearest grid slice and must be parallel
+    /// to the slices (all points within 0.25 slice spacing of the slice plane).
+    /// - Parameter frameOfReferenceUID: if given, must equal the structure set's.
+    public func rasterize(onto grid: Grid3D, roiNames: [String]? = nil, frameOfReferenceUID: String? = nil) throws -> LabelMap {
+        if let f = frameOfReferenceUID, !self.frameOfReferenceUID.isEmpty, f != self.frameOfReferenceUID {
+            throw InputError(source: file, field: "(3006,0024) ReferencedFrameOfReferenceUID", value: self.frameOfReferenceUID,
+                             reason: "contours are in another frame of reference than the image grid (\(f))")
+        }
+        let selected: [RTROI] = try (roiNames ?? rois.map(\.name)).map { name in
+            guard let r = rois.first(where: { $0.name == name }) else {
+                throw InputError(source: file, field: DicomTag.roiName.label, value: name,
+                                 reason: "no such ROI; ROIs: " + rois.map { "'\($0.name)'" }.joined(separator: ", "))
+            }
+            return r
+        }
+        guard selected.count < Int(UInt16.max) else {
+            throw InputError(source: file, field: DicomTag.structureSetROISequence.label, value: "\(selected.count)", reason: "too many ROIs")
+        }
+        var labels = [UInt16](repeating: 0, count: grid.voxelCount)
+        var names: [UInt16: String] = [:]
+        for (index, roi) in selected.enumerated() {
+            let label = UInt16(index + 1)
+            names[label] = roi.name
+            var bySlice: [Int: [[SIMD2<Double>]]] = [:]
+            for contour in roi.contours {
+                let ijk = contour.map { grid.continuousIndex(world: $0) }
+                let meanZ = ijk.reduce(0) { $0 + $1.z } / Double(ijk.count)
+                guard ijk.allSatisfy({ abs($0.z - meanZ) <= 0.25 }) else {
+                    throw InputError(source: file, field: DicomTag.contourData.label, value: "ROI '\(roi.name)'",
+                                     reason: "contour is not parallel to the grid's slices (points span more than 0.25 slice)")
+                }
+                let k = Int(meanZ.rounded())
+                guard k >= 0, k < grid.shape.z else { continue }
+                bySlice[k, default: []].append(ijk.map { SIMD2($0.x, $0.y) })
+            }
+            for (k, polygons) in bySlice {
+                ContourRasterizer.fillEvenOdd(polygons, slice: k, grid: grid, label: label, into: &labels)
+            }
+        }
+        return LabelMap(volume: Volume(grid: grid, voxels: labels, unit: "label"), names: names)
+    }
+}
+
+/// Scan-line even-odd filling of polygons given in continuous voxel index coordinates (i, j).
+enum ContourRasterizer {
+    /// Sets `label` at voxel centres (i, j, slice) inside an odd number of `polygons`.
+    /// Crossing rule: a centre is inside when the number of polygon edges crossing the ray towards +i
+    /// strictly to its right is odd; edges take their lower end point but not the upper one (half-open),
+    /// so shared vertices are counted once.
+    static func fillEvenOdd(_ polygons: [[SIMD2<Double>]], slice k: Int, grid: Grid3D, label: UInt16, into labels: inout [UInt16]) {
+        let nx = grid.shape.x, ny = grid.shape.y
+        var xs: [Double] = []
+        for j in 0..<ny {
+            let y = Double(j)
+            xs.removeAll(keepingCapacity: true)
+            for poly in polygons {
+                var a = poly[poly.count - 1]
+                for b in poly {
+                    if (a.y > y) != (b.y > y) {
+                        xs.append(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y))
+                    }
+                    a = b
+                }
+            }
+            if xs.isEmpty { continue }
+            xs.sort()
+            // Centres i with an odd count of crossings at x > i lie in [xs[2m], xs[2m+1]) (counted from the right).
+            let odd = xs.count % 2
+            var m = odd
+            while m + 1 < xs.count {
+                let lo = max(0, Int(xs[m].rounded(.up)))
+                let hi = min(nx - 1, Int(xs[m + 1].rounded(.up)) - 1)
+                if lo <= hi {
+                    let row = grid.linearIndex(0, j, k)
+                    for i in lo...hi { labels[row + i] = label }
+                }
+                m += 2
+            }
+        }
+    }
+}
