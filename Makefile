@@ -2,7 +2,7 @@
 #   make demo   install missing system packages (as root), build in release mode, run `rptdose demo`
 #   make test   install what the tests need, run `swift test`
 SHELL := /bin/bash
-APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev chromium
+APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev chromium dicom3tools
 PIP_PACKAGES := h5py numpy nibabel pydicom
 DEMO_OUT ?= demo-output
 
