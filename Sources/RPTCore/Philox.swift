@@ -29,7 +29,7 @@ public struct Philox4x32 {
 /// The random stream of one Monte Carlo history: a function of (seed, stream index) only.
 ///
 /// The 128-bit Philox counter is (stream index low, stream index high, draw block low, draw block high);
-/// each block yields four 32-bit words, consumed as two 53-bit-ish doubles. A history may draw up
+/// each block yields four 32-bit words, consumed as two 64-bit numbers (one double each). A history may draw up
 /// to 2^64 blocks, which is never reached in practice.
 ///
 /// `RandomStream` is a value type with no heap storage: copy it into the hot loop.
@@ -37,8 +37,11 @@ public struct Philox4x32 {
 public struct RandomStream {
     @usableFromInline var key: SIMD2<UInt32>
     @usableFromInline var counter: SIMD4<UInt32>
-    @usableFromInline var buffer: SIMD4<UInt32> = .zero
-    @usableFromInline var used: Int = 4
+    /// The unused 64-bit halves of the current Philox block (`low` is consumed first).
+    @usableFromInline var low: UInt64 = 0
+    @usableFromInline var high: UInt64 = 0
+    /// How many of `low`, `high` are still unused (0, 1 or 2).
+    @usableFromInline var available: Int = 0
 
     /// - Parameters:
     ///   - seed: the user's master seed.
@@ -51,28 +54,31 @@ public struct RandomStream {
 
     @inlinable
     mutating func refill() {
-        buffer = Philox4x32.block(counter: counter, key: key)
+        let b = Philox4x32.block(counter: counter, key: key)
+        low = (UInt64(b.x) << 32) | UInt64(b.y)
+        high = (UInt64(b.z) << 32) | UInt64(b.w)
         counter.z &+= 1
         if counter.z == 0 { counter.w &+= 1 }
-        used = 0
+        available = 2
     }
 
-    /// Next 32 random bits.
-    @inlinable
-    public mutating func nextUInt32() -> UInt32 {
-        if used == 4 { refill() }
-        let v = buffer[used]
-        used += 1
-        return v
+    /// Next 64 random bits (words 0–1 of a Philox block, then words 2–3).
+    @inlinable @inline(__always)
+    public mutating func nextUInt64() -> UInt64 {
+        if available == 0 { refill() }
+        available -= 1
+        return available == 1 ? low : high
     }
+
+    /// Next 32 random bits (the upper half of the next 64).
+    @inlinable
+    public mutating func nextUInt32() -> UInt32 { UInt32(truncatingIfNeeded: nextUInt64() >> 32) }
 
     /// Uniform double in the open interval (0, 1): never exactly 0 or 1, so `log(u)` is finite.
     /// Built from 64 random bits with 53 significant bits, offset by half an ulp.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func uniform() -> Double {
-        let hi = UInt64(nextUInt32()), lo = UInt64(nextUInt32())
-        let bits = ((hi << 32) | lo) >> 11  // 53 bits
-        return (Double(bits) + 0.5) * 0x1p-53
+        (Double(nextUInt64() >> 11) + 0.5) * 0x1p-53
     }
 
     /// Exponentially distributed number with mean 1.

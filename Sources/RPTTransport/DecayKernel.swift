@@ -35,6 +35,8 @@ public struct DecayKernel: HistoryKernel {
     public let settings: TransportSettings
     public let positions: PositionSampler
     public let emitter: Emitter
+    /// The nuclide sampler, held separately so that sampling mutates it in place (no copy per decay).
+    var nuclideSampler: EmissionSampler?
     /// Region slot of each voxel (−1: none); nil when no regions are scored.
     public let regionOfVoxel: UnsafePointer<Int32>?
     public let voxelCount: Int
@@ -43,6 +45,7 @@ public struct DecayKernel: HistoryKernel {
                 positions: PositionSampler, emitter: Emitter, regionOfVoxel: UnsafePointer<Int32>?) {
         self.geometry = geometry; self.physics = physics; self.settings = settings
         self.positions = positions; self.emitter = emitter; self.regionOfVoxel = regionOfVoxel
+        if case .nuclide(let sampler, _) = emitter { nuclideSampler = sampler }
         voxelCount = geometry.nx * geometry.ny * geometry.nz
     }
 
@@ -69,11 +72,10 @@ public struct DecayKernel: HistoryKernel {
         case .beam(let kind, let e, let dir):
             energy.emitted += e
             push(Particle(kind: kind, energy: e, position: origin, direction: dir), &stack, voxel: n0, &tally, &energy)
-        case .nuclide(let sampler, let filter):
+        case .nuclide(_, let filter):
             let capacity = ParticleStack.scratchBytes / MemoryLayout<Emission>.stride
             let buffer = stack.scratch.bindMemory(to: Emission.self, capacity: capacity)
-            var sampler = sampler
-            let (count, local) = sampler.sampleDecay(&rng, into: buffer, capacity: capacity)
+            let (count, local) = nuclideSampler!.sampleDecay(&rng, into: buffer, capacity: capacity)
             if local > 0 && filter != .photons {
                 energy.emitted += local
                 energy.local += local

@@ -18,6 +18,9 @@ public enum SourceGeometry: Sendable {
 public struct PositionSampler: Sendable {
     let geometry: SourceGeometry
     let alias: AliasTable?
+    /// Flat voxel index of each alias-table entry (only voxels with activity are tabulated, so the
+    /// table stays small and cache-resident).
+    let activeVoxels: [Int32]
     let shape: SIMD3<Int>
     let voxelSize: SIMD3<Double>
 
@@ -40,12 +43,17 @@ public struct PositionSampler: Sendable {
             guard w.contains(where: { $0 > 0 }) else {
                 throw InputError(source: "activity map", reason: "the map holds no activity (all voxels are 0)")
             }
-            alias = AliasTable(weights: w)
+            var active: [Int32] = [], weights: [Double] = []
+            for (n, x) in w.enumerated() where x > 0 { active.append(Int32(n)); weights.append(x) }
+            activeVoxels = active
+            alias = AliasTable(weights: weights)
         case .sphere(_, let r):
             guard r > 0 else { throw InputError(source: "sphere source", field: "radius", value: "\(r)", reason: "must be > 0") }
             alias = nil
+            activeVoxels = []
         default:
             alias = nil
+            activeVoxels = []
         }
     }
 
@@ -54,7 +62,7 @@ public struct PositionSampler: Sendable {
     public func sample(_ rng: inout RandomStream) -> SIMD3<Double> {
         switch geometry {
         case .voxelMap:
-            let v = alias!.sample(&rng)
+            let v = Int(activeVoxels.withUnsafeBufferPointer { $0[alias!.sample(&rng)] })
             let i = v % shape.x, j = (v / shape.x) % shape.y, k = v / (shape.x * shape.y)
             let u = SIMD3(rng.uniform(), rng.uniform(), rng.uniform())
             return (SIMD3(Double(i), Double(j), Double(k)) + u) * voxelSize

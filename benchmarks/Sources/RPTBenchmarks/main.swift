@@ -18,7 +18,7 @@ func peakMemoryMB() -> Double {
 }
 
 /// The shared patient15 phantom (../shared/phantoms/lu177-patient15), Lu-177 uniform in both kidneys.
-func patient15Kidneys(settings: TransportSettings, seed: UInt64) throws -> PreparedSimulation {
+func patient15Kidneys(settings: TransportSettings, seed: UInt64, filter: EmissionFilter = .all) throws -> PreparedSimulation {
     // #filePath = <repo>/benchmarks/Sources/RPTBenchmarks/main.swift; shared data sit beside the repo.
     let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
@@ -40,7 +40,7 @@ func patient15Kidneys(settings: TransportSettings, seed: UInt64) throws -> Prepa
     for n in left + right { w[n] = 1 }
     let nuc = try Nuclide.named("Lu-177")
     return try PreparedSimulation(world: world, source: .voxelMap(weights: w),
-                                  emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
+                                  emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false), filter),
                                   settings: settings,
                                   regions: [ScoredRegion(name: "kidneys", voxels: left + right)], seed: seed)
 }
@@ -80,11 +80,27 @@ func transportBenchmark(decays: UInt64, repeats: Int) throws {
     }
 }
 
+/// Time per decay split by emission type (1 thread), to see where the time goes.
+func breakdownBenchmark(decays: UInt64) throws {
+    for filter in [EmissionFilter.electrons, .photons, .all] {
+        let sim = try patient15Kidneys(settings: TransportSettings(), seed: 1, filter: filter)
+        var times: [Double] = []
+        for _ in 0..<3 {
+            let t0 = Date()
+            _ = try sim.run(control: RunControl(decays: decays, threads: 1, seed: 1, checkpointIntervalSeconds: 1e9))
+            times.append(Date().timeIntervalSince(t0))
+        }
+        print(String(format: "  %@ only: %.3g µs per decay (1 thread, median of 3)", filter.rawValue,
+                     median(times) / Double(decays) * 1e6))
+    }
+}
+
 let args = CommandLine.arguments.dropFirst()
 let what = args.first ?? "all"
 let decays = UInt64(ProcessInfo.processInfo.environment["RPT_BENCH_DECAYS"] ?? "") ?? 1_000_000
 do {
     if what == "transport" || what == "all" { try transportBenchmark(decays: decays, repeats: 3) }
+    if what == "breakdown" || what == "all" { try breakdownBenchmark(decays: decays) }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     exit(1)
