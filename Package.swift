@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "RPTStoreTests", dependencies: ["RPTStore", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO"]),
         .testTarget(name: "RPTPhantomTests", dependencies: ["RPTPhantom"]),
-        .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine"]),
+        .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
         .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),
         .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTVolume", "RPTCore"]),

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 @testable import RPTCommandLine
+import RPTStore
 import RPTCore
 
 /// Runs subcommands in-process, as `rptdose ARGS` would.
@@ -51,5 +52,70 @@ final class CommandLineTests: XCTestCase {
         XCTAssertThrowsError(try runCommand(["phantom", "--out", dir, "--size", "12x0"])) { e in
             XCTAssertTrue("\(e)".contains("--size") && "\(e)".contains("12x0"), "\(e)")
         }
+    }
+}
+
+final class SimulateCommandTests: XCTestCase {
+    /// One small synthetic patient shared by the tests of this class (generated once).
+    nonisolated(unsafe) static var shared: String?
+    var dir: String { Self.shared! }
+
+    override func setUpWithError() throws {
+        if Self.shared == nil {
+            let d = NSTemporaryDirectory() + "rpt-sim-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+            try runCommand(["phantom", "--out", d, "--size", "48x36x36", "--voxel-mm", "8", "--format", ".nii"])
+            Self.shared = d
+        }
+    }
+    override class func tearDown() { if let d = shared { try? FileManager.default.removeItem(atPath: d) } }
+
+    func simulateArgs(decays: Int, out: String, extra: [String] = []) -> [String] {
+        let d: String = dir
+        var a: [String] = ["simulate", "--ct", d + "/ct.nii", "--activity", d + "/spect_c1_024h.nii"]
+        a += ["--activity-unit", "bq-s-per-ml", "--regions", d + "/labels.nii", "--region-names", d + "/labels.csv"]
+        a += ["--decays", String(decays), "--seed", "5", "--quiet", "--out", out]
+        return a + extra
+    }
+
+    /// A run of 2500 decays resumed to 6000 equals a run of 6000 decays, bitwise; the output holds
+    /// dose, uncertainty, region table and the run record.
+    func testSimulateResumeExtendsToTheSameResult() throws {
+        let whole = dir + "/whole.h5", part = dir + "/part.h5"
+        try runCommand(simulateArgs(decays: 6_000, out: whole))
+        try runCommand(simulateArgs(decays: 2_500, out: part))
+        try runCommand(simulateArgs(decays: 6_000, out: part, extra: ["--resume"]))
+        let a = try SimulationFile.read(whole), b = try SimulationFile.read(part)
+        XCTAssertEqual(a.state.sums, b.state.sums)
+        XCTAssertEqual(a.state.decaysDone, 6_000)
+        XCTAssertFalse(b.record.partial)
+        let doseA = try VolumeFiles.read(whole, volume: "dose").asDouble
+        let doseB = try VolumeFiles.read(part, volume: "dose").asDouble
+        XCTAssertEqual(doseA.voxels, doseB.voxels)
+        XCTAssertGreaterThan(doseA.voxels.max()!, 0)
+        let regions = try H5File.read(whole) { try $0.readTable(at: "mc_regions") }
+        XCTAssertTrue(regions.columnNames.contains("mean_dose_gy"))
+    }
+
+    /// Resuming with other inputs (another seed) is refused, naming the fingerprint.
+    func testResumeRefusesADifferentSimulation() throws {
+        let out = dir + "/d.h5"
+        try runCommand(simulateArgs(decays: 1_000, out: out))
+        var args = simulateArgs(decays: 2_000, out: out, extra: ["--resume"])
+        args[args.firstIndex(of: "--seed")! + 1] = "6"
+        XCTAssertThrowsError(try runCommand(args)) { e in
+            XCTAssertTrue("\(e)".contains("fingerprint"), "\(e)")
+        }
+    }
+
+    /// Bad inputs name the option or file: unknown ROI, target without ROI, negative activity.
+    func testSimulateBadInput() throws {
+        XCTAssertThrowsError(try runCommand(simulateArgs(decays: 100, out: dir + "/x.h5", extra: ["--roi", "heart"]))) {
+            XCTAssertTrue("\($0)".contains("heart") && "\($0)".contains("kidney"), "\($0)")
+        }
+        XCTAssertThrowsError(try runCommand(simulateArgs(decays: 100, out: dir + "/x.h5", extra: ["--target-uncertainty", "0.05"]))) {
+            XCTAssertTrue("\($0)".contains("--roi"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.h5"))
     }
 }
