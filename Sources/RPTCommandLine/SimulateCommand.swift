@@ -25,6 +25,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Region whose uncertainty drives --target-uncertainty.") var roi: String?
     @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n).") var shard: String?
     @Flag(help: "Continue an interrupted run from its checkpoint (or partial result).") var resume = false
+    @Flag(help: "Also write dose to water (stopping-power ratio at the nuclide's mean β energy; docs/methods/transport.md).")
+    var doseToWater = false
     @Option(help: "Output HDF5 file.") var out: String
     @OptionGroup var options: RunOptions
 
@@ -75,10 +77,15 @@ struct SimulateCommand: ParsableCommand {
         let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights), emitter: emitter,
                                          settings: options.settings, regions: scored, decaysRepresented: totalTIA,
                                          seed: control.seed, identity: [nuc.name])
-        let runner = SimulationRunner(simulation: sim, control: control, out: out, nuclide: nuc.name, quiet: options.quiet,
+        var runner = SimulationRunner(simulation: sim, control: control, out: out, nuclide: nuc.name, quiet: options.quiet,
                                       resume: resume, targetRegion: target, firstDecay: first,
                                       extraSettings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
                                                       "shard": shard ?? "1/1", "total_tia_bq_s": "\(totalTIA)"])
+        if doseToWater {
+            let eRef = max(nuc.betaMeanEnergyMeV, 0.01)
+            runner.doseToWaterFactors = try DoseToWater.factors(materials: world.materials, referenceEnergyMeV: eRef)
+            runner.extraSettings["dose_to_water_reference_energy_mev"] = "\(eRef)"
+        }
         let state = try runner.run()
         let result = sim.result(state)
         print("wrote \(out): \(state.decaysDone) decays\(state.partial ? " (partial)" : ""), total TIA \(fmt(totalTIA)) Bq·s")

@@ -19,6 +19,8 @@ struct SimulationRunner {
     var firstDecay: UInt64 = 0
     var extraVolumes: [(String, AnyVolume)] = []
     var extraSettings: [String: String] = [:]
+    /// Per-material D_w/D_m factors; when set, a `dose_to_water` volume is written too.
+    var doseToWaterFactors: [Double]? = nil
 
     var checkpointPath: String { out + ".checkpoint.h5" }
 
@@ -41,8 +43,15 @@ struct SimulationRunner {
     }
 
     func write(_ state: SimulationState, to path: String) throws {
-        try SimulationFile.write(to: path, result: simulation.result(state), state: state, record: record(state),
-                                 regionNames: simulation.regions.map(\.name), extraVolumes: extraVolumes)
+        let result = simulation.result(state)
+        var volumes = extraVolumes
+        if let f = doseToWaterFactors {
+            let w = simulation.world
+            let dw = (0..<w.grid.voxelCount).map { result.doseGy[$0] * f[Int(w.materialIndex[$0])] }
+            volumes.append(("dose_to_water", AnyVolume(Volume<Double>(grid: w.grid, voxels: dw, unit: "Gy"))))
+        }
+        try SimulationFile.write(to: path, result: result, state: state, record: record(state),
+                                 regionNames: simulation.regions.map(\.name), extraVolumes: volumes)
     }
 
     /// Runs to the goal and writes `out`; returns the final state.

@@ -105,3 +105,16 @@ final class TransportPhysicsTests: XCTestCase {
         XCTAssertEqual(merged, whole.sums)
     }
 }
+
+final class DoseToWaterTests: XCTestCase {
+    /// D_w/D_m is 1 for water itself, within 2 % of 1 for soft tissue (electron densities per gram
+    /// differ by < 1 %: Z/A 0.5551 water vs 0.5495 ICRU-44 soft tissue, NIST SRD 126 Table 2), and > 1 for
+    /// cortical bone (Z/A 0.5148 < water's).
+    func testStoppingPowerRatios() throws {
+        let f = try DoseToWater.factors(materials: [MaterialLibrary.water, MaterialLibrary.softTissue,
+                                                    MaterialLibrary.corticalBone], referenceEnergyMeV: 0.1333)
+        XCTAssertEqual(f[0], 1, accuracy: 1e-12)
+        XCTAssertEqual(f[1], 1, accuracy: 0.02)
+        XCTAssertGreaterThan(f[2], 1.05)
+    }
+}
