@@ -5,5 +5,6 @@ struct PhysicsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "physics",
         abstract: "Inspect nuclide emissions, materials and interaction data.",
-        subcommands: [PhysicsNuclideCommand.self])
+        subcommands: [PhysicsPhotonCommand.self, PhysicsElectronCommand.self, PhysicsNuclideCommand.self,
+                      PhysicsMaterialsCommand.self])
 }
