@@ -1,0 +1,58 @@
+import Foundation
+import RPTCore
+import RPTKernels
+import RPTPhysics
+import RPTTransport
+import RPTVolume
+
+/// Monte Carlo building blocks shared by the cases.
+enum MonteCarloRuns {
+    /// Runs a prepared simulation to `decays` and returns its result.
+    static func run(_ sim: PreparedSimulation, decays: UInt64, context: ValidationContext) throws -> (SimulationState, DoseResult) {
+        let state = try sim.run(control: RunControl(decays: decays, threads: context.threads, seed: context.seed))
+        return (state, sim.result(state))
+    }
+
+    /// Lu-177 (or any nuclide) emission sampler without annihilation photons (as `rptdose sphere`/`kernel vsv`).
+    static func sampler(_ nuclide: Nuclide) -> EmissionSampler {
+        EmissionSampler(nuclide: nuclide, includeAnnihilationPhotons: false)
+    }
+
+    /// A voxel S-value kernel made by the Monte Carlo: source uniform in the centre voxel of a homogeneous
+    /// medium of `material`, voxels of `voxelMM` (may be non-cubic), `size`³ kernel voxels; the medium extends
+    /// half a kernel beyond the kernel on each side (as `rptdose kernel vsv`).
+    static func vsvKernel(nuclide: Nuclide, material: Material, voxelMM: SIMD3<Double>, size: Int, decays: UInt64,
+                          context: ValidationContext, filter: EmissionFilter = .all) throws -> VoxelSValueKernel {
+        let n = size + 2 * (size / 2 + 1)
+        let grid = Grid3D(shape: SIMD3(n, n, n), spacing: voxelMM,
+                          origin: -SIMD3(Double(n / 2), Double(n / 2), Double(n / 2)) * voxelMM)
+        let world = try VoxelWorld.homogeneous(grid: grid, material: material)
+        var weights = [Double](repeating: 0, count: grid.voxelCount)
+        weights[grid.linearIndex(n / 2, n / 2, n / 2)] = 1
+        let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights),
+                                         emitter: .nuclide(sampler(nuclide), filter), settings: TransportSettings(),
+                                         seed: context.seed)
+        let (state, result) = try run(sim, decays: decays, context: context)
+        let off = n / 2 - size / 2
+        var values: [Double] = [], sigmas: [Double] = []
+        for k in 0..<size { for j in 0..<size { for i in 0..<size {
+            let v = grid.linearIndex(i + off, j + off, k + off)
+            values.append(result.doseGy[v])
+            sigmas.append(result.doseGy[v] * result.relativeUncertainty[v])
+        }}}
+        return VoxelSValueKernel(nuclide: nuclide.name, shape: SIMD3(size, size, size), voxelSizeMM: voxelMM,
+                                 medium: material.name, densityGPerCm3: material.density, valuesGyPerBqS: values,
+                                 uncertaintiesGyPerBqS: sigmas,
+                                 provenance: ["code": "RPTDose \(RPTDoseVersion.string) Monte Carlo",
+                                              "decays": "\(state.decaysDone)", "seed": "\(context.seed)",
+                                              "filter": filter.rawValue, "settings": "default (range rejection on)"])
+    }
+}
+
+/// Escape probability of photons born uniformly and isotropically in a sphere of optical radius τ = μR without
+/// interacting (Case, de Hoffmann & Placzek 1953; e.g. ICRU Report 32):
+/// P = 3/(8τ³) · [2τ² − 1 + (1 + 2τ) e^{−2τ}].
+func sphereEscapeProbability(opticalRadius t: Double) -> Double {
+    if t < 1e-4 { return 1 - 0.75 * t }
+    return 3 / (8 * t * t * t) * (2 * t * t - 1 + (1 + 2 * t) * exp(-2 * t))
+}
