@@ -119,3 +119,34 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.h5"))
     }
 }
+
+final class PhysicsCommandTests: XCTestCase {
+    func testUnknownMaterialListsValidNames() {
+        XCTAssertThrowsError(try runCommand(["physics", "photon", "--material", "wood", "--energy-kev", "100"])) { e in
+            XCTAssertTrue("\(e)".contains("wood") && "\(e)".contains("soft_tissue"), "\(e)")
+        }
+    }
+
+    func testEnergyOutOfRangeIsAClearError() {
+        XCTAssertThrowsError(try runCommand(["physics", "photon", "--material", "water", "--energy-kev", "5000"])) { e in
+            XCTAssertTrue("\(e)".contains("5") && "\(e)".contains("3 MeV"), "\(e)")
+        }
+        XCTAssertThrowsError(try runCommand(["physics", "electron", "--material", "water", "--energy-kev", "0.1"])) { e in
+            XCTAssertTrue("\(e)".lowercased().contains("energy"), "\(e)")
+        }
+    }
+
+    func testUnknownNuclideListsValidNames() {
+        XCTAssertThrowsError(try runCommand(["physics", "nuclide", "Xx-999"])) { e in
+            XCTAssertTrue("\(e)".contains("Lu-177"), "\(e)")
+        }
+    }
+
+    /// The commands run and accept their documented options (values are tested in RPTPhysicsTests).
+    func testCommandsRun() throws {
+        try runCommand(["physics", "photon", "--material", "cortical_bone", "--energy-kev", "208", "--json"])
+        try runCommand(["physics", "electron", "--material", "water", "--energy-kev", "133", "--json"])
+        try runCommand(["physics", "nuclide", "lu177", "--json"])
+        try runCommand(["physics", "materials"])
+    }
+}
