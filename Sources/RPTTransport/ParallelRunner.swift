@@ -28,8 +28,8 @@ public struct RunChunk: Sendable {
 ///
 /// Histories are cut into fixed batches; workers take the next batch from an atomic counter and
 /// transport its histories, each with the stream `RandomStream(seed:, stream: history index)`.
-/// Each worker has its own `EnergyTally`; the integer sums are added together at the end, so the
-/// result does not depend on the number of workers or on which worker ran which batch.
+/// Each worker has its own `EnergyTally` (in a `TallyPool`); the integer sums are added together when
+/// read, so the result does not depend on the number of workers or on which worker ran which batch.
 public enum ParallelRunner {
     /// Bytes of tally memory per voxel per worker (see `EnergyTally`).
     public static let tallyBytesPerVoxelPerWorker = 48
@@ -40,22 +40,23 @@ public enum ParallelRunner {
         return max(1, min(threads, memoryBudgetBytes / perWorker))
     }
 
+    /// Runs histories `range` into the tallies of `pool` (one worker per pool tally); the returned
+    /// chunk's `sums` are empty — read them from the pool.
     public static func run<K: HistoryKernel>(
         kernel: K, seed: UInt64, histories range: Range<UInt64>, batchSize: Int = 4096,
-        workers: Int, voxelCount: Int, stop: StopFlag? = nil
+        pool: TallyPool, stop: StopFlag? = nil
     ) -> RunChunk {
         let batchSize = UInt64(max(1, batchSize))
         let batchCount = Int((UInt64(range.count) + batchSize - 1) / batchSize)
         let nextBatch = Atomic<Int>(0)
         let lock = NSLock()
-        var totals = TallySums(voxelCount: voxelCount)
         var ledger = EnergyLedger()
         var worst = 0.0
-        let workers = max(1, min(workers, batchCount))
+        let workers = max(1, min(pool.workerCount, batchCount))
         // The batches handed out are 0..<taken; a worker always finishes a batch it has taken, so the
         // completed set is the prefix of `taken` batches.
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var tally = EnergyTally(voxelCount: voxelCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let slot = pool.workers[w]
             var stack = ParticleStack()
             var k = kernel
             var myLedger = EnergyLedger()
@@ -69,9 +70,9 @@ public enum ParallelRunner {
                 for h in first..<last {
                     var rng = RandomStream(seed: seed, stream: h)
                     var e = HistoryEnergy()
-                    tally.beginHistory(h)
-                    k.run(history: h, rng: &rng, tally: &tally, stack: &stack, energy: &e)
-                    tally.endHistory()
+                    slot.tally.beginHistory(h)
+                    k.run(history: h, rng: &rng, tally: &slot.tally, stack: &stack, energy: &e)
+                    slot.tally.endHistory()
                     e.fold(into: &myLedger)
                     #if DEBUG
                     myWorst = max(myWorst, e.conservationError)
@@ -79,13 +80,13 @@ public enum ParallelRunner {
                 }
             }
             lock.lock()
-            tally.accumulate(into: &totals)
             ledger += myLedger
             worst = max(worst, myWorst)
             lock.unlock()
         }
         let taken = min(nextBatch.load(ordering: .relaxed), batchCount)
         let end = min(range.upperBound, range.lowerBound + UInt64(taken) * batchSize)
+        var totals = TallySums(voxelCount: 0)
         totals.histories = end - range.lowerBound
         return RunChunk(sums: totals, ledger: ledger, completed: range.lowerBound..<end,
                         interrupted: end < range.upperBound, worstConservationError: worst)

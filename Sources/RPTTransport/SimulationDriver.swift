@@ -25,33 +25,36 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         self.targetRegion = targetRegion; self.targetRegionVoxels = targetRegionVoxels; self.firstDecay = firstDecay
     }
 
-    /// Current relative uncertainty for the stopping rule (nil when it cannot be computed yet).
-    public func currentUncertainty(_ state: SimulationState, criterion: UncertaintyCriterion) -> Double? {
-        guard state.decaysDone > 1 else { return nil }
+    /// Current relative uncertainty for the stopping rule (nil when it cannot be computed yet), from
+    /// the resumed base sums plus the pool's tallies, reading only the slots the rule needs.
+    func currentUncertainty(base: TallySums, pool: TallyPool, histories: UInt64,
+                            criterion: UncertaintyCriterion) -> Double? {
+        guard histories > 1 else { return nil }
+        func rel(_ slot: Int) -> Double? {
+            let m = pool.moments(slot: slot)
+            return Self.relativeUncertainty(sum: base.sum[slot] &+ m.sum, sumSquares: base.sumSquares[slot] &+ m.sumSquares,
+                                            histories: histories)
+        }
         switch criterion {
         case .roiMean:
             guard let r = targetRegion else { return nil }
-            return Self.relativeUncertainty(state.sums, index: voxelCount + r)
+            return rel(voxelCount + r)
         case .roiMedianVoxel:
-            var u: [Double] = []
-            u.reserveCapacity(targetRegionVoxels.count)
-            for v in targetRegionVoxels {
-                u.append(Self.relativeUncertainty(state.sums, index: v) ?? .infinity)
-            }
-            guard !u.isEmpty else { return nil }
+            guard !targetRegionVoxels.isEmpty else { return nil }
+            var u = targetRegionVoxels.map { rel($0) ?? .infinity }
             u.sort()
             return u[u.count / 2]
         }
     }
 
-    /// Relative standard error of the mean energy per history in tally slot `index`.
-    static func relativeUncertainty(_ s: TallySums, index: Int) -> Double? {
-        let n = Double(s.histories)
-        guard s.histories > 1, s.sum[index] != 0 else { return nil }
+    /// Relative standard error of the mean energy per history from integer sums.
+    static func relativeUncertainty(sum: UInt128, sumSquares: UInt128, histories: UInt64) -> Double? {
+        let n = Double(histories)
+        guard histories > 1, sum != 0 else { return nil }
         let q = EnergyTally.quantumMeV
-        let sum = Double(s.sum[index]) * q, sum2 = Double(s.sumSquares[index]) * q * q
-        let mean = sum / n
-        let variance = max(0, (sum2 - sum * mean) / (n - 1))
+        let s = Double(sum) * q, s2 = Double(sumSquares) * q * q
+        let mean = s / n
+        let variance = max(0, (s2 - s * mean) / (n - 1))
         return (variance / n).squareRoot() / mean
     }
 
@@ -62,68 +65,75 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
     public func run(from initial: SimulationState, control: RunControl, stop: StopFlag? = nil,
                     progress: (RunProgress) -> Void = { _ in },
                     checkpoint: (SimulationState) throws -> Void = { _ in }) throws -> SimulationState {
-        var state = initial
+        let base = initial
         let start = Date()
         var lastCheckpoint = start
         let workers = ParallelRunner.workerCount(threads: control.threads, voxelCount: voxelCount + regionCount,
                                                  memoryBudgetBytes: control.tallyMemoryBudgetBytes)
+        let pool = TallyPool(workers: workers, slotCount: voxelCount + regionCount)
+        var done = base.decaysDone
+        var ledger = base.ledger
+        var elapsedBefore = base.elapsedSeconds
         var rate = 0.0
-        var roundSize = UInt64(max(control.batchSize * workers * 4, 1))
-        while state.decaysDone < control.decays {
+        var interrupted = false
+        /// The full state: base sums + everything the pool has gathered.
+        func snapshot(partial: Bool) -> SimulationState {
+            var s = base
+            pool.accumulate(into: &s.sums)
+            s.sums.histories = done
+            s.ledger = ledger
+            s.partial = partial
+            s.elapsedSeconds = elapsedBefore
+            return s
+        }
+        func uncertainty() -> Double? {
+            control.targetUncertainty == nil ? nil
+                : currentUncertainty(base: base.sums, pool: pool, histories: done, criterion: control.criterion)
+        }
+        while done < control.decays {
             let elapsed = Date().timeIntervalSince(start)
             if let limit = control.maxTimeSeconds, elapsed >= limit { break }
             if stop?.isRequested == true { break }
-            if let target = control.targetUncertainty,
-               let u = currentUncertainty(state, criterion: control.criterion), u <= target { break }
+            if let target = control.targetUncertainty, let u = uncertainty(), u <= target { break }
             // Size the next round: about 10 s of work (bounded by the goal and the time limit), and in
             // target mode no more than the estimate of what the target still needs.
-            var size = roundSize
+            var size = UInt64(control.batchSize * workers * 8)
             if rate > 0 {
                 size = UInt64(max(Double(control.batchSize * workers), rate * 10))
                 if let limit = control.maxTimeSeconds {
                     size = min(size, UInt64(max(Double(control.batchSize), rate * (limit - elapsed))))
                 }
             }
-            if let target = control.targetUncertainty,
-               let u = currentUncertainty(state, criterion: control.criterion), u > 0 {
-                let needed = Double(state.decaysDone) * (u / target) * (u / target) - Double(state.decaysDone)
+            if let target = control.targetUncertainty, let u = uncertainty(), u > 0 {
+                let needed = Double(done) * (u / target) * (u / target) - Double(done)
                 size = min(size, UInt64(max(needed * 1.1, Double(control.batchSize * workers))))
             }
-            size = min(size, control.decays - state.decaysDone)
-            let lo = firstDecay + state.decaysDone
+            size = min(size, control.decays - done)
+            let lo = firstDecay + done
             let t0 = Date()
             let chunk = ParallelRunner.run(kernel: kernel, seed: control.seed, histories: lo..<(lo + size),
-                                           batchSize: control.batchSize, workers: workers,
-                                           voxelCount: voxelCount + regionCount, stop: stop)
+                                           batchSize: control.batchSize, pool: pool, stop: stop)
             let dt = Date().timeIntervalSince(t0)
-            state.sums += chunk.sums
-            state.ledger += chunk.ledger
-            state.elapsedSeconds += dt
+            done += UInt64(chunk.completed.count)
+            ledger += chunk.ledger
+            elapsedBefore += dt
             #if DEBUG
             precondition(chunk.worstConservationError < 1e-9,
                          "energy not conserved in a history: relative error \(chunk.worstConservationError)")
             #endif
             if dt > 0 { rate = Double(chunk.completed.count) / dt }
-            roundSize = size
-            progress(RunProgress(decaysDone: state.decaysDone, decaysGoal: control.decays, decaysPerSecond: rate,
-                                 elapsedSeconds: Date().timeIntervalSince(start),
-                                 uncertainty: control.targetUncertainty == nil ? nil
-                                     : currentUncertainty(state, criterion: control.criterion)))
-            if chunk.interrupted { break }
+            progress(RunProgress(decaysDone: done, decaysGoal: control.decays, decaysPerSecond: rate,
+                                 elapsedSeconds: Date().timeIntervalSince(start), uncertainty: uncertainty()))
+            if chunk.interrupted { interrupted = true; break }
             if Date().timeIntervalSince(lastCheckpoint) >= control.checkpointIntervalSeconds {
-                try checkpoint(state)
+                try checkpoint(snapshot(partial: true))
                 lastCheckpoint = Date()
             }
         }
-        let goalReached: Bool = {
-            if state.decaysDone >= control.decays { return true }
-            if let t = control.targetUncertainty, let u = currentUncertainty(state, criterion: control.criterion) {
-                return u <= t
-            }
-            return false
-        }()
-        state.partial = !goalReached
-        try checkpoint(state)
-        return state
+        var goalReached = done >= control.decays
+        if !goalReached, !interrupted, let t = control.targetUncertainty, let u = uncertainty() { goalReached = u <= t }
+        let final = snapshot(partial: !goalReached)
+        try checkpoint(final)
+        return final
     }
 }

@@ -6,7 +6,7 @@ import RPTTransport
 import RPTVolume
 
 /// Monte Carlo building blocks shared by the cases.
-enum MonteCarloRuns {
+public enum MonteCarloRuns {
     /// Runs a prepared simulation to `decays` and returns its result.
     static func run(_ sim: PreparedSimulation, decays: UInt64, context: ValidationContext) throws -> (SimulationState, DoseResult) {
         let state = try sim.run(control: RunControl(decays: decays, threads: context.threads, seed: context.seed))
@@ -21,7 +21,7 @@ enum MonteCarloRuns {
     /// A voxel S-value kernel made by the Monte Carlo: source uniform in the centre voxel of a homogeneous
     /// medium of `material`, voxels of `voxelMM` (may be non-cubic), `size`³ kernel voxels; the medium extends
     /// half a kernel beyond the kernel on each side (as `rptdose kernel vsv`).
-    static func vsvKernel(nuclide: Nuclide, material: Material, voxelMM: SIMD3<Double>, size: Int, decays: UInt64,
+    public static func vsvKernel(nuclide: Nuclide, material: Material, voxelMM: SIMD3<Double>, size: Int, decays: UInt64,
                           context: ValidationContext, filter: EmissionFilter = .all) throws -> VoxelSValueKernel {
         let n = size + 2 * (size / 2 + 1)
         let grid = Grid3D(shape: SIMD3(n, n, n), spacing: voxelMM,

@@ -3,6 +3,8 @@
 import Foundation
 import RPTCore
 import RPTImageIO
+import RPTKernels
+import RPTValidation
 import RPTPhysics
 import RPTTransport
 import RPTVolume
@@ -95,12 +97,78 @@ func breakdownBenchmark(decays: UInt64) throws {
     }
 }
 
+/// Wall time of LDM, VSV (FFT) and the Monte Carlo on patient15 (Lu-177 in the kidneys) and on a
+/// 256×256×200 grid of 4 mm voxels (soft tissue, random uptake blobs). Kernel generation is timed apart.
+func methodsBenchmark(decays: UInt64) throws {
+    let nuc = try Nuclide.named("Lu-177")
+    let context = ValidationContext(mode: .full, seed: 1, threads: 2, validationDirectory: "", sharedDirectory: "")
+    func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let t0 = Date(); let r = try body(); return (r, Date().timeIntervalSince(t0))
+    }
+    // patient15
+    let sim = try patient15Kidneys(settings: TransportSettings(), seed: 1)
+    let grid = sim.world.grid
+    var tia = [Double](repeating: 0, count: grid.voxelCount)
+    for v in sim.regions[0].voxels { tia[v] = 1e9 }
+    let tiaVolume = Volume<Double>(grid: grid, voxels: tia, unit: "Bq s")
+    let density = Volume<Double>(grid: grid, voxels: sim.world.density.map(Double.init))
+    let (kernel, tKernel) = try timed { try MonteCarloRuns.vsvKernel(nuclide: nuc, material: MaterialLibrary.softTissue,
+                                                                     voxelMM: grid.spacing, size: 11, decays: 1_000_000,
+                                                                     context: context) }
+    var tLDM: [Double] = [], tVSV: [Double] = []
+    for _ in 0..<3 {
+        tLDM.append(try timed { try LocalDeposition.dose(tia: tiaVolume, electronEnergyPerDecayMeV: nuc.electronEnergyPerDecayMeV,
+                                                         density: density) }.1)
+        tVSV.append(try timed { try VSVConvolution.dose(tia: tiaVolume, kernel: kernel) }.1)
+    }
+    let (state, tMC) = try timed { try sim.run(control: RunControl(decays: decays, threads: 2, seed: 1, checkpointIntervalSeconds: 1e9)) }
+    let r = sim.result(state)
+    let u = sim.regions[0].voxels.map { r.relativeUncertainty[$0] }.sorted()
+    let tMC2 = tMC * (u[u.count / 2] / 0.02) * (u[u.count / 2] / 0.02)
+    print("patient15 (108×70×90), Lu-177 in the kidneys, 2 threads:")
+    print(String(format: "  LDM %.3f s, VSV FFT %.3f s (median of 3); kernel generation by MC %.1f s (1e6 decays, once per voxel size)",
+                 median(tLDM), median(tVSV), tKernel))
+    print(String(format: "  MC to 2 %% median voxel uncertainty in the kidneys: %.0f s (extrapolated from %llu decays in %.1f s)",
+                 tMC2, decays, tMC))
+    // 256×256×200
+    let big = Grid3D(shape: SIMD3(256, 256, 200), spacing: SIMD3(4, 4, 4))
+    var w = [Double](repeating: 0, count: big.voxelCount)
+    var rng = RandomStream(seed: 9, stream: 0)
+    for _ in 0..<20 {
+        let c = SIMD3(rng.uniform() * 256, rng.uniform() * 256, rng.uniform() * 200)
+        let rad = 3 + rng.uniform() * 8
+        for k in max(0, Int(c.z - rad))..<min(200, Int(c.z + rad) + 1) {
+            for j in max(0, Int(c.y - rad))..<min(256, Int(c.y + rad) + 1) {
+                for i in max(0, Int(c.x - rad))..<min(256, Int(c.x + rad) + 1) {
+                    let d = SIMD3(Double(i), Double(j), Double(k)) - c
+                    if (d * d).sum() <= rad * rad { w[big.linearIndex(i, j, k)] = 1e9 }
+                }
+            }
+        }
+    }
+    let bigTIA = Volume<Double>(grid: big, voxels: w, unit: "Bq s")
+    let (bigKernel, _) = try timed { try MonteCarloRuns.vsvKernel(nuclide: nuc, material: MaterialLibrary.softTissue,
+                                                                  voxelMM: big.spacing, size: 11, decays: 300_000, context: context) }
+    let (_, tBigLDM) = try timed { try LocalDeposition.dose(tia: bigTIA, electronEnergyPerDecayMeV: nuc.electronEnergyPerDecayMeV) }
+    let (_, tBigVSV) = try timed { try VSVConvolution.dose(tia: bigTIA, kernel: bigKernel) }
+    let world = try VoxelWorld.homogeneous(grid: big, material: MaterialLibrary.softTissue)
+    let bigSim = try PreparedSimulation(world: world, source: .voxelMap(weights: w),
+                                        emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
+                                        settings: TransportSettings(), seed: 1)
+    let (_, tBigMC) = try timed { try bigSim.run(control: RunControl(decays: decays, threads: 2, seed: 1, checkpointIntervalSeconds: 1e9)) }
+    print("256×256×200 grid, 4 mm voxels, soft tissue, 20 uptake spheres, 2 threads:")
+    print(String(format: "  LDM %.3f s, VSV FFT %.2f s; MC %.3g decays/s (%llu decays in %.1f s, incl. tally set-up)",
+                 tBigLDM, tBigVSV, Double(decays) / tBigMC, decays, tBigMC))
+    print(String(format: "  peak memory: %.0f MB", peakMemoryMB()))
+}
+
 let args = CommandLine.arguments.dropFirst()
 let what = args.first ?? "all"
 let decays = UInt64(ProcessInfo.processInfo.environment["RPT_BENCH_DECAYS"] ?? "") ?? 1_000_000
 do {
     if what == "transport" || what == "all" { try transportBenchmark(decays: decays, repeats: 3) }
     if what == "breakdown" || what == "all" { try breakdownBenchmark(decays: decays) }
+    if what == "methods" || what == "all" { try methodsBenchmark(decays: decays) }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     exit(1)
