@@ -19,7 +19,8 @@ let package = Package(
         .executable(name: "rptdose", targets: ["rptdose"]),
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
                                             "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTKernels",
-                                            "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTCommandLine"]),
+                                            "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTDosimetry",
+                                            "RPTCommandLine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,9 +48,13 @@ let package = Package(
         .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "CPNG"]),
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "RPTTransport", "CHDF5"]),
+        .target(name: "RPTDosimetry", dependencies: [
+            "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTKernels",
+            "RPTPlanner", "RPTStore", "RPTImageIO", .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
-            "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore",
+            "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTDosimetry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),
@@ -68,6 +73,7 @@ let package = Package(
             "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RPTKernelsTests", dependencies: ["RPTKernels", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTDosimetryTests", dependencies: ["RPTDosimetry", "RPTPhantom", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]
