@@ -73,7 +73,9 @@ let package = Package(
             "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RPTKernelsTests", dependencies: ["RPTKernels", "RPTVolume", "RPTCore"]),
-        .testTarget(name: "RPTDosimetryTests", dependencies: ["RPTDosimetry", "RPTPhantom", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTDosimetryTests", dependencies: [
+            "RPTDosimetry", "RPTCommandLine", "RPTPhantom", "RPTKinetics", "RPTPhysics", "RPTTransport", "RPTImageIO", "RPTVolume", "RPTCore",
+        ]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]

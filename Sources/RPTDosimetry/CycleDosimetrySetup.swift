@@ -26,8 +26,8 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
     public let images: CycleImages
     public let activities: RegionActivities
     /// Kinetics of each reporting region, by region index.
-    public let kinetics: [RegionKinetics]
-    public let unlabelledKinetics: RegionKinetics
+    public let kinetics: [RegionKineticsResult]
+    public let unlabelledKinetics: RegionKineticsResult
     public let blood: (kinetics: BloodKinetics?, tia: TimeIntegratedActivity, method: String)?
     public let tiaMap: TIAMap
     public let world: VoxelWorld
@@ -41,7 +41,7 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
     public static let unlabelledName = "(unlabelled)"
 
     private init(manifest: StudyManifest, cycle: StudyCycle, images: CycleImages, activities: RegionActivities,
-                 kinetics: [RegionKinetics], unlabelledKinetics: RegionKinetics,
+                 kinetics: [RegionKineticsResult], unlabelledKinetics: RegionKineticsResult,
                  blood: (kinetics: BloodKinetics?, tia: TimeIntegratedActivity, method: String)?, tiaMap: TIAMap,
                  world: VoxelWorld, scoredRegions: [ScoredRegion], nuclide: Nuclide, marrowIndex: Int?,
                  options: DosimetryOptions) {
@@ -56,7 +56,7 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
     public static func kinetics(manifest: StudyManifest, cycle: StudyCycle, analysis: CycleKineticsAnalysis,
                                 cycleOneFits: [String: TimeActivityFit],
                                 progress: (String) -> Void = { _ in }) throws -> (images: CycleImages, activities: RegionActivities,
-                                                                                regions: [RegionKinetics], unlabelled: RegionKinetics) {
+                                                                                regions: [RegionKineticsResult], unlabelled: RegionKineticsResult) {
         let images = try CycleImages.load(manifest: manifest, cycle: cycle, progress: progress)
         let act = try RegionActivities.measure(images: images, manifest: manifest)
         progress("cycle \(cycle.number): fitting \(act.regionNames.count) time-activity curves (\(act.correction))")

@@ -124,7 +124,8 @@ extension StudyManifest {
                 if let c = parseCycle(r, node, path: p, resolve: resolve, sharedLabels: shared) { cycles.append(c) }
             }
         }
-        for i in cycles.indices.dropFirst() {
+        for i in cycles.indices.dropFirst() where cycles[i].number > 0 && cycles[i - 1].number > 0
+            && cycles[i].administrationTime != .distantPast && cycles[i - 1].administrationTime != .distantPast {
             if cycles[i].number <= cycles[i - 1].number {
                 r.fail("cycles[\(i)].cycle", "\(cycles[i].number)", "cycle numbers must increase (previous: \(cycles[i - 1].number))")
             }
@@ -135,17 +136,15 @@ extension StudyManifest {
             }
         }
 
-        var manifest = StudyManifest(path: path, formatVersion: version ?? currentFormatVersion, nuclide: nuclide,
+        let manifest = StudyManifest(path: path, formatVersion: version ?? currentFormatVersion, nuclide: nuclide,
                                      patient: patient, arm: arm, sharedLabels: shared, regionGroups: groups,
                                      lesions: lesions, marrowRegion: marrowExplicit ?? "red_marrow",
                                      kidneyRegions: kidneysExplicit ?? ["kidney_left", "kidney_right"],
                                      recoveryCoefficients: rc, spectResolutionFWHMMM: fwhm,
                                      activityRelativeUncertainty: relUnc, bloodRelativeUncertainty: bloodUnc, haematocrit: hct, marrowToBloodRatio: rmblr,
                                      cycles: cycles, dosimetryOutputs: outputs)
-        if r.errors.isEmpty || !cycles.isEmpty {
-            manifest.checkFilesAndRegions(r, checkImages: checkImages, marrowExplicit: marrowExplicit != nil,
-                                          kidneysExplicit: kidneysExplicit != nil)
-        }
+        manifest.checkFilesAndRegions(r, checkImages: checkImages, marrowExplicit: marrowExplicit != nil,
+                                      kidneysExplicit: kidneysExplicit != nil)
         if !r.errors.isEmpty { throw InputErrors(r.errors) }
         return manifest
     }
@@ -206,23 +205,29 @@ extension StudyManifest {
                         r.fail(sp + ".unit", other, "expected bq_per_ml or counts")
                     case nil: break
                     }
-                    if let image, let unit { spect = SpectReference(image: image, unit: unit) }
+                    // Kept even when incomplete (errors already recorded) so that later indices stay right.
+                    spect = SpectReference(image: image ?? "", unit: unit ?? .becquerelPerML)
                 }
                 let labels = labelReference(r, t, "labels", path: tp, resolve: resolve)
                 if labels == nil && sharedLabels == nil && !t.contains(where: { $0.0 == "labels" }) {
                     r.fail(tp + ".labels", "", "no label map: give one here or a shared top-level 'labels'")
                 }
-                guard let time, let ct, let spect else { continue }
+                guard let time else {
+                    points.append(ImagingTimePoint(time: .distantPast, hoursAfterAdministration: .nan, ct: ct ?? "",
+                                                   spect: spect ?? SpectReference(image: "", unit: .becquerelPerML), labels: labels))
+                    continue
+                }
+                let ctPath = ct ?? "", spectRef = spect ?? SpectReference(image: "", unit: .becquerelPerML)
                 let hours = admin.map { time.timeIntervalSince($0) / 3600 } ?? .nan
                 if let admin, time <= admin {
                     r.fail(tp + ".time", ManifestFieldReader.format(time),
                            "scan must be after the administration (" + ManifestFieldReader.format(admin) + ")")
                 }
-                if let last = points.last, time <= last.time {
+                if let last = points.last, last.time != .distantPast, time <= last.time {
                     r.fail(tp + ".time", ManifestFieldReader.format(time),
                            "time points must be in increasing time order (previous: " + ManifestFieldReader.format(last.time) + ")")
                 }
-                points.append(ImagingTimePoint(time: time, hoursAfterAdministration: hours, ct: ct, spect: spect, labels: labels))
+                points.append(ImagingTimePoint(time: time, hoursAfterAdministration: hours, ct: ctPath, spect: spectRef, labels: labels))
             }
         }
         var samples: [BloodSampleEntry] = []
@@ -248,8 +253,9 @@ extension StudyManifest {
         if let reference, !(0..<max(points.count, 1)).contains(reference) {
             r.fail(path + ".reference_time_point", "\(reference)", "must be an index into time_points (0…\(max(points.count, 1) - 1))")
         }
-        guard let number, let activity, let admin else { return nil }
-        return StudyCycle(number: number, administeredActivityGBq: activity, administrationTime: admin, timePoints: points,
+        // Returned even when a field is invalid, so that its files are checked too (the errors are thrown later).
+        return StudyCycle(number: number ?? 0, administeredActivityGBq: activity ?? .nan,
+                          administrationTime: admin ?? .distantPast, timePoints: points,
                           bloodSamples: samples, reducedMethod: reduced, referenceTimePoint: reference)
     }
 
@@ -271,6 +277,7 @@ extension StudyManifest {
         var grids: [String: Grid3D] = [:]
         func grid(_ file: String, field: String) -> Grid3D? {
             if let g = grids[file] { return g }
+            guard !file.isEmpty else { return nil }
             guard fm.fileExists(atPath: file) else { r.fail(field, file, "file not found"); return nil }
             guard checkImages else { return nil }
             do { let g = try StudyImages.grid(file); grids[file] = g; return g } catch {

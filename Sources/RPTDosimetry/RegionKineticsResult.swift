@@ -2,7 +2,7 @@ import RPTCore
 import RPTKinetics
 
 /// The time-activity analysis of one region in one cycle: points, method, fitted curve and Ã.
-public struct RegionKinetics: Sendable {
+public struct RegionKineticsResult: Sendable {
     public var region: String
     /// Points used (activities > 0 only).
     public var points: [TimeActivityPoint]
@@ -50,7 +50,7 @@ public struct CycleKineticsAnalysis: Sendable {
     ///   else two-point mono-exponential, else Hänscheid for one point).
     /// - no activity: Ã = 0.
     public func analyse(region: String, timesHours: [Double], activitiesBq: [Double], cycle: StudyCycle,
-                        cycleOneFit: TimeActivityFit?) throws -> RegionKinetics {
+                        cycleOneFit: TimeActivityFit?) throws -> RegionKineticsResult {
         var points: [TimeActivityPoint] = []
         var dropped: [String] = []
         for (t, a) in zip(timesHours, activitiesBq) {
@@ -63,8 +63,8 @@ public struct CycleKineticsAnalysis: Sendable {
                                         options: KineticsFitOptions(defaultRelativeUncertainty: activityRelativeUncertainty),
                                         source: "region '\(region)', cycle \(cycle.number)")
         func result(_ method: String, curve: ExponentialCurve?, covariance: [Double], fit: TimeActivityFit?,
-                    aicc: [(ExponentialModel, Double)], tia: TimeIntegratedActivity) -> RegionKinetics {
-            RegionKinetics(region: region, points: points, method: method, curve: curve, parameterCovariance: covariance,
+                    aicc: [(ExponentialModel, Double)], tia: TimeIntegratedActivity) -> RegionKineticsResult {
+            RegionKineticsResult(region: region, points: points, method: method, curve: curve, parameterCovariance: covariance,
                            fit: fit, aicc: aicc.map { (model: $0.0, value: $0.1) }, timeIntegratedActivity: tia,
                            effectiveDecayPerSecond: curve?.slowestRatePerSecond ?? physicalDecayConstantPerSecond, note: note)
         }
