@@ -21,7 +21,7 @@ struct DemoCommand: ParsableCommand {
 
     /// Decays of the demo's Monte Carlo: enough for a kidney MC uncertainty of about 1 % (measured, see
     /// docs/methods/dosimetry.md), a few minutes on 2 cores in a release build.
-    static let defaultDecays: UInt64 = 2_000_000
+    static let defaultDecays: UInt64 = 400_000
 
     func run() throws {
         let start = Date()
