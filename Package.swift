@@ -8,6 +8,7 @@
 //     → RPTTransport (voxel world, sources, Monte Carlo, tallies)
 //     → RPTPhantom (synthetic patient), RPTKinetics (time-activity fits, TIA), RPTPlanner (activity plans)
 //     → RPTImageIO (NIfTI, MetaImage, Interfile; zlib) and RPTStore (HDF5, through the CHDF5 shim)
+//     → RPTDosimetry (study manifest, region kinetics, TIA maps, per-cycle doses, planner input)
 //     → RPTCommandLine (subcommands) → rptdose (executable)
 import PackageDescription
 
