@@ -115,13 +115,18 @@ public struct CycleDosimetryResult: Sendable {
                                           kineticsMethod: "blood: " + blood.method, effectiveDecayPerHour: (blood.kinetics?.curve?.slowestRatePerSecond ?? .nan) * 3600))
                 continue
             }
+            // Kinetic uncertainty of the mean dose: the region's own Ã uncertainty times the share of the dose
+            // that its own electrons give (locally absorbed estimate Ã·E_e/m, capped at 1); the cross-dose from
+            // other regions is taken as free of kinetic uncertainty.
+            let selfElectronGy = k.tiaBqS * setup.nuclide.electronEnergyPerDecayMeV * PhysicalConstants.joulePerMeV / (mc.massG * 1e-3)
+            let selfShare = mc.meanDoseGy > 0 ? min(1, selfElectronGy / mc.meanDoseGy) : 1
             rows.append(RegionDoseRow(region: name, kind: lesions.contains(name) ? .lesion : .organ, massG: mc.massG,
                                       tiaBqS: k.tiaBqS, tiaRelativeUncertainty: k.tiaRelativeUncertainty,
                                       residenceTimeHours: k.tiaBqS / (adminGBq * 1e9) / 3600,
                                       meanDoseGy: mc.meanDoseGy, dosePerGBqGy: mc.meanDoseGy / adminGBq,
                                       minDoseGy: dvh.minGy, maxDoseGy: dvh.maxGy, d2Gy: dvh.d2Gy, d50Gy: dvh.d50Gy, d98Gy: dvh.d98Gy,
                                       mcRelativeUncertainty: mc.relativeUncertainty,
-                                      fitRelativeUncertainty: k.tiaRelativeUncertainty,
+                                      fitRelativeUncertainty: selfShare * k.tiaRelativeUncertainty,
                                       kineticsMethod: k.method, effectiveDecayPerHour: k.effectiveDecayPerSecond * 3600))
         }
         // Kidneys as one organ.
