@@ -8,6 +8,7 @@
 //     → RPTTransport (voxel world, sources, Monte Carlo, tallies)
 //     → RPTPhantom (synthetic patient), RPTKinetics (time-activity fits, TIA), RPTPlanner (activity plans)
 //     → RPTImageIO (NIfTI, MetaImage, Interfile; zlib) and RPTStore (HDF5, through the CHDF5 shim)
+//     → RPTDosimetry (study manifest, region kinetics, TIA maps, per-cycle doses, planner input)
 //     → RPTCommandLine (subcommands) → rptdose (executable)
 import PackageDescription
 
@@ -19,7 +20,7 @@ let package = Package(
         .executable(name: "rptdose", targets: ["rptdose"]),
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
                                             "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTKernels",
-                                            "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation",
+                                            "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
                                             "RPTCommandLine"]),
     ],
     dependencies: [
@@ -49,9 +50,13 @@ let package = Package(
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "RPTTransport", "CHDF5"]),
         .target(name: "RPTValidation", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTKernels"]),
+        .target(name: "RPTDosimetry", dependencies: [
+            "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTKernels",
+            "RPTPlanner", "RPTStore", "RPTImageIO", .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
-            "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation",
+            "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),
@@ -71,6 +76,9 @@ let package = Package(
         ]),
         .testTarget(name: "RPTKernelsTests", dependencies: ["RPTKernels", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTValidationTests", dependencies: ["RPTValidation"]),
+        .testTarget(name: "RPTDosimetryTests", dependencies: [
+            "RPTDosimetry", "RPTCommandLine", "RPTPhantom", "RPTKinetics", "RPTPhysics", "RPTTransport", "RPTImageIO", "RPTVolume", "RPTCore",
+        ]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import RPTCore
+import RPTDosimetry
 import RPTPhantom
+import RPTPlanner
 import RPTStore
 import RPTVolume
 
@@ -13,6 +15,13 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "Output folder.") var out: String = "demo-output"
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Monte Carlo decays of the cycle-1 dosimetry.") var decays: UInt64 = DemoCommand.defaultDecays
+    @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Print no progress.") var quiet = false
+
+    /// Decays of the demo's Monte Carlo: enough for a kidney MC uncertainty of about 1 % (measured, see
+    /// docs/methods/dosimetry.md), a few minutes on 2 cores in a release build.
+    static let defaultDecays: UInt64 = 400_000
 
     func run() throws {
         let start = Date()
@@ -21,7 +30,7 @@ struct DemoCommand: ParsableCommand {
         let patient = try SyntheticPatient.generate(config: config)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let studyDir = out + "/study"
-        try SyntheticPatientWriter.write(patient, to: studyDir, ext: ".nii.gz")
+        try SyntheticPatientWriter.write(patient, to: studyDir, ext: ".nii.gz", dosimetryOutputs: [1: "../cycle-1"])
         let h5 = out + "/synthetic-patient.h5"
         try H5File.write(to: h5) { f in
             try f.writeVolume(AnyVolume(patient.ct), at: "ct")
@@ -48,6 +57,35 @@ struct DemoCommand: ParsableCommand {
             print("  " + n.padding(toLength: 16, withPad: " ", startingAt: 0)
                   + String(format: "%9.1f   %12.1f", r.massG, r.timeIntegratedActivityBqS / 3.6e9))
         }
-        print(String(format: "done in %.1f s. Results: %@ (HDF5), %@ (images)", Date().timeIntervalSince(start), h5, studyDir))
+        print(String(format: "  written in %.1f s", Date().timeIntervalSince(start)))
+
+        // Cycle-1 dosimetry.
+        print("\nCycle-1 dosimetry (\(decays) decays; truth comparison at the end)")
+        var args = ["--decays", "\(decays)", "--threads", "\(threads)", "--seed", "\(seed)"]
+        if quiet { args.append("--quiet") }
+        let options = try RunOptions.parse(args)
+        let manifestPath = studyDir + "/manifest.yaml"
+        let result = try DosimetryCommand.run(study: manifestPath, cycle: 1, out: out + "/cycle-1", options: options)
+        print("  region        TIA / true TIA")
+        for row in result.rows where row.kind != .redMarrow {
+            if let truth = try? patient.truth.region(named: row.region), truth.timeIntegratedActivityBqS > 0 {
+                print("  " + row.region.padding(toLength: 14, withPad: " ", startingAt: 0)
+                      + String(format: "%6.3f", row.tiaBqS / truth.timeIntegratedActivityBqS))
+            }
+        }
+
+        // Plans for cycles 2-4.
+        let manifest = try StudyManifest.load(path: manifestPath, checkImages: false)
+        let plan = try PlanCommand.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
+                                        arm: .investigational, config: .trialDefault)
+        try plan.writeJSON(to: out + "/plan.json")
+        print("\nPlan after cycle 1, investigational arm (written to \(out)/plan.json):")
+        print(PlanTextRenderer.render(plan), terminator: "")
+        let standard = try PlanCommand.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
+                                            arm: .standard, config: .trialDefault)
+        print("\nStandard arm (fixed 7.4 GBq per cycle), predicted doses for comparison:")
+        print(PlanTextRenderer.render(standard), terminator: "")
+        print(String(format: "\ndone in %.1f s. Results: %@ (dosimetry), %@ (plan), %@ (study), %@ (HDF5)",
+                     Date().timeIntervalSince(start), out + "/cycle-1", out + "/plan.json", studyDir, h5))
     }
 }

@@ -6,7 +6,8 @@ import RPTStore
 import RPTVolume
 
 /// Writes the synthetic patient to a folder: CT, label map and its names, SPECT time points, blood
-/// samples and the ground truth (layout in phantoms/synthetic/README.md).
+/// samples, the ground truth (layout in phantoms/synthetic/README.md) and a study manifest
+/// (`manifest.yaml`, docs/formats/study-manifest.md) for `rptdose dosimetry` and `rptdose plan`.
 enum SyntheticPatientWriter {
     /// File name of a SPECT time point, e.g. `spect_c1_024h`.
     static func spectStem(cycle: Int, timeHours: Double) -> String {
@@ -14,9 +15,10 @@ enum SyntheticPatientWriter {
     }
 
     /// Writes every file; `ext` is an image extension (`.nii.gz`, `.nii`, `.mhd`, `.h5`).
+    /// - Parameter dosimetryOutputs: cycle → output folder (relative to `dir`) recorded in the manifest.
     /// - Returns: the paths written.
     @discardableResult
-    static func write(_ p: SyntheticPatient, to dir: String, ext: String) throws -> [String] {
+    static func write(_ p: SyntheticPatient, to dir: String, ext: String, dosimetryOutputs: [Int: String] = [:]) throws -> [String] {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var written: [String] = []
         func image(_ v: AnyVolume, _ stem: String) throws {
@@ -39,7 +41,74 @@ enum SyntheticPatientWriter {
         let truth = try JSONOutput.string(truthJSON(p))
         try AtomicFile.write(Data(truth.utf8), to: dir + "/truth.json")
         written.append(dir + "/truth.json")
+        try AtomicFile.write(Data(manifestYAML(p, ext: ext, dosimetryOutputs: dosimetryOutputs).utf8), to: dir + "/manifest.yaml")
+        written.append(dir + "/manifest.yaml")
         return written
+    }
+
+    /// Administration time of cycle 1 in the synthetic study; later cycles follow every 8 weeks.
+    static let firstAdministration = Date(timeIntervalSince1970: 1_736_154_000)  // 2025-01-06T09:00:00Z
+
+    static func iso(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: d)
+    }
+
+    /// The study manifest of the synthetic patient: every scheduled cycle, one shared label map, blood
+    /// samples in cycle 1 (the phantom's samples follow the first administration), the SPECT resolution
+    /// of the phantom for the partial-volume correction, and the kidney cortex and medulla grouped.
+    static func manifestYAML(_ p: SyntheticPatient, ext: String, dosimetryOutputs: [Int: String]) -> String {
+        let c = p.config
+        var y = """
+        # Study manifest of the RPTDose synthetic patient (seed \(c.seed)); format: docs/formats/study-manifest.md
+        format_version: 1
+        nuclide: Lu-177
+        patient:
+          id: synthetic-\(c.seed)
+          sex: male              # ICRP 89 reference adult male body mass and height
+          mass_kg: 73
+          height_cm: 176
+          kidney_risk_factors: false
+        arm: investigational
+        labels:
+          image: labels\(ext)
+          names: labels.csv
+        region_groups:
+          kidney_left: [kidney_left_cortex, kidney_left_medulla]
+          kidney_right: [kidney_right_cortex, kidney_right_medulla]
+        lesions: [tumor_1, tumor_2, tumor_3]
+        marrow_region: red_marrow
+        kidney_regions: [kidney_left, kidney_right]
+        spect_resolution_fwhm_mm: \(c.spectResolutionFWHMMM)   # the phantom's SPECT resolution (geometric transfer matrix)
+        activity_relative_uncertainty: 0.05
+        blood_relative_uncertainty: \(max(0.01, c.bloodSampleRelativeNoise))
+
+        """
+        if !dosimetryOutputs.isEmpty {
+            y += "dosimetry_outputs:\n"
+            for k in dosimetryOutputs.keys.sorted() { y += "  \(k): \(dosimetryOutputs[k]!)\n" }
+        }
+        y += "cycles:\n"
+        for s in c.spectSchedule.sorted(by: { $0.cycle < $1.cycle }) {
+            let admin = firstAdministration.addingTimeInterval(Double(s.cycle - 1) * 8 * 7 * 86400)
+            y += "  - cycle: \(s.cycle)\n"
+            y += "    administered_activity_gbq: \(c.administeredActivityBq / 1e9)\n"
+            y += "    administration_time: \(iso(admin))\n"
+            y += "    time_points:\n"
+            for t in s.timesHours.sorted() {
+                y += "      - time: \(iso(admin.addingTimeInterval(t * 3600)))\n"
+                y += "        ct: ct\(ext)\n"
+                y += "        spect: {image: \(spectStem(cycle: s.cycle, timeHours: t))\(ext), unit: bq_per_ml}\n"
+            }
+            if s.cycle == 1 && !p.bloodSamples.isEmpty {
+                y += "    blood_samples:\n"
+                for b in p.bloodSamples {
+                    y += "      - {time: \(iso(admin.addingTimeInterval(b.timeHours * 3600))), bq_per_ml: \(b.concentrationBqPerML)}\n"
+                }
+            }
+        }
+        return y
     }
 
     /// The ground truth as a JSON object: regions with volume, mass and true TIA; true activities per scan.

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import RPTCore
+import RPTDosimetry
+import RPTPhysics
+import RPTTransport
+
+/// `rptdose dosimetry`: one cycle of a study, from images and blood samples to region doses.
+struct DosimetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dosimetry",
+        abstract: "Per-cycle organ, tumour and red-marrow doses of a study (manifest: docs/formats/study-manifest.md).")
+
+    @Argument(help: "Study manifest (YAML).") var study: String
+    @Option(help: "Cycle number.") var cycle: Int
+    @Option(help: "Output folder (dosimetry.h5, regions.csv, regions.json, summary.json).") var out: String
+    @Option(help: "TIA map for the transport: hybrid or voxel.") var tiaMap: String = TIAMapMethod.hybrid.rawValue
+    @Option(help: "Reduced-time-point method for cycles with < 4 scans: cycle1_shape, two_point, hanscheid, madsen (default: the manifest's, else cycle1_shape).")
+    var reducedMethod: String?
+    @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
+    var calibration: String?
+    @Flag(help: "Continue an interrupted Monte Carlo run from its checkpoint.") var resume = false
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        _ = try Self.run(study: study, cycle: cycle, out: out, tiaMap: tiaMap, reducedMethod: reducedMethod,
+                         calibration: calibration, resume: resume, options: options)
+    }
+
+    /// Runs the dosimetry of one cycle and prints its region table; returns the result.
+    static func run(study: String, cycle: Int, out: String, tiaMap: String = "hybrid", reducedMethod: String? = nil,
+                    calibration: String? = nil, resume: Bool = false, options: RunOptions) throws -> CycleDosimetryResult {
+        guard let method = TIAMapMethod(rawValue: tiaMap) else {
+            throw InputError(source: "--tia-map", value: tiaMap, reason: "valid: " + TIAMapMethod.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        var reduced: ReducedMethodChoice?
+        if let reducedMethod {
+            guard let m = ReducedMethodChoice(rawValue: reducedMethod) else {
+                throw InputError(source: "--reduced-method", value: reducedMethod,
+                                 reason: "valid: " + ReducedMethodChoice.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            reduced = m
+        }
+        var control = try options.control()
+        if control.targetUncertainty != nil && control.criterion != .roiMean {
+            throw InputError(source: "--criterion", value: control.criterion.rawValue, reason: "dosimetry supports roi-mean only")
+        }
+        let manifest = try StudyManifest.load(path: study)
+        let cal = try CTCalibration.load(directory: calibration ?? DataPaths.defaultCalibration())
+        let quiet = options.quiet
+        let setup = try CycleDosimetrySetup.prepare(manifest: manifest, cycleNumber: cycle, calibration: cal,
+                                                    options: DosimetryOptions(tiaMap: method, reducedMethod: reduced),
+                                                    progress: { if !quiet { Console.error($0) } })
+        let sim = try setup.simulation(settings: options.settings, seed: control.seed)
+        // With a target uncertainty, the kidney (first kidney region present) drives the stopping rule.
+        var target: Int?
+        if control.targetUncertainty != nil {
+            target = sim.regions.firstIndex { manifest.kidneyRegions.contains($0.name) }
+            guard target != nil else {
+                throw InputError(source: "--target-uncertainty", reason: "needs a kidney region (kidney_regions) in the label map")
+            }
+        }
+        control.decays = max(control.decays, 1)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let mcPath = out + "/simulation.h5"
+        let runner = SimulationRunner(simulation: sim, control: control, out: mcPath, nuclide: setup.nuclide.name,
+                                      quiet: quiet, resume: resume, targetRegion: target,
+                                      extraSettings: ["manifest": study, "cycle": "\(cycle)", "tia_map": method.rawValue,
+                                                      "total_tia_bq_s": "\(setup.sourceTIABqS)"])
+        if !quiet { Console.error("cycle \(cycle): Monte Carlo, \(control.decays) decays on \(control.threads) thread(s)") }
+        let state = try runner.run()
+        let result = try CycleDosimetryResult.make(setup: setup, dose: sim.result(state))
+        try DosimetryOutputWriter.write(result, setup: setup, to: out, seed: control.seed,
+                                        settings: ["fingerprint": sim.fingerprint.hex, "decays": "\(state.decaysDone)",
+                                                   "threads": "\(control.threads)", "tia_map": method.rawValue,
+                                                   "monte_carlo_file": mcPath])
+        print(result.renderTable(), terminator: "")
+        print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5}")
+        return result
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import RPTCore
+import RPTPlanner
+
+/// Turns the dosimetry outputs of the cycles given so far into the planner's request
+/// (`summary.json` of each cycle folder, written by `DosimetryOutputWriter`).
+public enum PlanRequestBuilder {
+    /// The planner input for one cycle from its `summary.json`: kidney and marrow dose per GBq with their
+    /// combined relative uncertainties, the kidneys' λ_eff, each lesion's dose per GBq. The activity is
+    /// the one actually administered (the manifest's).
+    public static func administeredCycle(folder: String, cycle: StudyCycle) throws -> AdministeredCycle {
+        let path = (folder as NSString).appendingPathComponent(DosimetryOutputWriter.summaryName)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(source: path, reason: "no dosimetry summary: run `rptdose dosimetry STUDY --cycle \(cycle.number) --out \(folder)` first")
+        }
+        guard let o = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw InputError(source: path, reason: "not a JSON object")
+        }
+        func number(_ object: [String: Any]?, _ key: String, _ field: String) throws -> Double {
+            guard let v = object?[key] as? Double ?? (object?[key] as? Int).map(Double.init), v.isFinite else {
+                throw InputError(source: path, field: field, value: "\(object?[key] ?? "missing")", reason: "expected a finite number")
+            }
+            return v
+        }
+        let c = Int(try number(o, "cycle", "cycle"))
+        guard c == cycle.number else {
+            throw InputError(source: path, field: "cycle", value: "\(c)", reason: "expected the dosimetry of cycle \(cycle.number)")
+        }
+        guard let kidneys = o["kidneys"] as? [String: Any] else {
+            throw InputError(source: path, field: "kidneys", reason: "no kidney dose in this dosimetry (kidney_regions not in the label map)")
+        }
+        guard let marrow = o["red_marrow"] as? [String: Any] else {
+            throw InputError(source: path, field: "red_marrow", reason: "no red-marrow dose in this dosimetry (no blood samples or marrow region)")
+        }
+        var lesions: [LesionDosePerActivity] = []
+        for (i, l) in ((o["lesions"] as? [[String: Any]]) ?? []).enumerated() {
+            guard let name = l["region"] as? String else {
+                throw InputError(source: path, field: "lesions[\(i)].region", reason: "expected a region name")
+            }
+            lesions.append(LesionDosePerActivity(lesion: name, dose: DosePerActivity(
+                gyPerGBq: try number(l, "dose_per_gbq_gy", "lesions[\(i)].dose_per_gbq_gy"),
+                relativeUncertainty: try number(l, "combined_rel_uncertainty", "lesions[\(i)].combined_rel_uncertainty"))))
+        }
+        return AdministeredCycle(
+            cycle: cycle.number, activityGBq: cycle.administeredActivityGBq,
+            kidney: DosePerActivity(gyPerGBq: try number(kidneys, "dose_per_gbq_gy", "kidneys.dose_per_gbq_gy"),
+                                    relativeUncertainty: try number(kidneys, "combined_rel_uncertainty", "kidneys.combined_rel_uncertainty")),
+            kidneyEffectiveDecayPerHour: try number(kidneys, "effective_decay_per_h", "kidneys.effective_decay_per_h"),
+            marrow: DosePerActivity(gyPerGBq: try number(marrow, "dose_per_gbq_gy", "red_marrow.dose_per_gbq_gy"),
+                                    relativeUncertainty: try number(marrow, "combined_rel_uncertainty", "red_marrow.combined_rel_uncertainty")),
+            lesions: lesions)
+    }
+
+    /// The request after cycles 1…`afterCycle` (every one needs a dosimetry folder in `outputs`).
+    public static func request(manifest: StudyManifest, outputs: [Int: String], afterCycle: Int,
+                               arm: TreatmentArm? = nil) throws -> PlanRequest {
+        var history: [AdministeredCycle] = []
+        for c in manifest.cycles where c.number <= afterCycle {
+            guard let folder = outputs[c.number] else {
+                throw InputError(source: manifest.path, field: "dosimetry_outputs", value: "cycle \(c.number)",
+                                 reason: "no dosimetry folder for this cycle (give --dosimetry DIR per cycle or the manifest key)")
+            }
+            history.append(try administeredCycle(folder: folder, cycle: c))
+        }
+        guard history.map(\.cycle) == Array(stride(from: 1, through: afterCycle, by: 1)) else {
+            throw InputError(source: manifest.path, field: "cycles", value: history.map { "\($0.cycle)" }.joined(separator: ","),
+                             reason: "planning after cycle \(afterCycle) needs cycles 1…\(afterCycle) in the manifest")
+        }
+        return PlanRequest(arm: arm ?? manifest.arm, history: history, kidneyRiskFactors: manifest.patient.kidneyRiskFactors,
+                           source: manifest.path)
+    }
+}

@@ -1,0 +1,147 @@
+import RPTCore
+import RPTKinetics
+
+/// The time-activity analysis of one region in one cycle: points, method, fitted curve and Ã.
+public struct RegionKineticsResult: Sendable {
+    public var region: String
+    /// Points used (activities > 0 only).
+    public var points: [TimeActivityPoint]
+    /// Method in words, e.g. `AICc → biExponentialUptake` or `cycle-1 shape rescaled`.
+    public var method: String
+    /// The curve integrated for Ã (nil for the trapezoid rule or when there is no activity).
+    public var curve: ExponentialCurve?
+    /// Covariance of `curve.parameters` (row-major, empty when unavailable).
+    public var parameterCovariance: [Double]
+    /// The full fit, for cycles with ≥ 4 points (the cycle-1 shape used by later cycles).
+    public var fit: TimeActivityFit?
+    /// AICc of every candidate fitted (model selection only).
+    public var aicc: [(model: ExponentialModel, value: Double)]
+    public var timeIntegratedActivity: TimeIntegratedActivity
+    /// Slowest (terminal) effective decay constant (1/s); NaN when unknown.
+    public var effectiveDecayPerSecond: Double
+    /// Anything the user should know (points dropped, fallbacks).
+    public var note: String
+
+    /// Ã (Bq·s).
+    public var tiaBqS: Double { timeIntegratedActivity.valueBqS }
+    /// σ(Ã)/Ã, 0 when Ã = 0.
+    public var tiaRelativeUncertainty: Double {
+        tiaBqS > 0 ? timeIntegratedActivity.standardUncertaintyBqS / tiaBqS : 0
+    }
+}
+
+/// Fits the time-activity curves of every region of a cycle (method: docs/methods/dosimetry.md).
+public struct CycleKineticsAnalysis: Sendable {
+    public var physicalDecayConstantPerSecond: Double
+    /// Relative uncertainty of each region activity.
+    public var activityRelativeUncertainty: Double
+    /// Overrides the cycle's `reduced_method`.
+    public var reducedMethodOverride: ReducedMethodChoice?
+
+    public init(physicalDecayConstantPerSecond: Double, activityRelativeUncertainty: Double,
+                reducedMethodOverride: ReducedMethodChoice? = nil) {
+        self.physicalDecayConstantPerSecond = physicalDecayConstantPerSecond
+        self.activityRelativeUncertainty = activityRelativeUncertainty
+        self.reducedMethodOverride = reducedMethodOverride
+    }
+
+    /// - ≥ 4 points with activity: every model with k < n − 1 fitted, the lowest AICc chosen.
+    /// - fewer: the reduced method (`override` ?? the cycle's ?? cycle-1 shape when a cycle-1 fit exists,
+    ///   else two-point mono-exponential, else Hänscheid for one point).
+    /// - no activity: Ã = 0.
+    public func analyse(region: String, timesHours: [Double], activitiesBq: [Double], cycle: StudyCycle,
+                        cycleOneFit: TimeActivityFit?) throws -> RegionKineticsResult {
+        var points: [TimeActivityPoint] = []
+        var dropped: [String] = []
+        for (t, a) in zip(timesHours, activitiesBq) {
+            if a > 0 && a.isFinite {
+                points.append(TimeActivityPoint(timeHours: t, activityBq: a, relativeUncertainty: activityRelativeUncertainty))
+            } else { dropped.append(String(format: "%.1f h", t)) }
+        }
+        var note = dropped.isEmpty ? "" : "no activity at " + dropped.joined(separator: ", ") + " (point dropped)"
+        let fitter = TimeActivityFitter(physicalDecayConstantPerSecond: physicalDecayConstantPerSecond,
+                                        options: KineticsFitOptions(defaultRelativeUncertainty: activityRelativeUncertainty),
+                                        source: "region '\(region)', cycle \(cycle.number)")
+        func result(_ method: String, curve: ExponentialCurve?, covariance: [Double], fit: TimeActivityFit?,
+                    aicc: [(ExponentialModel, Double)], tia: TimeIntegratedActivity) -> RegionKineticsResult {
+            RegionKineticsResult(region: region, points: points, method: method, curve: curve, parameterCovariance: covariance,
+                           fit: fit, aicc: aicc.map { (model: $0.0, value: $0.1) }, timeIntegratedActivity: tia,
+                           effectiveDecayPerSecond: curve?.slowestRatePerSecond ?? physicalDecayConstantPerSecond, note: note)
+        }
+        if points.isEmpty {
+            return result("no activity", curve: nil, covariance: [], fit: nil, aicc: [],
+                          tia: TimeIntegratedActivity(valueBqS: 0, standardUncertaintyBqS: 0))
+        }
+        if points.count >= 4 {
+            do {
+                let s = try fitter.selectModel(for: points)
+                if s.selected.hasCovariance {
+                    return result("AICc → " + s.selected.model.rawValue, curve: s.selected.curve,
+                                  covariance: s.selected.parameterCovariance, fit: s.selected,
+                                  aicc: s.fits.map { ($0.model, $0.aicc) }, tia: s.selected.timeIntegratedActivity)
+                }
+                note += (note.isEmpty ? "" : "; ") + "selected fit has no covariance"
+            } catch {
+                note += (note.isEmpty ? "" : "; ") + "model selection failed (\(error))"
+            }
+            let trap = try fitter.trapezoid(points)
+            note += "; trapezoid + physical-decay tail used"
+            return result("trapezoid", curve: nil, covariance: [], fit: nil, aicc: [], tia: trap.timeIntegratedActivity)
+        }
+        var choice = reducedMethodOverride ?? cycle.reducedMethod
+            ?? (cycleOneFit != nil ? .cycleOneShape : (points.count >= 2 ? .twoPoint : .hanscheid))
+        if (choice == .cycleOneShape || choice == .madsen) && cycleOneFit == nil {
+            let fallback: ReducedMethodChoice = points.count >= 2 ? .twoPoint : .hanscheid
+            note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for \(choice.rawValue); \(fallback.rawValue) used"
+            choice = fallback
+        }
+        if choice == .twoPoint && points.count < 2 {
+            note += (note.isEmpty ? "" : "; ") + "one point only; hanscheid used"
+            choice = .hanscheid
+        }
+        let method: ReducedTimePointMethod
+        switch choice {
+        case .cycleOneShape: method = .cycleOneShapeRescaled(cycleOneFit: cycleOneFit!)
+        case .twoPoint: method = .twoPointMonoExponential
+        case .hanscheid: method = .hanscheidSinglePoint
+        case .madsen: method = .madsenSinglePoint(effectiveDecay: cycleOneFit!.slowestPhase)
+        }
+        let e = try fitter.reducedTimePointEstimate(points, method: method)
+        return result(method.name, curve: e.curve, covariance: [], fit: nil, aicc: [], tia: e.timeIntegratedActivity)
+    }
+}
+
+/// Time-integrated whole-blood activity concentration from blood samples.
+public struct BloodKinetics: Sendable {
+    /// ∫ C(t) dt (Bq·s/mL) with its standard uncertainty.
+    public var timeIntegratedConcentration: TimeIntegratedActivity
+    /// Method in words.
+    public var method: String
+    public var curve: ExponentialCurve?
+    public var sampleCount: Int
+
+    /// Fits the samples: mono- or bi-exponential (no uptake) by AICc with ≥ 4 samples, the two-point
+    /// mono-exponential with 2–3, Hänscheid with 1. Samples are taken as ±`relativeUncertainty`.
+    public static func fit(_ samples: [BloodSampleEntry], physicalDecayConstantPerSecond: Double,
+                           relativeUncertainty: Double, source: String) throws -> BloodKinetics {
+        let points = samples.filter { $0.concentrationBqPerML > 0 }.map {
+            TimeActivityPoint(timeHours: $0.hoursAfterAdministration, activityBq: $0.concentrationBqPerML,
+                              relativeUncertainty: relativeUncertainty)
+        }
+        guard !points.isEmpty else {
+            throw InputError(source: source, field: "blood_samples", value: "\(samples.count) sample(s)",
+                             reason: "no blood sample with activity: the marrow self-dose needs at least one")
+        }
+        let fitter = TimeActivityFitter(physicalDecayConstantPerSecond: physicalDecayConstantPerSecond, source: source)
+        if points.count >= 4 {
+            let s = try fitter.selectModel(for: points, candidates: [.monoExponential, .biExponential])
+            return BloodKinetics(timeIntegratedConcentration: s.selected.timeIntegratedActivity,
+                                 method: "AICc → " + s.selected.model.rawValue, curve: s.selected.curve,
+                                 sampleCount: points.count)
+        }
+        let method: ReducedTimePointMethod = points.count >= 2 ? .twoPointMonoExponential : .hanscheidSinglePoint
+        let e = try fitter.reducedTimePointEstimate(points, method: method)
+        return BloodKinetics(timeIntegratedConcentration: e.timeIntegratedActivity, method: method.name, curve: e.curve,
+                             sampleCount: points.count)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import RPTCore
+import RPTImageIO
+import RPTStore
+import RPTVolume
+
+/// Reads the images a study refers to: NIfTI, MetaImage, Interfile (RPTImageIO) and HDF5 (RPTStore,
+/// the file's only volume or `/volumes/image`).
+public enum StudyImages {
+    /// Reads a whole volume.
+    public static func read(_ path: String) throws -> AnyVolume {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError(source: path, reason: "file not found")
+        }
+        if HDF5Store.isHDF5(path: path) { return try HDF5Store.readVolume(fromFile: path) }
+        return try ImageIO.read(path)
+    }
+
+    /// The grid of an image, from its header when the format allows it.
+    public static func grid(_ path: String) throws -> Grid3D {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError(source: path, reason: "file not found")
+        }
+        if HDF5Store.isHDF5(path: path) { return try HDF5Store.readVolume(fromFile: path).grid }
+        return try ImageIO.readHeader(path).grid
+    }
+
+    /// World-space (LPS mm) axis-aligned bounding box of the voxels' outer faces.
+    public static func bounds(_ g: Grid3D) -> (lower: SIMD3<Double>, upper: SIMD3<Double>) {
+        var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
+        for c in 0..<8 {
+            let p = SIMD3<Double>(c & 1 == 0 ? -0.5 : Double(g.shape.x) - 0.5,
+                                  c & 2 == 0 ? -0.5 : Double(g.shape.y) - 0.5,
+                                  c & 4 == 0 ? -0.5 : Double(g.shape.z) - 0.5)
+            let w = g.world(continuousIndex: p)
+            lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
+        }
+        return (lo, hi)
+    }
+
+    /// Volume (mm³) of the intersection of the two grids' bounding boxes (0 when they do not overlap).
+    public static func overlapMM3(_ a: Grid3D, _ b: Grid3D) -> Double {
+        let x = bounds(a), y = bounds(b)
+        let lo = pointwiseMax(x.lower, y.lower), hi = pointwiseMin(x.upper, y.upper)
+        let d = hi - lo
+        return d.x > 0 && d.y > 0 && d.z > 0 ? d.x * d.y * d.z : 0
+    }
+}
+
+/// A `label,name` table. Several labels may share a name: together they form one region.
+public struct LabelTable: Sendable, Equatable {
+    /// Label value → name.
+    public var names: [Int: String]
+
+    public init(names: [Int: String]) { self.names = names }
+
+    /// Reads `label,name` lines (a header line and `#` comments are skipped).
+    public static func load(_ path: String) throws -> LabelTable {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw InputError(source: path, reason: "cannot read file")
+        }
+        var out: [Int: String] = [:]
+        for (i, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let f = line.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if i == 0 && Int(f[0]) == nil { continue }
+            guard f.count == 2, let label = Int(f[0]), label > 0, label < 65536, !f[1].isEmpty else {
+                throw InputError(source: path, field: "line \(i + 1)", value: line,
+                                 reason: "expected 'label,name' with a label from 1 to 65535")
+            }
+            guard out[label] == nil else {
+                throw InputError(source: path, field: "line \(i + 1)", value: line, reason: "label \(label) is listed twice")
+            }
+            out[label] = f[1]
+        }
+        guard !out.isEmpty else { throw InputError(source: path, reason: "no 'label,name' line") }
+        return LabelTable(names: out)
+    }
+
+    /// Distinct names in order of their smallest label.
+    public var orderedNames: [String] {
+        var seen = Set<String>(), out: [String] = []
+        for l in names.keys.sorted() where seen.insert(names[l]!).inserted { out.append(names[l]!) }
+        return out
+    }
+}
