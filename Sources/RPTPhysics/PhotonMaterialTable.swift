@@ -142,7 +142,14 @@ public struct PhotonMaterialTable: Sendable {
     @inlinable
     public func processShares(materialIndex m: Int, energyMeV: Double)
         -> (total: Double, photoelectric: Double, incoherent: Double, coherent: Double) {
-        let loc = gridLocation(energyMeV)
+        processShares(materialIndex: m, location: gridLocation(energyMeV))
+    }
+
+    /// `processShares` at a grid location already computed with `gridLocation` (saves the logarithm
+    /// when the energy has not changed since).
+    @inlinable
+    public func processShares(materialIndex m: Int, location loc: (index: Int, fraction: Double))
+        -> (total: Double, photoelectric: Double, incoherent: Double, coherent: Double) {
         let total = channel(m * 5 + 4, loc)
         let inv = total > 0 ? 1 / total : 0
         return (total, channel(m * 5 + PhotonProcess.photoelectric.rawValue, loc) * inv,

@@ -32,6 +32,8 @@ public enum EmissionFilter: String, Sendable {
 public struct DecayKernel: HistoryKernel {
     public let geometry: VoxelGeometry
     public let physics: TransportPhysics
+    /// Super-voxel majorants for photon tracking.
+    public let majorants: MajorantGrid
     public let settings: TransportSettings
     public let positions: PositionSampler
     public let emitter: Emitter
@@ -41,9 +43,9 @@ public struct DecayKernel: HistoryKernel {
     public let regionOfVoxel: UnsafePointer<Int32>?
     public let voxelCount: Int
 
-    public init(geometry: VoxelGeometry, physics: TransportPhysics, settings: TransportSettings,
+    public init(geometry: VoxelGeometry, physics: TransportPhysics, majorants: MajorantGrid, settings: TransportSettings,
                 positions: PositionSampler, emitter: Emitter, regionOfVoxel: UnsafePointer<Int32>?) {
-        self.geometry = geometry; self.physics = physics; self.settings = settings
+        self.geometry = geometry; self.physics = physics; self.majorants = majorants; self.settings = settings
         self.positions = positions; self.emitter = emitter; self.regionOfVoxel = regionOfVoxel
         if case .nuclide(let sampler, _) = emitter { nuclideSampler = sampler }
         voxelCount = geometry.nx * geometry.ny * geometry.nz

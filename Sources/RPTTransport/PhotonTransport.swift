@@ -2,33 +2,69 @@ import RPTCore
 import RPTPhysics
 
 extension DecayKernel {
-    /// Transports a photon by Woodcock (delta) tracking until it is absorbed, falls below the photon
-    /// cut-off, or leaves the world.
+    /// Transports a photon by Woodcock (delta) tracking with super-voxel majorants until it is absorbed,
+    /// falls below the photon cut-off, or leaves the world.
     ///
-    /// Flights are sampled with the majorant μ̂(E) (1/cm), so no voxel boundary is ever computed; at
-    /// each flight end the interaction is real with probability μ(E, voxel)/μ̂(E) (Woodcock et al.
-    /// 1965; see docs/methods/transport.md).
-    
+    /// The photon carries an optical depth τ ~ Exp(1) to its next tentative interaction. In its current
+    /// block b it advances by τ/μ̂_b(E); if that would leave the block, it moves to the block's face, spends
+    /// μ̂_b·d of its optical depth and continues in the neighbouring block. At a tentative interaction the
+    /// interaction is real with probability μ(E, voxel)/μ̂_b(E), else virtual (Woodcock et al. 1965;
+    /// `MajorantGrid`; docs/methods/transport.md). No voxel boundary is ever computed.
     func transportPhoton(_ photon: Particle, _ rng: inout RandomStream, _ tally: inout EnergyTally,
                          _ stack: inout ParticleStack, _ energy: inout HistoryEnergy) {
         var e = photon.energy
         var x = photon.position
         var d = photon.direction
         let data = physics.photon
+        let grid = majorants
+        // Grid location of the current energy: recomputed only when the energy changes (Compton).
+        var location = data.table.gridLocation(e)
+        guard let v0 = geometry.voxel(at: x) else { energy.escaped += e; return }
+        var block = v0 / grid.blockSize
+        var depth = rng.exponential()
         while true {
             if e < settings.photonCutoffMeV {
                 if let v = geometry.voxel(at: x) { deposit(e, voxel: geometry.linear(v), &tally, &energy) }
                 else { energy.escaped += e }
                 return
             }
-            let majorant = data.majorant(e)
-            x += d * (rng.exponential() / majorant)
-            guard let v = geometry.voxel(at: x) else { energy.escaped += e; return }
+            let muHat = grid.majorant(block: grid.linear(block), energyIndex: location.index)
+            // Distance to the exit of the current block along d.
+            var exit = Double.infinity, axis = 0
+            for a in 0..<3 {
+                let da = d[a]
+                if da > 0 {
+                    let t = (min(Double(block[a] + 1) * grid.blockSizeCm[a], geometry.extent[a]) - x[a]) / da
+                    if t < exit { exit = t; axis = a }
+                } else if da < 0 {
+                    let t = (Double(block[a]) * grid.blockSizeCm[a] - x[a]) / da
+                    if t < exit { exit = t; axis = a }
+                }
+            }
+            exit = max(0, exit)
+            let flight = depth / muHat
+            if flight >= exit {
+                depth -= exit * muHat
+                x += d * exit
+                let step = d[axis] > 0 ? 1 : -1
+                block[axis] += step
+                x[axis] = Double(step > 0 ? block[axis] : block[axis] + 1) * grid.blockSizeCm[axis]
+                if block[axis] < 0 || block[axis] >= grid.blocks[axis] { energy.escaped += e; return }
+                continue
+            }
+            x += d * flight
+            depth = rng.exponential()
+            // The voxel holding x, kept inside the current block against rounding at its faces.
+            var v = SIMD3<Int>((x * geometry.inverseSize).rounded(.down))
+            let lo = block &* grid.blockSize
+            let hi = SIMD3(min(lo.x + grid.blockSize, geometry.nx), min(lo.y + grid.blockSize, geometry.ny),
+                           min(lo.z + grid.blockSize, geometry.nz)) &- 1
+            v = v.clamped(lowerBound: lo, upperBound: hi)
             let n = geometry.linear(v)
             let m = Int(geometry.materialIndex[n])
             let rho = Double(geometry.density[n])
-            let c = data.table.processShares(materialIndex: m, energyMeV: e)
-            let r = rng.uniform() * majorant
+            let c = data.table.processShares(materialIndex: m, location: location)
+            let r = rng.uniform() * muHat
             let mu = c.total * rho
             if r >= mu { continue }  // virtual interaction
             energy.photonInteractions += 1
@@ -56,6 +92,7 @@ extension DecayKernel {
                 }
                 e = out.photonEnergyMeV
                 d = rotate(d, cosTheta: out.photonCosTheta, phi: phi)
+                location = data.table.gridLocation(e)
             } else if share < c.photoelectric + c.incoherent + c.coherent {
                 let cosT = data.coherent.sampleCosTheta(materialIndex: m, energyMeV: e, &rng)
                 d = rotate(d, cosTheta: cosT, phi: 2 * Double.pi * rng.uniform())

@@ -62,7 +62,8 @@ public final class PreparedSimulation: @unchecked Sendable {
         let physics = try TransportPhysics(materials: world.materials, maximumDensity: world.maximumDensityPerMaterial,
                                            settings: settings)
         let positions = try PositionSampler(source, world: world)
-        kernel = DecayKernel(geometry: geometry, physics: physics, settings: settings, positions: positions,
+        let majorants = MajorantGrid(world: world, photon: physics.photon, blockSize: settings.majorantBlockSize)
+        kernel = DecayKernel(geometry: geometry, physics: physics, majorants: majorants, settings: settings, positions: positions,
                              emitter: emitter, regionOfVoxel: regions.isEmpty ? nil : UnsafePointer(regionOfVoxel))
         var f = Fingerprint()
         f.combine(world.grid.description)

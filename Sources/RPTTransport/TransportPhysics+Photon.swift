@@ -9,7 +9,7 @@ public struct PhotonTransportData: Sendable {
     public let photoelectric: PhotonPhotoelectricSampler
     /// Woodcock majorant (1/cm) per interval [Eᵢ, Eᵢ₊₁] of the photon energy grid: the largest
     /// μ/ρ·ρ_max over materials at either end, which bounds the lin-log interpolated μ inside.
-    public let majorant: [Double]
+    public let majorantTable: [Double]
 
     /// - Parameters:
     ///   - materials: the world's materials, in material-index order.
@@ -30,13 +30,17 @@ public struct PhotonTransportData: Sendable {
             }
         }
         maj[n - 1] = maj[n - 2]
-        majorant = maj
+        majorantTable = maj
     }
 
     /// Majorant μ̂(E) (1/cm).
-    
     public func majorant(_ energyMeV: Double) -> Double {
-        let i = table.gridLocation(energyMeV).index
-        return majorant.withUnsafeBufferPointer { $0[i] }
+        majorant(atGridIndex: table.gridLocation(energyMeV).index)
+    }
+
+    /// Majorant (1/cm) of grid interval i (from `table.gridLocation`).
+    @inline(__always)
+    public func majorant(atGridIndex i: Int) -> Double {
+        majorantTable.withUnsafeBufferPointer { $0[i] }
     }
 }

@@ -15,6 +15,8 @@ public struct TransportSettings: Sendable, Hashable, Codable {
     /// Range rejection: deposit an electron in place when its residual CSDA range is shorter than
     /// the distance to the nearest face of its voxel (gives up only its bremsstrahlung escape).
     public var rangeRejection: Bool = true
+    /// Edge (voxels) of the super-voxel blocks of the photon majorant (`MajorantGrid`); exact for any value.
+    public var majorantBlockSize: Int = 8
 
     public init() {}
 
