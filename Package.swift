@@ -68,6 +68,7 @@ let package = Package(
             "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RPTKernelsTests", dependencies: ["RPTKernels", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTScaleOutTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]

@@ -77,6 +77,7 @@ struct SimulateCommand: ParsableCommand {
                                          seed: control.seed, identity: [nuc.name])
         let runner = SimulationRunner(simulation: sim, control: control, out: out, nuclide: nuc.name, quiet: options.quiet,
                                       resume: resume, targetRegion: target, firstDecay: first,
+                                      totalDecays: control0.decays,
                                       extraSettings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
                                                       "shard": shard ?? "1/1", "total_tia_bq_s": "\(totalTIA)"])
         let state = try runner.run()

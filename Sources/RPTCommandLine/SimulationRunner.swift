@@ -17,6 +17,8 @@ struct SimulationRunner {
     var targetRegion: Int? = nil
     /// Decay range of this run (a shard); default [0, control.decays).
     var firstDecay: UInt64 = 0
+    /// Decays of the whole run this shard belongs to; default firstDecay + control.decays.
+    var totalDecays: UInt64? = nil
     var extraVolumes: [(String, AnyVolume)] = []
     var extraSettings: [String: String] = [:]
 
@@ -36,13 +38,16 @@ struct SimulationRunner {
         settings["software_version"] = RPTDoseVersion.string
         return SimulationRecord(fingerprint: simulation.fingerprint.hex, seed: control.seed, firstDecay: firstDecay,
                                 plannedEndDecay: firstDecay + control.decays,
+                                totalDecays: totalDecays ?? firstDecay + control.decays,
                                 decaysRepresented: simulation.decaysRepresented, partial: state.partial,
                                 nuclide: nuclide, settings: settings)
     }
 
     func write(_ state: SimulationState, to path: String) throws {
+        let (voxelMass, regionMass) = simulation.masses
         try SimulationFile.write(to: path, result: simulation.result(state), state: state, record: record(state),
-                                 regionNames: simulation.regions.map(\.name), extraVolumes: extraVolumes)
+                                 regionNames: simulation.regions.map(\.name), voxelMassG: voxelMass,
+                                 regionMassG: regionMass, extraVolumes: extraVolumes)
     }
 
     /// Runs to the goal and writes `out`; returns the final state.

@@ -1,6 +1,10 @@
 import Foundation
 import RPTCore
 
+/// Runs one round: the histories of a range, with this many local worker threads; returns their exact sums.
+/// Called once per round (seconds of work), never per history.
+public typealias RoundRunner = (_ histories: Range<UInt64>, _ workers: Int, _ stop: StopFlag?) -> RunChunk
+
 /// Runs a simulation in rounds until its goal, reporting progress and calling a checkpoint hook.
 ///
 /// The result depends only on the seed and on the number of decays completed: decays [0, N) of the
@@ -18,6 +22,9 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
     public var targetRegionVoxels: [Int]
     /// First decay index of this run's range (shards start elsewhere than 0).
     public var firstDecay: UInt64
+    /// Runs one round of histories in place of `ParallelRunner.run` on this process (e.g. spread over MPI
+    /// ranks); nil = this process's threads. It must return the sums of exactly the `completed` prefix.
+    public var roundRunner: RoundRunner?
 
     public init(kernel: Kernel, voxelCount: Int, regionCount: Int, targetRegion: Int? = nil,
                 targetRegionVoxels: [Int] = [], firstDecay: UInt64 = 0) {
@@ -92,9 +99,10 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
             size = min(size, control.decays - state.decaysDone)
             let lo = firstDecay + state.decaysDone
             let t0 = Date()
-            let chunk = ParallelRunner.run(kernel: kernel, seed: control.seed, histories: lo..<(lo + size),
-                                           batchSize: control.batchSize, workers: workers,
-                                           voxelCount: voxelCount + regionCount, stop: stop)
+            let chunk = roundRunner.map { $0(lo..<(lo + size), workers, stop) }
+                ?? ParallelRunner.run(kernel: kernel, seed: control.seed, histories: lo..<(lo + size),
+                                      batchSize: control.batchSize, workers: workers,
+                                      voxelCount: voxelCount + regionCount, stop: stop)
             let dt = Date().timeIntervalSince(t0)
             state.sums += chunk.sums
             state.ledger += chunk.ledger
