@@ -21,6 +21,11 @@ let package = Package(
                                             "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTKernels",
                                             "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTCommandLine"]),
     ],
+    // `swift build --traits MPI`: `rptdose simulate` started by mpirun/srun spreads its decays over the MPI
+    // ranks (Debian libopenmpi-dev). Off by default: the default build needs no MPI.
+    traits: [
+        .trait(name: "MPI", description: "Distributed Monte Carlo runs over MPI ranks (Open MPI, pkg-config ompi-c)."),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -33,6 +38,8 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CMPIShim", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float",
                        providers: [.apt(["libkissfft-dev"])]),
         .target(name: "RPTCore"),
@@ -51,7 +58,8 @@ let package = Package(
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
             "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+            .target(name: "CMPIShim", condition: .when(traits: ["MPI"])),
+        ], swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
         .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),
 
         .testTarget(name: "RPTCoreTests", dependencies: ["RPTCore"]),

@@ -81,6 +81,9 @@ struct SimulateCommand: ParsableCommand {
                                       extraSettings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
                                                       "shard": shard ?? "1/1", "total_tia_bq_s": "\(totalTIA)"])
         let state = try runner.run()
+        #if MPI
+        if MPICommunicator.isWorkerRank { return }  // rank 0 writes and reports
+        #endif
         let result = sim.result(state)
         print("wrote \(out): \(state.decaysDone) decays\(state.partial ? " (partial)" : ""), total TIA \(fmt(totalTIA)) Bq·s")
         for r in result.regions {

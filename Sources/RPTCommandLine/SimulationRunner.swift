@@ -50,9 +50,22 @@ struct SimulationRunner {
                                  regionMassG: regionMass, extraVolumes: extraVolumes)
     }
 
-    /// Runs to the goal and writes `out`; returns the final state.
+    /// Runs to the goal and writes `out`; returns the final state. Built with the trait MPI and started by
+    /// an MPI launcher with more than one rank, spreads the decays over the ranks (see DistributedRun.swift).
     @discardableResult
     func run() throws -> SimulationState {
+        #if MPI
+        if MPICommunicator.launchedByMPI {
+            let mpi = try MPICommunicator.start()
+            defer { mpi.finish() }
+            if mpi.size > 1 { return try runDistributed(mpi) }
+        }
+        #endif
+        return try runLocal()
+    }
+
+    /// Runs on this process (or, with `roundRunner`, as the driving rank of a distributed run) and writes `out`.
+    func runLocal(roundRunner: RoundRunner? = nil) throws -> SimulationState {
         var initial: SimulationState? = nil
         if resume {
             let from = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : out
@@ -75,7 +88,7 @@ struct SimulationRunner {
         InterruptHandler.install(stop)
         let reporter = ProgressReporter(quiet: quiet)
         let final = try simulation.run(from: initial, control: control, targetRegion: targetRegion,
-                                       firstDecay: firstDecay, stop: stop,
+                                       firstDecay: firstDecay, stop: stop, roundRunner: roundRunner,
                                        progress: reporter.report, checkpoint: { s in
                                            if s.partial || s.decaysDone < control.decays { try write(s, to: checkpointPath) }
                                        })
