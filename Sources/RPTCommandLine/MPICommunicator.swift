@@ -81,11 +81,14 @@ final class MPICommunicator {
         }
     }
 
-    /// Root's values of `values` on every rank.
+    // Buffers are passed to MPI as raw pointers to heap memory that Swift treats as opaque. (Small Swift array
+    // literals passed through `withUnsafeMutableBufferPointer` were seen, in release builds, to keep stale
+    // elements after MPI wrote them; heap buffers make the writes visible without relying on the optimiser.)
+
+    /// Root's values on every rank.
     func broadcast(_ values: inout [UInt64]) throws {
-        let n = values.count
-        try values.withUnsafeMutableBufferPointer { b in
-            try check(MPI_Bcast(b.baseAddress, Int32(n), rpt_MPI_UINT64_T(), 0, comm), "MPI_Bcast")
+        try withHeapCopy(&values) { p, n in
+            try check(MPI_Bcast(p, Int32(n), rpt_MPI_UINT64_T(), 0, comm), "MPI_Bcast")
         }
     }
 
@@ -93,18 +96,21 @@ final class MPICommunicator {
     /// Chunked so that no call passes more than `maxCount` elements.
     func reduceSumToRoot(_ values: inout [UInt128]) throws {
         let n = values.count
-        try values.withUnsafeMutableBufferPointer { b in
-            var start = 0
-            while start < n {
-                let count = min(maxCount, n - start)
-                let p = UnsafeMutableRawPointer(b.baseAddress! + start)
-                let rc = rank == 0
-                    ? MPI_Reduce(rpt_MPI_IN_PLACE(), p, Int32(count), uint128Type, uint128Sum, 0, comm)
-                    : MPI_Reduce(p, nil, Int32(count), uint128Type, uint128Sum, 0, comm)
-                try check(rc, "MPI_Reduce (128-bit sum)")
-                start += count
-            }
+        let base = UnsafeMutableRawPointer.allocate(byteCount: max(1, n) * 16, alignment: 16)
+        defer { base.deallocate() }
+        values.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: n * 16) }
+        var start = 0
+        while start < n {
+            let count = min(maxCount, n - start)
+            let p = base + start * 16
+            let rc = rank == 0
+                ? MPI_Reduce(rpt_MPI_IN_PLACE(), p, Int32(count), uint128Type, uint128Sum, 0, comm)
+                : MPI_Reduce(p, nil, Int32(count), uint128Type, uint128Sum, 0, comm)
+            try check(rc, "MPI_Reduce (128-bit sum)")
+            start += count
         }
+        guard rank == 0 else { return }
+        values.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: base, byteCount: n * 16) }
     }
 
     /// Sum over ranks of unsigned 64-bit integers (the caller keeps them far from overflow), on rank 0.
@@ -118,14 +124,23 @@ final class MPICommunicator {
     }
 
     private func reduceBuiltin<T>(_ values: inout [T], type: MPI_Datatype?, op: MPI_Op?) throws {
-        let n = values.count
-        precondition(n <= maxCount)
-        try values.withUnsafeMutableBufferPointer { b in
+        precondition(values.count <= maxCount)
+        try withHeapCopy(&values) { p, n in
             let rc = rank == 0
-                ? MPI_Reduce(rpt_MPI_IN_PLACE(), b.baseAddress, Int32(n), type, op, 0, comm)
-                : MPI_Reduce(b.baseAddress, nil, Int32(n), type, op, 0, comm)
+                ? MPI_Reduce(rpt_MPI_IN_PLACE(), p, Int32(n), type, op, 0, comm)
+                : MPI_Reduce(p, nil, Int32(n), type, op, 0, comm)
             try check(rc, "MPI_Reduce")
         }
+    }
+
+    /// Runs `body` on a heap copy of `values` and copies the result back.
+    private func withHeapCopy<T>(_ values: inout [T], _ body: (UnsafeMutableRawPointer, Int) throws -> Void) throws {
+        let n = values.count
+        let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(1, n))
+        defer { buffer.deallocate() }
+        values.withUnsafeBufferPointer { buffer.initialize(from: $0.baseAddress!, count: n) }
+        try body(UnsafeMutableRawPointer(buffer), n)
+        values = Array(UnsafeBufferPointer(start: buffer, count: n))
     }
 }
 #endif
