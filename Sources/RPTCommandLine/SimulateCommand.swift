@@ -23,7 +23,7 @@ struct SimulateCommand: ParsableCommand {
     var regions: String?
     @Option(help: "CSV label,name naming the --regions labels (default: label_<value>).") var regionNames: String?
     @Option(help: "Region whose uncertainty drives --target-uncertainty.") var roi: String?
-    @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n).") var shard: String?
+    @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n); combine the shards with `rptdose merge`.") var shard: String?
     @Flag(help: "Continue an interrupted run from its checkpoint (or partial result).") var resume = false
     @Option(help: "Output HDF5 file.") var out: String
     @OptionGroup var options: RunOptions
