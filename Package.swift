@@ -23,6 +23,11 @@ let package = Package(
                                             "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
                                             "RPTCommandLine"]),
     ],
+    // `swift build --traits MPI`: `rptdose simulate` started by mpirun/srun spreads its decays over the MPI
+    // ranks (Debian libopenmpi-dev). Off by default: the default build needs no MPI.
+    traits: [
+        .trait(name: "MPI", description: "Distributed Monte Carlo runs over MPI ranks (Open MPI, pkg-config ompi-c)."),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -35,6 +40,8 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CMPIShim", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float",
                        providers: [.apt(["libkissfft-dev"])]),
         .target(name: "RPTCore"),
@@ -58,7 +65,8 @@ let package = Package(
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
             "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+            .target(name: "CMPIShim", condition: .when(traits: ["MPI"])),
+        ], swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
         .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),
 
         .testTarget(name: "RPTCoreTests", dependencies: ["RPTCore"]),
@@ -79,6 +87,7 @@ let package = Package(
         .testTarget(name: "RPTDosimetryTests", dependencies: [
             "RPTDosimetry", "RPTCommandLine", "RPTPhantom", "RPTKinetics", "RPTPhysics", "RPTTransport", "RPTImageIO", "RPTVolume", "RPTCore",
         ]),
+        .testTarget(name: "RPTScaleOutTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]

@@ -7,7 +7,7 @@ public struct RPTDoseCommand: ParsableCommand {
         commandName: "rptdose",
         abstract: "Monte Carlo dosimetry and treatment planning for radiopharmaceutical therapy (Lu-177 first).",
         version: RPTDoseVersion.string,
-        subcommands: [DemoCommand.self, SimulateCommand.self, SphereCommand.self, KernelCommand.self,
+        subcommands: [DemoCommand.self, SimulateCommand.self, MergeCommand.self, SphereCommand.self, KernelCommand.self,
                       PhantomCommand.self, DosimetryCommand.self, PlanCommand.self, InfoCommand.self, ConvertCommand.self,
                       PhysicsCommand.self, ValidateCommand.self])
     public init() {}

@@ -23,7 +23,7 @@ struct SimulateCommand: ParsableCommand {
     var regions: String?
     @Option(help: "CSV label,name naming the --regions labels (default: label_<value>).") var regionNames: String?
     @Option(help: "Region whose uncertainty drives --target-uncertainty.") var roi: String?
-    @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n).") var shard: String?
+    @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n); combine the shards with `rptdose merge`.") var shard: String?
     @Flag(help: "Continue an interrupted run from its checkpoint (or partial result).") var resume = false
     @Flag(help: "Also write dose to water (stopping-power ratio at the nuclide's mean β energy; docs/methods/transport.md).")
     var doseToWater = false
@@ -79,6 +79,7 @@ struct SimulateCommand: ParsableCommand {
                                          seed: control.seed, identity: [nuc.name])
         var runner = SimulationRunner(simulation: sim, control: control, out: out, nuclide: nuc.name, quiet: options.quiet,
                                       resume: resume, targetRegion: target, firstDecay: first,
+                                      totalDecays: control0.decays,
                                       extraSettings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
                                                       "shard": shard ?? "1/1", "total_tia_bq_s": "\(totalTIA)"])
         if doseToWater {
@@ -87,6 +88,9 @@ struct SimulateCommand: ParsableCommand {
             runner.extraSettings["dose_to_water_reference_energy_mev"] = "\(eRef)"
         }
         let state = try runner.run()
+        #if MPI
+        if MPICommunicator.isWorkerRank { return }  // rank 0 writes and reports
+        #endif
         let result = sim.result(state)
         print("wrote \(out): \(state.decaysDone) decays\(state.partial ? " (partial)" : ""), total TIA \(fmt(totalTIA)) Bq·s")
         for r in result.regions {

@@ -17,6 +17,8 @@ struct SimulationRunner {
     var targetRegion: Int? = nil
     /// Decay range of this run (a shard); default [0, control.decays).
     var firstDecay: UInt64 = 0
+    /// Decays of the whole run this shard belongs to; default firstDecay + control.decays.
+    var totalDecays: UInt64? = nil
     var extraVolumes: [(String, AnyVolume)] = []
     var extraSettings: [String: String] = [:]
     /// Per-material D_w/D_m factors; when set, a `dose_to_water` volume is written too.
@@ -38,6 +40,7 @@ struct SimulationRunner {
         settings["software_version"] = RPTDoseVersion.string
         return SimulationRecord(fingerprint: simulation.fingerprint.hex, seed: control.seed, firstDecay: firstDecay,
                                 plannedEndDecay: firstDecay + control.decays,
+                                totalDecays: totalDecays ?? firstDecay + control.decays,
                                 decaysRepresented: simulation.decaysRepresented, partial: state.partial,
                                 nuclide: nuclide, settings: settings)
     }
@@ -50,13 +53,28 @@ struct SimulationRunner {
             let dw = (0..<w.grid.voxelCount).map { result.doseGy[$0] * f[Int(w.materialIndex[$0])] }
             volumes.append(("dose_to_water", AnyVolume(Volume<Double>(grid: w.grid, voxels: dw, unit: "Gy"))))
         }
+        let (voxelMass, regionMass) = simulation.masses
         try SimulationFile.write(to: path, result: result, state: state, record: record(state),
-                                 regionNames: simulation.regions.map(\.name), extraVolumes: volumes)
+                                 regionNames: simulation.regions.map(\.name), voxelMassG: voxelMass,
+                                 regionMassG: regionMass, extraVolumes: volumes)
     }
 
-    /// Runs to the goal and writes `out`; returns the final state.
+    /// Runs to the goal and writes `out`; returns the final state. Built with the trait MPI and started by
+    /// an MPI launcher with more than one rank, spreads the decays over the ranks (see DistributedRun.swift).
     @discardableResult
     func run() throws -> SimulationState {
+        #if MPI
+        if MPICommunicator.launchedByMPI {
+            let mpi = try MPICommunicator.start()
+            defer { mpi.finish() }
+            if mpi.size > 1 { return try runDistributed(mpi) }
+        }
+        #endif
+        return try runLocal()
+    }
+
+    /// Runs on this process (or, with `roundRunner`, as the driving rank of a distributed run) and writes `out`.
+    func runLocal(roundRunner: RoundRunner? = nil) throws -> SimulationState {
         var initial: SimulationState? = nil
         if resume {
             let from = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : out
@@ -79,7 +97,7 @@ struct SimulationRunner {
         InterruptHandler.install(stop)
         let reporter = ProgressReporter(quiet: quiet)
         let final = try simulation.run(from: initial, control: control, targetRegion: targetRegion,
-                                       firstDecay: firstDecay, stop: stop,
+                                       firstDecay: firstDecay, stop: stop, roundRunner: roundRunner,
                                        progress: reporter.report, checkpoint: { s in
                                            if s.partial || s.decaysDone < control.decays { try write(s, to: checkpointPath) }
                                        })

@@ -11,16 +11,21 @@ public struct SimulationRecord: Sendable {
     public var firstDecay: UInt64
     /// The shard's planned range end (exclusive); equals firstDecay + planned decays.
     public var plannedEndDecay: UInt64
+    /// Decays of the whole run the shard belongs to (`--decays`): complete means [0, totalDecays) done.
+    public var totalDecays: UInt64
     public var decaysRepresented: Double
     public var partial: Bool
     public var nuclide: String
     /// Free settings (physics, cut-offs, accelerations, threads, run time) for provenance.
     public var settings: [String: String]
 
+    /// - Parameter totalDecays: decays of the whole run; default `plannedEndDecay` (an unsharded run).
     public init(fingerprint: String, seed: UInt64, firstDecay: UInt64, plannedEndDecay: UInt64,
+                totalDecays: UInt64? = nil,
                 decaysRepresented: Double, partial: Bool, nuclide: String, settings: [String: String]) {
         self.fingerprint = fingerprint; self.seed = seed; self.firstDecay = firstDecay
-        self.plannedEndDecay = plannedEndDecay; self.decaysRepresented = decaysRepresented
+        self.plannedEndDecay = plannedEndDecay; self.totalDecays = totalDecays ?? plannedEndDecay
+        self.decaysRepresented = decaysRepresented
         self.partial = partial; self.nuclide = nuclide; self.settings = settings
     }
 }
@@ -31,9 +36,15 @@ public enum SimulationFile {
     public static let group = "/simulation"
     public static let talliesGroup = "/simulation/tallies"
 
-    /// Writes dose, uncertainty, energy per decay, region table, raw tallies and the run record.
+    /// Writes dose, uncertainty, energy per decay, region table, raw tallies, the masses the dose was
+    /// computed from (so that `rptdose merge` can recompute it) and the run record.
+    /// - Parameters:
+    ///   - voxelMassG: mass of each voxel (g), i fastest.
+    ///   - regionMassG: mass of each scored region (g), in the order of `regionNames`.
     public static func write(to path: String, result: DoseResult, state: SimulationState, record: SimulationRecord,
-                             regionNames: [String], extraVolumes: [(String, AnyVolume)] = []) throws {
+                             regionNames: [String], voxelMassG: [Double], regionMassG: [Double],
+                             extraVolumes: [(String, AnyVolume)] = []) throws {
+        precondition(voxelMassG.count == result.grid.voxelCount && regionMassG.count == regionNames.count)
         try H5File.write(to: path) { f in
             try f.writeVolume(AnyVolume(Volume<Double>(grid: result.grid, voxels: result.doseGy, unit: "Gy")), at: "dose")
             try f.writeVolume(AnyVolume(Volume<Float>(grid: result.grid, voxels: result.relativeUncertainty.map { Float($0) },
@@ -56,6 +67,10 @@ public enum SimulationFile {
             try f.setAttribute("seed", .uint(record.seed), at: g)
             try f.setAttribute("first_decay", .uint(record.firstDecay), at: g)
             try f.setAttribute("planned_end_decay", .uint(record.plannedEndDecay), at: g)
+            try f.setAttribute("total_decays", .uint(record.totalDecays), at: g)
+            try f.writeDataset(voxelMassG, shape: [voxelMassG.count], at: g + "/voxel_mass_g",
+                               options: .compressed(chunkShape: [min(max(voxelMassG.count, 1), 1 << 16)]))
+            try f.writeDataset(regionMassG, shape: [regionMassG.count], at: g + "/region_mass_g")
             try f.setAttribute("decays", .uint(state.decaysDone), at: g)
             try f.setAttribute("decays_represented", .double(record.decaysRepresented), at: g)
             try f.setAttribute("partial", .int(record.partial ? 1 : 0), at: g)
@@ -93,8 +108,15 @@ public enum SimulationFile {
                            at: t + "/ledger_hi")
     }
 
-    /// Reads back the tallies and the run record (for resume and merge).
+    /// Reads back the tallies and the run record (for resume).
     public static func read(_ path: String) throws -> (state: SimulationState, record: SimulationRecord, grid: Grid3D) {
+        let p = try readPart(path, masses: false)
+        return (p.state, p.record, p.grid)
+    }
+
+    /// Reads back everything a merge needs: tallies, run record, grid, region names and, when
+    /// `masses` is true, the voxel and region masses (files written before format 1.1 lack them).
+    public static func readPart(_ path: String, masses: Bool = true) throws -> SimulationPart {
         try H5File.read(path) { f in
             guard f.exists(talliesGroup) else {
                 throw InputError(source: path, field: talliesGroup, reason: "not an RPTDose simulation result (no raw tallies)")
@@ -103,10 +125,17 @@ public enum SimulationFile {
             func join(_ l: String, _ h: String) throws -> [UInt128] {
                 let a = try f.readDataset(at: t + "/" + l, as: UInt64.self).values
                 let b = try f.readDataset(at: t + "/" + h, as: UInt64.self).values
+                guard a.count == b.count else {
+                    throw InputError(source: path, field: t + "/" + h, value: "\(b.count) values",
+                                     reason: "\(l) has \(a.count)")
+                }
                 return zip(a, b).map { UInt128($0) | (UInt128($1) << 64) }
             }
             let sum = try join("sum_lo", "sum_hi"), sum2 = try join("sum_squares_lo", "sum_squares_hi")
             let ledger = try join("ledger_lo", "ledger_hi")
+            guard sum.count == sum2.count, ledger.count == 5 else {
+                throw InputError(source: path, field: t, reason: "tally datasets have inconsistent lengths")
+            }
             var state = SimulationState(voxelCount: sum.count)
             state.sums.sum = sum
             state.sums.sumSquares = sum2
@@ -127,14 +156,53 @@ public enum SimulationFile {
             state.elapsedSeconds = try f.doubleAttribute("run_time_s", at: g)
             let keys = try f.attribute("settings_keys", at: g).asStrings ?? []
             let values = try f.attribute("settings_values", at: g).asStrings ?? []
+            let planned = try uint("planned_end_decay")
+            let total = try f.attributeIfPresent("total_decays", at: g) == nil ? planned : try uint("total_decays")
             let record = SimulationRecord(
                 fingerprint: try f.stringAttribute("fingerprint", at: g), seed: try uint("seed"),
-                firstDecay: try uint("first_decay"), plannedEndDecay: try uint("planned_end_decay"),
+                firstDecay: try uint("first_decay"), plannedEndDecay: planned, totalDecays: total,
                 decaysRepresented: try f.doubleAttribute("decays_represented", at: g), partial: state.partial,
                 nuclide: try f.stringAttribute("nuclide", at: g),
-                settings: Dictionary(uniqueKeysWithValues: zip(keys, values)))
+                settings: Dictionary(keys.indices.map { (keys[$0], $0 < values.count ? values[$0] : "") },
+                                     uniquingKeysWith: { a, _ in a }))
             let grid = try f.readVolume(at: "dose").grid
-            return (state, record, grid)
+            let regionNames = try f.attributeIfPresent("region_names", at: t)?.asStrings ?? []
+            guard sum.count == grid.voxelCount + regionNames.count else {
+                throw InputError(source: path, field: t + "/sum_lo", value: "\(sum.count) slots",
+                                 reason: "expected \(grid.voxelCount) voxels + \(regionNames.count) regions")
+            }
+            var voxelMass: [Double] = [], regionMass: [Double] = []
+            if masses {
+                for name in ["voxel_mass_g", "region_mass_g"] where !f.exists(g + "/" + name) {
+                    throw InputError(source: path, field: g + "/" + name,
+                                     reason: "missing (written by an RPTDose older than format 1.1); re-run this shard")
+                }
+                voxelMass = try f.readDataset(at: g + "/voxel_mass_g", as: Double.self).values
+                regionMass = try f.readDataset(at: g + "/region_mass_g", as: Double.self).values
+                guard voxelMass.count == grid.voxelCount, regionMass.count == regionNames.count else {
+                    throw InputError(source: path, field: g + "/voxel_mass_g",
+                                     reason: "\(voxelMass.count) voxel and \(regionMass.count) region masses for "
+                                         + "\(grid.voxelCount) voxels and \(regionNames.count) regions")
+                }
+            }
+            return SimulationPart(path: path, state: state, record: record, grid: grid, regionNames: regionNames,
+                                  voxelMassG: voxelMass, regionMassG: regionMass)
         }
     }
+}
+
+/// One simulation result file as read back for resuming or merging.
+public struct SimulationPart: Sendable {
+    public var path: String
+    public var state: SimulationState
+    public var record: SimulationRecord
+    public var grid: Grid3D
+    public var regionNames: [String]
+    /// Voxel masses (g), i fastest; empty when not read.
+    public var voxelMassG: [Double]
+    /// Region masses (g); empty when not read.
+    public var regionMassG: [Double]
+
+    /// The decay indices this part holds: [first_decay, first_decay + decays).
+    public var decayRange: Range<UInt64> { record.firstDecay..<(record.firstDecay + state.decaysDone) }
 }

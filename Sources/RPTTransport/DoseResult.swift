@@ -27,13 +27,22 @@ public struct DoseResult: Sendable {
     ///   - regionNames, regionMassG: the scored regions (virtual tally slots after the voxels).
     public init(state: SimulationState, world: VoxelWorld, decaysRepresented: Double,
                 regionNames: [String] = [], regionMassG: [Double] = []) {
-        let v = world.grid.voxelCount
-        grid = world.grid
+        self.init(state: state, grid: world.grid, voxelMassG: world.voxelMassG, decaysRepresented: decaysRepresented,
+                  regionNames: regionNames, regionMassG: regionMassG)
+    }
+
+    /// The same from the grid and the voxel masses alone (what `rptdose merge` reads back from the shards).
+    /// - Parameter voxelMassG: mass of each voxel (g), i fastest, `grid.voxelCount` values.
+    public init(state: SimulationState, grid: Grid3D, voxelMassG mass: [Double], decaysRepresented: Double,
+                regionNames: [String] = [], regionMassG: [Double] = []) {
+        let v = grid.voxelCount
+        precondition(mass.count == v && state.sums.sum.count == v + regionNames.count
+                     && regionMassG.count == regionNames.count)
+        self.grid = grid
         decays = state.decaysDone
         self.decaysRepresented = decaysRepresented
         let (mean, se) = state.sums.meanEnergyPerHistory()
         energyPerDecayMeV = Array(mean[0..<v])
-        let mass = world.voxelMassG
         var dose = [Double](repeating: 0, count: v), rel = [Double](repeating: 0, count: v)
         let k = Self.joulePerMeV * 1000 * decaysRepresented  // MeV/g → Gy (J/kg)
         for n in 0..<v where mean[n] > 0 {

@@ -40,6 +40,21 @@ public enum ParallelRunner {
         return max(1, min(threads, memoryBudgetBytes / perWorker))
     }
 
+    /// Runs histories `range` with `workers` fresh tallies and returns the chunk with its summed tallies
+    /// (for callers that reduce sums themselves, e.g. MPI ranks).
+    public static func run<K: HistoryKernel>(
+        kernel: K, seed: UInt64, histories range: Range<UInt64>, batchSize: Int = 4096,
+        workers: Int, voxelCount: Int, stop: StopFlag? = nil
+    ) -> RunChunk {
+        let pool = TallyPool(workers: workers, slotCount: voxelCount)
+        var chunk = run(kernel: kernel, seed: seed, histories: range, batchSize: batchSize, pool: pool, stop: stop)
+        var sums = TallySums(voxelCount: voxelCount)
+        pool.accumulate(into: &sums)
+        sums.histories = chunk.sums.histories
+        chunk.sums = sums
+        return chunk
+    }
+
     /// Runs histories `range` into the tallies of `pool` (one worker per pool tally); the returned
     /// chunk's `sums` are empty — read them from the pool.
     public static func run<K: HistoryKernel>(

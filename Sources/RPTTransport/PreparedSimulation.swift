@@ -100,21 +100,40 @@ public final class PreparedSimulation: @unchecked Sendable {
 
     /// Runs (or resumes) the simulation; see `SimulationDriver.run`.
     public func run(from state: SimulationState? = nil, control: RunControl, targetRegion: Int? = nil,
-                    firstDecay: UInt64 = 0, stop: StopFlag? = nil, progress: (RunProgress) -> Void = { _ in },
+                    firstDecay: UInt64 = 0, stop: StopFlag? = nil, roundRunner: RoundRunner? = nil,
+                    progress: (RunProgress) -> Void = { _ in },
                     checkpoint: (SimulationState) throws -> Void = { _ in }) throws -> SimulationState {
-        let driver = SimulationDriver(kernel: kernel, voxelCount: world.grid.voxelCount, regionCount: regions.count,
+        var driver = SimulationDriver(kernel: kernel, voxelCount: world.grid.voxelCount, regionCount: regions.count,
                                       targetRegion: targetRegion,
                                       targetRegionVoxels: targetRegion.map { regions[$0].voxels } ?? [],
                                       firstDecay: firstDecay)
+        driver.roundRunner = roundRunner
         return try driver.run(from: state ?? emptyState(), control: control, stop: stop, progress: progress,
                               checkpoint: checkpoint)
     }
 
+    /// Runs the histories of `range` on this process's threads (one MPI rank's share of a round).
+    public func runHistories(_ range: Range<UInt64>, control: RunControl, workers: Int, stop: StopFlag? = nil) -> RunChunk {
+        ParallelRunner.run(kernel: kernel, seed: control.seed, histories: range, batchSize: control.batchSize,
+                           workers: workers, voxelCount: tallySlots, stop: stop)
+    }
+
+    /// Local worker threads for `control` (the tally-memory budget may lower `control.threads`).
+    public func workerCount(_ control: RunControl) -> Int {
+        ParallelRunner.workerCount(threads: control.threads, voxelCount: tallySlots,
+                                   memoryBudgetBytes: control.tallyMemoryBudgetBytes)
+    }
+
+    /// Voxel masses (g) and region masses (g), as the dose is computed from them.
+    public var masses: (voxelG: [Double], regionG: [Double]) {
+        let mass = world.voxelMassG
+        return (mass, regions.map { $0.voxels.reduce(0.0) { $0 + mass[$1] } })
+    }
+
     /// Doses and uncertainties of a state.
     public func result(_ state: SimulationState) -> DoseResult {
-        let mass = world.voxelMassG
-        let regionMass = regions.map { $0.voxels.reduce(0.0) { $0 + mass[$1] } }
-        return DoseResult(state: state, world: world, decaysRepresented: decaysRepresented,
+        let (mass, regionMass) = masses
+        return DoseResult(state: state, grid: world.grid, voxelMassG: mass, decaysRepresented: decaysRepresented,
                           regionNames: regions.map(\.name), regionMassG: regionMass)
     }
 }

@@ -1,6 +1,10 @@
 import Foundation
 import RPTCore
 
+/// Runs one round: the histories of a range, with this many local worker threads; returns their exact sums.
+/// Called once per round (seconds of work), never per history.
+public typealias RoundRunner = (_ histories: Range<UInt64>, _ workers: Int, _ stop: StopFlag?) -> RunChunk
+
 /// Runs a simulation in rounds until its goal, reporting progress and calling a checkpoint hook.
 ///
 /// The result depends only on the seed and on the number of decays completed: decays [0, N) of the
@@ -18,6 +22,9 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
     public var targetRegionVoxels: [Int]
     /// First decay index of this run's range (shards start elsewhere than 0).
     public var firstDecay: UInt64
+    /// Runs one round of histories in place of `ParallelRunner.run` on this process (e.g. spread over MPI
+    /// ranks); nil = this process's threads. It must return the sums of exactly the `completed` prefix.
+    public var roundRunner: RoundRunner?
 
     public init(kernel: Kernel, voxelCount: Int, regionCount: Int, targetRegion: Int? = nil,
                 targetRegionVoxels: [Int] = [], firstDecay: UInt64 = 0) {
@@ -27,13 +34,17 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
 
     /// Current relative uncertainty for the stopping rule (nil when it cannot be computed yet), from
     /// the resumed base sums plus the pool's tallies, reading only the slots the rule needs.
-    func currentUncertainty(base: TallySums, pool: TallyPool, histories: UInt64,
+    func currentUncertainty(base: TallySums, pool: TallyPool?, extra: TallySums?, histories: UInt64,
                             criterion: UncertaintyCriterion) -> Double? {
         guard histories > 1 else { return nil }
         func rel(_ slot: Int) -> Double? {
-            let m = pool.moments(slot: slot)
-            return Self.relativeUncertainty(sum: base.sum[slot] &+ m.sum, sumSquares: base.sumSquares[slot] &+ m.sumSquares,
-                                            histories: histories)
+            var sum = base.sum[slot], squares = base.sumSquares[slot]
+            if let pool {
+                let m = pool.moments(slot: slot)
+                sum &+= m.sum; squares &+= m.sumSquares
+            }
+            if let extra, !extra.sum.isEmpty { sum &+= extra.sum[slot]; squares &+= extra.sumSquares[slot] }
+            return Self.relativeUncertainty(sum: sum, sumSquares: squares, histories: histories)
         }
         switch criterion {
         case .roiMean:
@@ -70,7 +81,9 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         var lastCheckpoint = start
         let workers = ParallelRunner.workerCount(threads: control.threads, voxelCount: voxelCount + regionCount,
                                                  memoryBudgetBytes: control.tallyMemoryBudgetBytes)
-        let pool = TallyPool(workers: workers, slotCount: voxelCount + regionCount)
+        // This process's tallies, kept across rounds; an external round runner returns sums instead.
+        let pool: TallyPool? = roundRunner == nil ? TallyPool(workers: workers, slotCount: voxelCount + regionCount) : nil
+        var roundSums = TallySums(voxelCount: roundRunner == nil ? 0 : voxelCount + regionCount)
         var done = base.decaysDone
         var ledger = base.ledger
         var elapsedBefore = base.elapsedSeconds
@@ -79,7 +92,8 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         /// The full state: base sums + everything the pool has gathered.
         func snapshot(partial: Bool) -> SimulationState {
             var s = base
-            pool.accumulate(into: &s.sums)
+            pool?.accumulate(into: &s.sums)
+            if roundRunner != nil { s.sums += roundSums }
             s.sums.histories = done
             s.ledger = ledger
             s.partial = partial
@@ -88,7 +102,8 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         }
         func uncertainty() -> Double? {
             control.targetUncertainty == nil ? nil
-                : currentUncertainty(base: base.sums, pool: pool, histories: done, criterion: control.criterion)
+                : currentUncertainty(base: base.sums, pool: pool, extra: roundRunner == nil ? nil : roundSums,
+                                     histories: done, criterion: control.criterion)
         }
         while done < control.decays {
             let elapsed = Date().timeIntervalSince(start)
@@ -111,8 +126,15 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
             size = min(size, control.decays - done)
             let lo = firstDecay + done
             let t0 = Date()
-            let chunk = ParallelRunner.run(kernel: kernel, seed: control.seed, histories: lo..<(lo + size),
-                                           batchSize: control.batchSize, pool: pool, stop: stop)
+            let chunk: RunChunk
+            if let roundRunner {
+                // An external runner (MPI ranks) returns its round's sums already reduced.
+                chunk = roundRunner(lo..<(lo + size), workers, stop)
+                roundSums += chunk.sums
+            } else {
+                chunk = ParallelRunner.run(kernel: kernel, seed: control.seed, histories: lo..<(lo + size),
+                                           batchSize: control.batchSize, pool: pool!, stop: stop)
+            }
             let dt = Date().timeIntervalSince(t0)
             done += UInt64(chunk.completed.count)
             ledger += chunk.ledger
