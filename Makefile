@@ -22,6 +22,8 @@ demo: release
 
 test: test-deps
 	swift test 2>&1 | tee .test.log; exit $${PIPESTATUS[0]}
+	bash scripts/test-mpi.sh
+	bash scripts/test-slurm.sh
 
 clean:
 	rm -rf .build
