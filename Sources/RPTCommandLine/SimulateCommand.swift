@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RPTCore
+import RPTDosimetry
 import RPTPhysics
 import RPTTransport
 import RPTVolume
@@ -133,30 +134,9 @@ struct SimulateCommand: ParsableCommand {
         guard let path else { return [] }
         var l = try VolumeFiles.readDouble(path)
         if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
-        let table = try names.map(LabelNames.load) ?? [:]
+        let table = try names.map { try LabelTable.load($0).names } ?? [:]
         var byLabel: [Int: [Int]] = [:]
         for (n, v) in l.voxels.enumerated() where v != 0 { byLabel[Int(v), default: []].append(n) }
         return byLabel.keys.sorted().map { ScoredRegion(name: table[$0] ?? "label_\($0)", voxels: byLabel[$0]!) }
-    }
-}
-
-/// Reads a `label,name` CSV (header optional).
-enum LabelNames {
-    static func load(_ path: String) throws -> [Int: String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw InputError(source: path, reason: "cannot read file")
-        }
-        var out: [Int: String] = [:]
-        for (i, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let f = line.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if i == 0 && Int(f[0]) == nil { continue }  // header
-            guard f.count == 2, let label = Int(f[0]), !f[1].isEmpty else {
-                throw InputError(source: path, field: "line \(i + 1)", value: line, reason: "expected 'label,name'")
-            }
-            out[label] = f[1]
-        }
-        return out
     }
 }
