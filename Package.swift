@@ -9,6 +9,7 @@
 //     → RPTPhantom (synthetic patient), RPTKinetics (time-activity fits, TIA), RPTPlanner (activity plans)
 //     → RPTImageIO (NIfTI, MetaImage, Interfile; zlib) and RPTStore (HDF5, through the CHDF5 shim)
 //     → RPTDosimetry (study manifest, region kinetics, TIA maps, per-cycle doses, planner input)
+//     → RPTStudyReport (the study's dosimetry report, through RPTReport)
 //     → RPTCommandLine (subcommands) → rptdose (executable)
 import PackageDescription
 
@@ -21,7 +22,7 @@ let package = Package(
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
                                             "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTKernels",
                                             "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
-                                            "RPTCommandLine"]),
+                                            "RPTStudyReport", "RPTCommandLine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,9 +55,12 @@ let package = Package(
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTKernels",
             "RPTPlanner", "RPTStore", "RPTImageIO", .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "RPTStudyReport", dependencies: [
+            "RPTCore", "RPTVolume", "RPTKinetics", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry",
+        ]),
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
-            "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
+            "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry", "RPTStudyReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),
@@ -78,6 +82,9 @@ let package = Package(
         .testTarget(name: "RPTValidationTests", dependencies: ["RPTValidation"]),
         .testTarget(name: "RPTDosimetryTests", dependencies: [
             "RPTDosimetry", "RPTCommandLine", "RPTPhantom", "RPTKinetics", "RPTPhysics", "RPTTransport", "RPTImageIO", "RPTVolume", "RPTCore",
+        ]),
+        .testTarget(name: "RPTStudyReportTests", dependencies: [
+            "RPTStudyReport", "RPTCommandLine", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore",
         ]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
     ],
