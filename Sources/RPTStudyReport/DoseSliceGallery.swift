@@ -51,8 +51,8 @@ public struct DoseSliceGallery {
         var rows: [Row] = []
         for name in structures {
             guard let r = regions.index(of: name), let centre = centroid(of: UInt16(r + 1), in: regionNumber) else { continue }
-            // Colour scale: 0.1 × top … top, top = the structure's highest voxel dose (dose grid).
-            let top = record.region(name)?.maxDoseGy ?? record.voxelDoses(of: name).max() ?? 0
+            // Colour scale: 0.1 × top … top, top = the structure's D2 (its maximum is a single, noisy voxel).
+            let top = record.region(name)?.d2Gy ?? 0
             guard top > 0, top.isFinite else { continue }
             let style = DoseOverlayStyle(lowerGy: 0.1 * top, upperGy: top, opacity: 0.55)
             let options = SliceRenderOptions(window: .softTissue, dose: style, outlines: outlines, pixelSizeMM: pixel,

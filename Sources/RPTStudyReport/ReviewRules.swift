@@ -100,9 +100,10 @@ public enum ImageReview {
     /// Label centroid: mean world position of the mask voxels. Activity centroid: within the mask grown
     /// by `marginMM` (a box of ±margin around every mask voxel), voxels are weighted by
     /// max(0, v − f·vₘₐₓ), vₘₐₓ the highest value inside the mask and f `thresholdFraction` — the
-    /// threshold keeps background and neighbouring organs from pulling the centroid.
+    /// threshold keeps background from pulling the centroid; voxels where `excluded` is true (hot
+    /// neighbouring organs, see `StudyImageReview`) do not count.
     /// - Returns: nil when the mask is empty or has no signal.
-    public static func centroidOffset(_ image: Volume<Double>, mask: [Bool], marginMM: Double,
+    public static func centroidOffset(_ image: Volume<Double>, mask: [Bool], excluded: [Bool]? = nil, marginMM: Double,
                                       thresholdFraction: Double) -> (offsetMM: Double, activity: SIMD3<Double>, label: SIMD3<Double>)? {
         let g = image.grid, n = g.shape
         precondition(mask.count == g.voxelCount, "mask and image differ in size")
@@ -139,7 +140,7 @@ public enum ImageReview {
         for k in b0.z...b1.z { for j in b0.y...b1.y { for i in b0.x...b1.x {
             let idx = g.linearIndex(i, j, k)
             let w = image.voxels[idx] - threshold
-            guard grown[idx], w > 0 else { continue }
+            guard grown[idx], w > 0, !(excluded?[idx] ?? false) else { continue }
             weighted += g.world(continuousIndex: SIMD3(Double(i), Double(j), Double(k))) * w
             weight += w
         } } }

@@ -56,11 +56,20 @@ public enum StudyImageReview {
         }
 
         // Kidney registration.
+        let regionOfVoxel = labelValues.map { regions.region(ofLabel: $0) }
+        var sums = [Double](repeating: 0, count: regions.names.count), counts = sums
+        for (v, r) in zip(spect.voxels, regionOfVoxel) where r >= 0 { sums[r] += v; counts[r] += 1 }
+        let regionMeans = zip(sums, counts).map { $1 > 0 ? $0 / $1 : 0 }
         let tolerance = max(t.registrationToleranceMM, spect.grid.spacing.max())
         for kidney in manifest.kidneyRegions {
             guard let r = regions.index(of: kidney) else { continue }
             let mask = labelValues.map { regions.region(ofLabel: $0) == r }
-            guard let c = ImageReview.centroidOffset(spect, mask: mask, marginMM: t.registrationSearchMarginMM,
+            // Hot neighbours (another region whose mean is above the centroid threshold, e.g. the spleen
+            // or a lesion) are left out; large cool regions that receive spilled kidney activity are kept.
+            let peak = zip(spect.voxels, mask).filter { $0.1 }.map(\.0).max() ?? 0
+            let hot = Set(regionMeans.indices.filter { $0 != r && regionMeans[$0] >= t.registrationThresholdFraction * peak })
+            let excluded = regionOfVoxel.map { hot.contains($0) }
+            guard let c = ImageReview.centroidOffset(spect, mask: mask, excluded: excluded, marginMM: t.registrationSearchMarginMM,
                                                      thresholdFraction: t.registrationThresholdFraction) else { continue }
             if c.offsetMM > tolerance {
                 let d = c.activity - c.label

@@ -28,6 +28,7 @@ public struct StudyReport {
     /// CSS added to RPTReport's: slice figures and charts side by side on screen.
     static let extraStyle = """
     figure.slice, figure.chart { display: inline-block; vertical-align: top; margin-right: 10px; }
+    figure.slice { width: 365px; }
     @media screen { body { max-width: 1180px; } }
 
     """
@@ -133,7 +134,7 @@ public struct StudyReport {
         var blocks: [ReportBlock] = [.paragraph(
             "Absorbed dose of cycle \(r.cycle) washed over the reference CT (scan \(cycle.referenceIndex + 1), "
             + "soft-tissue window W400/L40), through the centroid of each kidney and lesion. The colour scale of each "
-            + "row runs from 10 % of the structure's highest voxel dose to that dose (viridis, 55 % opacity); lower "
+            + "row runs from 10 % of the structure's D2 to its D2 (viridis, 55 % opacity); lower "
             + "doses are not coloured. Outlines: kidneys, lesions, liver and spleen. Radiological convention: the "
             + "patient's right is on the image left.")]
         do {
@@ -174,7 +175,7 @@ public struct StudyReport {
         }
         blocks.append(.table(ReportTable(
             caption: Self.fitTableCaption(cycle: r.cycle),
-            header: ["Region", "Method", "Parameters ± 1σ", "TIA (MBq·h)", "TIA ± 1σ (MBq·h)", "Reduced χ²", "Akaike weight", "Note"],
+            header: ["Region", "Method", "Parameters ± 1σ", "TIA (MBq·h)", "TIA 1σ (MBq·h)", "Reduced χ²", "Akaike weight", "Note"],
             rows: rows)))
         return ReportSection(heading: "Cycle \(r.cycle): time-activity curves", blocks: blocks)
     }
@@ -197,7 +198,7 @@ public struct StudyReport {
         let w = fit.akaikeWeightOfChosenModel
         return [.text(fit.region), .text(fit.method), .text(parameters),
                 .number(fit.tiaBqS / 3.6e9, .significant(4)),
-                .measurement(fit.tiaBqS / 3.6e9, uncertainty: fit.tiaStandardUncertaintyBqS / 3.6e9, .significant(3)),
+                .number(fit.tiaStandardUncertaintyBqS / 3.6e9, .significant(3)),
                 chi.map { .number($0, .fixed(2)) } ?? .text(""), w.map { .number($0, .fixed(2)) } ?? .text(""),
                 .text(fit.note)]
     }
@@ -226,16 +227,16 @@ public struct StudyReport {
              .number(x.meanDoseGy, .significant(4)), .number(x.d2Gy, .significant(4)), .number(x.d50Gy, .significant(4)),
              .number(x.d98Gy, .significant(4)), .number(x.dosePerGBqGy, .significant(4)),
              .number(x.mcRelativeUncertainty * 100, .fixed(2)), .number(x.fitRelativeUncertainty * 100, .fixed(2)),
-             .number(x.combinedRelativeUncertainty * 100, .fixed(2)), .text(x.kinetics)]
+             .number(x.combinedRelativeUncertainty * 100, .fixed(2))]
         }
         var blocks: [ReportBlock] = [
             .paragraph("Administered activity \(fmt(r.administeredActivityGBq, 4)) GBq; \(r.decays) Monte Carlo decays. "
                        + "Uncertainties are relative standard uncertainties (1σ): Monte Carlo (MC), time-activity fit (fit), "
-                       + "and both combined. Dx is the lowest dose to the hottest x % of the region's volume; — = not applicable."),
+                       + "and both combined (kinetic methods: the time-activity fit table). Dx is the lowest dose to the hottest x % of the region's volume; — = not applicable."),
             .table(ReportTable(
                 caption: Self.regionTableCaption(cycle: r.cycle),
                 header: ["Region", "Kind", "Mass (g)", "TIA (MBq·h)", "Mean dose (Gy)", "D2 (Gy)", "D50 (Gy)", "D98 (Gy)",
-                         "Dose per GBq (Gy/GBq)", "MC unc. (%)", "Fit unc. (%)", "Combined unc. (%)", "Kinetics"],
+                         "Dose per GBq (Gy/GBq)", "MC unc. (%)", "Fit unc. (%)", "Combined unc. (%)"],
                 rows: rows)),
         ]
         if !r.marrow.isEmpty {
