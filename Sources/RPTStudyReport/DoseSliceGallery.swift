@@ -18,6 +18,8 @@ public struct DoseSliceGallery {
 
     /// Regions outlined on every slice, besides the structures.
     public static let contextRegions = ["liver", "spleen"]
+    /// Bottom of each row's colour scale as a fraction of its top (the structure's D2).
+    public static let lowerFraction = 0.25
     /// Displayed width of each slice image (CSS px).
     public static let displayWidth = 260.0
 
@@ -51,10 +53,11 @@ public struct DoseSliceGallery {
         var rows: [Row] = []
         for name in structures {
             guard let r = regions.index(of: name), let centre = centroid(of: UInt16(r + 1), in: regionNumber) else { continue }
-            // Colour scale: 0.1 × top … top, top = the structure's D2 (its maximum is a single, noisy voxel).
+            // Colour scale: lowerFraction × top … top, top = the structure's D2 (its maximum is a single,
+            // noisy voxel); below lowerFraction the CT shows through, so the wash marks where the dose is.
             let top = record.region(name)?.d2Gy ?? 0
             guard top > 0, top.isFinite else { continue }
-            let style = DoseOverlayStyle(lowerGy: 0.1 * top, upperGy: top, opacity: 0.55)
+            let style = DoseOverlayStyle(lowerGy: lowerFraction * top, upperGy: top, opacity: 0.55)
             let options = SliceRenderOptions(window: .softTissue, dose: style, outlines: outlines, pixelSizeMM: pixel,
                                              maximumDimension: 480)
             let figures = try SlicePlane.allCases.map { plane in

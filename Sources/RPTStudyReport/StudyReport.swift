@@ -134,7 +134,7 @@ public struct StudyReport {
         var blocks: [ReportBlock] = [.paragraph(
             "Absorbed dose of cycle \(r.cycle) washed over the reference CT (scan \(cycle.referenceIndex + 1), "
             + "soft-tissue window W400/L40), through the centroid of each kidney and lesion. The colour scale of each "
-            + "row runs from 10 % of the structure's D2 to its D2 (viridis, 55 % opacity); lower "
+            + "row runs from \(Int(DoseSliceGallery.lowerFraction * 100)) % of the structure's D2 to its D2 (viridis, 55 % opacity); lower "
             + "doses are not coloured. Outlines: kidneys, lesions, liver and spleen. Radiological convention: the "
             + "patient's right is on the image left.")]
         do {
@@ -231,12 +231,13 @@ public struct StudyReport {
         }
         var blocks: [ReportBlock] = [
             .paragraph("Administered activity \(fmt(r.administeredActivityGBq, 4)) GBq; \(r.decays) Monte Carlo decays. "
-                       + "Uncertainties are relative standard uncertainties (1σ): Monte Carlo (MC), time-activity fit (fit), "
-                       + "and both combined (kinetic methods: the time-activity fit table). Dx is the lowest dose to the hottest x % of the region's volume; — = not applicable."),
+                       + "Mean: mean absorbed dose; Gy/GBq: mean dose per administered activity. "
+                       + "Uncertainties (σ) are relative standard uncertainties (1σ) of the mean dose: Monte Carlo (MC), "
+                       + "time-activity fit (fit), and both combined (total) (kinetic methods: the time-activity fit table). Dx is the lowest dose to the hottest x % of the region's volume; — = not applicable."),
             .table(ReportTable(
                 caption: Self.regionTableCaption(cycle: r.cycle),
-                header: ["Region", "Kind", "Mass (g)", "TIA (MBq·h)", "Mean dose (Gy)", "D2 (Gy)", "D50 (Gy)", "D98 (Gy)",
-                         "Dose per GBq (Gy/GBq)", "MC unc. (%)", "Fit unc. (%)", "Combined unc. (%)"],
+                header: ["Region", "Kind", "Mass (g)", "TIA (MBq·h)", "Mean (Gy)", "D2 (Gy)", "D50 (Gy)", "D98 (Gy)",
+                         "Gy/GBq", "MC σ (%)", "Fit σ (%)", "Total σ (%)"],
                 rows: rows)),
         ]
         if !r.marrow.isEmpty {

@@ -37,7 +37,7 @@ public struct StudyReportInputs: Sendable {
         for c in manifest.cycles {
             let folders = [manifest.dosimetryOutputs[c.number], dir + "/cycle-\(c.number)"].compactMap { $0 }
             if let f = folders.map({ $0 + "/" + DosimetryOutputWriter.hdf5Name }).first(where: { fm.fileExists(atPath: $0) }) {
-                files[c.number] = f
+                files[c.number] = (f as NSString).standardizingPath
             }
         }
         guard !files.isEmpty else {
