@@ -9,6 +9,7 @@
 //     → RPTPhantom (synthetic patient), RPTKinetics (time-activity fits, TIA), RPTPlanner (activity plans)
 //     → RPTImageIO (NIfTI, MetaImage, Interfile; zlib) and RPTStore (HDF5, through the CHDF5 shim)
 //     → RPTDosimetry (study manifest, region kinetics, TIA maps, per-cycle doses, planner input)
+//     → RPTStudyReport (the study's dosimetry report, through RPTReport)
 //     → RPTCommandLine (subcommands) → rptdose (executable)
 import PackageDescription
 
@@ -21,7 +22,7 @@ let package = Package(
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
                                             "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTKernels",
                                             "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
-                                            "RPTCommandLine"]),
+                                            "RPTStudyReport", "RPTCommandLine"]),
     ],
     // `swift build --traits MPI`: `rptdose simulate` started by mpirun/srun spreads its decays over the MPI
     // ranks (Debian libopenmpi-dev). Off by default: the default build needs no MPI.
@@ -61,9 +62,12 @@ let package = Package(
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTKernels",
             "RPTPlanner", "RPTStore", "RPTImageIO", .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "RPTStudyReport", dependencies: [
+            "RPTCore", "RPTVolume", "RPTKinetics", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry",
+        ]),
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
-            "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
+            "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry", "RPTStudyReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .target(name: "CMPIShim", condition: .when(traits: ["MPI"])),
         ], swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
@@ -88,6 +92,9 @@ let package = Package(
             "RPTDosimetry", "RPTCommandLine", "RPTPhantom", "RPTKinetics", "RPTPhysics", "RPTTransport", "RPTImageIO", "RPTVolume", "RPTCore",
         ]),
         .testTarget(name: "RPTScaleOutTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTStudyReportTests", dependencies: [
+            "RPTStudyReport", "RPTCommandLine", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore",
+        ]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]

@@ -85,7 +85,10 @@ struct DemoCommand: ParsableCommand {
                                             arm: .standard, config: .trialDefault)
         print("\nStandard arm (fixed 7.4 GBq per cycle), predicted doses for comparison:")
         print(PlanTextRenderer.render(standard), terminator: "")
-        print(String(format: "\ndone in %.1f s. Results: %@ (dosimetry), %@ (plan), %@ (study), %@ (HDF5)",
-                     Date().timeIntervalSince(start), out + "/cycle-1", out + "/plan.json", studyDir, h5))
+        let report = out + "/report.html"
+        try ReportCommand.write(studyOutputDir: out, out: report)
+        print("\nDosimetry report: \(report)")
+        print(String(format: "\ndone in %.1f s. Results: %@ (dosimetry), %@ (plan), %@ (study), %@ (HDF5), %@ (report)",
+                     Date().timeIntervalSince(start), out + "/cycle-1", out + "/plan.json", studyDir, h5, report))
     }
 }

@@ -1,0 +1,151 @@
+import Foundation
+import RPTCore
+import RPTStore
+import RPTVolume
+
+/// One cycle's dosimetry as written by `rptdose dosimetry` (`dosimetry.h5`, layout in
+/// docs/formats/hdf5.md "Dosimetry results"), read back for the report. Every number the report
+/// prints about the cycle comes from here.
+public struct CycleDosimetryRecord: Sendable {
+    /// The `dosimetry.h5` read.
+    public var path: String
+    public var cycle: Int
+    public var administeredActivityGBq: Double
+    public var administrationTime: String
+    public var nuclide: String
+    public var tiaMapMethod: String
+    public var partialVolumeCorrection: String
+    public var decays: UInt64
+    public var partial: Bool
+    public var notes: [String]
+    public var softwareVersion: String
+    public var provenance: Provenance
+    /// `/tables/regions`, one row per reported region, in file order.
+    public var regions: [RegionDoseRecord]
+    /// `/fits/<region>` of every region with a time-activity analysis (including `(unlabelled)`).
+    public var fits: [RegionFitRecord]
+    /// Red-marrow attributes (`/dosimetry/red_marrow`), when present.
+    public var marrow: [String: Double]
+    public var marrowBloodMethod: String?
+    /// Absorbed dose of the cycle (Gy) on the dose grid.
+    public var dose: Volume<Double>
+    /// Region number per dose-grid voxel (0 = unlabelled, n = `regionLabels[n − 1]`).
+    public var regionMap: Volume<Double>
+    /// Names of the region numbers of `regionMap`, 1-based.
+    public var regionLabels: [String]
+
+    /// The row of region `name`.
+    public func region(_ name: String) -> RegionDoseRecord? { regions.first { $0.region == name } }
+    /// The fit of region `name`.
+    public func fit(_ name: String) -> RegionFitRecord? { fits.first { $0.region == name } }
+
+    /// Voxel doses (Gy) of a region on the dose grid (from `/volumes/dose` and `/volumes/regions`).
+    public func voxelDoses(of name: String) -> [Double] {
+        guard let n = regionLabels.firstIndex(of: name) else { return [] }
+        let value = Double(n + 1)
+        var out: [Double] = []
+        for (i, r) in regionMap.voxels.enumerated() where r == value { out.append(dose.voxels[i]) }
+        return out
+    }
+
+    /// Reads `dosimetry.h5`.
+    /// - Throws: `InputError` naming the file and the missing object for anything absent or malformed.
+    public static func load(path: String) throws -> CycleDosimetryRecord {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError(source: path, reason: "dosimetry result not found (written by `rptdose dosimetry`)")
+        }
+        return try H5File.read(path) { f in
+            let g = "/dosimetry"
+            guard f.kind(of: g) == .group else {
+                throw InputError(source: path, field: g, reason: "not a dosimetry result (no /dosimetry group)")
+            }
+            let table = try f.readTable(at: "regions")
+            let regions = try RegionDoseRecord.rows(of: table, source: path)
+            var fits: [RegionFitRecord] = []
+            if f.kind(of: "/fits") == .group {
+                for name in try f.members(of: "/fits") {
+                    fits.append(try RegionFitRecord.read(from: f, group: "/fits/" + name, region: name))
+                }
+            }
+            var marrow: [String: Double] = [:]
+            var bloodMethod: String?
+            let mg = g + "/red_marrow"
+            if f.kind(of: mg) == .group {
+                for name in try f.attributeNames(at: mg) {
+                    let v = try f.attribute(name, at: mg)
+                    if let d = v.asDouble { marrow[name] = d } else if name == "blood_method" { bloodMethod = v.asString }
+                }
+            }
+            let labelTable = try f.readTable(at: "region_labels")
+            guard case .string(let labelNames)? = labelTable["region"]?.data,
+                  case .int(let labelValues)? = labelTable["value"]?.data,
+                  labelValues == labelNames.indices.map({ Int64($0 + 1) }) else {
+                throw InputError(source: path, field: "/tables/region_labels", reason: "expected values 1…n with region names")
+            }
+            let dose = try f.readVolume(at: "dose").asDouble
+            let regionMap = try f.readVolume(at: "regions").asDouble
+            try dose.grid.requireSameGrid(as: regionMap.grid, source: path, field: "/volumes/regions")
+            return CycleDosimetryRecord(
+                path: path,
+                cycle: Int(try f.intAttribute("cycle", at: g)),
+                administeredActivityGBq: try f.doubleAttribute("administered_activity_gbq", at: g),
+                administrationTime: try f.stringAttribute("administration_time", at: g),
+                nuclide: try f.stringAttribute("nuclide", at: g),
+                tiaMapMethod: try f.stringAttribute("tia_map_method", at: g),
+                partialVolumeCorrection: try f.stringAttribute("partial_volume_correction", at: g),
+                decays: try f.attribute("decays", at: g).asUInt ?? 0,
+                partial: (try f.attributeIfPresent("partial", at: g)?.asInt ?? 0) != 0,
+                notes: try f.attributeIfPresent("notes", at: g)?.asStrings ?? [],
+                softwareVersion: try f.attributeIfPresent("software_version")?.asString ?? "unknown",
+                provenance: try f.readProvenance(),
+                regions: regions, fits: fits, marrow: marrow, marrowBloodMethod: bloodMethod,
+                dose: dose, regionMap: regionMap, regionLabels: labelNames)
+        }
+    }
+}
+
+/// One row of the region table (`/tables/regions`; NaN = not applicable).
+public struct RegionDoseRecord: Equatable, Sendable {
+    public var region: String
+    /// `organ`, `lesion` or `red_marrow`.
+    public var kind: String
+    public var massG: Double
+    public var tiaBqS: Double
+    public var tiaRelativeUncertainty: Double
+    public var residenceTimeHours: Double
+    public var meanDoseGy: Double
+    public var dosePerGBqGy: Double
+    public var minDoseGy: Double, maxDoseGy: Double
+    public var d2Gy: Double, d50Gy: Double, d98Gy: Double
+    public var mcRelativeUncertainty: Double
+    public var fitRelativeUncertainty: Double
+    public var combinedRelativeUncertainty: Double
+    public var effectiveHalfLifeHours: Double
+    public var kinetics: String
+
+    static func rows(of t: Table, source: String) throws -> [RegionDoseRecord] {
+        func strings(_ name: String) throws -> [String] {
+            guard case .string(let v)? = t[name]?.data else {
+                throw InputError(source: source, field: "/tables/regions/" + name, reason: "missing string column")
+            }
+            return v
+        }
+        func doubles(_ name: String) throws -> [Double] {
+            guard case .double(let v)? = t[name]?.data else {
+                throw InputError(source: source, field: "/tables/regions/" + name, reason: "missing float column")
+            }
+            return v
+        }
+        let region = try strings("region"), kind = try strings("kind"), kinetics = try strings("kinetics")
+        let c = try ["mass_g", "tia_bq_s", "tia_rel_uncertainty", "residence_time_h", "mean_dose_gy", "dose_per_gbq_gy",
+                     "min_dose_gy", "max_dose_gy", "d2_gy", "d50_gy", "d98_gy", "mc_rel_uncertainty",
+                     "fit_rel_uncertainty", "combined_rel_uncertainty", "effective_half_life_h"].map(doubles)
+        return region.indices.map { i in
+            RegionDoseRecord(region: region[i], kind: kind[i], massG: c[0][i], tiaBqS: c[1][i], tiaRelativeUncertainty: c[2][i],
+                             residenceTimeHours: c[3][i], meanDoseGy: c[4][i], dosePerGBqGy: c[5][i], minDoseGy: c[6][i],
+                             maxDoseGy: c[7][i], d2Gy: c[8][i], d50Gy: c[9][i], d98Gy: c[10][i],
+                             mcRelativeUncertainty: c[11][i], fitRelativeUncertainty: c[12][i],
+                             combinedRelativeUncertainty: c[13][i], effectiveHalfLifeHours: c[14][i], kinetics: kinetics[i])
+        }
+    }
+}
