@@ -79,7 +79,8 @@ struct DemoCommand: ParsableCommand {
         let plan = try PlanCommand.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
                                         arm: .investigational, config: .trialDefault)
         try plan.writeJSON(to: out + "/plan.json")
-        print("\nPlan after cycle 1, investigational arm (written to \(out)/plan.json):")
+        try PlanStore.write(plan, config: .trialDefault, to: out + "/" + PlanStore.fileName)
+        print("\nPlan after cycle 1, investigational arm (written to \(out)/plan.json and \(PlanStore.fileName)):")
         print(PlanTextRenderer.render(plan), terminator: "")
         let standard = try PlanCommand.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
                                             arm: .standard, config: .trialDefault)

@@ -11,7 +11,9 @@ struct PlanCommand: ParsableCommand {
         abstract: "Plan the remaining cycles from the study's dosimetry (method: docs/methods/planner.md).",
         discussion: """
         The dosimetry of cycle K is read from DIR/summary.json, DIR being the K-th --dosimetry folder, or the
-        manifest's dosimetry_outputs entry for cycle K. Activities actually given are the manifest's.
+        manifest's dosimetry_outputs entry for cycle K. Activities actually given are the manifest's; the
+        toxicity inputs are cycle K's `toxicity` section (docs/formats/study-manifest.md). The plan is written
+        as JSON and into plan.h5 (group /plans/after_cycle_K, docs/formats/hdf5.md).
         """)
 
     @Argument(help: "Study manifest (YAML).") var study: String
@@ -21,6 +23,8 @@ struct PlanCommand: ParsableCommand {
     var dosimetry: [String] = []
     @Option(help: "Treatment arm (default: the manifest's): standard or investigational.") var arm: String?
     @Option(help: "Where to write the plan JSON (default: plan.json beside the manifest).") var out: String?
+    @Option(help: "Where to write the plan HDF5 (default: plan.h5 beside the plan JSON); the group /plans/after_cycle_K is replaced, other plans in the file are kept.")
+    var h5: String?
     @Flag(help: "Print the plan as JSON instead of a table.") var json = false
 
     func run() throws {
@@ -37,11 +41,13 @@ struct PlanCommand: ParsableCommand {
                                  config: protocolConfig)
         let path = out ?? (manifest.directory as NSString).appendingPathComponent("plan.json")
         try plan.writeJSON(to: path)
+        let h5Path = h5 ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(PlanStore.fileName)
+        try PlanStore.write(plan, config: protocolConfig, to: h5Path)
         if json {
             print(String(decoding: try plan.jsonData(), as: UTF8.self))
         } else {
             print(PlanTextRenderer.render(plan), terminator: "")
-            print("wrote \(path)")
+            print("wrote \(path) and \(h5Path) (\(PlanStore.groupPath(afterCycle: plan.given.count)))")
         }
     }
 
@@ -55,7 +61,8 @@ struct PlanCommand: ParsableCommand {
         var k = afterCycle ?? 0
         if afterCycle == nil { while outputs[k + 1] != nil { k += 1 } }
         guard k >= 0 else { throw InputError(source: "--after-cycle", value: "\(k)", reason: "must be ≥ 0") }
-        let request = try PlanRequestBuilder.request(manifest: manifest, outputs: outputs, afterCycle: k, arm: arm)
+        let request = try PlanRequestBuilder.request(manifest: manifest, outputs: outputs, afterCycle: k, arm: arm,
+                                                     toxicityPolicy: config.toxicity)
         return try TreatmentPlanner.plan(request, config: config)
     }
 }

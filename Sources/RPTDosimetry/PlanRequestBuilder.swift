@@ -51,9 +51,11 @@ public enum PlanRequestBuilder {
             lesions: lesions)
     }
 
-    /// The request after cycles 1…`afterCycle` (every one needs a dosimetry folder in `outputs`).
+    /// The request after cycles 1…`afterCycle` (every one needs a dosimetry folder in `outputs`). The
+    /// toxicity inputs are cycle `afterCycle`'s `toxicity` report judged with `toxicityPolicy`
+    /// (`toxicityInputs(manifest:afterCycle:policy:)`).
     public static func request(manifest: StudyManifest, outputs: [Int: String], afterCycle: Int,
-                               arm: TreatmentArm? = nil) throws -> PlanRequest {
+                               arm: TreatmentArm? = nil, toxicityPolicy: ToxicityPolicy = .packageInsert) throws -> PlanRequest {
         var history: [AdministeredCycle] = []
         for c in manifest.cycles where c.number <= afterCycle {
             guard let folder = outputs[c.number] else {
@@ -67,6 +69,31 @@ public enum PlanRequestBuilder {
                              reason: "planning after cycle \(afterCycle) needs cycles 1…\(afterCycle) in the manifest")
         }
         return PlanRequest(arm: arm ?? manifest.arm, history: history, kidneyRiskFactors: manifest.patient.kidneyRiskFactors,
+                           toxicity: toxicityInputs(manifest: manifest, afterCycle: afterCycle, policy: toxicityPolicy),
                            source: manifest.path)
+    }
+
+    /// The toxicity inputs for planning after cycle `afterCycle`: that cycle's `toxicity` report (none
+    /// → no toxicity). A toxicity is marked recurred (besides an explicit `recurred: true`) when it
+    /// triggers a rule after cycle K, it had triggered a rule after cycle K − 1, and cycle K was given at
+    /// no more than the policy's resume activity — the label's "recurrent toxicity at the reduced dose".
+    public static func toxicityInputs(manifest: StudyManifest, afterCycle: Int, policy: ToxicityPolicy) -> ToxicityInputs {
+        guard let cycle = manifest.cycle(afterCycle), let report = cycle.toxicity else { return .none }
+        var inputs = report.inputs(policy: policy)
+        guard let previous = manifest.cycle(afterCycle - 1)?.toxicity,
+              cycle.administeredActivityGBq <= policy.resumeActivityGBq * (1 + 1e-9) else { return inputs }
+        let earlier = Set(previous.inputs(policy: policy).observations.filter { triggers($0, policy) }.map(\.kind))
+        for i in inputs.observations.indices where earlier.contains(inputs.observations[i].kind) && triggers(inputs.observations[i], policy) {
+            inputs.observations[i].recurredAfterReducedActivity = true
+        }
+        return inputs
+    }
+
+    /// Whether one observation on its own triggers a dose-modification rule of `policy`.
+    private static func triggers(_ observation: ToxicityObservation, _ policy: ToxicityPolicy) -> Bool {
+        var o = observation
+        o.recurredAfterReducedActivity = false
+        let d = try? ToxicityDecision.evaluate(ToxicityInputs(observations: [o], weeksSinceLastAdministration: 0), policy: policy)
+        return (d?.action ?? ToxicityDecision.Action.none) != ToxicityDecision.Action.none
     }
 }

@@ -164,7 +164,7 @@ extension StudyManifest {
                                    sharedLabels: LabelMapReference?) -> StudyCycle? {
         guard let m = r.mapping(node, path: path) else { return nil }
         r.allowOnly(m, ["cycle", "administered_activity_gbq", "administration_time", "time_points", "blood_samples",
-                        "reduced_method", "reference_time_point"], path: path)
+                        "reduced_method", "reference_time_point", "toxicity"], path: path)
         let number = r.int(m, "cycle", path: path, required: true)
         if let n = number, n < 1 { r.fail(path + ".cycle", "\(n)", "cycle numbers start at 1") }
         var activity = r.double(m, "administered_activity_gbq", path: path, required: true)
@@ -175,6 +175,7 @@ extension StudyManifest {
         let admin = r.time(m, "administration_time", path: path)
         let reduced: ReducedMethodChoice? = r.enumeration(m, "reduced_method", path: path)
         let reference = r.int(m, "reference_time_point", path: path)
+        let toxicity = parseToxicity(r, m, path: path)
 
         var points: [ImagingTimePoint] = []
         if let list = r.sequence(m, "time_points", path: path, required: true) {
@@ -256,7 +257,7 @@ extension StudyManifest {
         // Returned even when a field is invalid, so that its files are checked too (the errors are thrown later).
         return StudyCycle(number: number ?? 0, administeredActivityGBq: activity ?? .nan,
                           administrationTime: admin ?? .distantPast, timePoints: points,
-                          bloodSamples: samples, reducedMethod: reduced, referenceTimePoint: reference)
+                          bloodSamples: samples, reducedMethod: reduced, referenceTimePoint: reference, toxicity: toxicity)
     }
 
     /// Existence of files, readable label tables, known region names and overlapping grids.

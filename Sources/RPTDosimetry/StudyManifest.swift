@@ -151,6 +151,9 @@ public struct StudyCycle: Sendable, Equatable {
     /// Index of the time point that gives the geometry (CT), the dose grid (SPECT) and the hybrid
     /// activity distribution; `nil` → the first time point ≥ 20 h, else the last.
     public var referenceTimePoint: Int?
+    /// Toxicity observed after this administration, up to the time of planning (key `toxicity`); `nil` → none
+    /// reported. `rptdose plan --after-cycle K` uses cycle K's report.
+    public var toxicity: ToxicityReport? = nil
 
     /// Administered activity (Bq).
     public var administeredActivityBq: Double { administeredActivityGBq * 1e9 }

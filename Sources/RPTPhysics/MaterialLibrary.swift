@@ -11,7 +11,11 @@ import RPTCore
 ///   1500 HU class of Schneider et al. (2000) in OpenGATE's `opengate/data/Schneider2000MaterialsTable.txt`.
 /// - lung density 0.26 and spleen: ICRU Report 46 adult values as transcribed in XCIST
 ///   (github.com/xcist/main, `gecatsim/material/ICRU_lung_adult_healthy`, `ICRU_spleen_adult`).
-/// - kidney, liver, red marrow, trabecular bone (spongiosa): NOT CONFIRMED — no public transcription of the
+/// - kidney and liver: identical (every mass fraction and the density) to the "Kidney" and "Liver" entries of
+///   OpenGATE's material database (github.com/OpenGATE/Gate, `GateMaterials.db`), whose tissue block carries the
+///   ICRU 46 adult values (its Lung, Blood, Spleen and RibBone entries equal the ICRU 46 lung, blood, spleen and
+///   cortical bone confirmed above).
+/// - red marrow, trabecular bone (spongiosa): NOT CONFIRMED — no attributable public transcription of the
 ///   ICRU 44/46 tables for these tissues was found; the values are kept as typed, flagged in `source`.
 ///
 /// Mean excitation energies: air and water as tabulated (85.7 and 75.0 eV, NIST SRD 126 Table 2 / ICRU 37);
@@ -72,16 +76,16 @@ public enum MaterialLibrary {
                   (26, 0.1)],
         source: "ICRU Report 44 (1989) blood, whole = NIST SRD 126 Table 2 'Blood, Whole (ICRU-44)'")
 
-    /// Kidney (ICRU Report 44): density 1.05 g/cm³. Not confirmed against a source in the materials audit.
+    /// Kidney (ICRU Report 44/46 adult): density 1.05 g/cm³; = OpenGATE `GateMaterials.db` "Kidney".
     public static let kidney = tissue("kidney", density: 1.05,
         percent: [(1, 10.3), (6, 13.2), (7, 3.0), (8, 72.4), (11, 0.2), (15, 0.2), (16, 0.2), (17, 0.2), (19, 0.2),
                   (20, 0.1)],
-        source: "ICRU Report 44 (1989) kidney (unconfirmed: no transcription of the table found)")
+        source: "ICRU Report 44/46 kidney (adult) = OpenGATE GateMaterials.db 'Kidney' (github.com/OpenGATE/Gate)")
 
-    /// Liver (ICRU Report 44): density 1.06 g/cm³. Not confirmed against a source in the materials audit.
+    /// Liver (ICRU Report 44/46 adult): density 1.06 g/cm³; = OpenGATE `GateMaterials.db` "Liver".
     public static let liver = tissue("liver", density: 1.06,
         percent: [(1, 10.2), (6, 13.9), (7, 3.0), (8, 71.6), (11, 0.2), (15, 0.3), (16, 0.3), (17, 0.2), (19, 0.3)],
-        source: "ICRU Report 44 (1989) liver (unconfirmed: no transcription of the table found)")
+        source: "ICRU Report 44/46 liver (adult) = OpenGATE GateMaterials.db 'Liver' (github.com/OpenGATE/Gate)")
 
     /// Spleen (ICRU Report 44): density 1.06 g/cm³.
     public static let spleen = tissue("spleen", density: 1.06,
