@@ -8,7 +8,7 @@ public struct RPTDoseCommand: ParsableCommand {
         abstract: "Monte Carlo dosimetry and treatment planning for radiopharmaceutical therapy (Lu-177 first).",
         version: RPTDoseVersion.string,
         subcommands: [DemoCommand.self, SimulateCommand.self, MergeCommand.self, SphereCommand.self, KernelCommand.self,
-                      PhantomCommand.self, DosimetryCommand.self, PlanCommand.self, InfoCommand.self, ConvertCommand.self,
+                      PhantomCommand.self, DosimetryCommand.self, PlanCommand.self, InfoCommand.self, ConvertCommand.self, ExportCommand.self,
                       PhysicsCommand.self, ValidateCommand.self])
     public init() {}
 }
