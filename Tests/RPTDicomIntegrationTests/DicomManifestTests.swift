@@ -8,12 +8,12 @@ import XCTest
 /// A study manifest pointing at DICOM: a CT series folder, a multi-frame NM file and an RTSTRUCT.
 final class DicomManifestTests: XCTestCase {
     func manifest(in dir: String, study: StudyFixture.Study, spect: String = "spect.dcm", unit: String = "unit: bq_per_ml",
-                  labels: String = "{image: rtstruct.dcm}") throws -> String {
+                  labels: String? = nil) throws -> String {
         let text = """
             format_version: 1
             patient: {id: P1, sex: female, mass_kg: 60, height_cm: 165}
             arm: standard
-            labels: \(labels)
+            labels: \(labels ?? "{image: \(study.dir)/rtstruct.dcm}")
             cycles:
               - cycle: 1
                 administered_activity_gbq: 7.4
@@ -22,7 +22,7 @@ final class DicomManifestTests: XCTestCase {
                   - {time: 2024-01-03T10:00:00Z, ct: \(study.dir)/ct, spect: {image: \(study.dir)/\(spect), \(unit)}}
             """
         let path = dir + "/study.yaml"
-        try text.replacingOccurrences(of: "rtstruct.dcm", with: study.dir + "/rtstruct.dcm").write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
