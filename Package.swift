@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "RPTValidation", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTKernels"]),
         .target(name: "RPTDosimetry", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTKernels",
-            "RPTPlanner", "RPTStore", "RPTImageIO", .product(name: "Yams", package: "Yams"),
+            "RPTPlanner", "RPTStore", "RPTImageIO", "RPTDicom", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "RPTStudyReport", dependencies: [
             "RPTCore", "RPTVolume", "RPTKinetics", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry",
@@ -96,6 +96,9 @@ let package = Package(
             "RPTStudyReport", "RPTCommandLine", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore",
         ]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
+        .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
+            "RPTCommandLine", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore",
+        ], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]
 )

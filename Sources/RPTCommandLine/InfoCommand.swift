@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RPTCore
+import RPTDicom
+import RPTDosimetry
 import RPTImageIO
 import RPTStore
 import RPTVolume
@@ -11,7 +13,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show format, shape, spacing, origin, direction, data type and value range of an image or HDF5 file.")
 
-    @Argument(help: "An image (.nii, .nii.gz, .mhd, .mha, .h33, .hv) or HDF5 (.h5) file.")
+    @Argument(help: "An image (.nii, .nii.gz, .mhd, .mha, .h33, .hv), HDF5 (.h5) file, DICOM file or DICOM folder.")
     var file: String
 
     @Option(help: "For HDF5 files: the volume to describe (default: every volume).")
@@ -20,7 +22,13 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @OptionGroup var identifiers: IdentifierOptions
+
     func run() throws {
+        if DicomStudyImages.isDicom(file) {
+            try DicomInfo(path: file, identifiers: identifiers).print(json: json, describe: describe)
+            return
+        }
         let format = try VolumeFiles.formatName(file)
         var entries: [(String, AnyVolume)] = []
         if format == "HDF5" {
@@ -40,15 +48,20 @@ struct InfoCommand: ParsableCommand {
         if format == "HDF5" && entries.isEmpty { print("  (no volumes)") }
         for d in described {
             if let n = d["name"] as? String, !n.isEmpty { print("volume \(n)") }
-            let shape = d["shape"] as! [Int], sp = d["spacing_mm"] as! [Double], o = d["origin_mm"] as! [Double]
-            let dir = d["direction"] as! [Double], range = d["value_range"] as! [Double]
-            print("  shape      \(shape.map(String.init).joined(separator: " × "))")
-            print("  spacing    \(sp.map { fmt($0) }.joined(separator: " × ")) mm")
-            print("  origin     (\(o.map { fmt($0) }.joined(separator: ", "))) mm, LPS")
-            print("  direction  [\(dir.map { fmt($0) }.joined(separator: " "))] (row-major; columns are the i, j, k axes)")
-            print("  data type  \(d["data_type"]!)\((d["unit"] as? String).map { $0.isEmpty ? "" : ", unit \($0)" } ?? "")")
-            print("  values     \(fmt(range[0])) … \(fmt(range[1]))")
+            Self.printGeometry(d)
         }
+    }
+
+    /// Prints the geometry lines of a `describe` dictionary.
+    static func printGeometry(_ d: [String: Any]) {
+        let shape = d["shape"] as! [Int], sp = d["spacing_mm"] as! [Double], o = d["origin_mm"] as! [Double]
+        let dir = d["direction"] as! [Double], range = d["value_range"] as! [Double]
+        print("  shape      \(shape.map(String.init).joined(separator: " × "))")
+        print("  spacing    \(sp.map { fmt($0) }.joined(separator: " × ")) mm")
+        print("  origin     (\(o.map { fmt($0) }.joined(separator: ", "))) mm, LPS")
+        print("  direction  [\(dir.map { fmt($0) }.joined(separator: " "))] (row-major; columns are the i, j, k axes)")
+        print("  data type  \(d["data_type"]!)\((d["unit"] as? String).map { $0.isEmpty ? "" : ", unit \($0)" } ?? "")")
+        print("  values     \(fmt(range[0])) … \(fmt(range[1]))")
     }
 
     func describe(name: String, _ v: AnyVolume) -> [String: Any] {

@@ -102,7 +102,7 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
         let (images, act, regionKinetics, unlabelled) = try kinetics(manifest: manifest, cycle: cycle, analysis: analysis,
                                                                          cycleOneFits: cycleOneFits, progress: progress)
         progress("cycle \(cycle.number): CT \(cycle.timePoints[cycle.referenceIndex].ct)")
-        let ct = try StudyImages.read(cycle.timePoints[cycle.referenceIndex].ct).asDouble
+        let ct = try StudyImages.read(cycle.timePoints[cycle.referenceIndex].ct, role: .ct).asDouble
         try ct.grid.validate(source: cycle.timePoints[cycle.referenceIndex].ct)
         let regions = images.regions
         let marrowIndex = regions.index(of: manifest.marrowRegion)

@@ -39,7 +39,7 @@ public struct CycleImages: Sendable {
     public static func load(manifest: StudyManifest, cycle: StudyCycle,
                             progress: (String) -> Void = { _ in }) throws -> CycleImages {
         let ref = cycle.referenceIndex
-        let refSpect = try StudyImages.read(cycle.timePoints[ref].spect.image)
+        let refSpect = try StudyImages.readSpect(cycle.timePoints[ref].spect)
         let doseGrid = refSpect.grid
         try doseGrid.validate(source: cycle.timePoints[ref].spect.image)
         var activity: [[Double]] = []
@@ -47,7 +47,7 @@ public struct CycleImages: Sendable {
         var maps: [PreparedLabelMap] = []
         for (n, tp) in cycle.timePoints.enumerated() {
             progress("cycle \(cycle.number): SPECT \(n + 1)/\(cycle.timePoints.count) (\(fmtHours(tp.hoursAfterAdministration)))")
-            let spect = n == ref ? refSpect.asDouble : try StudyImages.read(tp.spect.image).asDouble
+            let spect = n == ref ? refSpect.asDouble : try StudyImages.readSpect(tp.spect).asDouble
             try spect.requireFinite(source: tp.spect.image)
             let factor = tp.spect.unit.becquerelPerUnit(voxelVolumeML: spect.grid.voxelVolumeML)
             var content = Volume<Double>(grid: spect.grid, voxels: spect.voxels.map { $0 * factor }, unit: "Bq")
@@ -68,7 +68,9 @@ public struct CycleImages: Sendable {
                 mapIndex.append(i)
             } else {
                 progress("cycle \(cycle.number): label map \(labelRef.image)")
-                maps.append(try prepareLabels(labelRef, manifest: manifest, doseGrid: doseGrid))
+                // An RTSTRUCT is rasterised on the CT of the time point naming it (the reference CT for shared labels).
+                let ctPath = tp.labels != nil ? tp.ct : cycle.timePoints[ref].ct
+                maps.append(try prepareLabels(labelRef, manifest: manifest, doseGrid: doseGrid, ctPath: ctPath))
                 mapIndex.append(maps.count - 1)
             }
         }
@@ -81,10 +83,10 @@ public struct CycleImages: Sendable {
                            labelMaps: maps)
     }
 
-    static func prepareLabels(_ ref: LabelMapReference, manifest: StudyManifest, doseGrid: Grid3D) throws -> PreparedLabelMap {
-        let table = try LabelTable.load(ref.names)
+    static func prepareLabels(_ ref: LabelMapReference, manifest: StudyManifest, doseGrid: Grid3D,
+                              ctPath: String?) throws -> PreparedLabelMap {
+        let (native, table) = try StudyImages.readLabelMap(ref, ctPath: ctPath)
         let regions = try ReportingRegions(table: table, groups: manifest.regionGroups, source: manifest.path)
-        let native = try StudyImages.read(ref.image).asDouble
         try native.grid.validate(source: ref.image)
         let onDose = native.grid.isSameGrid(as: doseGrid) ? native : native.resampled(onto: doseGrid, mode: .nearest)
         let labels = onDose.voxels.map { Int($0.rounded()) }

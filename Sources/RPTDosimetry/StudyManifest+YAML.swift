@@ -1,5 +1,6 @@
 import Foundation
 import RPTCore
+import RPTDicom
 import RPTPlanner
 import RPTVolume
 import Yams
@@ -155,8 +156,12 @@ extension StudyManifest {
         let p = ManifestFieldReader.join(path, key)
         r.allowOnly(l, ["image", "names"], path: p)
         let image = r.string(l, "image", path: p, required: true)
-        let names = r.string(l, "names", path: p, required: true)
-        guard let image, let names else { return nil }
+        // An RTSTRUCT/SEG (DICOM) carries its own names: `names` is then optional ("" = from the DICOM file).
+        let dicom = image.map { DicomStudyImages.isDicom(resolve($0)) } ?? false
+        let names = r.string(l, "names", path: p, required: !dicom)
+        guard let image else { return nil }
+        if dicom && names == nil { return LabelMapReference(image: resolve(image), names: "") }
+        guard let names else { return nil }
         return LabelMapReference(image: resolve(image), names: resolve(names))
     }
 
@@ -265,6 +270,13 @@ extension StudyManifest {
         let fm = FileManager.default
         var tables: [String: LabelTable] = [:]
         func table(_ ref: LabelMapReference, path: String) -> LabelTable? {
+            if ref.names.isEmpty {  // RTSTRUCT / SEG: names from the DICOM file
+                if let t = tables[ref.image] { return t }
+                guard fm.fileExists(atPath: ref.image) else { return nil }  // reported as image not found
+                do { let t = try DicomStudyImages.labelTable(ref.image); tables[ref.image] = t; return t } catch {
+                    r.fail(path + ".image", ref.image, "\(error)"); return nil
+                }
+            }
             if let t = tables[ref.names] { return t }
             guard fm.fileExists(atPath: ref.names) else { r.fail(path + ".names", ref.names, "file not found"); return nil }
             do { let t = try LabelTable.load(ref.names); tables[ref.names] = t; return t } catch {
@@ -276,26 +288,44 @@ extension StudyManifest {
             _ = table(s, path: "labels")
         }
         var grids: [String: Grid3D] = [:]
-        func grid(_ file: String, field: String) -> Grid3D? {
+        func grid(_ file: String, field: String, role: StudyImageRole) -> Grid3D? {
             if let g = grids[file] { return g }
             guard !file.isEmpty else { return nil }
             guard fm.fileExists(atPath: file) else { r.fail(field, file, "file not found"); return nil }
             guard checkImages else { return nil }
-            do { let g = try StudyImages.grid(file); grids[file] = g; return g } catch {
+            do {
+                // DICOM label files: a SEG's own grid; an RTSTRUCT has none (rasterised on the CT's grid).
+                let g = role == .labels && DicomStudyImages.isDicom(file) ? try DicomStudyImages.labelGrid(file)
+                    : try StudyImages.grid(file, role: role)
+                grids[file] = g; return g
+            } catch {
                 r.fail(field, file, "cannot read the image: \(error)"); return nil
             }
+        }
+        var checkedUnits = Set<String>()
+        func checkDicomUnit(_ s: SpectReference, field: String) {
+            guard checkImages, DicomStudyImages.isDicom(s.image), fm.fileExists(atPath: s.image),
+                  checkedUnits.insert(s.image).inserted else { return }
+            let quantity: EmissionQuantity?
+            do { quantity = try DicomStudyImages.readVolume(s.image, role: .spect).quantity } catch {
+                r.fail(field + ".image", s.image, "cannot read the image: \(error)"); return
+            }
+            do { try DicomStudyImages.checkUnit(s.unit, quantity: quantity, source: s.image) } catch let e as InputError {
+                r.fail(field + ".unit", s.unit.name, e.reason)
+            } catch { r.fail(field + ".unit", s.unit.name, "\(error)") }
         }
         var regionNameSets: [Set<String>] = []
         for (ci, c) in cycles.enumerated() {
             for (ti, t) in c.timePoints.enumerated() {
                 let p = "cycles[\(ci)].time_points[\(ti)]"
-                let ctGrid = grid(t.ct, field: p + ".ct")
-                let spectGrid = grid(t.spect.image, field: p + ".spect.image")
+                let ctGrid = grid(t.ct, field: p + ".ct", role: .ct)
+                let spectGrid = grid(t.spect.image, field: p + ".spect.image", role: .spect)
+                checkDicomUnit(t.spect, field: p + ".spect")
                 let labelRef = t.labels ?? sharedLabels
                 var labelGrid: Grid3D?
                 if let l = labelRef {
                     let lp = t.labels != nil ? p + ".labels" : "labels"
-                    labelGrid = grid(l.image, field: lp + ".image")
+                    labelGrid = grid(l.image, field: lp + ".image", role: .labels)
                     if let tab = table(l, path: lp) { regionNameSets.append(Set(tab.names.values)) }
                 }
                 if let s = spectGrid, let g = ctGrid, StudyImages.overlapMM3(s, g) == 0 {
