@@ -6,7 +6,7 @@ public enum ValidationSuite {
     /// All cases in report order.
     public static let allCases: [any ValidationCase] = [
         PhotonAttenuationCase(), ElectronStoppingCase(), Lu177SphereCase(), Lu177VSVCase(), ElectronDPKCase(),
-        Lu177DPKCase(), Patient15MethodsCase(),
+        Lu177DPKCase(), Patient15MethodsCase(), Lu177VSV2p21Case(),
     ]
 
     /// The cases to run: one by name, else the quick subset or all.
