@@ -9,6 +9,6 @@ public struct RPTDoseCommand: ParsableCommand {
         version: RPTDoseVersion.string,
         subcommands: [DemoCommand.self, SimulateCommand.self, MergeCommand.self, SphereCommand.self, KernelCommand.self,
                       PhantomCommand.self, DosimetryCommand.self, PlanCommand.self, InfoCommand.self, ConvertCommand.self,
-                      PhysicsCommand.self, ValidateCommand.self])
+                      PhysicsCommand.self, ValidateCommand.self, CompareCommand.self])
     public init() {}
 }
