@@ -88,6 +88,9 @@ let package = Package(
             "RPTDosimetry", "RPTCommandLine", "RPTPhantom", "RPTKinetics", "RPTPhysics", "RPTTransport", "RPTImageIO", "RPTVolume", "RPTCore",
         ]),
         .testTarget(name: "RPTScaleOutTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTDoseMethodsTests", dependencies: [
+            "RPTCommandLine", "RPTStore", "RPTTransport", "RPTKernels", "RPTPhysics", "RPTVolume", "RPTCore",
+        ]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]
