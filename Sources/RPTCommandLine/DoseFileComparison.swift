@@ -27,7 +27,7 @@ struct DoseFileComparison {
     /// Reads the `dose` volume of an HDF5 dose file (simulate, dosimetry or merge output), or any image file.
     static func readDose(_ path: String) throws -> Volume<Double> {
         if HDF5Store.isHDF5(path: path) {
-            let names = try H5File.read(path) { try $0.listVolumes() }
+            let names = try H5File.read(path) { try $0.listVolumes() }.map(Self.lastComponent)
             guard names.contains("dose") else {
                 throw InputError(source: path, field: "dose", reason: "no 'dose' volume (volumes: "
                                  + (names.isEmpty ? "none" : names.joined(separator: ", ")) + ")")
@@ -37,11 +37,15 @@ struct DoseFileComparison {
         return try VolumeFiles.readDouble(path)
     }
 
+    /// "/volumes/dose" → "dose".
+    static func lastComponent(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
+
     /// Regions of a dosimetry.h5: its `regions` volume (0 = unlabelled, r + 1 = region r) and `region_labels` table.
     static func regionsFromDosimetryFile(_ path: String) throws -> RegionMap? {
         guard HDF5Store.isHDF5(path: path) else { return nil }
         return try H5File.read(path) { f -> RegionMap? in
-            guard try f.listVolumes().contains("regions"), try f.listTables().contains("region_labels") else { return nil }
+            guard try f.listVolumes().map(Self.lastComponent).contains("regions"),
+                  try f.listTables().map(Self.lastComponent).contains("region_labels") else { return nil }
             let labels = try f.readVolume(at: "regions").converted(to: UInt16.self)
             let table = try f.readTable(at: "region_labels")
             guard case .int(let values)? = table["value"]?.data, case .string(let names)? = table["region"]?.data else {
