@@ -95,6 +95,9 @@ let package = Package(
         .testTarget(name: "RPTStudyReportTests", dependencies: [
             "RPTStudyReport", "RPTCommandLine", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore",
         ]),
+        .testTarget(name: "RPTDoseMethodsTests", dependencies: [
+            "RPTCommandLine", "RPTStore", "RPTTransport", "RPTKernels", "RPTPhysics", "RPTVolume", "RPTCore",
+        ]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
             "RPTCommandLine", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore",

@@ -21,15 +21,18 @@ struct DosimetryCommand: ParsableCommand {
     var calibration: String?
     @Flag(help: "Continue an interrupted Monte Carlo run from its checkpoint.") var resume = false
     @OptionGroup var options: RunOptions
+    @OptionGroup var methodOptions: DoseMethodOptions
 
     func run() throws {
         _ = try Self.run(study: study, cycle: cycle, out: out, tiaMap: tiaMap, reducedMethod: reducedMethod,
-                         calibration: calibration, resume: resume, options: options)
+                         calibration: calibration, resume: resume, options: options, methodOptions: methodOptions)
     }
 
     /// Runs the dosimetry of one cycle and prints its region table; returns the result.
     static func run(study: String, cycle: Int, out: String, tiaMap: String = "hybrid", reducedMethod: String? = nil,
-                    calibration: String? = nil, resume: Bool = false, options: RunOptions) throws -> CycleDosimetryResult {
+                    calibration: String? = nil, resume: Bool = false, options: RunOptions,
+                    methodOptions: DoseMethodOptions? = nil) throws -> CycleDosimetryResult {
+        let doseMethod = try methodOptions?.resolvedMethod() ?? .mc
         guard let method = TIAMapMethod(rawValue: tiaMap) else {
             throw InputError(source: "--tia-map", value: tiaMap, reason: "valid: " + TIAMapMethod.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -51,6 +54,11 @@ struct DosimetryCommand: ParsableCommand {
         let setup = try CycleDosimetrySetup.prepare(manifest: manifest, cycleNumber: cycle, calibration: cal,
                                                     options: DosimetryOptions(tiaMap: method, reducedMethod: reduced),
                                                     progress: { if !quiet { Console.error($0) } })
+        if doseMethod != .mc, let methodOptions {
+            return try runKernelMethod(doseMethod, setup: setup, methodOptions: methodOptions, control: control,
+                                       options: options, resume: resume, study: study, cycle: cycle, out: out,
+                                       tiaMap: method)
+        }
         let sim = try setup.simulation(settings: options.settings, seed: control.seed)
         // With a target uncertainty, the kidney (first kidney region present) drives the stopping rule.
         var target: Int?
@@ -72,10 +80,38 @@ struct DosimetryCommand: ParsableCommand {
         let result = try CycleDosimetryResult.make(setup: setup, dose: sim.result(state))
         try DosimetryOutputWriter.write(result, setup: setup, to: out, seed: control.seed,
                                         settings: ["fingerprint": sim.fingerprint.hex, "decays": "\(state.decaysDone)",
-                                                   "threads": "\(control.threads)", "tia_map": method.rawValue,
+                                                   "threads": "\(control.threads)", "tia_map": method.rawValue, "method": "mc",
                                                    "monte_carlo_file": mcPath])
         print(result.renderTable(), terminator: "")
         print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5}")
+        return result
+    }
+
+    /// The cycle's dosimetry with `--method ldm|vsv|vsv-density|organ-s` on the same TIA map, CT world and regions.
+    static func runKernelMethod(_ doseMethod: DoseMethod, setup: CycleDosimetrySetup, methodOptions: DoseMethodOptions,
+                                control: RunControl, options: RunOptions, resume: Bool, study: String, cycle: Int,
+                                out: String, tiaMap: TIAMapMethod) throws -> CycleDosimetryResult {
+        for (flag, used) in [("--resume", resume), ("--target-uncertainty", control.targetUncertainty != nil)] where used {
+            throw InputError(source: flag, value: doseMethod.rawValue, reason: "only available with --method mc")
+        }
+        let quiet = options.quiet
+        if !quiet { Console.error("cycle \(cycle): dose by --method \(doseMethod.rawValue)") }
+        let dose = try MethodDoseCalculator.compute(method: doseMethod, world: setup.world, tiaBqS: setup.tiaMap.tiaBqS,
+                                                    regions: setup.scoredRegions, nuclide: setup.nuclide,
+                                                    options: methodOptions, control: control, settings: options.settings,
+                                                    log: { if !quiet { Console.error($0) } })
+        var result = try CycleDosimetryResult.make(
+            setup: setup, doseGy: dose.dose.voxels, relativeUncertainty: dose.relativeUncertainty?.voxels.map(Double.init),
+            regionDoses: dose.regions.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
+            decays: dose.decays, partial: false, method: doseMethod.rawValue)
+        result.notes.append(contentsOf: dose.warnings)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var settings = dose.settings
+        settings["tia_map"] = tiaMap.rawValue
+        settings["threads"] = "\(control.threads)"
+        try DosimetryOutputWriter.write(result, setup: setup, to: out, seed: control.seed, settings: settings)
+        print(result.renderTable(), terminator: "")
+        print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json} (method \(doseMethod.rawValue))")
         return result
     }
 }

@@ -9,7 +9,7 @@ public struct RPTDoseCommand: ParsableCommand {
         version: RPTDoseVersion.string,
         subcommands: [DemoCommand.self, SimulateCommand.self, MergeCommand.self, SphereCommand.self, KernelCommand.self,
                       PhantomCommand.self, DosimetryCommand.self, PlanCommand.self, ReportCommand.self, InfoCommand.self,
-                      ConvertCommand.self, ExportCommand.self,
+                      ConvertCommand.self, ExportCommand.self, CompareCommand.self,
                       PhysicsCommand.self, ValidateCommand.self])
     public init() {}
 }

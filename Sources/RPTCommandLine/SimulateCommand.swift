@@ -10,7 +10,7 @@ import RPTVolume
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Monte Carlo absorbed dose from a time-integrated activity map through CT or label-map voxels.")
+        abstract: "Absorbed dose from a time-integrated activity map through CT or label-map voxels (Monte Carlo, or --method vsv|vsv-density|ldm|organ-s).")
 
     @Option(help: "CT image in Hounsfield units (geometry through the CT calibration).") var ct: String?
     @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
@@ -30,8 +30,10 @@ struct SimulateCommand: ParsableCommand {
     var doseToWater = false
     @Option(help: "Output HDF5 file.") var out: String
     @OptionGroup var options: RunOptions
+    @OptionGroup var methodOptions: DoseMethodOptions
 
     func run() throws {
+        let method = try methodOptions.resolvedMethod()
         let control0 = try options.control()
         let actVolume = try VolumeFiles.readDouble(activity)
         try actVolume.grid.validate(source: activity)
@@ -73,6 +75,10 @@ struct SimulateCommand: ParsableCommand {
             control.decays = end - first
         }
         let nuc = try Nuclide.named(nuclide, source: "--nuclide")
+        if method != .mc {
+            try runKernelMethod(method, world: world, weights: weights, scored: scored, nuclide: nuc, control: control0)
+            return
+        }
         let emitter = Emitter.nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false))
         let totalTIA = weights.reduce(0, +)
         let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights), emitter: emitter,
@@ -82,7 +88,8 @@ struct SimulateCommand: ParsableCommand {
                                       resume: resume, targetRegion: target, firstDecay: first,
                                       totalDecays: control0.decays,
                                       extraSettings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
-                                                      "shard": shard ?? "1/1", "total_tia_bq_s": "\(totalTIA)"])
+                                                      "shard": shard ?? "1/1", "total_tia_bq_s": "\(totalTIA)",
+                                                      "method": DoseMethod.mc.rawValue])
         if doseToWater {
             let eRef = max(nuc.betaMeanEnergyMeV, 0.01)
             runner.doseToWaterFactors = try DoseToWater.factors(materials: world.materials, referenceEnergyMeV: eRef)
@@ -97,6 +104,30 @@ struct SimulateCommand: ParsableCommand {
         for r in result.regions {
             print("  " + r.name.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + " mean dose \(fmt(r.meanDoseGy)) Gy ± \(fmt(100 * r.relativeUncertainty)) %  (mass \(fmt(r.massG)) g)")
+        }
+    }
+
+    /// `--method ldm|vsv|vsv-density|organ-s`: the dose without (or, organ-s, with per-region) Monte Carlo runs.
+    func runKernelMethod(_ method: DoseMethod, world: VoxelWorld, weights: [Double], scored: [ScoredRegion],
+                         nuclide nuc: Nuclide, control: RunControl) throws {
+        for (flag, used) in [("--shard", shard != nil), ("--resume", resume), ("--dose-to-water", doseToWater),
+                             ("--target-uncertainty", control.targetUncertainty != nil)] where used {
+            throw InputError(source: flag, value: method.rawValue, reason: "only available with --method mc")
+        }
+        let quiet = options.quiet
+        let result = try MethodDoseCalculator.compute(method: method, world: world, tiaBqS: weights, regions: scored,
+                                                      nuclide: nuc, options: methodOptions, control: control,
+                                                      settings: options.settings, log: { if !quiet { Console.error($0) } })
+        for w in result.warnings { Console.error("warning: " + w) }
+        let totalTIA = weights.reduce(0, +)
+        try MethodDoseFile.write(result, to: out, nuclide: nuc.name, seed: control.seed,
+                                 settings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
+                                            "total_tia_bq_s": "\(totalTIA)", "threads": "\(control.threads)"])
+        print("wrote \(out): method \(method.rawValue), total TIA \(fmt(totalTIA)) Bq·s")
+        for r in result.regions {
+            let u = r.relativeUncertainty.isNaN ? "" : " ± \(fmt(100 * r.relativeUncertainty)) %"
+            print("  " + r.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + " mean dose \(fmt(r.meanDoseGy)) Gy\(u)  (mass \(fmt(r.massG)) g)")
         }
     }
 

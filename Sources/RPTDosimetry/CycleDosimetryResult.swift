@@ -29,7 +29,12 @@ public struct RegionDoseRow: Sendable {
     /// Relative standard uncertainties of the mean dose: Monte Carlo, kinetic fit, combined in quadrature.
     public var mcRelativeUncertainty: Double
     public var fitRelativeUncertainty: Double
-    public var combinedRelativeUncertainty: Double { (mcRelativeUncertainty * mcRelativeUncertainty + fitRelativeUncertainty * fitRelativeUncertainty).squareRoot() }
+    /// Combined in quadrature; a Monte Carlo term that is not defined (NaN: kernel methods) counts as 0, so the
+    /// combination is then the fit uncertainty alone (the kernel method's own systematic error is not included).
+    public var combinedRelativeUncertainty: Double {
+        let mc = mcRelativeUncertainty.isNaN ? 0 : mcRelativeUncertainty
+        return (mc * mc + fitRelativeUncertainty * fitRelativeUncertainty).squareRoot()
+    }
     /// Kinetics method and the terminal effective decay constant (1/h) and half-life (h).
     public var kineticsMethod: String
     public var effectiveDecayPerHour: Double
@@ -43,7 +48,11 @@ public struct KidneySummary: Sendable {
     public var dosePerGBqGy: Double
     public var mcRelativeUncertainty: Double
     public var fitRelativeUncertainty: Double
-    public var combinedRelativeUncertainty: Double { (mcRelativeUncertainty * mcRelativeUncertainty + fitRelativeUncertainty * fitRelativeUncertainty).squareRoot() }
+    /// Combined in quadrature; an undefined (NaN) Monte Carlo term counts as 0, as for `RegionDoseRow`.
+    public var combinedRelativeUncertainty: Double {
+        let mc = mcRelativeUncertainty.isNaN ? 0 : mcRelativeUncertainty
+        return (mc * mc + fitRelativeUncertainty * fitRelativeUncertainty).squareRoot()
+    }
     /// Ã-weighted mean of the regions' terminal effective decay constants (1/h).
     public var effectiveDecayPerHour: Double
 }
@@ -57,7 +66,8 @@ public struct CycleDosimetryResult: Sendable {
     public var kidneys: KidneySummary?
     public var dvhs: [CumulativeDVH]
     public var dose: Volume<Double>
-    public var doseRelativeUncertainty: Volume<Float>
+    /// Relative standard uncertainty of the voxel dose; `nil` where the method defines none (ldm, vsv, vsv-density).
+    public var doseRelativeUncertainty: Volume<Float>?
     public var tiaMap: Volume<Double>
     /// Region number per dose-grid voxel: 0 unlabelled, r + 1 for region r of `regionNames`.
     public var regionMap: Volume<UInt16>
@@ -65,9 +75,25 @@ public struct CycleDosimetryResult: Sendable {
     public var decays: UInt64
     public var partial: Bool
     public var notes: [String]
+    /// Dose method that produced `dose` (`mc`, `vsv`, `vsv-density`, `ldm`, `organ-s`).
+    public var method: String = "mc"
 
     /// Builds the result from a finished (or partial) Monte Carlo run of `setup.simulation`.
     public static func make(setup: CycleDosimetrySetup, dose: DoseResult) throws -> CycleDosimetryResult {
+        try make(setup: setup, doseGy: dose.doseGy, relativeUncertainty: dose.relativeUncertainty,
+                 regionDoses: dose.regions.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
+                 decays: dose.decays, partial: dose.partial, method: "mc")
+    }
+
+    /// Builds the result from any dose method's voxel dose (Gy, on the dose grid) and region means.
+    /// - Parameters:
+    ///   - relativeUncertainty: per-voxel relative uncertainty, `nil` when the method defines none.
+    ///   - regionDoses: per scored region: name, mass (g), mean dose (Gy), relative uncertainty of the mean
+    ///     (NaN when not defined).
+    ///   - decays: Monte Carlo decays behind the result (0 for ldm / vsv).
+    public static func make(setup: CycleDosimetrySetup, doseGy: [Double], relativeUncertainty: [Double]?,
+                            regionDoses: [(name: String, massG: Double, meanDoseGy: Double, relativeUncertainty: Double)],
+                            decays: UInt64, partial: Bool, method: String) throws -> CycleDosimetryResult {
         let regions = setup.images.regions
         let grid = setup.images.doseGrid
         let adminGBq = setup.cycle.administeredActivityGBq
@@ -76,9 +102,9 @@ public struct CycleDosimetryResult: Sendable {
         })
         var voxels = [[Int]](repeating: [], count: regions.names.count)
         for (v, r) in setup.images.referenceRegionIndex.enumerated() where r >= 0 { voxels[Int(r)].append(v) }
-        let mcByName = Dictionary(uniqueKeysWithValues: dose.regions.map { ($0.name, $0) })
+        let mcByName = Dictionary(uniqueKeysWithValues: regionDoses.map { ($0.name, $0) })
         let scoredIndices = regions.names.indices.filter { !voxels[$0].isEmpty }
-        let top = scoredIndices.flatMap { voxels[$0] }.reduce(0.0) { max($0, dose.doseGy[$1]) }
+        let top = scoredIndices.flatMap { voxels[$0] }.reduce(0.0) { max($0, doseGy[$1]) }
         var dvhs: [CumulativeDVH] = []
         var rows: [RegionDoseRow] = []
         var notes: [String] = []
@@ -90,7 +116,7 @@ public struct CycleDosimetryResult: Sendable {
                 notes.append("\(name): no voxel on the dose grid; not reported")
                 continue
             }
-            let dvh = try CumulativeDVH(region: name, doses: voxels[r].map { dose.doseGy[$0] }, binCount: setup.options.dvhBins,
+            let dvh = try CumulativeDVH(region: name, doses: voxels[r].map { doseGy[$0] }, binCount: setup.options.dvhBins,
                                         axisMaxGy: top > 0 ? top : nil)
             dvhs.append(dvh)
             if r == setup.marrowIndex {
@@ -148,20 +174,26 @@ public struct CycleDosimetryResult: Sendable {
         }
         var regionMap = [UInt16](repeating: 0, count: grid.voxelCount)
         for (v, r) in setup.images.referenceRegionIndex.enumerated() where r >= 0 { regionMap[v] = UInt16(r + 1) }
-        if dose.partial { notes.append("the Monte Carlo run stopped early (partial result: \(dose.decays) decays)") }
-        return CycleDosimetryResult(cycle: setup.cycle.number, administeredActivityGBq: adminGBq, rows: rows, marrow: marrow,
+        if partial { notes.append("the Monte Carlo run stopped early (partial result: \(decays) decays)") }
+        var result = CycleDosimetryResult(cycle: setup.cycle.number, administeredActivityGBq: adminGBq, rows: rows, marrow: marrow,
                                     kidneys: kidneys, dvhs: dvhs,
-                                    dose: Volume(grid: grid, voxels: dose.doseGy, unit: "Gy"),
-                                    doseRelativeUncertainty: Volume(grid: grid, voxels: dose.relativeUncertainty.map { Float($0) }, unit: "1"),
+                                    dose: Volume(grid: grid, voxels: doseGy, unit: "Gy"),
+                                    doseRelativeUncertainty: relativeUncertainty.map { Volume(grid: grid, voxels: $0.map { Float($0) }, unit: "1") },
                                     tiaMap: Volume(grid: grid, voxels: setup.tiaMap.tiaBqS, unit: "Bq s"),
                                     regionMap: Volume(grid: grid, voxels: regionMap, unit: "label"),
-                                    regionNames: regions.names, decays: dose.decays, partial: dose.partial, notes: notes)
+                                    regionNames: regions.names, decays: decays, partial: partial, notes: notes)
+        result.method = method
+        return result
     }
 
     /// The region table as text (one line per region, uncertainties in %).
     public func renderTable() -> String {
         var s = String(format: "Cycle %d, %.2f GBq administered, %llu decays simulated%@\n", cycle, administeredActivityGBq,
                        decays, partial ? " (partial)" : "")
+        if method != "mc" {
+            s = String(format: "Cycle %d, %.2f GBq administered, dose method %@ (%llu Monte Carlo decays)\n", cycle,
+                       administeredActivityGBq, method, decays)
+        }
         s += "  region               mass (g)   TIA (MBq·h)   dose (Gy)   Gy/GBq    MC %   fit %   total %  kinetics\n"
         for r in rows {
             s += "  " + r.region.padding(toLength: 19, withPad: " ", startingAt: 0)

@@ -74,7 +74,7 @@ public enum DosimetryOutputWriter {
             "format_version": 1, "cycle": result.cycle, "administered_activity_gbq": result.administeredActivityGBq,
             "administration_time": ManifestFieldReader.format(setup.cycle.administrationTime),
             "manifest": setup.manifest.path, "arm": setup.manifest.arm.rawValue, "decays": result.decays,
-            "partial": result.partial, "tia_map_method": setup.tiaMap.method.rawValue,
+            "partial": result.partial, "dose_method": result.method, "tia_map_method": setup.tiaMap.method.rawValue,
             "partial_volume_correction": setup.activities.correction, "notes": result.notes,
             "lesions": result.rows.filter { $0.kind == .lesion }.map {
                 ["region": $0.region, "dose_per_gbq_gy": clean($0.dosePerGBqGy),
@@ -93,10 +93,10 @@ public enum DosimetryOutputWriter {
                                "total_dose_gy": m.totalDoseGy, "dose_per_gbq_gy": m.totalDoseGy / result.administeredActivityGBq,
                                "mass_g": m.marrowMassG, "marrow_to_blood_ratio": m.marrowToBloodRatio,
                                "blood_tia_concentration_bq_s_per_ml": m.bloodTIAConcentrationBqSPerML,
-                               "blood_method": m.bloodMethod, "mc_rel_uncertainty": m.mcRelativeUncertainty,
+                               "blood_method": m.bloodMethod, "mc_rel_uncertainty": clean(m.mcRelativeUncertainty),
                                "fit_rel_uncertainty": m.fitRelativeUncertainty,
-                               "combined_rel_uncertainty": (m.mcRelativeUncertainty * m.mcRelativeUncertainty
-                                                            + m.fitRelativeUncertainty * m.fitRelativeUncertainty).squareRoot()]
+                               "combined_rel_uncertainty": clean((m.mcRelativeUncertainty * m.mcRelativeUncertainty
+                                                            + m.fitRelativeUncertainty * m.fitRelativeUncertainty).squareRoot())]
         }
         return o
     }
@@ -111,7 +111,7 @@ public enum DosimetryOutputWriter {
                           settings: [String: String]) throws {
         try H5File.write(to: path) { f in
             try f.writeVolume(AnyVolume(result.dose), at: "dose")
-            try f.writeVolume(AnyVolume(result.doseRelativeUncertainty), at: "dose_rel_uncertainty")
+            if let u = result.doseRelativeUncertainty { try f.writeVolume(AnyVolume(u), at: "dose_rel_uncertainty") }
             try f.writeVolume(AnyVolume(result.tiaMap), at: "tia")
             try f.writeVolume(AnyVolume(result.regionMap), at: "regions")
             let rows = result.rows
@@ -182,6 +182,7 @@ public enum DosimetryOutputWriter {
             try f.setAttribute("administration_time", .string(ManifestFieldReader.format(setup.cycle.administrationTime)), at: g)
             try f.setAttribute("reference_time_point", .int(Int64(setup.cycle.referenceIndex)), at: g)
             try f.setAttribute("tia_map_method", .string(setup.tiaMap.method.rawValue), at: g)
+            try f.setAttribute("dose_method", .string(result.method), at: g)
             try f.setAttribute("partial_volume_correction", .string(setup.activities.correction), at: g)
             try f.setAttribute("nuclide", .string(setup.nuclide.name), at: g)
             try f.setAttribute("decays", .uint(result.decays), at: g)
@@ -215,6 +216,7 @@ public enum DosimetryOutputWriter {
                 "activity_relative_uncertainty": .double(setup.manifest.activityRelativeUncertainty),
             ]
             if let h = setup.manifest.haematocrit { prov["haematocrit"] = .double(h) }
+            prov["method"] = .string(result.method)
             for (k, v) in settings where !Provenance.reservedKeys.contains(k) { prov[k] = .string(v) }
             try f.writeProvenance(Provenance(seed: seed, settings: prov))
         }

@@ -23,29 +23,8 @@ public enum MonteCarloRuns {
     /// half a kernel beyond the kernel on each side (as `rptdose kernel vsv`).
     public static func vsvKernel(nuclide: Nuclide, material: Material, voxelMM: SIMD3<Double>, size: Int, decays: UInt64,
                           context: ValidationContext, filter: EmissionFilter = .all) throws -> VoxelSValueKernel {
-        let n = size + 2 * (size / 2 + 1)
-        let grid = Grid3D(shape: SIMD3(n, n, n), spacing: voxelMM,
-                          origin: -SIMD3(Double(n / 2), Double(n / 2), Double(n / 2)) * voxelMM)
-        let world = try VoxelWorld.homogeneous(grid: grid, material: material)
-        var weights = [Double](repeating: 0, count: grid.voxelCount)
-        weights[grid.linearIndex(n / 2, n / 2, n / 2)] = 1
-        let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights),
-                                         emitter: .nuclide(sampler(nuclide), filter), settings: TransportSettings(),
-                                         seed: context.seed)
-        let (state, result) = try run(sim, decays: decays, context: context)
-        let off = n / 2 - size / 2
-        var values: [Double] = [], sigmas: [Double] = []
-        for k in 0..<size { for j in 0..<size { for i in 0..<size {
-            let v = grid.linearIndex(i + off, j + off, k + off)
-            values.append(result.doseGy[v])
-            sigmas.append(result.doseGy[v] * result.relativeUncertainty[v])
-        }}}
-        return VoxelSValueKernel(nuclide: nuclide.name, shape: SIMD3(size, size, size), voxelSizeMM: voxelMM,
-                                 medium: material.name, densityGPerCm3: material.density, valuesGyPerBqS: values,
-                                 uncertaintiesGyPerBqS: sigmas,
-                                 provenance: ["code": "RPTDose \(RPTDoseVersion.string) Monte Carlo",
-                                              "decays": "\(state.decaysDone)", "seed": "\(context.seed)",
-                                              "filter": filter.rawValue, "settings": "default (range rejection on)"])
+        try VSVKernelGenerator.generate(nuclide: nuclide, material: material, voxelMM: voxelMM, size: size, decays: decays,
+                                        threads: context.threads, seed: context.seed, filter: filter)
     }
 }
 
