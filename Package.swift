@@ -73,6 +73,7 @@ let package = Package(
         ], swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
         .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),
 
+        .target(name: "RPTTestSupport", path: "Tests/RPTTestSupport", exclude: ["pngprobe.py"]),
         .testTarget(name: "RPTCoreTests", dependencies: ["RPTCore"]),
         .testTarget(name: "RPTVolumeTests", dependencies: ["RPTVolume"]),
         .testTarget(name: "RPTPhysicsTests", dependencies: ["RPTPhysics"]),
@@ -82,7 +83,7 @@ let package = Package(
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
         .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),
-        .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTVolume", "RPTCore", "RPTTestSupport"]),
         .testTarget(name: "RPTPlannerTests", dependencies: [
             "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
@@ -93,14 +94,14 @@ let package = Package(
         ]),
         .testTarget(name: "RPTScaleOutTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTStudyReportTests", dependencies: [
-            "RPTStudyReport", "RPTCommandLine", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore",
+            "RPTStudyReport", "RPTCommandLine", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ]),
         .testTarget(name: "RPTDoseMethodsTests", dependencies: [
             "RPTCommandLine", "RPTStore", "RPTTransport", "RPTKernels", "RPTPhysics", "RPTVolume", "RPTCore",
         ]),
-        .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore"], exclude: ["Resources"]),
+        .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore", "RPTTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
-            "RPTCommandLine", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore",
+            "RPTCommandLine", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]

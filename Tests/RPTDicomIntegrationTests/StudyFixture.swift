@@ -2,6 +2,7 @@ import Foundation
 import RPTStore
 import RPTVolume
 import XCTest
+import RPTTestSupport
 @testable import RPTCommandLine
 
 /// The pydicom-written study of Resources/make_study.py, generated once per test process, plus helpers to
@@ -22,26 +23,13 @@ enum StudyFixture {
     }
 
     static func python(_ args: [String]) throws -> (Int32, Data, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, o, String(decoding: e, as: UTF8.self))
+        let r = try ExternalProcess.python(args)
+        return (r.status, r.stdout, r.stderr)
     }
 
+    /// Skips (fails on CI) when python3 with pydicom and numpy is unavailable.
     static func requirePydicom() throws {
-        let status = (try? python(["-c", "import pydicom, numpy"]))?.0 ?? 127
-        if status != 0 {
-            let message = "python3 with pydicom and numpy is needed to generate DICOM test inputs (pip install pydicom numpy)"
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(message) }
-            throw XCTSkip(message)
-        }
+        try ExternalProcess.requirePython(modules: ["pydicom", "numpy"], purpose: "to generate DICOM test inputs")
     }
 
     private static let lock = NSLock()

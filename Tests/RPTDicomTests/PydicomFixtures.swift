@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import RPTTestSupport
 
 /// Runs the pydicom scripts in Resources/: generates the test inputs once per test process and reads
 /// RT Dose files back. Tests skip when pydicom cannot be imported, unless CI=true (then they fail).
@@ -13,29 +14,14 @@ enum Pydicom {
         func section(_ key: String) -> [String: Any] { expected[key] as! [String: Any] }
     }
 
-    /// Runs `python3 args…`; returns (exit status, stdout, stderr).
     static func python(_ args: [String]) throws -> (Int32, Data, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, o, String(decoding: e, as: UTF8.self))
+        let r = try ExternalProcess.python(args)
+        return (r.status, r.stdout, r.stderr)
     }
 
-    /// Throws XCTSkip (or fails under CI=true) when python3 with pydicom and numpy is unavailable.
+    /// Skips (fails on CI) when python3 with pydicom and numpy is unavailable.
     static func requirePydicom() throws {
-        let status = (try? python(["-c", "import pydicom, numpy"]))?.0 ?? 127
-        if status != 0 {
-            let message = "python3 with pydicom and numpy is needed to generate DICOM test inputs (pip install pydicom numpy)"
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(message); throw XCTSkip(message) }
-            throw XCTSkip(message)
-        }
+        try ExternalProcess.requirePython(modules: ["pydicom", "numpy"], purpose: "to generate DICOM test inputs")
     }
 
     private static let lock = NSLock()
