@@ -85,6 +85,44 @@ public struct ElectronTableView {
         return p[0] + f * (p[1] - p[0])
     }
 
+    /// Where kinetic energy T lies on the table's grid, for several look-ups at one energy with a single
+    /// logarithm (`stepQuantities(at:)`).
+    @frozen
+    public struct Location: Sendable {
+        @usableFromInline let index: Int
+        @usableFromInline let fraction: Double
+        @usableFromInline let energy: Double
+        @inlinable init(index: Int, fraction: Double, energy: Double) {
+            self.index = index; self.fraction = fraction; self.energy = energy
+        }
+    }
+
+    /// The grid location of kinetic energy T (MeV).
+    @inlinable @inline(__always)
+    public func location(energyMeV t: Double) -> Location {
+        let (i, f) = energyIndex(t)
+        return Location(index: i, fraction: f, energy: t)
+    }
+
+    @inlinable @inline(__always)
+    func interpolate(_ column: Int, _ loc: Location) -> Double {
+        let p = base + column * layout.count + loc.index
+        return p[0] + loc.fraction * (p[1] - p[0])
+    }
+
+    /// What one condensed-history step needs at one energy, from one grid location: restricted stopping
+    /// power (MeV cm²/g), CSDA range (g/cm²), Møller and bremsstrahlung cross sections above the cuts
+    /// (cm²/g), λ₁ and λ₂ (g/cm²). Same values as the individual look-ups.
+    @inlinable
+    public func stepQuantities(at loc: Location) -> (restrictedStoppingPower: Double, csdaRange: Double,
+                                                      moller: Double, bremsstrahlung: Double,
+                                                      lambda1: Double, lambda2: Double) {
+        let range = loc.energy < layout.minEnergy ? csdaRange(energyMeV: loc.energy) : interpolate(Layout.csdaRange, loc)
+        return (interpolate(Layout.restrictedCollision, loc) + interpolate(Layout.restrictedRadiative, loc), range,
+                max(0, interpolate(Layout.moller, loc)), max(0, interpolate(Layout.brems, loc)),
+                interpolate(Layout.lambda1, loc), interpolate(Layout.lambda2, loc))
+    }
+
     // MARK: lookups (per unit mass; multiply by the voxel density for per-length values)
 
     /// S_col/ρ (MeV cm²/g).

@@ -48,19 +48,19 @@ public struct ElectronTransportData: @unchecked Sendable {
         }
     }
 
-    /// All the electron data at one energy in material m.
-    
+    /// All the electron data at one energy in material m (one logarithm for all look-ups).
     public func coefficients(material m: Int, energyMeV e: Double) -> ElectronCoefficients {
         let v = views[m]
+        let q = v.stepQuantities(at: v.location(energyMeV: e))
         let (i, _) = boundGrid.locate(e)
         return ElectronCoefficients(
-            restrictedStoppingPower: v.restrictedStoppingPower(energyMeV: e),
-            csdaRange: v.csdaRange(energyMeV: e),
-            mollerCrossSection: v.mollerCrossSection(energyMeV: e),
-            bremsstrahlungCrossSection: v.bremsstrahlungCrossSection(energyMeV: e),
+            restrictedStoppingPower: q.restrictedStoppingPower,
+            csdaRange: q.csdaRange,
+            mollerCrossSection: q.moller,
+            bremsstrahlungCrossSection: q.bremsstrahlung,
             hardBound: hardBound[m * boundGrid.count + i],
-            lambda1: v.firstTransportMeanFreePath(energyMeV: e),
-            lambda2: v.secondTransportMeanFreePath(energyMeV: e))
+            lambda1: q.lambda1,
+            lambda2: q.lambda2)
     }
 
     /// Kinetic energy (MeV) after a path of `massThickness` (g/cm²) with continuous (restricted) loss

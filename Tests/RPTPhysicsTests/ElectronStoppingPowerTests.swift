@@ -187,3 +187,19 @@ func electronTestSimpson(from a: Double, to b: Double, intervals n: Int, _ f: (D
     for i in 1..<n { s += f(a + Double(i) * h) * (i % 2 == 1 ? 4 : 2) }
     return s * h / 3
 }
+
+final class ElectronStepQuantitiesTests: XCTestCase {
+    /// The one-logarithm bundle used by the transport loop returns exactly the individual look-ups.
+    func testStepQuantitiesEqualIndividualLookups() {
+        let v = ElectronTestFixtures.waterTable.view
+        for e in [0.0005, 0.001, 0.0123, 0.1333, 0.4977, 2.9] {
+            let q = v.stepQuantities(at: v.location(energyMeV: e))
+            XCTAssertEqual(q.restrictedStoppingPower, v.restrictedStoppingPower(energyMeV: e))
+            XCTAssertEqual(q.csdaRange, v.csdaRange(energyMeV: e))
+            XCTAssertEqual(q.moller, v.mollerCrossSection(energyMeV: e))
+            XCTAssertEqual(q.bremsstrahlung, v.bremsstrahlungCrossSection(energyMeV: e))
+            XCTAssertEqual(q.lambda1, v.firstTransportMeanFreePath(energyMeV: e))
+            XCTAssertEqual(q.lambda2, v.secondTransportMeanFreePath(energyMeV: e))
+        }
+    }
+}
