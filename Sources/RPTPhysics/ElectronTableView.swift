@@ -92,6 +92,8 @@ public struct ElectronTableView {
         @usableFromInline let index: Int
         @usableFromInline let fraction: Double
         @usableFromInline let energy: Double
+        /// Interval index on the table's energy grid (`layout.count` points uniform in ln T).
+        @inlinable public var gridIndex: Int { index }
         @inlinable init(index: Int, fraction: Double, energy: Double) {
             self.index = index; self.fraction = fraction; self.energy = energy
         }

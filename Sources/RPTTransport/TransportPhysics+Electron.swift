@@ -24,7 +24,9 @@ public struct ElectronTransportData: @unchecked Sendable {
         views = .allocate(capacity: max(1, materials.count))
         for (m, t) in tables.enumerated() { (views + m).initialize(to: t.view) }
         boundGrid = LogEnergyGrid(minimumMeV: ElectronMaterialTable.minEnergyMeV,
-                                  maximumMeV: ElectronMaterialTable.maxEnergyMeV, count: 512)
+                                  maximumMeV: ElectronMaterialTable.maxEnergyMeV, count: ElectronMaterialTable.defaultGridCount)
+        precondition(tables.allSatisfy { $0.gridCount == ElectronMaterialTable.defaultGridCount },
+                     "the hard-event bound shares the tables' energy grid")
         let n = boundGrid.count
         hardBound = .allocate(capacity: max(1, materials.count * n))
         owner = BufferOwner(views: views, hardBound: hardBound)
@@ -51,8 +53,9 @@ public struct ElectronTransportData: @unchecked Sendable {
     /// All the electron data at one energy in material m (one logarithm for all look-ups).
     public func coefficients(material m: Int, energyMeV e: Double) -> ElectronCoefficients {
         let v = views[m]
-        let q = v.stepQuantities(at: v.location(energyMeV: e))
-        let (i, _) = boundGrid.locate(e)
+        let loc = v.location(energyMeV: e)
+        let q = v.stepQuantities(at: loc)
+        let i = loc.gridIndex  // the bound grid is the table's own energy grid (checked in init)
         return ElectronCoefficients(
             restrictedStoppingPower: q.restrictedStoppingPower,
             csdaRange: q.csdaRange,
