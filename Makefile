@@ -1,8 +1,12 @@
 # RPTDose — the two commands a newcomer needs.
 #   make demo   install missing system packages (as root), build in release mode, run `rptdose demo`
-#   make test   install what the tests need, run `swift test`
+#   make test   install what the tests need, run `swift test`, then the MPI and Slurm scripts
 SHELL := /bin/bash
-APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev chromium dicom3tools
+# Libraries the build links (HDF5, zlib, libpng, KISS FFT).
+APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev
+# Independent reference tools the tests use: Chromium (report rendering), dicom3tools (dciodvfy).
+APT_TEST_PACKAGES := chromium dicom3tools
+# Independent readers/writers used by the tests (HDF5, NIfTI, DICOM).
 PIP_PACKAGES := h5py numpy nibabel pydicom
 DEMO_OUT ?= demo-output
 
@@ -12,6 +16,7 @@ deps:
 	@bash scripts/install-deps.sh $(APT_PACKAGES)
 
 test-deps: deps
+	@bash scripts/install-deps.sh $(APT_TEST_PACKAGES)
 	@bash scripts/install-python-deps.sh $(PIP_PACKAGES)
 
 release: deps
