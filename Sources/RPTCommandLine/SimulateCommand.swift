@@ -19,6 +19,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "CSV label,material,density_g_cm3 for --labels.") var materialTable: String?
     @Option(help: "Time-integrated activity map (Bq·s per voxel); its grid is the dose grid.") var activity: String
     @Option(help: "Unit of the activity map: bq-s (per voxel) or bq-s-per-ml.") var activityUnit: String = "bq-s"
+    @Option(help: "Dose grid: activity (the map's grid; the CT is resampled onto it) or ct (the map is moved onto the CT grid, conserving Bq·s).")
+    var doseGrid: String = "activity"
     @Option(help: "Radionuclide.") var nuclide: String = "Lu-177"
     @Option(help: "Label map of scored regions (organs, tumours), resampled onto the dose grid by nearest neighbour.")
     var regions: String?
@@ -38,12 +40,31 @@ struct SimulateCommand: ParsableCommand {
         let actVolume = try VolumeFiles.readDouble(activity)
         try actVolume.grid.validate(source: activity)
         try actVolume.requireFinite(source: activity)
-        let grid = actVolume.grid
+        var grid = actVolume.grid
         var weights: [Double]
         switch activityUnit {
         case "bq-s": weights = actVolume.voxels
         case "bq-s-per-ml": weights = actVolume.voxels.map { $0 * grid.voxelVolumeML }
         default: throw InputError(source: "--activity-unit", value: activityUnit, reason: "valid: bq-s, bq-s-per-ml")
+        }
+        var gridNote = "activity"
+        switch doseGrid {
+        case "activity": break
+        case "ct":
+            guard let ct else { throw InputError(source: "--dose-grid", value: doseGrid, reason: "needs --ct") }
+            // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids).
+            let ctGrid = try VolumeFiles.read(ct).grid
+            let moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ctGrid)
+            let total = weights.reduce(0, +)
+            if total > 0 && moved.contentOutside > 1e-6 * total {
+                Console.error(String(format: "warning: %.3g %% of the time-integrated activity lies outside the CT and is dropped",
+                                     100 * moved.contentOutside / total))
+            }
+            weights = moved.volume.voxels.map { max(0, $0) }
+            grid = ctGrid
+            gridNote = "ct"
+        default:
+            throw InputError(source: "--dose-grid", value: doseGrid, reason: "valid: activity, ct")
         }
         if let (n, v) = weights.enumerated().first(where: { $0.element < 0 }) {
             let ijk = grid.voxelIndex(n)
@@ -88,7 +109,7 @@ struct SimulateCommand: ParsableCommand {
                                       resume: resume, targetRegion: target, firstDecay: first,
                                       totalDecays: control0.decays,
                                       extraSettings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
-                                                      "shard": shard ?? "1/1", "total_tia_bq_s": "\(totalTIA)",
+                                                      "shard": shard ?? "1/1", "dose_grid": gridNote, "total_tia_bq_s": "\(totalTIA)",
                                                       "method": DoseMethod.mc.rawValue])
         if doseToWater {
             let eRef = max(nuc.betaMeanEnergyMeV, 0.01)
