@@ -23,7 +23,7 @@ release: deps
 	swift build -c release --product rptdose
 
 demo: release
-	.build/release/rptdose demo --out $(DEMO_OUT)
+	RPTDOSE_GIT_COMMIT=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .build/release/rptdose demo --out $(DEMO_OUT)
 
 test: test-deps
 	swift test 2>&1 | tee .test.log; exit $${PIPESTATUS[0]}
