@@ -52,6 +52,7 @@ struct KernelVSVCommand: ParsableCommand {
         let reporter = ProgressReporter(quiet: options.quiet || json)
         let state = try sim.run(control: control, stop: stop, progress: reporter.report)
         reporter.finish()
+        InterruptHandler.uninstall()
         let result = sim.result(state)
         let off = n / 2 - size / 2
         var kernel: [Double] = [], rel: [Double] = []

@@ -42,7 +42,9 @@ final class ProgressReporter {
 enum InterruptHandler {
     nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
 
+    /// Routes SIGINT and SIGTERM to `flag` until `uninstall()`.
     static func install(_ flag: StopFlag) {
+        uninstall()
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -53,5 +55,13 @@ enum InterruptHandler {
             s.resume()
             sources.append(s)
         }
+    }
+
+    /// Restores the default signal behaviour (Ctrl-C ends the process) once a run is over.
+    static func uninstall() {
+        for s in sources { s.cancel() }
+        sources = []
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
     }
 }

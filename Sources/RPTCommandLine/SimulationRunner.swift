@@ -95,6 +95,7 @@ struct SimulationRunner {
         }
         let stop = StopFlag()
         InterruptHandler.install(stop)
+        defer { InterruptHandler.uninstall() }
         let reporter = ProgressReporter(quiet: quiet)
         let final = try simulation.run(from: initial, control: control, targetRegion: targetRegion,
                                        firstDecay: firstDecay, stop: stop, roundRunner: roundRunner,

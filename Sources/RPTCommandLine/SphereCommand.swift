@@ -34,6 +34,7 @@ struct SphereCommand: ParsableCommand {
             let reporter = ProgressReporter(quiet: options.quiet || json)
             let state = try sim.run(control: control, stop: stop, progress: reporter.report)
             reporter.finish()
+            InterruptHandler.uninstall()
             let r = sim.result(state).regions[0]
             let n = Double(state.decaysDone)
             let depositedMeV = r.meanDoseGy * r.massG / 1000 / PhysicalConstants.joulePerMeV  // per decay

@@ -169,3 +169,54 @@ final class PhysicsCommandTests: XCTestCase {
         try runCommand(["physics", "materials"])
     }
 }
+
+/// Ctrl-C on a real `rptdose simulate` process: it finishes the batches in flight, writes a valid result
+/// marked partial, exits 0, and `--resume` continues it.
+final class InterruptCommandTests: XCTestCase {
+    func testSigintWritesPartialResult() throws {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("rptdose").path
+        let alt = URL(fileURLWithPath: Bundle.main.bundlePath).deletingLastPathComponent().appendingPathComponent("rptdose").path
+        guard let binary = [exe, alt].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            XCTFail("the rptdose executable was not built next to the tests (looked at \(exe) and \(alt))")
+            return
+        }
+        let dir = NSTemporaryDirectory() + "rpt-sigint-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try runCommand(["phantom", "--out", dir, "--size", "48x36x36", "--voxel-mm", "8", "--format", ".nii"])
+        let out = dir + "/dose.h5"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.currentDirectoryURL = URL(fileURLWithPath: SharedRoot.packageRoot)
+        p.arguments = ["simulate", "--ct", dir + "/ct.nii", "--activity", dir + "/spect_c1_024h.nii",
+                       "--activity-unit", "bq-s-per-ml", "--decays", "2000000000", "--threads", "2", "--out", out]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        // Wait for the first progress line (the run is under way and the handler installed), then Ctrl-C.
+        var seen = Data()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+            if String(decoding: seen, as: UTF8.self).contains("decays/s") { break }
+        }
+        XCTAssertTrue(String(decoding: seen, as: UTF8.self).contains("decays/s"), String(decoding: seen, as: UTF8.self))
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let (state, record, _) = try SimulationFile.read(out)
+        XCTAssertTrue(record.partial)
+        XCTAssertGreaterThan(state.decaysDone, 0)
+        XCTAssertLessThan(state.decaysDone, 2_000_000_000)
+    }
+}
+
+/// The package root, for running the executable where it finds phantoms/scanners/default.
+enum SharedRoot {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+}
