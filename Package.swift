@@ -73,7 +73,7 @@ let package = Package(
         ], swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
         .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),
 
-        .target(name: "RPTTestSupport", path: "Tests/RPTTestSupport", exclude: ["pngprobe.py"]),
+        .target(name: "RPTTestSupport", dependencies: ["RPTDicom"], path: "Tests/RPTTestSupport", exclude: ["pngprobe.py"]),
         .testTarget(name: "RPTCoreTests", dependencies: ["RPTCore"]),
         .testTarget(name: "RPTVolumeTests", dependencies: ["RPTVolume"]),
         .testTarget(name: "RPTPhysicsTests", dependencies: ["RPTPhysics"]),

@@ -4,6 +4,7 @@ import RPTImageIO
 import RPTStore
 import RPTVolume
 import XCTest
+import RPTTestSupport
 @testable import RPTDicom
 
 /// `rptdose export`: RT Dose over a pydicom CT series read back by pydicom (and dciodvfy), NIfTI / MHD round trips.
@@ -42,32 +43,9 @@ final class ExportCommandTests: XCTestCase {
         try runDciodvfy(out)
     }
 
-    /// dciodvfy (dicom3tools) on the RT Dose, when installed. dicom3tools 1.00~20220618 aborts on 32-bit Pixel
-    /// Data, so (as in RPTDicomTests) the check runs on a copy with 16-bit zero pixels; all other attributes as written.
+    /// dciodvfy on the RT Dose, when installed (see `DicomChecks.verifyRTDoseWithDciodvfy`).
     func runDciodvfy(_ path: String) throws {
-        guard let dciodvfy = ExternalDecompressor.find("dciodvfy", searchPath: nil) else { return }
-        var ds = try DicomFile.read(path)
-        let voxels = try ds.requiredInt(.numberOfFrames) * Int(ds.requiredInt(DicomTag(0x0028, 0x0010))) * ds.requiredInt(DicomTag(0x0028, 0x0011))
-        for tag in ds.elements.keys where tag.group == 0x0002 { ds.elements[tag] = nil }
-        ds.set(.us(DicomTag(0x0028, 0x0100), 16))
-        ds.set(.us(DicomTag(0x0028, 0x0101), 16))
-        ds.set(.us(DicomTag(0x0028, 0x0102), 15))
-        ds.set(DicomElement(tag: DicomTag(0x7FE0, 0x0010), vr: .OW, bytes: [UInt8](repeating: 0, count: voxels * 2)))
-        let copy = path + ".16bit.dcm"
-        try Data(DicomWriter.part10(sopClassUID: RTDoseWriter.sopClassUID, sopInstanceUID: ds.requiredString(.sopInstanceUID), body: ds))
-            .write(to: URL(fileURLWithPath: copy))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: dciodvfy)
-        p.arguments = [copy]
-        let pipe = Pipe()
-        p.standardError = pipe
-        p.standardOutput = pipe
-        try p.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationReason, .exit, "dciodvfy crashed:\n" + text)
-        XCTAssertTrue(text.contains("RTDose"), "dciodvfy did not recognise the IOD:\n" + text)
-        XCTAssertTrue(text.split(separator: "\n").filter { $0.hasPrefix("Error") }.isEmpty, "dciodvfy reports:\n" + text)
+        try DicomChecks.verifyRTDoseWithDciodvfy(path)
     }
 
     func testDoseOutsideTheCTIsRefused() throws {

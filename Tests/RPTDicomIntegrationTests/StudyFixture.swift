@@ -22,38 +22,14 @@ enum StudyFixture {
         func string(_ key: String) -> String { expected[key] as! String }
     }
 
-    static func python(_ args: [String]) throws -> (Int32, Data, String) {
-        let r = try ExternalProcess.python(args)
-        return (r.status, r.stdout, r.stderr)
-    }
-
-    /// Skips (fails on CI) when python3 with pydicom and numpy is unavailable.
-    static func requirePydicom() throws {
-        try ExternalProcess.requirePython(modules: ["pydicom", "numpy"], purpose: "to generate DICOM test inputs")
-    }
-
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var cached: Study?
-
     static func study() throws -> Study {
-        try requirePydicom()
-        lock.lock(); defer { lock.unlock() }
-        if let cached { return cached }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rptdicom-study-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        let (status, _, err) = try python([resources + "/make_study.py", dir])
-        guard status == 0 else { throw NSError(domain: "make_study.py", code: Int(status), userInfo: [NSLocalizedDescriptionKey: err]) }
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/expected.json")))
-        let s = Study(dir: dir, expected: json as! [String: Any])
-        cached = s
-        return s
+        let (dir, expected) = try PythonFixture.generate(script: resources + "/make_study.py")
+        return Study(dir: dir, expected: expected)
     }
 
     /// pydicom's view of an RT Dose file (RPTDicomTests/Resources/read_rtdose.py).
     static func readRTDose(_ path: String) throws -> [String: Any] {
-        let (status, out, err) = try python([readRTDoseScript, path])
-        guard status == 0 else { throw NSError(domain: "read_rtdose.py", code: Int(status), userInfo: [NSLocalizedDescriptionKey: err]) }
-        return try JSONSerialization.jsonObject(with: out) as! [String: Any]
+        try PythonFixture.json(script: readRTDoseScript, [path])
     }
 
     /// A fresh temporary folder, removed after the test.

@@ -2,6 +2,7 @@ import Foundation
 import RPTCore
 import RPTVolume
 import XCTest
+import RPTTestSupport
 @testable import RPTDicom
 
 final class RTDoseWriterTests: XCTestCase {
@@ -52,33 +53,7 @@ final class RTDoseWriterTests: XCTestCase {
         XCTAssertLessThanOrEqual(worst, 0.5 * scaling * (1 + 1e-9), "dose agrees to half a scaling step")
         XCTAssertLessThan(scaling, dose.valueRange.upperBound / 4e9 * 1.001)
 
-        if let dciodvfy = ExternalDecompressor.find("dciodvfy", searchPath: nil) {
-            // dicom3tools 1.00~20220618 aborts on 32-bit Pixel Data (assertion in Proposal14EncodingRules),
-            // so the IOD check runs on a copy re-encoded by our writer with 16-bit zero pixels; every
-            // other attribute is as written.
-            var ds = try DicomFile.read(path)
-            for tag in ds.elements.keys where tag.group == 0x0002 { ds.elements[tag] = nil }
-            ds.set(.us(DicomTag(0x0028, 0x0100), 16))
-            ds.set(.us(DicomTag(0x0028, 0x0101), 16))
-            ds.set(.us(DicomTag(0x0028, 0x0102), 15))
-            ds.set(DicomElement(tag: DicomTag(0x7FE0, 0x0010), vr: .OW, bytes: [UInt8](repeating: 0, count: g.voxelCount * 2)))
-            let copy = path + ".16bit.dcm"
-            try Data(DicomWriter.part10(sopClassUID: RTDoseWriter.sopClassUID, sopInstanceUID: result.sopInstanceUID, body: ds))
-                .write(to: URL(fileURLWithPath: copy))
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: dciodvfy)
-            p.arguments = [copy]
-            let pipe = Pipe()
-            p.standardError = pipe
-            p.standardOutput = pipe
-            try p.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationReason, .exit, "dciodvfy crashed:\n" + text)
-            XCTAssertTrue(text.contains("RTDose"), "dciodvfy did not recognise the IOD:\n" + text)
-            let errors = text.split(separator: "\n").filter { $0.hasPrefix("Error") }
-            XCTAssertTrue(errors.isEmpty, "dciodvfy reports:\n" + text)
-        }
+        try DicomChecks.verifyRTDoseWithDciodvfy(path)
     }
 
     func testGridWhoseSliceAxisOpposesTheNormalIsWrittenInNormalOrder() throws {
