@@ -45,9 +45,13 @@ import PropertyBased
     }
 
     /// Deterministic mode: no predicted cumulative kidney dose, kidney BED or marrow dose exceeds
-    /// its limit when the planner gives anything. Quantile mode: the upper bounds do not, and a
-    /// seeded Monte Carlo of the planner's error model (log-normal, fully correlated across cycles)
-    /// finds P(exceed) within the stated level + 3 binomial σ for each limit.
+    /// its limit when the planner gives anything. Quantile mode: the upper bounds do not, and the
+    /// exact probability of exceeding each limit under the planner's error model (true dose/GBq =
+    /// point value × exp(σ·Z), one standard-normal Z per organ shared by all cycles) is at most
+    /// the stated level. Because every cumulative quantity rises monotonically with Z, P(exceed) =
+    /// 1 − Φ(z*) where z* solves cumulative(z*) = limit (found by bisection), so the check is exact
+    /// rather than a sampled frequency (a sampled check at 3 σ failed ~1 run in 10 for plans that sit
+    /// exactly on the quantile, as they should).
     @Test func limitsAreRespected() async throws {
         await propertyCheck(count: 40, input: Scenario.generator, Gen.bool()) { s, quantile in
             let config = s.config(quantile ? .quantile : .deterministic)
@@ -57,36 +61,72 @@ import PropertyBased
             let m = last.margins!
             #expect(m.kidneyDoseGy >= -Self.tol && m.kidneyBEDGy >= -Self.tol && m.marrowDoseGy >= -Self.tol, "\(s) \(m)")
             guard quantile else { return }
-            // Monte Carlo under the model: true dose/GBq = point value × exp(σ·Z) with one Z per organ.
-            let z = StandardNormal.upperQuantile(0.05)
-            #expect(abs(plan.quantileZ! - z) < 1e-12)
+            let level = 0.05
+            #expect(abs(plan.quantileZ! - StandardNormal.upperQuantile(level)) < 1e-12)
             let bed = config.limits.kidneyBEDModel
             let sigma = DosePrediction.logSigma(relativeUncertainty: s.u)
-            var rng = RandomStream(seed: s.seed, stream: 99)
-            let n = 2000
-            var exceedKidney = 0, exceedBED = 0, exceedMarrow = 0
-            for _ in 0..<n {
-                let zk = normal(&rng), zm = normal(&rng)
+            /// Cumulative kidney dose, kidney BED and marrow dose (Gy) if the true dose per GBq is
+            /// the point value × exp(σ·z) in every cycle, given and planned.
+            func cumulative(_ z: Double) -> (kidney: Double, bed: Double, marrow: Double) {
                 var k = 0.0, b = 0.0, mm = 0.0
+                let f = exp(sigma * z)
                 for c in req.history {
-                    let d = c.activityGBq * c.kidney.gyPerGBq * exp(sigma * zk)
+                    let d = c.activityGBq * c.kidney.gyPerGBq * f
                     k += d; b += bed.bed(doseGy: d, effectiveDecayPerHour: c.kidneyEffectiveDecayPerHour)
-                    mm += c.activityGBq * c.marrow.gyPerGBq * exp(sigma * zm)
+                    mm += c.activityGBq * c.marrow.gyPerGBq * f
                 }
                 for c in plan.cycles where c.activityGBq > 0 {
-                    let d = c.activityGBq * c.kidneyDoseGyPerGBq! * exp(sigma * zk)
+                    let d = c.activityGBq * c.kidneyDoseGyPerGBq! * f
                     k += d; b += bed.bed(doseGy: d, effectiveDecayPerHour: c.kidneyEffectiveDecayPerHour!)
-                    mm += c.activityGBq * c.marrowDoseGyPerGBq! * exp(sigma * zm)
+                    mm += c.activityGBq * c.marrowDoseGyPerGBq! * f
                 }
-                if k > plan.limits.kidneyDoseGy { exceedKidney += 1 }
-                if b > plan.limits.kidneyBEDGy { exceedBED += 1 }
-                if mm > plan.limits.marrowDoseGy { exceedMarrow += 1 }
+                return (k, b, mm)
             }
-            let bound = 0.05 + 3 * (0.05 * 0.95 / Double(n)).squareRoot()
-            for (name, count) in [("kidney", exceedKidney), ("BED", exceedBED), ("marrow", exceedMarrow)] {
-                #expect(Double(count) / Double(n) <= bound, "\(name) \(count)/\(n) \(s)")
+            /// P(quantity(Z) > limit) for a quantity increasing in Z.
+            func exceedance(_ quantity: (Double) -> Double, limit: Double) -> Double {
+                var lo = -40.0, hi = 40.0
+                if quantity(hi) <= limit { return 0 }
+                if quantity(lo) > limit { return 1 }
+                for _ in 0..<200 where hi - lo > 1e-13 {
+                    let mid = 0.5 * (lo + hi)
+                    if quantity(mid) > limit { hi = mid } else { lo = mid }
+                }
+                return StandardNormal.upperTail(lo)
+            }
+            let pKidney = exceedance({ cumulative($0).kidney }, limit: plan.limits.kidneyDoseGy)
+            let pBED = exceedance({ cumulative($0).bed }, limit: plan.limits.kidneyBEDGy)
+            let pMarrow = exceedance({ cumulative($0).marrow }, limit: plan.limits.marrowDoseGy)
+            for (name, p) in [("kidney", pKidney), ("BED", pBED), ("marrow", pMarrow)] {
+                #expect(p <= level * (1 + 1e-9), "\(name) P(exceed) = \(p) \(s)")
             }
         }
+    }
+
+    /// Cross-check of the exact exceedance above by sampling, on one fixed scenario whose plan
+    /// sits on the marrow quantile: the sampled frequency (n = 20 000, seeded) agrees with the level
+    /// within 4 binomial σ, i.e. the error model the planner uses is the one sampled here.
+    @Test func sampledExceedanceMatchesLevel() throws {
+        let s = Scenario(given: 1, kidney: 0.15, marrow: 0.024637659001285867, halfTimeHours: 15, u: 0.3245000301721488,
+                         risk: false, method: .last, seed: 2_177_834_377)
+        let config = s.config(.quantile)
+        let req = s.request()
+        let plan = try TreatmentPlanner.plan(req, config: config)
+        try #require(plan.plannedActivityGBq > 0)
+        let sigma = DosePrediction.logSigma(relativeUncertainty: s.u)
+        var rng = RandomStream(seed: 12345, stream: 99)
+        let n = 20_000
+        var exceed = 0
+        for _ in 0..<n {
+            let f = exp(sigma * normal(&rng))
+            var mm = 0.0
+            for c in req.history { mm += c.activityGBq * c.marrow.gyPerGBq * f }
+            for c in plan.cycles where c.activityGBq > 0 { mm += c.activityGBq * c.marrowDoseGyPerGBq! * f }
+            if mm > plan.limits.marrowDoseGy { exceed += 1 }
+        }
+        let p = Double(exceed) / Double(n)
+        let sd = (0.05 * 0.95 / Double(n)).squareRoot()
+        #expect(p <= 0.05 + 4 * sd, "marrow \(exceed)/\(n)")
+        #expect(p >= 0.05 - 4 * sd - 0.01, "marrow \(exceed)/\(n): plan should sit near the quantile")
     }
 
     /// Raising every kidney dose per activity never raises the planned total activity (prediction
