@@ -11,18 +11,22 @@
 public struct Philox4x32 {
     @inlinable
     public static func block(counter c: SIMD4<UInt32>, key k: SIMD2<UInt32>) -> SIMD4<UInt32> {
-        var x = c
+        // Scalar words: the SIMD4 shuffles of a vector formulation compile to slower code.
+        var x0 = c.x, x1 = c.y, x2 = c.z, x3 = c.w
         var k0 = k.x, k1 = k.y
         for _ in 0..<10 {
-            let p0 = UInt64(0xD251_1F53) &* UInt64(x.x)
-            let p1 = UInt64(0xCD9E_8D57) &* UInt64(x.z)
+            let p0 = UInt64(0xD251_1F53) &* UInt64(x0)
+            let p1 = UInt64(0xCD9E_8D57) &* UInt64(x2)
             let hi0 = UInt32(truncatingIfNeeded: p0 >> 32), lo0 = UInt32(truncatingIfNeeded: p0)
             let hi1 = UInt32(truncatingIfNeeded: p1 >> 32), lo1 = UInt32(truncatingIfNeeded: p1)
-            x = SIMD4(hi1 ^ x.y ^ k0, lo1, hi0 ^ x.w ^ k1, lo0)
+            x0 = hi1 ^ x1 ^ k0
+            x1 = lo1
+            x2 = hi0 ^ x3 ^ k1
+            x3 = lo0
             k0 &+= 0x9E37_79B9
             k1 &+= 0xBB67_AE85
         }
-        return x
+        return SIMD4(x0, x1, x2, x3)
     }
 }
 
@@ -91,6 +95,7 @@ public struct RandomStream {
         let cosTheta = 2 * uniform() - 1
         let phi = 2 * Double.pi * uniform()
         let sinTheta = (max(0, 1 - cosTheta * cosTheta)).squareRoot()
-        return SIMD3(sinTheta * _cos(phi), sinTheta * _sin(phi), cosTheta)
+        let (c, s) = cosSin(phi)
+        return SIMD3(sinTheta * c, sinTheta * s, cosTheta)
     }
 }

@@ -26,10 +26,6 @@ public struct EmissionSampler: Sendable {
     public let meanSampledLinesPerDecay: Double
     /// A buffer capacity that overflows with probability < 1e-12 per decay.
     public let recommendedCapacity: Int
-    /// Emissions that did not fit in the caller's buffer and were deposited locally instead.
-    public var overflowCount: Int { overflows }
-    @usableFromInline var overflows: Int = 0
-
     @usableFromInline let lineEmissions: [Emission]
     @usableFromInline let lineTable: AliasTable?
     @usableFromInline let lineYieldSum: Double
@@ -94,11 +90,11 @@ public struct EmissionSampler: Sendable {
 
     /// Samples one decay. Writes the transported emissions to `buffer[0..<count]` and returns their
     /// number and the energy (MeV) to deposit at the decay site. Emissions beyond `capacity` are
-    /// deposited locally and counted in `overflowCount`. Allocates nothing.
+    /// deposited locally (added to `localEnergyMeV`) and counted in `overflowCount`. Allocates nothing.
     @inlinable
-    public mutating func sampleDecay(_ rng: inout RandomStream, into buffer: UnsafeMutablePointer<Emission>,
-                                     capacity: Int) -> (count: Int, localEnergyMeV: Double) {
-        var count = 0
+    public func sampleDecay(_ rng: inout RandomStream, into buffer: UnsafeMutablePointer<Emission>,
+                            capacity: Int) -> (count: Int, localEnergyMeV: Double, overflowCount: Int) {
+        var count = 0, overflows = 0
         var local = constantLocalEnergyMeV
 
         if let beta {
@@ -141,6 +137,6 @@ public struct EmissionSampler: Sendable {
                 }
             }
         }
-        return (count, local)
+        return (count, local, overflows)
     }
 }

@@ -37,8 +37,10 @@ public struct DecayKernel: HistoryKernel {
     public let settings: TransportSettings
     public let positions: PositionSampler
     public let emitter: Emitter
-    /// The nuclide sampler, held separately so that sampling mutates it in place (no copy per decay).
-    var nuclideSampler: EmissionSampler?
+    /// The nuclide sampler and emission filter, held outside `emitter` so that a decay reads them in
+    /// place (no copy of the enum payload per decay).
+    let nuclideSampler: EmissionSampler?
+    let emissionFilter: EmissionFilter
     /// Region slot of each voxel (−1: none); nil when no regions are scored.
     public let regionOfVoxel: UnsafePointer<Int32>?
     public let voxelCount: Int
@@ -47,7 +49,11 @@ public struct DecayKernel: HistoryKernel {
                 positions: PositionSampler, emitter: Emitter, regionOfVoxel: UnsafePointer<Int32>?) {
         self.geometry = geometry; self.physics = physics; self.majorants = majorants; self.settings = settings
         self.positions = positions; self.emitter = emitter; self.regionOfVoxel = regionOfVoxel
-        if case .nuclide(let sampler, _) = emitter { nuclideSampler = sampler }
+        if case .nuclide(let sampler, let filter) = emitter {
+            nuclideSampler = sampler; emissionFilter = filter
+        } else {
+            nuclideSampler = nil; emissionFilter = .all
+        }
         voxelCount = geometry.nx * geometry.ny * geometry.nz
     }
 
@@ -61,23 +67,20 @@ public struct DecayKernel: HistoryKernel {
         energy.deposited += e
     }
 
-    public mutating func run(history: UInt64, rng: inout RandomStream, tally: inout EnergyTally,
+    /// Non-mutating, so that the kernel is borrowed, never copied, by the calls it makes per decay.
+    public func run(history: UInt64, rng: inout RandomStream, tally: inout EnergyTally,
                              stack: inout ParticleStack, energy: inout HistoryEnergy) {
         let origin = positions.sample(&rng)
         guard let v0 = geometry.voxel(at: origin) else { return }  // sources lie inside by construction
         let n0 = geometry.linear(v0)
-        switch emitter {
-        case .monoenergetic(let kind, let e):
-            energy.emitted += e
-            push(Particle(kind: kind, energy: e, position: origin, direction: rng.isotropicDirection()),
-                 &stack, voxel: n0, &tally, &energy)
-        case .beam(let kind, let e, let dir):
-            energy.emitted += e
-            push(Particle(kind: kind, energy: e, position: origin, direction: dir), &stack, voxel: n0, &tally, &energy)
-        case .nuclide(_, let filter):
+        let m0 = Int(geometry.materialIndex[n0])
+        let rho0 = Double(geometry.density[n0])
+        let face0 = geometry.distanceToNearestFace(origin, voxel: v0)
+        if let sampler = nuclideSampler {
+            let filter = emissionFilter
             let capacity = ParticleStack.scratchBytes / MemoryLayout<Emission>.stride
             let buffer = stack.scratch.bindMemory(to: Emission.self, capacity: capacity)
-            let (count, local) = nuclideSampler!.sampleDecay(&rng, into: buffer, capacity: capacity)
+            let (count, local, _) = sampler.sampleDecay(&rng, into: buffer, capacity: capacity)
             if local > 0 && filter != .photons {
                 energy.emitted += local
                 energy.local += local
@@ -88,8 +91,26 @@ public struct DecayKernel: HistoryKernel {
                 if filter == .photons && em.kind != .photon { continue }
                 if filter == .electrons && em.kind == .photon { continue }
                 energy.emitted += em.energyMeV
-                push(Particle(kind: em.kind, energy: em.energyMeV, position: origin, direction: rng.isotropicDirection()),
+                if em.kind == .photon {
+                    push(Particle(kind: .photon, energy: em.energyMeV, position: origin, direction: rng.isotropicDirection()),
+                         &stack, voxel: n0, &tally, &energy)
+                } else if !absorbedAtBirth(em.kind, energyMeV: em.energyMeV, faceDistance: face0, voxel: n0, material: m0,
+                                           density: rho0, &tally, &energy) {
+                    push(Particle(kind: em.kind, energy: em.energyMeV, position: origin, direction: rng.isotropicDirection()),
+                         &stack, voxel: n0, &tally, &energy)
+                }
+            }
+        } else {
+            switch emitter {
+            case .monoenergetic(let kind, let e):
+                energy.emitted += e
+                push(Particle(kind: kind, energy: e, position: origin, direction: rng.isotropicDirection()),
                      &stack, voxel: n0, &tally, &energy)
+            case .beam(let kind, let e, let dir):
+                energy.emitted += e
+                push(Particle(kind: kind, energy: e, position: origin, direction: dir), &stack, voxel: n0, &tally, &energy)
+            case .nuclide:
+                break  // handled above
             }
         }
         while let p = stack.pop() {
@@ -99,6 +120,23 @@ public struct DecayKernel: HistoryKernel {
                 transportElectron(p, &rng, &tally, &stack, &energy)
             }
         }
+    }
+
+    /// Range rejection at birth: whether a new electron of `energyMeV` in voxel n (material m, density
+    /// `rho` g/cm³), `faceDistance` cm from the voxel's nearest face, ends in that voxel on the first
+    /// iteration of `transportElectron` — at or below the transport cut-off, or (with range rejection)
+    /// with a CSDA range shorter than `faceDistance`. If so its energy is deposited here and the caller
+    /// need not sample a direction or push it. Positrons always go to the stack (they annihilate).
+    @inline(__always)
+    func absorbedAtBirth(_ kind: ParticleKind, energyMeV e: Double, faceDistance: Double, voxel n: Int, material m: Int,
+                         density rho: Double, _ tally: inout EnergyTally, _ energy: inout HistoryEnergy) -> Bool {
+        guard kind == .electron else { return false }
+        if e <= settings.electronCutoffMeV
+            || (settings.rangeRejection && physics.electron.csdaRange(material: m, energyMeV: e) / rho < faceDistance) {
+            deposit(e, voxel: n, &tally, &energy)
+            return true
+        }
+        return false
     }
 
     /// Pushes a secondary; a full stack (never seen in practice) deposits it at `voxel` instead.

@@ -14,7 +14,7 @@ public struct EnergyLedger: Equatable, Sendable {
 
     public init() {}
 
-    static func quanta(_ e: Double) -> UInt128 { UInt128((e / EnergyTally.quantumMeV).rounded()) }
+    @inline(__always) static func quanta(_ e: Double) -> UInt128 { EnergyTally.quanta(e) }
     static func mev(_ q: UInt128) -> Double { Double(q) * EnergyTally.quantumMeV }
 
     public var emittedMeV: Double { Self.mev(emitted) }

@@ -1,3 +1,17 @@
+/// One voxel's tally state in an `EnergyTally`, kept together so that a deposit touches one cache line
+/// and finishing the history at most two (separate arrays cost five lines per voxel and history, which
+/// dominated the photon tallies of a large grid).
+struct VoxelTallySlot {
+    /// Index of the history that last touched the voxel (`UInt64.max`: none).
+    var lastHistory: UInt64
+    /// Energy (MeV) deposited by that history so far.
+    var pending: Double
+    /// Σ over finished histories of the per-history energy, in quanta.
+    var sum: UInt128
+    /// Σ over finished histories of the squared per-history energy, in quanta².
+    var sumSquares: UInt128
+}
+
 /// History-by-history energy tally for one worker, with exact (order-independent) accumulation.
 ///
 /// Each voxel keeps the energy deposited by the current history (`pending`, MeV, Double, summed in the
@@ -8,17 +22,24 @@
 /// RPTDose's reproducibility. This is the history-by-history variance method of Walters, Kawrakow &
 /// Rogers, Med. Phys. 29, 2745 (2002), with the bookkeeping of Sempau et al. (2000, DPM).
 ///
-/// Memory: 8 (pending) + 8 (last history) + 16 + 16 (sums) = 48 bytes per voxel per worker.
+/// Memory: 8 (last history) + 8 (pending) + 16 + 16 (sums) = 48 bytes per voxel per worker, stored
+/// voxel by voxel (`VoxelTallySlot`).
 /// Quantisation: a per-history voxel energy is rounded to the nearest 2⁻³² MeV (2.3·10⁻¹⁰ MeV); the
 /// sums are 128-bit, so no realistic run overflows (2⁹⁶ MeV per voxel).
 public struct EnergyTally: ~Copyable {
     /// Fixed-point quantum (MeV): 2⁻³².
     public static let quantumMeV: Double = 0x1p-32
     public let voxelCount: Int
-    let pending: UnsafeMutablePointer<Double>
-    let lastHistory: UnsafeMutablePointer<UInt64>
-    let sum: UnsafeMutablePointer<UInt128>
-    let sumSquares: UnsafeMutablePointer<UInt128>
+
+    /// A non-negative energy (MeV) in whole quanta, rounded to nearest (ties to even). Goes through
+    /// UInt64 (energies below 2³² MeV), whose conversion from Double is one instruction, unlike the
+    /// generic conversion to UInt128.
+    @inline(__always)
+    static func quanta(_ energyMeV: Double) -> UInt128 {
+        UInt128(UInt64((energyMeV * 0x1p32).rounded(.toNearestOrEven)))
+    }
+
+    let slots: UnsafeMutablePointer<VoxelTallySlot>
     /// Voxels touched by the current history (so finishing a history costs O(touched), not O(grid)).
     let touched: UnsafeMutablePointer<Int32>
     var touchedCount: Int = 0
@@ -27,61 +48,63 @@ public struct EnergyTally: ~Copyable {
 
     public init(voxelCount: Int, touchedCapacity: Int = 1 << 16) {
         self.voxelCount = voxelCount
-        pending = .allocate(capacity: voxelCount); pending.initialize(repeating: 0, count: voxelCount)
-        lastHistory = .allocate(capacity: voxelCount); lastHistory.initialize(repeating: .max, count: voxelCount)
-        sum = .allocate(capacity: voxelCount); sum.initialize(repeating: 0, count: voxelCount)
-        sumSquares = .allocate(capacity: voxelCount); sumSquares.initialize(repeating: 0, count: voxelCount)
+        slots = .allocate(capacity: voxelCount)
+        slots.initialize(repeating: VoxelTallySlot(lastHistory: .max, pending: 0, sum: 0, sumSquares: 0), count: voxelCount)
         self.touchedCapacity = touchedCapacity
         touched = .allocate(capacity: touchedCapacity)
     }
 
     deinit {
-        pending.deallocate(); lastHistory.deallocate(); sum.deallocate(); sumSquares.deallocate()
+        slots.deallocate()
         touched.deallocate()
     }
 
+    /// Σ of the per-history energy in slot `v` over finished histories (quanta).
+    public func sum(slot v: Int) -> UInt128 { slots[v].sum }
+    /// Σ of the squared per-history energy in slot `v` over finished histories (quanta²).
+    public func sumSquares(slot v: Int) -> UInt128 { slots[v].sumSquares }
+
     /// Starts history `h` (histories must start in increasing order within a worker; any order across workers).
-    
+    @inline(__always)
     public mutating func beginHistory(_ h: UInt64) {
         currentHistory = h
         touchedCount = 0
     }
 
     /// Adds `energyMeV` deposited by the current history in voxel `v`.
-    
+    @inline(__always)
     public mutating func deposit(_ energyMeV: Double, voxel v: Int) {
-        if lastHistory[v] != currentHistory {
-            lastHistory[v] = currentHistory
-            pending[v] = energyMeV
+        let slot = slots + v
+        if slot.pointee.lastHistory != currentHistory {
+            slot.pointee.lastHistory = currentHistory
+            slot.pointee.pending = energyMeV
             if touchedCount < touchedCapacity {
                 touched[touchedCount] = Int32(v)
                 touchedCount += 1
             } else {
                 // Extremely long history: flush now and restart this voxel's pending value.
-                flushVoxel(v, keepHistory: true)
-                pending[v] = energyMeV
+                flush(slot)
+                slot.pointee.pending = energyMeV
             }
         } else {
-            pending[v] += energyMeV
+            slot.pointee.pending += energyMeV
         }
     }
-    
-    mutating func flushVoxel(_ v: Int, keepHistory: Bool) {
-        let q = UInt128((pending[v] / EnergyTally.quantumMeV).rounded())
-        sum[v] &+= q
-        sumSquares[v] &+= q &* q
-        pending[v] = 0
+
+    /// Moves a slot's pending energy into its integer sums.
+    @inline(__always)
+    func flush(_ slot: UnsafeMutablePointer<VoxelTallySlot>) {
+        let q = EnergyTally.quanta(slot.pointee.pending)
+        slot.pointee.sum &+= q
+        slot.pointee.sumSquares &+= q &* q
+        slot.pointee.pending = 0
     }
 
     /// Moves the current history's pending energies into the integer sums.
-    
+    @inline(__always)
     public mutating func endHistory() {
         for t in 0..<touchedCount {
-            let v = Int(touched[t])
-            let q = UInt128((pending[v] / EnergyTally.quantumMeV).rounded())
-            sum[v] &+= q
-            sumSquares[v] &+= q &* q
-            pending[v] = 0
+            flush(slots + Int(touched[t]))
         }
         touchedCount = 0
     }
@@ -92,8 +115,8 @@ public struct EnergyTally: ~Copyable {
         totals.sum.withUnsafeMutableBufferPointer { s in
             totals.sumSquares.withUnsafeMutableBufferPointer { s2 in
                 for v in 0..<voxelCount {
-                    s[v] &+= sum[v]
-                    s2[v] &+= sumSquares[v]
+                    s[v] &+= slots[v].sum
+                    s2[v] &+= slots[v].sumSquares
                 }
             }
         }
@@ -101,8 +124,10 @@ public struct EnergyTally: ~Copyable {
 
     /// Clears the integer sums (after they have been accumulated).
     public mutating func resetSums() {
-        sum.update(repeating: 0, count: voxelCount)
-        sumSquares.update(repeating: 0, count: voxelCount)
+        for v in 0..<voxelCount {
+            slots[v].sum = 0
+            slots[v].sumSquares = 0
+        }
     }
 }
 

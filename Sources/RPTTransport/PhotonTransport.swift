@@ -55,7 +55,8 @@ extension DecayKernel {
             x += d * flight
             depth = rng.exponential()
             // The voxel holding x, kept inside the current block against rounding at its faces.
-            var v = SIMD3<Int>((x * geometry.inverseSize).rounded(.down))
+            let f = (x * geometry.inverseSize).rounded(.down)
+            var v = SIMD3(Int(f.x), Int(f.y), Int(f.z))  // scalar conversions: the SIMD one is generic and slow
             let lo = block &* grid.blockSize
             let hi = SIMD3(min(lo.x + grid.blockSize, geometry.nx), min(lo.y + grid.blockSize, geometry.ny),
                            min(lo.z + grid.blockSize, geometry.nz)) &- 1
@@ -72,7 +73,9 @@ extension DecayKernel {
             if share < c.photoelectric {
                 let out = data.photoelectric.sample(materialIndex: m, energyMeV: e, &rng)
                 if out.localDepositMeV > 0 { deposit(out.localDepositMeV, voxel: n, &tally, &energy) }
-                if out.electronEnergyMeV > 0 {
+                if out.electronEnergyMeV > 0
+                    && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV, faceDistance: geometry.distanceToNearestFace(x, voxel: v),
+                                        voxel: n, material: m, density: rho, &tally, &energy) {
                     let dir = rotate(d, cosTheta: out.electronCosTheta, phi: 2 * Double.pi * rng.uniform())
                     push(Particle(kind: .electron, energy: out.electronEnergyMeV, position: x, direction: dir),
                          &stack, voxel: n, &tally, &energy)
@@ -85,7 +88,9 @@ extension DecayKernel {
             } else if share < c.photoelectric + c.incoherent {
                 let out = data.incoherent.sample(materialIndex: m, energyMeV: e, &rng)
                 let phi = 2 * Double.pi * rng.uniform()
-                if out.electronEnergyMeV > 0 {
+                if out.electronEnergyMeV > 0
+                    && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV, faceDistance: geometry.distanceToNearestFace(x, voxel: v),
+                                        voxel: n, material: m, density: rho, &tally, &energy) {
                     push(Particle(kind: .electron, energy: out.electronEnergyMeV, position: x,
                                   direction: rotate(d, cosTheta: out.electronCosTheta, phi: phi + Double.pi)),
                          &stack, voxel: n, &tally, &energy)

@@ -27,8 +27,8 @@ public final class TallyPool: @unchecked Sendable {
     public func moments(slot: Int) -> (sum: UInt128, sumSquares: UInt128) {
         var s: UInt128 = 0, s2: UInt128 = 0
         for w in workers {
-            s &+= w.tally.sum[slot]
-            s2 &+= w.tally.sumSquares[slot]
+            s &+= w.tally.sum(slot: slot)
+            s2 &+= w.tally.sumSquares(slot: slot)
         }
         return (s, s2)
     }

@@ -66,6 +66,12 @@ public struct ElectronTransportData: @unchecked Sendable {
             lambda2: q.lambda2)
     }
 
+    /// CSDA range (g/cm²) at kinetic energy e in material m (the value `coefficients` gives).
+    @inline(__always)
+    public func csdaRange(material m: Int, energyMeV e: Double) -> Double {
+        views[m].stepQuantities(at: views[m].location(energyMeV: e)).csdaRange
+    }
+
     /// Kinetic energy (MeV) after a path of `massThickness` (g/cm²) with continuous (restricted) loss
     /// only: E(R_Δ(E₀) − ρs) through the restricted-range table, exact for the class-II CSDA; 0 when
     /// the path exceeds the restricted range.

@@ -84,8 +84,10 @@ func transportBenchmark(decays: UInt64, repeats: Int) throws {
 
 /// Time per decay split by emission type (1 thread), to see where the time goes.
 func breakdownBenchmark(decays: UInt64) throws {
-    for filter in [EmissionFilter.electrons, .photons, .all] {
-        let sim = try patient15Kidneys(settings: TransportSettings(), seed: 1, filter: filter)
+    for filter in (ProcessInfo.processInfo.environment["RPT_FILTER"].map { [EmissionFilter(rawValue: $0)!] } ?? [EmissionFilter.electrons, .photons, .all]) {
+        var settings = TransportSettings()
+        if let b = ProcessInfo.processInfo.environment["RPT_BLOCK"].flatMap(Int.init) { settings.majorantBlockSize = b }
+        let sim = try patient15Kidneys(settings: settings, seed: 1, filter: filter)
         var times: [Double] = []
         for _ in 0..<3 {
             let t0 = Date()
