@@ -5,7 +5,7 @@ import RPTCore
 public enum ValidationSuite {
     /// All cases in report order.
     public static let allCases: [any ValidationCase] = [
-        PhotonAttenuationCase(), ElectronStoppingCase(), Lu177SphereCase(), Lu177VSVCase(), ElectronDPKCase(),
+        PhotonAttenuationCase(), ElectronStoppingCase(), Lu177SphereCase(), Lu177VSVCase(), Lu177VSVLanconelliCase(), ElectronDPKCase(),
         Lu177DPKCase(), Patient15MethodsCase(), Lu177VSV2p21Case(),
     ]
 
