@@ -85,10 +85,6 @@ public struct RandomStream {
         (Double(nextUInt64() >> 11) + 0.5) * 0x1p-53
     }
 
-    /// Exponentially distributed number with mean 1.
-    @inlinable
-    public mutating func exponential() -> Double { -_log(uniform()) }
-
     /// A uniformly distributed unit vector (isotropic direction).
     @inlinable
     public mutating func isotropicDirection() -> SIMD3<Double> {

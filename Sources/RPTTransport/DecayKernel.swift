@@ -132,7 +132,7 @@ public struct DecayKernel: HistoryKernel {
                          density rho: Double, _ tally: inout EnergyTally, _ energy: inout HistoryEnergy) -> Bool {
         guard kind == .electron else { return false }
         if e <= settings.electronCutoffMeV
-            || (settings.rangeRejection && physics.electron.csdaRange(material: m, energyMeV: e) / rho < faceDistance) {
+            || (settings.rangeRejection && physics.electron.csdaRange(material: m, energyMeV: e, isShorterThan: faceDistance * rho)) {
             deposit(e, voxel: n, &tally, &energy)
             return true
         }

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// One voxel's tally state in an `EnergyTally`, kept together so that a deposit touches one cache line
 /// and finishing the history at most two (separate arrays cost five lines per voxel and history, which
 /// dominated the photon tallies of a large grid).
@@ -70,6 +72,10 @@ public struct EnergyTally: ~Copyable {
         currentHistory = h
         touchedCount = 0
     }
+
+    /// Starts loading voxel v's slot into the cache ahead of a likely `deposit` (a hint; no effect on results).
+    @inline(__always)
+    public func prefetch(voxel v: Int) { rpt_prefetch_for_write(slots + v) }
 
     /// Adds `energyMeV` deposited by the current history in voxel `v`.
     @inline(__always)

@@ -54,6 +54,9 @@ extension DecayKernel {
             }
             x += d * flight
             depth = rng.exponential()
+            // Where the next tentative interaction will be if this one is virtual: start loading its voxel
+            // data now, so that the cache miss overlaps with the work below (a hint only).
+            geometry.prefetch(at: x + d * (depth / muHat))
             // The voxel holding x, kept inside the current block against rounding at its faces.
             let f = (x * geometry.inverseSize).rounded(.down)
             var v = SIMD3(Int(f.x), Int(f.y), Int(f.z))  // scalar conversions: the SIMD one is generic and slow
@@ -68,6 +71,7 @@ extension DecayKernel {
             let r = rng.uniform() * muHat
             let mu = c.total * rho
             if r >= mu { continue }  // virtual interaction
+            tally.prefetch(voxel: n)  // a deposit in n follows most real interactions
             energy.photonInteractions += 1
             let share = r / mu       // uniform in [0, 1): picks the process
             if share < c.photoelectric {

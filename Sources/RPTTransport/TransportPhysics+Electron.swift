@@ -13,6 +13,13 @@ public struct ElectronTransportData: @unchecked Sendable {
     let hardBound: UnsafeMutablePointer<Double>
     public let boundGrid: LogEnergyGrid
     let materialCount: Int
+    /// Upper bound of the CSDA range (g/cm²) per material and interval [i·ΔE, (i+1)·ΔE) of a uniform energy
+    /// grid (ΔE = `rangeBoundStepMeV`, `rangeBoundCount` intervals): the range at the interval's upper end,
+    /// which bounds it inside because the range grows with energy. Lets range rejection decide most
+    /// electrons with one multiplication instead of a logarithmic table look-up.
+    let rangeBound: UnsafeMutablePointer<Double>
+    static let rangeBoundStepMeV = 0.004
+    static let rangeBoundCount = 250
     /// Frees `views` and `hardBound` when the last copy of this value goes away.
     let owner: BufferOwner
 
@@ -29,7 +36,13 @@ public struct ElectronTransportData: @unchecked Sendable {
                      "the hard-event bound shares the tables' energy grid")
         let n = boundGrid.count
         hardBound = .allocate(capacity: max(1, materials.count * n))
-        owner = BufferOwner(views: views, hardBound: hardBound)
+        rangeBound = .allocate(capacity: max(1, materials.count * Self.rangeBoundCount))
+        owner = BufferOwner(views: views, hardBound: hardBound, rangeBound: rangeBound)
+        for m in 0..<materials.count {
+            for i in 0..<Self.rangeBoundCount {
+                rangeBound[m * Self.rangeBoundCount + i] = views[m].csdaRange(energyMeV: Double(i + 1) * Self.rangeBoundStepMeV)
+            }
+        }
         // A step loses at most `maxEnergyLossFraction` of E continuously (midpoint rule: allow 1.5×),
         // so from E in [Eᵢ, Eᵢ₊₁] the energy stays in [Eᵢ·(1 − 1.5 f), Eᵢ₊₁]. Sample that range densely.
         let low = max(0.0, 1 - 1.5 * settings.maxEnergyLossFraction)
@@ -70,6 +83,16 @@ public struct ElectronTransportData: @unchecked Sendable {
     @inline(__always)
     public func csdaRange(material m: Int, energyMeV e: Double) -> Double {
         views[m].stepQuantities(at: views[m].location(energyMeV: e)).csdaRange
+    }
+
+    /// Whether the CSDA range at e in material m is shorter than `massDistance` (g/cm²): exactly
+    /// `csdaRange(material:energyMeV:) < massDistance`, answered from `rangeBound` when the bound
+    /// already decides it (most low-energy electrons), else from the table.
+    @inline(__always)
+    public func csdaRange(material m: Int, energyMeV e: Double, isShorterThan massDistance: Double) -> Bool {
+        let i = Int(e * (1 / Self.rangeBoundStepMeV))
+        if i < Self.rangeBoundCount && rangeBound[m * Self.rangeBoundCount + i] < massDistance { return true }
+        return csdaRange(material: m, energyMeV: e) < massDistance
     }
 
     /// Kinetic energy (MeV) after a path of `massThickness` (g/cm²) with continuous (restricted) loss
@@ -122,8 +145,10 @@ public struct ElectronTransportData: @unchecked Sendable {
 final class BufferOwner: @unchecked Sendable {
     let views: UnsafeMutablePointer<ElectronTableView>
     let hardBound: UnsafeMutablePointer<Double>
-    init(views: UnsafeMutablePointer<ElectronTableView>, hardBound: UnsafeMutablePointer<Double>) {
-        self.views = views; self.hardBound = hardBound
+    let rangeBound: UnsafeMutablePointer<Double>
+    init(views: UnsafeMutablePointer<ElectronTableView>, hardBound: UnsafeMutablePointer<Double>,
+         rangeBound: UnsafeMutablePointer<Double>) {
+        self.views = views; self.hardBound = hardBound; self.rangeBound = rangeBound
     }
-    deinit { views.deallocate(); hardBound.deallocate() }
+    deinit { views.deallocate(); hardBound.deallocate(); rangeBound.deallocate() }
 }

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Read-only view of a `VoxelWorld` for the transport loop: raw pointers and precomputed sizes.
 ///
 /// Valid only while the `VoxelWorld`'s arrays it was made from are alive and unchanged (the
@@ -17,6 +19,17 @@ public struct VoxelGeometry {
         size = sizeCm; inverseSize = 1 / sizeCm
         extent = SIMD3(Double(nx), Double(ny), Double(nz)) * sizeCm
         self.materialIndex = materialIndex; self.density = density
+    }
+
+    /// Starts loading the material and density of the voxel holding `p` into the cache (a hint for a
+    /// look-up that will probably follow; nothing happens when p is outside the world).
+    @inline(__always)
+    public func prefetch(at p: SIMD3<Double>) {
+        let f = p * inverseSize
+        guard f.x >= 0, f.y >= 0, f.z >= 0, f.x < Double(nx), f.y < Double(ny), f.z < Double(nz) else { return }
+        let n = Int(f.x) + nx * (Int(f.y) + ny * Int(f.z))
+        rpt_prefetch(materialIndex + n)
+        rpt_prefetch(density + n)
     }
 
     /// Integer voxel coordinates of a position, or nil when outside the world.
