@@ -1,3 +1,4 @@
+import CPrefetch
 import RPTCore
 import RPTPhysics
 
@@ -65,6 +66,14 @@ public struct DecayKernel: HistoryKernel {
             if r >= 0 { tally.deposit(e, voxel: voxelCount + r) }
         }
         energy.deposited += e
+    }
+
+    /// Starts loading what a deposit in voxel n will touch (its tally slot and region entry) into the
+    /// cache; a hint only.
+    @inline(__always)
+    func prefetchDeposit(voxel n: Int, _ tally: borrowing EnergyTally) {
+        tally.prefetch(voxel: n)
+        if let regions = regionOfVoxel { rpt_prefetch(regions + n) }
     }
 
     /// Non-mutating, so that the kernel is borrowed, never copied, by the calls it makes per decay.

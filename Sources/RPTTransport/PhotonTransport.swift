@@ -71,7 +71,7 @@ extension DecayKernel {
             let r = rng.uniform() * muHat
             let mu = c.total * rho
             if r >= mu { continue }  // virtual interaction
-            tally.prefetch(voxel: n)  // a deposit in n follows most real interactions
+            prefetchDeposit(voxel: n, tally)  // a deposit in n follows most real interactions
             energy.photonInteractions += 1
             let share = r / mu       // uniform in [0, 1): picks the process
             if share < c.photoelectric {
