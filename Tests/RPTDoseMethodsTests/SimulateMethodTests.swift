@@ -112,6 +112,18 @@ final class SimulateMethodTests: DoseMethodTestCase {
                        try VolumeFiles.readDouble(second, volume: "dose").voxels)
         XCTAssertTrue(try volumes(first).contains("density_flags"))
         XCTAssertGreaterThan(try VolumeFiles.readDouble(first, volume: "dose").sum, 0)
+
+        // A kernel made differently from what a run asks for is not reused: more decays, or other accelerations.
+        let third = dir + "/third.h5", fourth = dir + "/fourth.h5"
+        try rptdose(a + ["--method", "vsv-density", "--kernel-cache", cache, "--kernel-size", "3", "--kernel-decays", "6000",
+                         "--seed", "5", "--out", third])
+        let p3 = try provenance(third)
+        XCTAssertEqual(p3["kernel_from_cache"], "no")
+        XCTAssertEqual(p3["kernel_decays"], "6000")
+        try rptdose(a + opts + ["--seed", "6", "--no-accelerations", "--out", fourth])
+        let p4 = try provenance(fourth)
+        XCTAssertEqual(p4["kernel_from_cache"], "no", "cached kernel had range rejection on")
+        XCTAssertEqual(p4["kernel_accelerations"], "none")
     }
 
     /// organ-s on a two-region phantom (two adjacent soft-tissue blocks, TIA uniform per voxel in each, ratio 3:1)
