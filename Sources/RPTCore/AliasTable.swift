@@ -38,7 +38,8 @@ public struct AliasTable: Sendable {
 
     public var count: Int { threshold.count }
 
-    /// Samples a bin index using two uniform numbers from `rng`.
+    /// Samples a bin index from one uniform number of `rng`: its integer part (× bin count) picks the bin, its
+    /// fractional part decides between the bin and its alias.
     @inlinable
     public func sample(_ rng: inout RandomStream) -> Int {
         let n = threshold.count

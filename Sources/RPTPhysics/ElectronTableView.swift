@@ -69,7 +69,7 @@ public struct ElectronTableView {
     @inlinable @inline(__always)
     func energyIndex(_ t: Double) -> (Int, Double) {
         let u = (_log(t) - layout.lnMinEnergy) * layout.inverseEnergyStep
-        let fl = min(max(u.rounded(.down), 0), Double(layout.count - 2))
+        let fl = Double(Int(min(max(u, 0), Double(layout.count - 2))))  // truncation = floor here (≥ 0); no libm call
         return (Int(fl), u - fl)
     }
 
@@ -208,7 +208,7 @@ public struct ElectronTableView {
     func energy(_ r: Double, _ column: Int, _ g: RangeGrid) -> Double {
         if r < g.minRange { return layout.minEnergy * _pow(r / g.minRange, 1 / g.exponent) }
         let u = (_log(r) - g.lnMinRange) * g.inverseRangeStep
-        let fl = min(max(u.rounded(.down), 0), Double(layout.count - 2))
+        let fl = Double(Int(min(max(u, 0), Double(layout.count - 2))))  // truncation = floor here (≥ 0); no libm call
         let f = u - fl
         let p = base + column * layout.count + Int(fl)
         return p[0] + f * (p[1] - p[0])

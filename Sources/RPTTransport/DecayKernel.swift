@@ -40,7 +40,9 @@ public struct DecayKernel: HistoryKernel {
     public let emitter: Emitter
     /// The nuclide sampler and emission filter, held outside `emitter` so that a decay reads them in
     /// place (no copy of the enum payload per decay).
-    let nuclideSampler: EmissionSampler?
+    let nuclideSampler: EmissionSampler
+    /// Whether `emitter` is a nuclide (else `nuclideSampler` is an empty placeholder).
+    let emitsNuclide: Bool
     let emissionFilter: EmissionFilter
     /// Region slot of each voxel (−1: none); nil when no regions are scored.
     public let regionOfVoxel: UnsafePointer<Int32>?
@@ -51,9 +53,10 @@ public struct DecayKernel: HistoryKernel {
         self.geometry = geometry; self.physics = physics; self.majorants = majorants; self.settings = settings
         self.positions = positions; self.emitter = emitter; self.regionOfVoxel = regionOfVoxel
         if case .nuclide(let sampler, let filter) = emitter {
-            nuclideSampler = sampler; emissionFilter = filter
+            nuclideSampler = sampler; emissionFilter = filter; emitsNuclide = true
         } else {
-            nuclideSampler = nil; emissionFilter = .all
+            nuclideSampler = EmissionSampler(nuclide: Nuclide(name: "none", halfLifeSeconds: 1, lines: [], betaSpectra: []))
+            emissionFilter = .all; emitsNuclide = false
         }
         voxelCount = geometry.nx * geometry.ny * geometry.nz
     }
@@ -85,11 +88,12 @@ public struct DecayKernel: HistoryKernel {
         let m0 = Int(geometry.materialIndex[n0])
         let rho0 = Double(geometry.density[n0])
         let face0 = geometry.distanceToNearestFace(origin, voxel: v0)
-        if let sampler = nuclideSampler {
+        let capacity = ParticleStack.scratchBytes / MemoryLayout<Emission>.stride
+        let buffer = stack.scratch.bindMemory(to: Emission.self, capacity: capacity)
+        // A non-optional stored sampler is read in place (an optional one is copied per decay).
+        if emitsNuclide {
+            let (count, local, _) = nuclideSampler.sampleDecay(&rng, into: buffer, capacity: capacity)
             let filter = emissionFilter
-            let capacity = ParticleStack.scratchBytes / MemoryLayout<Emission>.stride
-            let buffer = stack.scratch.bindMemory(to: Emission.self, capacity: capacity)
-            let (count, local, _) = sampler.sampleDecay(&rng, into: buffer, capacity: capacity)
             if local > 0 && filter != .photons {
                 energy.emitted += local
                 energy.local += local

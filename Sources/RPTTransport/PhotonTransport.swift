@@ -15,10 +15,10 @@ extension DecayKernel {
         var e = photon.energy
         var x = photon.position
         var d = photon.direction
-        let data = physics.photon
+
         let grid = majorants
         // Grid location of the current energy: recomputed only when the energy changes (Compton).
-        var location = data.table.gridLocation(e)
+        var location = physics.photon.table.gridLocation(e)
         guard let v0 = geometry.voxel(at: x) else { energy.escaped += e; return }
         var block = v0 / grid.blockSize
         var depth = rng.exponential()
@@ -58,8 +58,10 @@ extension DecayKernel {
             // data now, so that the cache miss overlaps with the work below (a hint only).
             geometry.prefetch(at: x + d * (depth / muHat))
             // The voxel holding x, kept inside the current block against rounding at its faces.
-            let f = (x * geometry.inverseSize).rounded(.down)
-            var v = SIMD3(Int(f.x), Int(f.y), Int(f.z))  // scalar conversions: the SIMD one is generic and slow
+            // Truncation (scalar: the SIMD conversion is generic and slow); it equals the floor for x ≥ 0, and the
+            // clamp below handles a position a rounding error below 0.
+            let f = x * geometry.inverseSize
+            var v = SIMD3(Int(f.x), Int(f.y), Int(f.z))
             let lo = block &* grid.blockSize
             let hi = SIMD3(min(lo.x + grid.blockSize, geometry.nx), min(lo.y + grid.blockSize, geometry.ny),
                            min(lo.z + grid.blockSize, geometry.nz)) &- 1
@@ -67,7 +69,7 @@ extension DecayKernel {
             let n = geometry.linear(v)
             let m = Int(geometry.materialIndex[n])
             let rho = Double(geometry.density[n])
-            let c = data.table.processShares(materialIndex: m, location: location)
+            let c = physics.photon.table.processShares(materialIndex: m, location: location)
             let r = rng.uniform() * muHat
             let mu = c.total * rho
             if r >= mu { continue }  // virtual interaction
@@ -75,7 +77,7 @@ extension DecayKernel {
             energy.photonInteractions += 1
             let share = r / mu       // uniform in [0, 1): picks the process
             if share < c.photoelectric {
-                let out = data.photoelectric.sample(materialIndex: m, energyMeV: e, &rng)
+                let out = physics.photon.photoelectric.sample(materialIndex: m, energyMeV: e, &rng)
                 if out.localDepositMeV > 0 { deposit(out.localDepositMeV, voxel: n, &tally, &energy) }
                 if out.electronEnergyMeV > 0
                     && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV, faceDistance: geometry.distanceToNearestFace(x, voxel: v),
@@ -90,7 +92,7 @@ extension DecayKernel {
                 }
                 return
             } else if share < c.photoelectric + c.incoherent {
-                let out = data.incoherent.sample(materialIndex: m, energyMeV: e, &rng)
+                let out = physics.photon.incoherent.sample(materialIndex: m, energyMeV: e, &rng)
                 let phi = 2 * Double.pi * rng.uniform()
                 if out.electronEnergyMeV > 0
                     && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV, faceDistance: geometry.distanceToNearestFace(x, voxel: v),
@@ -101,9 +103,9 @@ extension DecayKernel {
                 }
                 e = out.photonEnergyMeV
                 d = rotate(d, cosTheta: out.photonCosTheta, phi: phi)
-                location = data.table.gridLocation(e)
+                location = physics.photon.table.gridLocation(e)
             } else if share < c.photoelectric + c.incoherent + c.coherent {
-                let cosT = data.coherent.sampleCosTheta(materialIndex: m, energyMeV: e, &rng)
+                let cosT = physics.photon.coherent.sampleCosTheta(materialIndex: m, energyMeV: e, &rng)
                 d = rotate(d, cosTheta: cosT, phi: 2 * Double.pi * rng.uniform())
             } else {
                 let out = PhotonPairSampler().sample(energyMeV: e, &rng)

@@ -17,7 +17,8 @@ public enum SourceGeometry: Sendable {
 /// Samples decay positions in O(1): an alias table over voxels for maps, analytic sampling otherwise.
 public struct PositionSampler: Sendable {
     let geometry: SourceGeometry
-    let alias: AliasTable?
+    /// Alias table over `activeVoxels` (a one-bin placeholder for analytic sources).
+    let alias: AliasTable
     /// Flat voxel index of each alias-table entry (only voxels with activity are tabulated, so the
     /// table stays small and cache-resident).
     let activeVoxels: [Int32]
@@ -49,20 +50,20 @@ public struct PositionSampler: Sendable {
             alias = AliasTable(weights: weights)
         case .sphere(_, let r):
             guard r > 0 else { throw InputError(source: "sphere source", field: "radius", value: "\(r)", reason: "must be > 0") }
-            alias = nil
+            alias = AliasTable(weights: [1])
             activeVoxels = []
         default:
-            alias = nil
+            alias = AliasTable(weights: [1])
             activeVoxels = []
         }
     }
 
     /// Samples one decay position (cm, world frame).
-    
+    @inline(__always)
     public func sample(_ rng: inout RandomStream) -> SIMD3<Double> {
         switch geometry {
         case .voxelMap:
-            let v = Int(activeVoxels.withUnsafeBufferPointer { $0[alias!.sample(&rng)] })
+            let v = Int(activeVoxels.withUnsafeBufferPointer { $0[alias.sample(&rng)] })
             let i = v % shape.x, j = (v / shape.x) % shape.y, k = v / (shape.x * shape.y)
             let u = SIMD3(rng.uniform(), rng.uniform(), rng.uniform())
             return (SIMD3(Double(i), Double(j), Double(k)) + u) * voxelSize

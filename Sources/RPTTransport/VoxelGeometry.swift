@@ -33,23 +33,23 @@ public struct VoxelGeometry {
     }
 
     /// Integer voxel coordinates of a position, or nil when outside the world.
-    
+    @inline(__always)
     public func voxel(at p: SIMD3<Double>) -> SIMD3<Int>? {
-        let f = (p * inverseSize).rounded(.down)
-        let i = Int(f.x), j = Int(f.y), k = Int(f.z)
-        guard i >= 0, j >= 0, k >= 0, i < nx, j < ny, k < nz, f.x.isFinite else { return nil }
-        return SIMD3(i, j, k)
+        let f = p * inverseSize
+        // Non-negative and below the grid size (false for NaN): truncation is then the floor, without a libm call.
+        guard f.x >= 0, f.y >= 0, f.z >= 0, f.x < Double(nx), f.y < Double(ny), f.z < Double(nz) else { return nil }
+        return SIMD3(Int(f.x), Int(f.y), Int(f.z))
     }
-    
+    @inline(__always)
     public func linear(_ v: SIMD3<Int>) -> Int { v.x + nx * (v.y + ny * v.z) }
-    
+    @inline(__always)
     public func contains(_ v: SIMD3<Int>) -> Bool {
         v.x >= 0 && v.y >= 0 && v.z >= 0 && v.x < nx && v.y < ny && v.z < nz
     }
 
     /// Distance (cm) along unit direction `d` from `p` (inside voxel `v`) to the voxel's boundary,
     /// and the axis (0, 1, 2) of the face reached.
-    
+    @inline(__always)
     public func distanceToExit(_ p: SIMD3<Double>, _ d: SIMD3<Double>, voxel v: SIMD3<Int>) -> (Double, Int) {
         var best = Double.infinity, axis = 0
         for a in 0..<3 {
@@ -66,10 +66,11 @@ public struct VoxelGeometry {
     }
 
     /// Shortest distance (cm) from `p` to any face of voxel `v` (in any direction).
-    
+    @inline(__always)
     public func distanceToNearestFace(_ p: SIMD3<Double>, voxel v: SIMD3<Int>) -> Double {
         let lo = p - SIMD3(Double(v.x), Double(v.y), Double(v.z)) * size
         let hi = size - lo
-        return max(0, min(lo.min(), hi.min()))
+        // Scalar minimum: SIMD3.min() is a generic, non-inlined reduction.
+        return max(0, min(min(lo.x, lo.y), min(lo.z, hi.x), min(hi.y, hi.z)))
     }
 }
