@@ -28,23 +28,57 @@ public struct Philox4x32 {
         }
         return SIMD4(x0, x1, x2, x3)
     }
+
+    /// The blocks for two counters that differ only in their upper 64 bits (words 2–3: `blockIndex` and
+    /// `blockIndex + 1`), as four 64-bit numbers (words 0–1 and 2–3 of the first block, then of the second;
+    /// each pair high word first). Same values as two calls of `block`; the two rounds chains are
+    /// interleaved so that their multiplications overlap (about twice the throughput of two calls).
+    @inlinable @inline(__always)
+    public static func twoBlocks(streamLow: UInt32, streamHigh: UInt32, blockIndex: UInt64,
+                                 key k: SIMD2<UInt32>) -> SIMD4<UInt64> {
+        let next = blockIndex &+ 1
+        var a0 = streamLow, a1 = streamHigh
+        var a2 = UInt32(truncatingIfNeeded: blockIndex), a3 = UInt32(truncatingIfNeeded: blockIndex >> 32)
+        var b0 = streamLow, b1 = streamHigh
+        var b2 = UInt32(truncatingIfNeeded: next), b3 = UInt32(truncatingIfNeeded: next >> 32)
+        var k0 = k.x, k1 = k.y
+        for _ in 0..<10 {
+            let pa0 = UInt64(0xD251_1F53) &* UInt64(a0), pa1 = UInt64(0xCD9E_8D57) &* UInt64(a2)
+            let pb0 = UInt64(0xD251_1F53) &* UInt64(b0), pb1 = UInt64(0xCD9E_8D57) &* UInt64(b2)
+            a0 = UInt32(truncatingIfNeeded: pa1 >> 32) ^ a1 ^ k0
+            a1 = UInt32(truncatingIfNeeded: pa1)
+            a2 = UInt32(truncatingIfNeeded: pa0 >> 32) ^ a3 ^ k1
+            a3 = UInt32(truncatingIfNeeded: pa0)
+            b0 = UInt32(truncatingIfNeeded: pb1 >> 32) ^ b1 ^ k0
+            b1 = UInt32(truncatingIfNeeded: pb1)
+            b2 = UInt32(truncatingIfNeeded: pb0 >> 32) ^ b3 ^ k1
+            b3 = UInt32(truncatingIfNeeded: pb0)
+            k0 &+= 0x9E37_79B9
+            k1 &+= 0xBB67_AE85
+        }
+        return SIMD4((UInt64(a0) << 32) | UInt64(a1), (UInt64(a2) << 32) | UInt64(a3),
+                     (UInt64(b0) << 32) | UInt64(b1), (UInt64(b2) << 32) | UInt64(b3))
+    }
 }
 
 /// The random stream of one Monte Carlo history: a function of (seed, stream index) only.
 ///
 /// The 128-bit Philox counter is (stream index low, stream index high, draw block low, draw block high);
-/// each block yields four 32-bit words, consumed as two 64-bit numbers (one double each). A history may draw up
-/// to 2^64 blocks, which is never reached in practice.
+/// each block yields four 32-bit words, consumed as two 64-bit numbers (one double each). Blocks are made
+/// two at a time (`Philox4x32.twoBlocks`), which gives the same sequence as one at a time. A history may
+/// draw up to 2^64 blocks, which is never reached in practice.
 ///
 /// `RandomStream` is a value type with no heap storage: copy it into the hot loop.
 @frozen
 public struct RandomStream {
     @usableFromInline var key: SIMD2<UInt32>
-    @usableFromInline var counter: SIMD4<UInt32>
-    /// The unused 64-bit halves of the current Philox block (`low` is consumed first).
-    @usableFromInline var low: UInt64 = 0
-    @usableFromInline var high: UInt64 = 0
-    /// How many of `low`, `high` are still unused (0, 1 or 2).
+    @usableFromInline let streamLow: UInt32
+    @usableFromInline let streamHigh: UInt32
+    /// Index of the next block to make.
+    @usableFromInline var blockIndex: UInt64 = 0
+    /// The 64-bit numbers of the last two blocks, consumed in order from lane 4 − `available`.
+    @usableFromInline var buffer: SIMD4<UInt64> = .zero
+    /// How many numbers of `buffer` are still unused (0…4).
     @usableFromInline var available: Int = 0
 
     /// - Parameters:
@@ -53,25 +87,24 @@ public struct RandomStream {
     @inlinable
     public init(seed: UInt64, stream: UInt64) {
         key = SIMD2(UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
-        counter = SIMD4(UInt32(truncatingIfNeeded: stream), UInt32(truncatingIfNeeded: stream >> 32), 0, 0)
+        streamLow = UInt32(truncatingIfNeeded: stream)
+        streamHigh = UInt32(truncatingIfNeeded: stream >> 32)
     }
 
     @inlinable
     mutating func refill() {
-        let b = Philox4x32.block(counter: counter, key: key)
-        low = (UInt64(b.x) << 32) | UInt64(b.y)
-        high = (UInt64(b.z) << 32) | UInt64(b.w)
-        counter.z &+= 1
-        if counter.z == 0 { counter.w &+= 1 }
-        available = 2
+        buffer = Philox4x32.twoBlocks(streamLow: streamLow, streamHigh: streamHigh, blockIndex: blockIndex, key: key)
+        blockIndex &+= 2
+        available = 4
     }
 
-    /// Next 64 random bits (words 0–1 of a Philox block, then words 2–3).
+    /// Next 64 random bits (words 0–1 of a Philox block, then words 2–3, then the next block).
     @inlinable @inline(__always)
     public mutating func nextUInt64() -> UInt64 {
         if available == 0 { refill() }
+        let value = buffer[4 - available]
         available -= 1
-        return available == 1 ? low : high
+        return value
     }
 
     /// Next 32 random bits (the upper half of the next 64).

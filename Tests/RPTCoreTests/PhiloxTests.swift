@@ -17,6 +17,25 @@ final class PhiloxTests: XCTestCase {
         }
     }
 
+    /// The stream's 64-bit numbers are the words of the known-answer-tested single blocks for counters
+    /// (stream, 0), (stream, 1), …, high word first — including across the 2³² carry of the block index and
+    /// for stream indices above 2³² — so the two-block generator changes nothing.
+    func testStreamEqualsConsecutiveSingleBlocks() {
+        for (seed, stream, start) in [(UInt64(42), UInt64(7), UInt64(0)), (0xDEAD_BEEF_0123_4567, 0x1_0000_0005, 0xFFFF_FFFE)] {
+            var rng = RandomStream(seed: seed, stream: stream)
+            rng.blockIndex = start
+            let key = SIMD2(UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
+            for b in 0..<7 as Range<UInt64> {
+                let index = start &+ b
+                let c = SIMD4(UInt32(truncatingIfNeeded: stream), UInt32(truncatingIfNeeded: stream >> 32),
+                              UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32))
+                let w = Philox4x32.block(counter: c, key: key)
+                XCTAssertEqual(rng.nextUInt64(), (UInt64(w.x) << 32) | UInt64(w.y), "block \(index) words 0–1")
+                XCTAssertEqual(rng.nextUInt64(), (UInt64(w.z) << 32) | UInt64(w.w), "block \(index) words 2–3")
+            }
+        }
+    }
+
     func testStreamIsAFunctionOfSeedAndIndexOnly() {
         var a = RandomStream(seed: 42, stream: 7)
         var b = RandomStream(seed: 42, stream: 7)
