@@ -1,4 +1,5 @@
 import CPrefetch
+import RPTCore
 
 /// One voxel's tally state in an `EnergyTally`, kept together so that a deposit touches one cache line
 /// and finishing the history at most two (separate arrays cost five lines per voxel and history, which
@@ -50,14 +51,14 @@ public struct EnergyTally: ~Copyable {
 
     public init(voxelCount: Int, touchedCapacity: Int = 1 << 16) {
         self.voxelCount = voxelCount
-        slots = .allocate(capacity: voxelCount)
+        slots = LargeAllocation.allocate(VoxelTallySlot.self, count: voxelCount)
         slots.initialize(repeating: VoxelTallySlot(lastHistory: .max, pending: 0, sum: 0, sumSquares: 0), count: voxelCount)
         self.touchedCapacity = touchedCapacity
         touched = .allocate(capacity: touchedCapacity)
     }
 
     deinit {
-        slots.deallocate()
+        LargeAllocation.deallocate(slots)
         touched.deallocate()
     }
 

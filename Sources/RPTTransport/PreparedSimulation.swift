@@ -38,11 +38,12 @@ public final class PreparedSimulation: @unchecked Sendable {
         self.world = world; self.regions = regions; self.settings = settings
         self.decaysRepresented = decaysRepresented
         let n = world.grid.voxelCount
-        materialIndex = .allocate(capacity: n)
+        // Randomly accessed per photon interaction: huge-page backed where the OS allows (`LargeAllocation`).
+        materialIndex = LargeAllocation.allocate(UInt8.self, count: n)
         materialIndex.initialize(from: world.materialIndex, count: n)
-        density = .allocate(capacity: n)
+        density = LargeAllocation.allocate(Float.self, count: n)
         density.initialize(from: world.density, count: n)
-        regionOfVoxel = .allocate(capacity: n)
+        regionOfVoxel = LargeAllocation.allocate(Int32.self, count: n)
         regionOfVoxel.initialize(repeating: -1, count: n)
         for (r, region) in regions.enumerated() {
             for v in region.voxels {
@@ -89,7 +90,8 @@ public final class PreparedSimulation: @unchecked Sendable {
     }
 
     deinit {
-        materialIndex.deallocate(); density.deallocate(); regionOfVoxel.deallocate()
+        LargeAllocation.deallocate(materialIndex); LargeAllocation.deallocate(density)
+        LargeAllocation.deallocate(regionOfVoxel)
     }
 
     /// Tally slots: the grid's voxels, then one per region.
