@@ -157,6 +157,12 @@ public struct PhotonMaterialTable: Sendable {
                 channel(m * 5 + PhotonProcess.coherent.rawValue, loc) * inv)
     }
 
+    /// Total μ/ρ (cm²/g) of material m at a grid location (the `total` of `processShares`, alone).
+    @inlinable
+    public func totalMuOverRho(materialIndex m: Int, location loc: (index: Int, fraction: Double)) -> Double {
+        channel(m * 5 + 4, loc)
+    }
+
     /// Total μ/ρ (cm²/g) at grid point i of material m (no interpolation).
     public func totalMuOverRho(materialIndex m: Int, gridPoint i: Int) -> Double { mu[(m * 5 + 4) * energyCount + i] }
 

@@ -15,6 +15,7 @@ extension DecayKernel {
         var e = photon.energy
         var x = photon.position
         var d = photon.direction
+        var inverseD = 1 / d  // per axis; ±∞ for a zero component (that axis is then never the exit)
 
         let grid = majorants
         // Grid location of the current energy: recomputed only when the energy changes (Compton).
@@ -34,10 +35,10 @@ extension DecayKernel {
             for a in 0..<3 {
                 let da = d[a]
                 if da > 0 {
-                    let t = (min(Double(block[a] + 1) * grid.blockSizeCm[a], geometry.extent[a]) - x[a]) / da
+                    let t = (min(Double(block[a] + 1) * grid.blockSizeCm[a], geometry.extent[a]) - x[a]) * inverseD[a]
                     if t < exit { exit = t; axis = a }
                 } else if da < 0 {
-                    let t = (Double(block[a]) * grid.blockSizeCm[a] - x[a]) / da
+                    let t = (Double(block[a]) * grid.blockSizeCm[a] - x[a]) * inverseD[a]
                     if t < exit { exit = t; axis = a }
                 }
             }
@@ -69,10 +70,10 @@ extension DecayKernel {
             let n = geometry.linear(v)
             let m = Int(geometry.materialIndex[n])
             let rho = Double(geometry.density[n])
-            let c = physics.photon.table.processShares(materialIndex: m, location: location)
             let r = rng.uniform() * muHat
-            let mu = c.total * rho
+            let mu = physics.photon.table.totalMuOverRho(materialIndex: m, location: location) * rho
             if r >= mu { continue }  // virtual interaction
+            let c = physics.photon.table.processShares(materialIndex: m, location: location)
             prefetchDeposit(voxel: n, tally)  // a deposit in n follows most real interactions
             energy.photonInteractions += 1
             let share = r / mu       // uniform in [0, 1): picks the process
@@ -103,10 +104,12 @@ extension DecayKernel {
                 }
                 e = out.photonEnergyMeV
                 d = rotate(d, cosTheta: out.photonCosTheta, phi: phi)
+                inverseD = 1 / d
                 location = physics.photon.table.gridLocation(e)
             } else if share < c.photoelectric + c.incoherent + c.coherent {
                 let cosT = physics.photon.coherent.sampleCosTheta(materialIndex: m, energyMeV: e, &rng)
                 d = rotate(d, cosTheta: cosT, phi: 2 * Double.pi * rng.uniform())
+                inverseD = 1 / d
             } else {
                 let out = PhotonPairSampler().sample(energyMeV: e, &rng)
                 let phi = 2 * Double.pi * rng.uniform()
