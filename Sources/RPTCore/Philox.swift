@@ -118,13 +118,17 @@ public struct RandomStream {
         (Double(nextUInt64() >> 11) + 0.5) * 0x1p-53
     }
 
+    /// A uniform azimuth as (cos φ, sin φ), φ = 2π·u.
+    @inlinable @inline(__always)
+    public mutating func azimuth() -> (cos: Double, sin: Double) { cosSinOfTurn(uniform()) }
+
     /// A uniformly distributed unit vector (isotropic direction).
     @inlinable
     public mutating func isotropicDirection() -> SIMD3<Double> {
         let cosTheta = 2 * uniform() - 1
-        let phi = 2 * Double.pi * uniform()
+        let turn = uniform()  // azimuth φ = 2π·turn
         let sinTheta = (max(0, 1 - cosTheta * cosTheta)).squareRoot()
-        let (c, s) = cosSin(phi)
+        let (c, s) = cosSinOfTurn(turn)
         return SIMD3(sinTheta * c, sinTheta * s, cosTheta)
     }
 }

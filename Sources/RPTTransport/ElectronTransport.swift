@@ -58,7 +58,7 @@ extension DecayKernel {
             let eMid = max(settings.electronCutoffMeV, e - 0.5 * t.restrictedStoppingPower * rho * s)
             let tMid = physics.electron.coefficients(material: m, energyMeV: eMid)
             let cosTheta = physics.electron.sampleMultipleScattering(tMid, massThickness: rho * s, &rng)
-            d = rotate(d, cosTheta: cosTheta, phi: 2 * Double.pi * rng.uniform())
+            d = rotate(d, cosTheta: cosTheta, azimuth: rng.azimuth())
             var s2 = s - s1
             var exitAxis = axis
             if crossing || s2 > 0 {
@@ -95,18 +95,18 @@ extension DecayKernel {
                     let e1 = e - w
                     let cos1 = ((e1 / e) * (e + 2 * me) / (e1 + 2 * me)).squareRoot()
                     let cos2 = ((w / e) * (e + 2 * me) / (w + 2 * me)).squareRoot()
-                    let phi = 2 * Double.pi * rng.uniform()
+                    let phi = rng.azimuth()
                     push(Particle(kind: .electron, energy: w, position: x,
-                                  direction: rotate(d, cosTheta: min(1, cos2), phi: phi + Double.pi)),
+                                  direction: rotate(d, cosTheta: min(1, cos2), azimuth: (-phi.cos, -phi.sin))),
                          &stack, voxel: n, &tally, &energy)
-                    d = rotate(d, cosTheta: min(1, cos1), phi: phi)
+                    d = rotate(d, cosTheta: min(1, cos1), azimuth: phi)
                     e = e1
                 } else if r < now.mollerCrossSection + now.bremsstrahlungCrossSection {
                     let k = physics.electron.sampleBremsstrahlungEnergy(material: m, energyMeV: e,
                                                                thresholdMeV: settings.bremsstrahlungThresholdMeV, &rng)
                     let cosK = physics.electron.sampleBremsstrahlungAngle(energyMeV: e, &rng)
                     push(Particle(kind: .photon, energy: k, position: x,
-                                  direction: rotate(d, cosTheta: cosK, phi: 2 * Double.pi * rng.uniform())),
+                                  direction: rotate(d, cosTheta: cosK, azimuth: rng.azimuth())),
                          &stack, voxel: n, &tally, &energy)
                     e -= k
                 }

@@ -83,7 +83,7 @@ extension DecayKernel {
                 if out.electronEnergyMeV > 0
                     && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV, faceDistance: geometry.distanceToNearestFace(x, voxel: v),
                                         voxel: n, material: m, density: rho, &tally, &energy) {
-                    let dir = rotate(d, cosTheta: out.electronCosTheta, phi: 2 * Double.pi * rng.uniform())
+                    let dir = rotate(d, cosTheta: out.electronCosTheta, azimuth: rng.azimuth())
                     push(Particle(kind: .electron, energy: out.electronEnergyMeV, position: x, direction: dir),
                          &stack, voxel: n, &tally, &energy)
                 }
@@ -94,29 +94,29 @@ extension DecayKernel {
                 return
             } else if share < c.photoelectric + c.incoherent {
                 let out = physics.photon.incoherent.sample(materialIndex: m, energyMeV: e, &rng)
-                let phi = 2 * Double.pi * rng.uniform()
+                let phi = rng.azimuth()
                 if out.electronEnergyMeV > 0
                     && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV, faceDistance: geometry.distanceToNearestFace(x, voxel: v),
                                         voxel: n, material: m, density: rho, &tally, &energy) {
                     push(Particle(kind: .electron, energy: out.electronEnergyMeV, position: x,
-                                  direction: rotate(d, cosTheta: out.electronCosTheta, phi: phi + Double.pi)),
+                                  direction: rotate(d, cosTheta: out.electronCosTheta, azimuth: (-phi.cos, -phi.sin))),
                          &stack, voxel: n, &tally, &energy)
                 }
                 e = out.photonEnergyMeV
-                d = rotate(d, cosTheta: out.photonCosTheta, phi: phi)
+                d = rotate(d, cosTheta: out.photonCosTheta, azimuth: phi)
                 inverseD = 1 / d
                 location = physics.photon.table.gridLocation(e)
             } else if share < c.photoelectric + c.incoherent + c.coherent {
                 let cosT = physics.photon.coherent.sampleCosTheta(materialIndex: m, energyMeV: e, &rng)
-                d = rotate(d, cosTheta: cosT, phi: 2 * Double.pi * rng.uniform())
+                d = rotate(d, cosTheta: cosT, azimuth: rng.azimuth())
                 inverseD = 1 / d
             } else {
                 let out = PhotonPairSampler().sample(energyMeV: e, &rng)
-                let phi = 2 * Double.pi * rng.uniform()
+                let phi = rng.azimuth()
                 push(Particle(kind: .electron, energy: out.electronEnergyMeV, position: x,
-                              direction: rotate(d, cosTheta: out.cosTheta, phi: phi)), &stack, voxel: n, &tally, &energy)
+                              direction: rotate(d, cosTheta: out.cosTheta, azimuth: phi)), &stack, voxel: n, &tally, &energy)
                 push(Particle(kind: .positron, energy: out.positronEnergyMeV, position: x,
-                              direction: rotate(d, cosTheta: out.cosTheta, phi: phi + Double.pi)),
+                              direction: rotate(d, cosTheta: out.cosTheta, azimuth: (-phi.cos, -phi.sin))),
                      &stack, voxel: n, &tally, &energy)
                 // The pair's rest energy 2mc² returns as annihilation photons, counted as emitted then.
                 energy.emitted -= e - out.electronEnergyMeV - out.positronEnergyMeV

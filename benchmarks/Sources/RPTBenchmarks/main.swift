@@ -87,6 +87,7 @@ func breakdownBenchmark(decays: UInt64) throws {
     for filter in (ProcessInfo.processInfo.environment["RPT_FILTER"].map { [EmissionFilter(rawValue: $0)!] } ?? [EmissionFilter.electrons, .photons, .all]) {
         var settings = TransportSettings()
         if let b = ProcessInfo.processInfo.environment["RPT_BLOCK"].flatMap(Int.init) { settings.majorantBlockSize = b }
+        if let f = ProcessInfo.processInfo.environment["RPT_STEP"].flatMap(Double.init) { settings.maxEnergyLossFraction = f }
         let sim = try patient15Kidneys(settings: settings, seed: 1, filter: filter)
         var times: [Double] = []
         for _ in 0..<3 {
