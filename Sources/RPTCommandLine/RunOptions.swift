@@ -23,6 +23,9 @@ struct RunOptions: ParsableArguments {
     var quiet = false
     @Flag(help: "Turn every acceleration (range rejection) off, for validation.")
     var noAccelerations = false
+    @Option(help: ArgumentHelp("Largest fraction of its energy an electron loses continuously in one step (0 < F ≤ 0.5).",
+                               discussion: "0.2 (default) is step-converged for Lu-177; use 0.01–0.05 for high-energy β emitters (e.g. Y-90): see docs/methods/transport.md."))
+    var maxEnergyLossFraction: Double = TransportSettings().maxEnergyLossFraction
 
     func control() throws -> RunControl {
         guard let c = UncertaintyCriterion(rawValue: criterion) else {
@@ -34,12 +37,16 @@ struct RunOptions: ParsableArguments {
         }
         guard threads >= 1 else { throw InputError(source: "--threads", value: "\(threads)", reason: "must be ≥ 1") }
         guard decays >= 1 else { throw InputError(source: "--decays", value: "\(decays)", reason: "must be ≥ 1") }
+        guard maxEnergyLossFraction > 0 && maxEnergyLossFraction <= 0.5 else {
+            throw InputError(source: "--max-energy-loss-fraction", value: "\(maxEnergyLossFraction)", reason: "must be in (0, 0.5]")
+        }
         return RunControl(decays: decays, targetUncertainty: targetUncertainty, criterion: c, maxTimeSeconds: maxTime,
                           threads: threads, seed: seed, checkpointIntervalSeconds: checkpointInterval)
     }
 
     var settings: TransportSettings {
-        let s = TransportSettings()
+        var s = TransportSettings()
+        s.maxEnergyLossFraction = maxEnergyLossFraction
         return noAccelerations ? s.withoutAccelerations : s
     }
 }

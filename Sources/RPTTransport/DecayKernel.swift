@@ -31,6 +31,11 @@ public enum EmissionFilter: String, Sendable {
 /// (`transportElectron`). Every deposit goes to the voxel's tally slot and, when the voxel belongs to
 /// a scored region, also to that region's slot.
 public struct DecayKernel: HistoryKernel {
+    /// Changes whenever the way a history uses its random numbers changes (so that a checkpoint or shard
+    /// of an older engine is refused instead of being mixed with new histories). 2: ziggurat exponentials,
+    /// range rejection at birth, polynomial azimuths (2026-11-28).
+    public static let algorithmRevision = 2
+
     public let geometry: VoxelGeometry
     public let physics: TransportPhysics
     /// Super-voxel majorants for photon tracking.

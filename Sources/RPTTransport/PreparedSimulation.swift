@@ -83,6 +83,7 @@ public final class PreparedSimulation: @unchecked Sendable {
         case .beam(let k, let e, let d): f.combine("beam \(k) \(e) \(d)")
         }
         f.combine("\(settings)")
+        f.combine("transport algorithm revision \(DecayKernel.algorithmRevision)")
         f.combine(regions.map(\.name).joined(separator: ","))
         f.combine(seed)
         for s in identity { f.combine(s) }
