@@ -193,6 +193,11 @@ public struct ElectronTableView {
         energy(r, Layout.energyFromRange, layout.csda)
     }
 
+    /// `restrictedRange(energyMeV:)` at a location already found (no second logarithm; same value).
+    @inlinable public func restrictedRange(at loc: Location) -> Double {
+        loc.energy < layout.minEnergy ? restrictedRange(energyMeV: loc.energy) : interpolate(Layout.restrictedRange, loc)
+    }
+
     /// Kinetic energy (MeV) whose restricted range is `gramPerCm2` (inverse of `restrictedRange`).
     @inlinable public func energyFromRestrictedRange(gramPerCm2 r: Double) -> Double {
         energy(r, Layout.energyFromRestrictedRange, layout.restricted)

@@ -69,7 +69,7 @@ extension DecayKernel {
             s = s1 + s2
             // Continuous restricted energy loss over the path actually travelled, from the restricted range.
             // (Clamped at 0: the range table and its inverse agree only to interpolation accuracy.)
-            let loss = max(0, e - physics.electron.energyAfterContinuousLoss(material: m, energyMeV: e, massThickness: rho * s))
+            let loss = max(0, e - physics.electron.energyAfterContinuousLoss(material: m, restrictedRange: t.restrictedRange, massThickness: rho * s))
             mfpLeft -= s * t.hardBound * rho
             if loss >= e {
                 deposit(e, voxel: n, &tally, &energy)

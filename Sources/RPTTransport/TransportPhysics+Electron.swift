@@ -76,7 +76,8 @@ public struct ElectronTransportData: @unchecked Sendable {
             bremsstrahlungCrossSection: q.bremsstrahlung,
             hardBound: hardBound[m * boundGrid.count + i],
             lambda1: q.lambda1,
-            lambda2: q.lambda2)
+            lambda2: q.lambda2,
+            restrictedRange: v.restrictedRange(at: loc))
     }
 
     /// CSDA range (g/cm²) at kinetic energy e in material m (the value `coefficients` gives).
@@ -100,9 +101,15 @@ public struct ElectronTransportData: @unchecked Sendable {
     /// the path exceeds the restricted range.
     @inline(__always)
     public func energyAfterContinuousLoss(material m: Int, energyMeV e: Double, massThickness t: Double) -> Double {
-        let v = views[m]
-        let r = v.restrictedRange(energyMeV: e) - t
-        return r > 0 ? v.energyFromRestrictedRange(gramPerCm2: r) : 0
+        energyAfterContinuousLoss(material: m, restrictedRange: views[m].restrictedRange(energyMeV: e), massThickness: t)
+    }
+
+    /// As `energyAfterContinuousLoss(material:energyMeV:massThickness:)`, from the restricted range at the start
+    /// energy (`ElectronCoefficients.restrictedRange`), saving its table look-up.
+    @inline(__always)
+    public func energyAfterContinuousLoss(material m: Int, restrictedRange r0: Double, massThickness t: Double) -> Double {
+        let r = r0 - t
+        return r > 0 ? views[m].energyFromRestrictedRange(gramPerCm2: r) : 0
     }
 
     /// cos θ of the multiple-scattering deflection over a step of `massThickness` (g/cm²).

@@ -28,4 +28,6 @@ public struct ElectronCoefficients {
     public var hardBound: Double
     /// First and second transport mean free paths (g/cm²).
     public var lambda1: Double, lambda2: Double
+    /// Restricted range ∫ dT/L_Δ (g/cm²), for the continuous loss of a step starting at this energy.
+    public var restrictedRange: Double
 }
