@@ -39,8 +39,9 @@ extension DecayKernel {
             let m = Int(geometry.materialIndex[n])
             let rho = Double(geometry.density[n])
             let t = physics.electron.coefficients(material: m, energyMeV: e)
-            let range = t.csdaRange / rho  // cm
-            if settings.rangeRejection && range < geometry.distanceToNearestFace(x, voxel: v) {
+            // Range rejection, as a comparison of mass thicknesses (g/cm²) — the same expression as
+            // `absorbedAtBirth`, so that both take the same decision.
+            if settings.rangeRejection && t.csdaRange < geometry.distanceToNearestFace(x, voxel: v) * rho {
                 deposit(e, voxel: n, &tally, &energy)
                 return
             }
