@@ -170,6 +170,10 @@ public struct ElectronTableView {
     @inlinable public func firstTransportMeanFreePath(energyMeV t: Double) -> Double { interpolate(Layout.lambda1, t) }
     /// λ₂ (g/cm²).
     @inlinable public func secondTransportMeanFreePath(energyMeV t: Double) -> Double { interpolate(Layout.lambda2, t) }
+    /// λ₁ (g/cm²) at a location already found.
+    @inlinable public func firstTransportMeanFreePath(at loc: Location) -> Double { interpolate(Layout.lambda1, loc) }
+    /// λ₂ (g/cm²) at a location already found.
+    @inlinable public func secondTransportMeanFreePath(at loc: Location) -> Double { interpolate(Layout.lambda2, loc) }
 
     /// CSDA range (g/cm²); below 1 keV R = R(1 keV) (T / 1 keV)^(1 − d ln S/d ln T).
     @inlinable public func csdaRange(energyMeV t: Double) -> Double {

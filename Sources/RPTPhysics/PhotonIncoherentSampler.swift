@@ -21,22 +21,90 @@ public struct IncoherentScattering: Sendable, Equatable {
 /// α₁ = ln(1/ε₀), α₂ = (1−ε₀²)/2, take ε = ε₀^r (prob. α₁/(α₁+α₂)) or ε² = ε₀² + (1−ε₀²)r, accept with
 /// 1 − ε sin²θ/(1+ε²). The pair (ε, θ) is then accepted with S(x,Z)/Z, x = sin(θ/2)·E/hc, which
 /// reproduces dσ/dΩ = dσ_KN/dΩ · S(x,Z) (Waller–Hartree binding; no Doppler broadening).
+///
+/// The S/Z test uses a squeeze: a precomputed lower bound of S(x,Z)/Z on cells of x accepts most
+/// events without the logarithm and exponential of the exact log-log interpolation; only a uniform
+/// number above the bound is compared with S(x,Z) itself. The bound is the minimum of the interpolated
+/// function over the cell (the function is monotone between table nodes, so the minimum lies at a node
+/// or a cell end), lowered by 10⁻¹² relative against rounding, so every decision is the exact test's.
 /// No allocation; expected ~2–3 KN trials per accepted event, more at low energy where S(x,Z)/Z ≪ 1.
-public struct PhotonIncoherentSampler: Sendable {
+public struct PhotonIncoherentSampler: @unchecked Sendable {
     public let table: PhotonMaterialTable
-    public init(table: PhotonMaterialTable) { self.table = table }
+    /// Atomic number of the element in each slot of `table` (as Double).
+    let slotZ: UnsafeMutablePointer<Double>
+    /// ln S(x,Z) on `PhotonMomentumGrid` per slot: [slot · count + j].
+    let slotLogS: UnsafeMutablePointer<Double>
+    /// Lower bound of S(x,Z)/Z per slot and x cell: [slot · (squeezeCells + 1) + c]; cell c < squeezeCells
+    /// covers [c·Δx, (c+1)·Δx), the last one every x ≥ squeezeCells·Δx.
+    let squeeze: UnsafeMutablePointer<Double>
+    /// Width Δx (1/Å) and number of the squeeze cells.
+    static let squeezeStep = 0.125
+    static let squeezeCells = 64
+    let owner: IncoherentSamplerStorage
+
+    public init(table: PhotonMaterialTable) {
+        self.table = table
+        let slots = table.slotElement.count
+        let nX = PhotonMomentumGrid.count
+        let cells = Self.squeezeCells
+        slotZ = .allocate(capacity: max(1, slots))
+        slotLogS = .allocate(capacity: max(1, slots * nX))
+        squeeze = .allocate(capacity: max(1, slots * (cells + 1)))
+        owner = IncoherentSamplerStorage([slotZ, slotLogS, squeeze])
+        for s in 0..<slots {
+            let element = table.slotElement[s]
+            slotZ[s] = Double(element.z)
+            for j in 0..<nX { slotLogS[s * nX + j] = element.logScatteringFunction[j] }
+            for c in 0...cells {
+                let a = Double(c) * Self.squeezeStep
+                let b = c < cells ? Double(c + 1) * Self.squeezeStep : PhotonMomentumGrid.maximum
+                var low = min(Self.scatteringFunction(slotLogS + s * nX, z: slotZ[s], x: a),
+                              Self.scatteringFunction(slotLogS + s * nX, z: slotZ[s], x: b))
+                for j in 0..<nX {
+                    let xj = PhotonMomentumGrid.momentum(at: j)
+                    if xj > a && xj < b { low = min(low, Self.scatteringFunction(slotLogS + s * nX, z: slotZ[s], x: xj)) }
+                }
+                squeeze[s * (cells + 1) + c] = low / slotZ[s] * (1 - 1e-12)
+            }
+        }
+    }
+
+    /// S(x,Z) from the slot's ln S table: log-log interpolation in x (1/Å); S ∝ x² below the grid, S = Z
+    /// above it (the same values as `PhotonElementData.scatteringFunction`).
+    @inline(__always)
+    static func scatteringFunction(_ logS: UnsafeMutablePointer<Double>, z: Double, x: Double) -> Double {
+        if x >= PhotonMomentumGrid.maximum { return z }
+        let xMin = PhotonMomentumGrid.minimum
+        if x <= xMin { return _exp(logS[0]) * (x / xMin) * (x / xMin) }
+        var t = (_log(x) - PhotonMomentumGrid.logMinimum) * PhotonMomentumGrid.inverseLogStep
+        t = min(t, Double(PhotonMomentumGrid.count - 1) - 1e-9)
+        let i = Int(t), f = t - Double(i)
+        return _exp(logS[i] + f * (logS[i + 1] - logS[i]))
+    }
 
     /// - Parameters: materialIndex into `table.materials`; energyMeV within 1 keV – 3 MeV (not checked).
     public func sample(materialIndex m: Int, energyMeV e: Double, _ rng: inout RandomStream) -> IncoherentScattering {
-        let loc = table.gridLocation(e)
+        sample(materialIndex: m, energyMeV: e, location: table.gridLocation(e), &rng)
+    }
+
+    /// As `sample(materialIndex:energyMeV:_:)`, with the energy's grid location (`table.gridLocation(e)`)
+    /// already known (saves its logarithm).
+    @inline(__always)
+    public func sample(materialIndex m: Int, energyMeV e: Double, location loc: (index: Int, fraction: Double),
+                       _ rng: inout RandomStream) -> IncoherentScattering {
         let slot = table.sampleSlot(kind: 1, materialIndex: m, location: loc, &rng)
-        let element = table.slotElement[slot]
+        let z = slotZ[slot]
+        let logS = slotLogS + slot * PhotonMomentumGrid.count
+        let bounds = squeeze + slot * (Self.squeezeCells + 1)
         let k = e / PhotonConstants.electronRestEnergyMeV
         let xScale = e * 1e3 / PhotonMomentumGrid.hcKeVAngstrom
         while true {
             let (epsilon, oneMinusCos) = Self.sampleKleinNishina(k: k, &rng)
             let x = xScale * (0.5 * oneMinusCos).squareRoot()
-            if rng.uniform() * Double(element.z) > element.scatteringFunction(x: x) { continue }
+            let u = rng.uniform()
+            // Squeeze first (x ≥ 0, so the truncation is the floor); the exact test only above the bound.
+            if u >= bounds[min(Int(x * (1 / Self.squeezeStep)), Self.squeezeCells)]
+                && u * z > Self.scatteringFunction(logS, z: z, x: x) { continue }
             let ePrime = epsilon * e
             let cosTheta = 1 - oneMinusCos
             let pe2 = e * e + ePrime * ePrime - 2 * e * ePrime * cosTheta
@@ -69,6 +137,13 @@ public struct PhotonIncoherentSampler: Sendable {
             if g >= rng.uniform() { return (epsilon, max(0, min(2, oneMinusCos))) }
         }
     }
+}
+
+/// Frees the buffers of a `PhotonIncoherentSampler` when its last copy goes away.
+final class IncoherentSamplerStorage: @unchecked Sendable {
+    let buffers: [UnsafeMutablePointer<Double>]
+    init(_ buffers: [UnsafeMutablePointer<Double>]) { self.buffers = buffers }
+    deinit { for b in buffers { b.deallocate() } }
 }
 
 /// Constants used by the photon samplers.

@@ -36,7 +36,13 @@ public struct PhotonPhotoelectricSampler: Sendable {
     }
 
     public func sample(materialIndex m: Int, energyMeV e: Double, _ rng: inout RandomStream) -> Photoabsorption {
-        let loc = table.gridLocation(e)
+        sample(materialIndex: m, energyMeV: e, location: table.gridLocation(e), &rng)
+    }
+
+    /// As `sample(materialIndex:energyMeV:_:)`, with the energy's grid location (`table.gridLocation(e)`)
+    /// already known (saves its logarithm).
+    public func sample(materialIndex m: Int, energyMeV e: Double, location loc: (index: Int, fraction: Double),
+                       _ rng: inout RandomStream) -> Photoabsorption {
         let slot = table.sampleSlot(kind: 0, materialIndex: m, location: loc, &rng)
         let el = table.slotElement[slot]
         var binding = 0.0, fluorescence = 0.0

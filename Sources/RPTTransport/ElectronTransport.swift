@@ -57,8 +57,9 @@ extension DecayKernel {
             let s1 = rng.uniform() * s
             x += d * s1
             let eMid = max(settings.electronCutoffMeV, e - 0.5 * t.restrictedStoppingPower * rho * s)
-            let tMid = physics.electron.coefficients(material: m, energyMeV: eMid)
-            let cosTheta = physics.electron.sampleMultipleScattering(tMid, massThickness: rho * s, &rng)
+            let mid = physics.electron.transportMeanFreePaths(material: m, energyMeV: eMid)
+            let cosTheta = physics.electron.sampleMultipleScattering(lambda1: mid.lambda1, lambda2: mid.lambda2,
+                                                                     massThickness: rho * s, &rng)
             d = rotate(d, cosTheta: cosTheta, azimuth: rng.azimuth())
             var s2 = s - s1
             var exitAxis = axis

@@ -7,53 +7,37 @@ extension DecayKernel {
     ///
     /// The photon carries an optical depth τ ~ Exp(1) to its next tentative interaction. In its current
     /// block b it advances by τ/μ̂_b(E); if that would leave the block, it moves to the block's face, spends
-    /// μ̂_b·d of its optical depth and continues in the neighbouring block. At a tentative interaction the
+    /// μ̂_b·d of its optical depth and continues in the neighbouring block (`BlockTrack` walks the blocks
+    /// along each straight segment of the track). At a tentative interaction the
     /// interaction is real with probability μ(E, voxel)/μ̂_b(E), else virtual (Woodcock et al. 1965;
     /// `MajorantGrid`; docs/methods/transport.md). No voxel boundary is ever computed.
     func transportPhoton(_ photon: Particle, _ rng: inout RandomStream, _ tally: inout EnergyTally,
                          _ stack: inout ParticleStack, _ energy: inout HistoryEnergy) {
         var e = photon.energy
-        var x = photon.position
         var d = photon.direction
-        var inverseD = 1 / d  // per axis; ±∞ for a zero component (that axis is then never the exit)
+        guard let v0 = geometry.voxel(at: photon.position) else { energy.escaped += e; return }
+        if e < settings.photonCutoffMeV { deposit(e, voxel: geometry.linear(v0), &tally, &energy); return }
 
         let grid = majorants
+        let extent = geometry.extent
         // Grid location of the current energy: recomputed only when the energy changes (Compton).
         var location = physics.photon.table.gridLocation(e)
-        guard let v0 = geometry.voxel(at: x) else { energy.escaped += e; return }
-        var block = v0 / grid.blockSize
+        var track = BlockTrack(origin: photon.position, direction: d, block: v0 / grid.blockSize, grid: grid, extent: extent)
+        var muHat = grid.majorant(block: track.blockLinear, energyIndex: location.index)
+        var s = 0.0  // path length (cm) travelled along the current straight track
         var depth = rng.exponential()
         while true {
-            if e < settings.photonCutoffMeV {
-                if let v = geometry.voxel(at: x) { deposit(e, voxel: geometry.linear(v), &tally, &energy) }
-                else { energy.escaped += e }
-                return
-            }
-            let muHat = grid.majorant(block: grid.linear(block), energyIndex: location.index)
-            // Distance to the exit of the current block along d.
-            var exit = Double.infinity, axis = 0
-            for a in 0..<3 {
-                let da = d[a]
-                if da > 0 {
-                    let t = (min(Double(block[a] + 1) * grid.blockSizeCm[a], geometry.extent[a]) - x[a]) * inverseD[a]
-                    if t < exit { exit = t; axis = a }
-                } else if da < 0 {
-                    let t = (Double(block[a]) * grid.blockSizeCm[a] - x[a]) * inverseD[a]
-                    if t < exit { exit = t; axis = a }
-                }
-            }
-            exit = max(0, exit)
+            let (exitS, axis) = track.nextExit()
             let flight = depth / muHat
-            if flight >= exit {
-                depth -= exit * muHat
-                x += d * exit
-                let step = d[axis] > 0 ? 1 : -1
-                block[axis] += step
-                x[axis] = Double(step > 0 ? block[axis] : block[axis] + 1) * grid.blockSizeCm[axis]
-                if block[axis] < 0 || block[axis] >= grid.blocks[axis] { energy.escaped += e; return }
+            if s + flight >= exitS {
+                // Leave the block: spend μ̂_b·(distance to its face) of optical depth, continue in the next block.
+                if exitS > s { depth = max(0, depth - (exitS - s) * muHat); s = exitS }
+                if !track.cross(axis: axis, grid: grid, extent: extent) { energy.escaped += e; return }
+                muHat = grid.majorant(block: track.blockLinear, energyIndex: location.index)
                 continue
             }
-            x += d * flight
+            s += flight
+            let x = track.origin + d * s
             depth = rng.exponential()
             // Where the next tentative interaction will be if this one is virtual: start loading its voxel
             // data now, so that the cache miss overlaps with the work below (a hint only).
@@ -62,11 +46,11 @@ extension DecayKernel {
             // Truncation (scalar: the SIMD conversion is generic and slow); it equals the floor for x ≥ 0, and the
             // clamp below handles a position a rounding error below 0.
             let f = x * geometry.inverseSize
-            var v = SIMD3(Int(f.x), Int(f.y), Int(f.z))
-            let lo = block &* grid.blockSize
-            let hi = SIMD3(min(lo.x + grid.blockSize, geometry.nx), min(lo.y + grid.blockSize, geometry.ny),
-                           min(lo.z + grid.blockSize, geometry.nz)) &- 1
-            v = v.clamped(lowerBound: lo, upperBound: hi)
+            let b = grid.blockSize
+            let lo = SIMD3(track.bx &* b, track.by &* b, track.bz &* b)
+            let v = SIMD3(min(max(Int(f.x), lo.x), min(lo.x &+ b, geometry.nx) &- 1),
+                          min(max(Int(f.y), lo.y), min(lo.y &+ b, geometry.ny) &- 1),
+                          min(max(Int(f.z), lo.z), min(lo.z &+ b, geometry.nz) &- 1))
             let n = geometry.linear(v)
             let m = Int(geometry.materialIndex[n])
             let rho = Double(geometry.density[n])
@@ -78,7 +62,7 @@ extension DecayKernel {
             energy.photonInteractions += 1
             let share = r / mu       // uniform in [0, 1): picks the process
             if share < c.photoelectric {
-                let out = physics.photon.photoelectric.sample(materialIndex: m, energyMeV: e, &rng)
+                let out = physics.photon.photoelectric.sample(materialIndex: m, energyMeV: e, location: location, &rng)
                 if out.localDepositMeV > 0 { deposit(out.localDepositMeV, voxel: n, &tally, &energy) }
                 if out.electronEnergyMeV > 0
                     && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV, faceDistance: geometry.distanceToNearestFace(x, voxel: v),
@@ -93,7 +77,7 @@ extension DecayKernel {
                 }
                 return
             } else if share < c.photoelectric + c.incoherent {
-                let out = physics.photon.incoherent.sample(materialIndex: m, energyMeV: e, &rng)
+                let out = physics.photon.incoherent.sample(materialIndex: m, energyMeV: e, location: location, &rng)
                 let phi = rng.azimuth()
                 if out.electronEnergyMeV > 0
                     && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV, faceDistance: geometry.distanceToNearestFace(x, voxel: v),
@@ -103,13 +87,17 @@ extension DecayKernel {
                          &stack, voxel: n, &tally, &energy)
                 }
                 e = out.photonEnergyMeV
+                if e < settings.photonCutoffMeV { deposit(e, voxel: n, &tally, &energy); return }
                 d = rotate(d, cosTheta: out.photonCosTheta, azimuth: phi)
-                inverseD = 1 / d
                 location = physics.photon.table.gridLocation(e)
+                muHat = grid.majorant(block: track.blockLinear, energyIndex: location.index)
+                track.restart(at: x, direction: d, grid: grid, extent: extent)
+                s = 0
             } else if share < c.photoelectric + c.incoherent + c.coherent {
                 let cosT = physics.photon.coherent.sampleCosTheta(materialIndex: m, energyMeV: e, &rng)
                 d = rotate(d, cosTheta: cosT, azimuth: rng.azimuth())
-                inverseD = 1 / d
+                track.restart(at: x, direction: d, grid: grid, extent: extent)
+                s = 0
             } else {
                 let out = PhotonPairSampler().sample(energyMeV: e, &rng)
                 let phi = rng.azimuth()

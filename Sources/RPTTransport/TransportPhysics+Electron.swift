@@ -80,6 +80,15 @@ public struct ElectronTransportData: @unchecked Sendable {
             restrictedRange: v.restrictedRange(at: loc))
     }
 
+    /// λ₁ and λ₂ (g/cm²) at kinetic energy e in material m (the values `coefficients` gives, without the
+    /// other look-ups).
+    @inline(__always)
+    public func transportMeanFreePaths(material m: Int, energyMeV e: Double) -> (lambda1: Double, lambda2: Double) {
+        let v = views[m]
+        let loc = v.location(energyMeV: e)
+        return (v.firstTransportMeanFreePath(at: loc), v.secondTransportMeanFreePath(at: loc))
+    }
+
     /// CSDA range (g/cm²) at kinetic energy e in material m (the value `coefficients` gives).
     @inline(__always)
     public func csdaRange(material m: Int, energyMeV e: Double) -> Double {
@@ -118,6 +127,13 @@ public struct ElectronTransportData: @unchecked Sendable {
                                          _ rng: inout RandomStream) -> Double {
         MultipleScatteringSampler.sampleCosTheta(stepGramPerCm2: massThickness, lambda1: c.lambda1,
                                                  lambda2: c.lambda2, rng: &rng)
+    }
+
+    /// cos θ of the multiple-scattering deflection over a step of `massThickness` (g/cm²), from λ₁ and λ₂ (g/cm²).
+    @inline(__always)
+    public func sampleMultipleScattering(lambda1: Double, lambda2: Double, massThickness: Double,
+                                         _ rng: inout RandomStream) -> Double {
+        MultipleScatteringSampler.sampleCosTheta(stepGramPerCm2: massThickness, lambda1: lambda1, lambda2: lambda2, rng: &rng)
     }
 
     /// Delta-ray energy (MeV) of a Møller event at kinetic energy e (> 2Δ).
