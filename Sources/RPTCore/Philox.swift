@@ -64,9 +64,10 @@ public struct Philox4x32 {
 /// The random stream of one Monte Carlo history: a function of (seed, stream index) only.
 ///
 /// The 128-bit Philox counter is (stream index low, stream index high, draw block low, draw block high);
-/// each block yields four 32-bit words, consumed as two 64-bit numbers (one double each). Blocks are made
-/// two at a time (`Philox4x32.twoBlocks`), which gives the same sequence as one at a time. A history may
-/// draw up to 2^64 blocks, which is never reached in practice.
+/// each block yields four 32-bit words. Blocks are made two at a time (`Philox4x32.twoBlocks`) and their
+/// eight words consumed in order: a 64-bit number (`nextUInt64`, `uniform`) takes two words (the first as
+/// its high half), `uniform32` takes one. A 64-bit draw never straddles two refills: when one word is
+/// left it is skipped. A history may draw up to 2^64 blocks, which is never reached in practice.
 ///
 /// `RandomStream` is a value type with no heap storage: copy it into the hot loop.
 @frozen
@@ -76,9 +77,9 @@ public struct RandomStream {
     @usableFromInline let streamHigh: UInt32
     /// Index of the next block to make.
     @usableFromInline var blockIndex: UInt64 = 0
-    /// The 64-bit numbers of the last two blocks, consumed in order from lane 4 − `available`.
-    @usableFromInline var buffer: SIMD4<UInt64> = .zero
-    /// How many numbers of `buffer` are still unused (0…4).
+    /// The eight 32-bit words of the last two blocks, consumed in order from lane 8 − `available`.
+    @usableFromInline var buffer: SIMD8<UInt32> = .zero
+    /// How many words of `buffer` are still unused (0…8).
     @usableFromInline var available: Int = 0
 
     /// - Parameters:
@@ -93,23 +94,33 @@ public struct RandomStream {
 
     @inlinable
     mutating func refill() {
-        buffer = Philox4x32.twoBlocks(streamLow: streamLow, streamHigh: streamHigh, blockIndex: blockIndex, key: key)
+        let b = Philox4x32.twoBlocks(streamLow: streamLow, streamHigh: streamHigh, blockIndex: blockIndex, key: key)
+        buffer = SIMD8(UInt32(truncatingIfNeeded: b[0] >> 32), UInt32(truncatingIfNeeded: b[0]),
+                       UInt32(truncatingIfNeeded: b[1] >> 32), UInt32(truncatingIfNeeded: b[1]),
+                       UInt32(truncatingIfNeeded: b[2] >> 32), UInt32(truncatingIfNeeded: b[2]),
+                       UInt32(truncatingIfNeeded: b[3] >> 32), UInt32(truncatingIfNeeded: b[3]))
         blockIndex &+= 2
-        available = 4
+        available = 8
     }
 
-    /// Next 64 random bits (words 0–1 of a Philox block, then words 2–3, then the next block).
+    /// Next 64 random bits: two words, the first as the high half (words 0–1 of a Philox block, then
+    /// words 2–3, then the next block, when only 64-bit draws are made).
     @inlinable @inline(__always)
     public mutating func nextUInt64() -> UInt64 {
-        if available == 0 { refill() }
-        let value = buffer[4 - available]
-        available -= 1
-        return value
+        if available < 2 { refill() }
+        let i = 8 &- available
+        available &-= 2
+        return (UInt64(buffer[i]) << 32) | UInt64(buffer[i &+ 1])
     }
 
-    /// Next 32 random bits (the upper half of the next 64).
-    @inlinable
-    public mutating func nextUInt32() -> UInt32 { UInt32(truncatingIfNeeded: nextUInt64() >> 32) }
+    /// Next 32 random bits (one word).
+    @inlinable @inline(__always)
+    public mutating func nextUInt32() -> UInt32 {
+        if available == 0 { refill() }
+        let word = buffer[8 &- available]
+        available &-= 1
+        return word
+    }
 
     /// Uniform double in the open interval (0, 1): never exactly 0 or 1, so `log(u)` is finite.
     /// Built from 64 random bits with 53 significant bits, offset by half an ulp.
@@ -118,15 +129,24 @@ public struct RandomStream {
         (Double(nextUInt64() >> 11) + 0.5) * 0x1p-53
     }
 
+    /// Uniform double in the open interval (0, 1) from one 32-bit word: the values (k + ½)·2⁻³²,
+    /// k = 0 … 2³² − 1. Half the random bits of `uniform()`, for draws where a resolution of 2.3·10⁻¹⁰ is
+    /// far below anything the result depends on: angles, positions inside a voxel, acceptance tests.
+    /// Not for inverting steep distributions in their tails, picking among very many bins, or ln u.
+    @inlinable @inline(__always)
+    public mutating func uniform32() -> Double {
+        (Double(nextUInt32()) + 0.5) * 0x1p-32
+    }
+
     /// A uniform azimuth as (cos φ, sin φ), φ = 2π·u.
     @inlinable @inline(__always)
-    public mutating func azimuth() -> (cos: Double, sin: Double) { cosSinOfTurn(uniform()) }
+    public mutating func azimuth() -> (cos: Double, sin: Double) { cosSinOfTurn(uniform32()) }
 
     /// A uniformly distributed unit vector (isotropic direction).
     @inlinable
     public mutating func isotropicDirection() -> SIMD3<Double> {
-        let cosTheta = 2 * uniform() - 1
-        let turn = uniform()  // azimuth φ = 2π·turn
+        let cosTheta = 2 * uniform32() - 1
+        let turn = uniform32()  // azimuth φ = 2π·turn
         let sinTheta = (max(0, 1 - cosTheta * cosTheta)).squareRoot()
         let (c, s) = cosSinOfTurn(turn)
         return SIMD3(sinTheta * c, sinTheta * s, cosTheta)

@@ -45,7 +45,7 @@ public struct BetaEnergySampler: Sendable {
     @inlinable
     public func sample(_ rng: inout RandomStream) -> Double {
         let i = binTable.sample(&rng)
-        let u = rng.uniform()
+        let u = rng.uniform32()  // position inside one bin: 2⁻³² of a bin width is ample
         return bins.withUnsafeBufferPointer { b in
             let bin = b[i]
             let root = (bin.lowerDensity * bin.lowerDensity + u * bin.squareDifference).squareRoot()

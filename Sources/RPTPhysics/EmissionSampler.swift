@@ -116,7 +116,7 @@ public struct EmissionSampler: Sendable {
 
         if let lineTable {
             // N ~ Poisson(Λ) by sequential search of the CDF.
-            let u = rng.uniform()
+            let u = rng.uniform32()  // P(N = n) below 2⁻³² never matters
             var n = 0
             var p = expMinusLineYieldSum, cdf = p
             while u > cdf && p > 0 {

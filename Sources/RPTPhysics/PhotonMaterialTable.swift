@@ -201,7 +201,7 @@ public struct PhotonMaterialTable: Sendable {
                     _ rng: inout RandomStream) -> Int {
         let first = slotStart[m], n = slotCount[m]
         let total = channel(m * 5 + kind, loc)
-        let target = rng.uniform() * total
+        let target = rng.uniform32() * total  // a few atoms per material: 32 bits are ample
         return slotPartial.withUnsafeBufferPointer { p in
             var acc = 0.0
             for s in first..<(first + n) {

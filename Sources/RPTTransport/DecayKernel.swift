@@ -33,8 +33,9 @@ public enum EmissionFilter: String, Sendable {
 public struct DecayKernel: HistoryKernel {
     /// Changes whenever the way a history uses its random numbers changes (so that a checkpoint or shard
     /// of an older engine is refused instead of being mixed with new histories). 2: ziggurat exponentials,
-    /// range rejection at birth, polynomial azimuths (2026-11-28).
-    public static let algorithmRevision = 2
+    /// range rejection at birth, polynomial azimuths (2026-11-28). 3: 32-bit uniforms where they suffice,
+    /// block-walking photon tracks (2026-11-29).
+    public static let algorithmRevision = 3
 
     public let geometry: VoxelGeometry
     public let physics: TransportPhysics

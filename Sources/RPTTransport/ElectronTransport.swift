@@ -54,7 +54,7 @@ extension DecayKernel {
             var crossing = s == boundaryDistance && !hardEvent
 
             // Random hinge: first segment, deflection, second segment (truncated at the boundary).
-            let s1 = rng.uniform() * s
+            let s1 = rng.uniform32() * s
             x += d * s1
             let eMid = max(settings.electronCutoffMeV, e - 0.5 * t.restrictedStoppingPower * rho * s)
             let mid = physics.electron.transportMeanFreePaths(material: m, energyMeV: eMid)

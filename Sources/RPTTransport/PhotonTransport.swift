@@ -54,7 +54,7 @@ extension DecayKernel {
             let n = geometry.linear(v)
             let m = Int(geometry.materialIndex[n])
             let rho = Double(geometry.density[n])
-            let r = rng.uniform() * muHat
+            let r = rng.uniform32() * muHat  // real with probability μ/μ̂ (resolution 2⁻³²)
             let mu = physics.photon.table.totalMuOverRho(materialIndex: m, location: location) * rho
             if r >= mu { continue }  // virtual interaction
             let c = physics.photon.table.processShares(materialIndex: m, location: location)

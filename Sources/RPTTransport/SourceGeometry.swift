@@ -65,7 +65,8 @@ public struct PositionSampler: Sendable {
         case .voxelMap:
             let v = Int(activeVoxels.withUnsafeBufferPointer { $0[alias.sample(&rng)] })
             let i = v % shape.x, j = (v / shape.x) % shape.y, k = v / (shape.x * shape.y)
-            let u = SIMD3(rng.uniform(), rng.uniform(), rng.uniform())
+            // 32-bit uniforms: 2⁻³² of a voxel is far below any length that matters.
+            let u = SIMD3(rng.uniform32(), rng.uniform32(), rng.uniform32())
             return (SIMD3(Double(i), Double(j), Double(k)) + u) * voxelSize
         case .point(let p):
             return p

@@ -36,6 +36,46 @@ final class PhiloxTests: XCTestCase {
         }
     }
 
+    /// Mixed draws consume the block words in order: a 32-bit draw takes one word, a 64-bit draw the next
+    /// two (high word first), and a 64-bit draw with one word left in the two-block buffer skips that word.
+    func testThirtyTwoBitDrawsTakeOneWordInOrder() {
+        let seed: UInt64 = 0x0123_4567_89AB_CDEF, stream: UInt64 = 99
+        let key = SIMD2(UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
+        var words: [UInt32] = []
+        for b in 0..<6 as Range<UInt32> {
+            let w = Philox4x32.block(counter: SIMD4(UInt32(stream), 0, b, 0), key: key)
+            words += [w.x, w.y, w.z, w.w]
+        }
+        var rng = RandomStream(seed: seed, stream: stream)
+        XCTAssertEqual(rng.nextUInt32(), words[0])
+        XCTAssertEqual(rng.nextUInt64(), (UInt64(words[1]) << 32) | UInt64(words[2]))
+        XCTAssertEqual(rng.uniform32(), (Double(words[3]) + 0.5) * 0x1p-32)
+        XCTAssertEqual(rng.nextUInt64(), (UInt64(words[4]) << 32) | UInt64(words[5]))
+        XCTAssertEqual(rng.nextUInt64(), (UInt64(words[6]) << 32) | UInt64(words[7]))
+        XCTAssertEqual(rng.nextUInt32(), words[8])
+        for i in 9..<15 { XCTAssertEqual(rng.nextUInt32(), words[i]) }
+        // One word (15) left of the second refill: a 64-bit draw skips it.
+        XCTAssertEqual(rng.nextUInt64(), (UInt64(words[16]) << 32) | UInt64(words[17]))
+    }
+
+    /// `uniform32` lies strictly inside (0, 1) at its extreme words, and its moments are those of U(0,1)
+    /// (10⁶ draws, 5σ).
+    func testUniform32() {
+        XCTAssertGreaterThan((Double(UInt32.min) + 0.5) * 0x1p-32, 0)
+        XCTAssertLessThan((Double(UInt32.max) + 0.5) * 0x1p-32, 1)
+        var r = RandomStream(seed: 11, stream: 4)
+        let n = 1_000_000
+        var s = 0.0, s2 = 0.0
+        for _ in 0..<n {
+            let u = r.uniform32()
+            XCTAssertTrue(u > 0 && u < 1)
+            s += u; s2 += u * u
+        }
+        let mean = s / Double(n)
+        XCTAssertEqual(mean, 0.5, accuracy: 5 * (1.0 / 12).squareRoot() / Double(n).squareRoot())
+        XCTAssertEqual(s2 / Double(n) - mean * mean, 1.0 / 12, accuracy: 5 * (4.0 / 45).squareRoot() / Double(n).squareRoot())
+    }
+
     func testStreamIsAFunctionOfSeedAndIndexOnly() {
         var a = RandomStream(seed: 42, stream: 7)
         var b = RandomStream(seed: 42, stream: 7)
