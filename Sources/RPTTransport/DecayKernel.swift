@@ -91,8 +91,7 @@ public struct DecayKernel: HistoryKernel {
         let origin = positions.sample(&rng)
         guard let v0 = geometry.voxel(at: origin) else { return }  // sources lie inside by construction
         let n0 = geometry.linear(v0)
-        let m0 = Int(geometry.materialIndex[n0])
-        let rho0 = Double(geometry.density[n0])
+        let (m0, rho0) = geometry.medium(n0)
         let face0 = geometry.distanceToNearestFace(origin, voxel: v0)
         let capacity = ParticleStack.scratchBytes / MemoryLayout<Emission>.stride
         let buffer = stack.scratch.bindMemory(to: Emission.self, capacity: capacity)

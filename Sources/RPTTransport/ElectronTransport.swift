@@ -36,8 +36,7 @@ extension DecayKernel {
                 deposit(e, voxel: n, &tally, &energy)
                 return
             }
-            let m = Int(geometry.materialIndex[n])
-            let rho = Double(geometry.density[n])
+            let (m, rho) = geometry.medium(n)
             let t = physics.electron.coefficients(material: m, energyMeV: e)
             // Range rejection, as a comparison of mass thicknesses (g/cm²) — the same expression as
             // `absorbedAtBirth`, so that both take the same decision.

@@ -52,8 +52,7 @@ extension DecayKernel {
                           min(max(Int(f.y), lo.y), min(lo.y &+ b, geometry.ny) &- 1),
                           min(max(Int(f.z), lo.z), min(lo.z &+ b, geometry.nz) &- 1))
             let n = geometry.linear(v)
-            let m = Int(geometry.materialIndex[n])
-            let rho = Double(geometry.density[n])
+            let (m, rho) = geometry.medium(n)
             let r = rng.uniform32() * muHat  // real with probability μ/μ̂ (resolution 2⁻³²)
             let mu = physics.photon.table.totalMuOverRho(materialIndex: m, location: location) * rho
             if r >= mu { continue }  // virtual interaction

@@ -26,6 +26,10 @@ public final class PreparedSimulation: @unchecked Sendable {
     private let materialIndex: UnsafeMutablePointer<UInt8>
     private let density: UnsafeMutablePointer<Float>
     private let regionOfVoxel: UnsafeMutablePointer<Int32>
+    private let mediumIndex: UnsafeMutablePointer<UInt16>
+    private let media: UnsafeMutablePointer<VoxelMedium>
+    /// The world's distinct (material, density) pairs as the transport reads them.
+    public let mediumTable: VoxelMediumTable
 
     /// - Parameters:
     ///   - source: where decays happen (a `.voxelMap` must be on the world grid).
@@ -58,8 +62,12 @@ public final class PreparedSimulation: @unchecked Sendable {
                 regionOfVoxel[v] = Int32(r)
             }
         }
+        mediumIndex = LargeAllocation.allocate(UInt16.self, count: n)
+        mediumTable = VoxelMediumTable(materialIndex: world.materialIndex, density: world.density, indices: mediumIndex)
+        media = .allocate(capacity: max(1, mediumTable.media.count))
+        media.initialize(from: mediumTable.media, count: mediumTable.media.count)
         let geometry = VoxelGeometry(shape: world.grid.shape, sizeCm: world.voxelSizeCm,
-                                     materialIndex: materialIndex, density: density)
+                                     materialIndex: materialIndex, density: density, mediumIndex: mediumIndex, media: media)
         let physics = try TransportPhysics(materials: world.materials, maximumDensity: world.maximumDensityPerMaterial,
                                            settings: settings)
         let positions = try PositionSampler(source, world: world)
@@ -92,7 +100,8 @@ public final class PreparedSimulation: @unchecked Sendable {
 
     deinit {
         LargeAllocation.deallocate(materialIndex); LargeAllocation.deallocate(density)
-        LargeAllocation.deallocate(regionOfVoxel)
+        LargeAllocation.deallocate(regionOfVoxel); LargeAllocation.deallocate(mediumIndex)
+        media.deallocate()
     }
 
     /// Tally slots: the grid's voxels, then one per region.

@@ -10,26 +10,42 @@ public struct VoxelGeometry {
     public let size: SIMD3<Double>, inverseSize: SIMD3<Double>
     /// Extent of the world (cm).
     public let extent: SIMD3<Double>
+    /// Material index and density (g/cm³) of each voxel: read only for voxels whose medium index is
+    /// `VoxelMediumTable.overflow`.
     public let materialIndex: UnsafePointer<UInt8>
     public let density: UnsafePointer<Float>
+    /// Medium index of each voxel (`VoxelMediumTable`) and the table of distinct media.
+    public let mediumIndex: UnsafePointer<UInt16>
+    public let media: UnsafePointer<VoxelMedium>
 
     public init(shape: SIMD3<Int>, sizeCm: SIMD3<Double>, materialIndex: UnsafePointer<UInt8>,
-                density: UnsafePointer<Float>) {
+                density: UnsafePointer<Float>, mediumIndex: UnsafePointer<UInt16>, media: UnsafePointer<VoxelMedium>) {
         nx = shape.x; ny = shape.y; nz = shape.z
         size = sizeCm; inverseSize = 1 / sizeCm
         extent = SIMD3(Double(nx), Double(ny), Double(nz)) * sizeCm
         self.materialIndex = materialIndex; self.density = density
+        self.mediumIndex = mediumIndex; self.media = media
     }
 
-    /// Starts loading the material and density of the voxel holding `p` into the cache (a hint for a
-    /// look-up that will probably follow; nothing happens when p is outside the world).
+    /// Material index and mass density (g/cm³) of voxel n (linear index).
+    @inline(__always)
+    public func medium(_ n: Int) -> (material: Int, density: Double) {
+        let c = mediumIndex[n]
+        if c != VoxelMediumTable.overflow {
+            let m = media[Int(c)]
+            return (Int(m.material), Double(m.density))
+        }
+        return (Int(materialIndex[n]), Double(density[n]))
+    }
+
+    /// Starts loading the medium of the voxel holding `p` into the cache (a hint for a look-up that will
+    /// probably follow; nothing happens when p is outside the world).
     @inline(__always)
     public func prefetch(at p: SIMD3<Double>) {
         let f = p * inverseSize
         guard f.x >= 0, f.y >= 0, f.z >= 0, f.x < Double(nx), f.y < Double(ny), f.z < Double(nz) else { return }
         let n = Int(f.x) + nx * (Int(f.y) + ny * Int(f.z))
-        rpt_prefetch(materialIndex + n)
-        rpt_prefetch(density + n)
+        rpt_prefetch(mediumIndex + n)
     }
 
     /// Integer voxel coordinates of a position, or nil when outside the world.
