@@ -30,6 +30,9 @@ public struct EmissionSampler: Sendable {
     @usableFromInline let lineTable: AliasTable?
     @usableFromInline let lineYieldSum: Double
     @usableFromInline let expMinusLineYieldSum: Double
+    /// P(N ≤ n) of the line count N ~ Poisson(Λ), n = 0, 1, … until the terms underflow (the recurrence
+    /// p ← p·Λ/n, summed in order, evaluated once here instead of per decay).
+    @usableFromInline let lineCountCDF: [Double]
     @usableFromInline let beta: BetaEnergySampler?
     @usableFromInline let betaParticle: ParticleKind
     @usableFromInline let betaWholeCount: Int
@@ -63,6 +66,18 @@ public struct EmissionSampler: Sendable {
         lineYieldSum = lambda
         expMinusLineYieldSum = _exp(-lambda)
         precondition(lambda < 500, "line yield sum \(lambda) too large for Poisson inversion")
+        var cdfTable: [Double] = []
+        if !yields.isEmpty {
+            var p = _exp(-lambda), cdf = p, n = 0
+            cdfTable.append(cdf)
+            while p > 0 && cdf < 1 {
+                n += 1
+                p *= lambda / Double(n)
+                cdf += p
+                cdfTable.append(cdf)
+            }
+        }
+        lineCountCDF = cdfTable
 
         if let spectrum = nuclide.betaSpectra.first {
             beta = BetaEnergySampler(spectrum: spectrum)
@@ -115,14 +130,12 @@ public struct EmissionSampler: Sendable {
         }
 
         if let lineTable {
-            // N ~ Poisson(Λ) by sequential search of the CDF.
+            // N ~ Poisson(Λ) by sequential search of the tabulated CDF.
             let u = rng.uniform32()  // P(N = n) below 2⁻³² never matters
-            var n = 0
-            var p = expMinusLineYieldSum, cdf = p
-            while u > cdf && p > 0 {
-                n += 1
-                p *= lineYieldSum / Double(n)
-                cdf += p
+            let n = lineCountCDF.withUnsafeBufferPointer { c in
+                var n = 0
+                while n < c.count - 1 && u > c[n] { n += 1 }
+                return n
             }
             lineEmissions.withUnsafeBufferPointer { lines in
                 for _ in 0..<n {

@@ -25,6 +25,11 @@ public struct PhotonMaterialTable: Sendable {
     /// Partial μ/ρ (cm²/g, already × mass fraction) per slot: [(slot · 2 + k) · energyCount + i],
     /// k = 0 photoelectric, 1 incoherent.
     @usableFromInline let slotPartial: [Double]
+    /// The same values laid out by grid point: [(k · energyCount + i) · slotTotal + slot], so that choosing
+    /// the atom at one energy reads two short contiguous rows instead of one cache line per element.
+    @usableFromInline let slotPartialByPoint: [Double]
+    /// Number of slots over all materials.
+    @usableFromInline let slotTotal: Int
     /// Coherent sampling: nodes t_j = x_j² (1/Å²) with t_0 = 0, then the momentum grid squared.
     let coherentT: [Double]
     /// G(t) = Σ (wᵢ/Aᵢ) Fᵢ(x)² and its cumulative A(t) = ∫₀ᵗ G dt' per material: [m · nT + j].
@@ -69,6 +74,15 @@ public struct PhotonMaterialTable: Sendable {
         }
         self.mu = mu; slotStart = start; slotCount = count; slotElement = elems; slotAtomsPerGram = perGram
         slotPartial = partial
+        let slots = elems.count
+        slotTotal = slots
+        var byPoint = [Double](repeating: 0, count: 2 * nE * slots)
+        for s in 0..<slots {
+            for k in 0..<2 {
+                for i in 0..<nE { byPoint[(k * nE + i) * slots + s] = partial[(s * 2 + k) * nE + i] }
+            }
+        }
+        slotPartialByPoint = byPoint
         // Coherent cumulative: trapezoid rule in t = x² on the momentum grid.
         let nX = PhotonMomentumGrid.count
         var t = [0.0]
@@ -202,11 +216,12 @@ public struct PhotonMaterialTable: Sendable {
         let first = slotStart[m], n = slotCount[m]
         let total = channel(m * 5 + kind, loc)
         let target = rng.uniform32() * total  // a few atoms per material: 32 bits are ample
-        return slotPartial.withUnsafeBufferPointer { p in
+        return slotPartialByPoint.withUnsafeBufferPointer { p in
+            let lower = p.baseAddress! + (kind * energyCount + loc.index) * slotTotal  // row of grid point i
+            let upper = lower + slotTotal                                            // row of grid point i + 1
             var acc = 0.0
             for s in first..<(first + n) {
-                let k = (s * 2 + kind) * energyCount + loc.index
-                acc += p[k] + loc.fraction * (p[k + 1] - p[k])
+                acc += lower[s] + loc.fraction * (upper[s] - lower[s])
                 if target < acc { return s }
             }
             return first + n - 1

@@ -19,9 +19,9 @@ public struct PositionSampler: Sendable {
     let geometry: SourceGeometry
     /// Alias table over `activeVoxels` (a one-bin placeholder for analytic sources).
     let alias: AliasTable
-    /// Flat voxel index of each alias-table entry (only voxels with activity are tabulated, so the
-    /// table stays small and cache-resident).
-    let activeVoxels: [Int32]
+    /// Voxel coordinates (i, j, k) of each alias-table entry, packed as i | j << 21 | k << 42 (only voxels
+    /// with activity are tabulated, so the table stays small and cache-resident; no division per decay).
+    let activeVoxels: [UInt64]
     let shape: SIMD3<Int>
     let voxelSize: SIMD3<Double>
 
@@ -44,8 +44,15 @@ public struct PositionSampler: Sendable {
             guard w.contains(where: { $0 > 0 }) else {
                 throw InputError(source: "activity map", reason: "the map holds no activity (all voxels are 0)")
             }
-            var active: [Int32] = [], weights: [Double] = []
-            for (n, x) in w.enumerated() where x > 0 { active.append(Int32(n)); weights.append(x) }
+            guard shape.x < 1 << 21, shape.y < 1 << 21, shape.z < 1 << 21 else {
+                throw InputError(source: "activity map", field: "grid shape", value: "\(shape)", reason: "at most 2 097 151 voxels per axis")
+            }
+            var active: [UInt64] = [], weights: [Double] = []
+            for (n, x) in w.enumerated() where x > 0 {
+                let i = n % shape.x, j = (n / shape.x) % shape.y, k = n / (shape.x * shape.y)
+                active.append(UInt64(i) | UInt64(j) << 21 | UInt64(k) << 42)
+                weights.append(x)
+            }
             activeVoxels = active
             alias = AliasTable(weights: weights)
         case .sphere(_, let r):
@@ -63,8 +70,9 @@ public struct PositionSampler: Sendable {
     public func sample(_ rng: inout RandomStream) -> SIMD3<Double> {
         switch geometry {
         case .voxelMap:
-            let v = Int(activeVoxels.withUnsafeBufferPointer { $0[alias.sample(&rng)] })
-            let i = v % shape.x, j = (v / shape.x) % shape.y, k = v / (shape.x * shape.y)
+            let packed = activeVoxels.withUnsafeBufferPointer { $0[alias.sample(&rng)] }
+            let mask: UInt64 = (1 << 21) - 1
+            let i = Int(packed & mask), j = Int((packed >> 21) & mask), k = Int(packed >> 42)
             // 32-bit uniforms: 2⁻³² of a voxel is far below any length that matters.
             let u = SIMD3(rng.uniform32(), rng.uniform32(), rng.uniform32())
             return (SIMD3(Double(i), Double(j), Double(k)) + u) * voxelSize

@@ -1,0 +1,40 @@
+import XCTest
+@testable import RPTTransport
+
+/// The transport reads each voxel's material and density through `VoxelMediumTable`; these must be the
+/// world's own values for every voxel, also when the world has more distinct pairs than the 16-bit
+/// index can name (the overflow voxels are then read from the full arrays).
+final class VoxelMediumTableTests: XCTestCase {
+    func testEveryVoxelReadsItsOwnMaterialAndDensity() {
+        for distinct in [3, 70_000] {
+            let count = 80_000
+            var materials = [UInt8](repeating: 0, count: count), densities = [Float](repeating: 0, count: count)
+            for n in 0..<count {
+                materials[n] = UInt8(n % 3)
+                // `distinct` different densities, repeated; 0.5 … 2.5 g/cm³.
+                densities[n] = 0.5 + 2 * Float(n % distinct) / Float(distinct)
+            }
+            let indices = UnsafeMutablePointer<UInt16>.allocate(capacity: count)
+            defer { indices.deallocate() }
+            let table = VoxelMediumTable(materialIndex: materials, density: densities, indices: indices)
+            let pairs = Set((0..<count).map { "\(materials[$0]) \(densities[$0].bitPattern)" }).count
+            XCTAssertEqual(table.media.count, min(pairs, 65_535))
+            XCTAssertEqual(table.overflowVoxels, distinct == 3 ? 0 : count - (0..<count).filter { indices[$0] != VoxelMediumTable.overflow }.count)
+            if distinct > 65_535 { XCTAssertGreaterThan(table.overflowVoxels, 0) }
+            table.media.withUnsafeBufferPointer { media in
+                materials.withUnsafeBufferPointer { m in
+                    densities.withUnsafeBufferPointer { d in
+                        let geometry = VoxelGeometry(shape: SIMD3(count, 1, 1), sizeCm: SIMD3(1, 1, 1),
+                                                     materialIndex: m.baseAddress!, density: d.baseAddress!,
+                                                     mediumIndex: indices, media: media.baseAddress!)
+                        for n in 0..<count {
+                            let (material, density) = geometry.medium(n)
+                            XCTAssertEqual(material, Int(materials[n]))
+                            XCTAssertEqual(density, Double(densities[n]))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
