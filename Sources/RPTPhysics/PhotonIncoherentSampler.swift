@@ -16,8 +16,13 @@ public struct IncoherentScattering: Sendable, Equatable {
 /// Samples incoherent scattering: Klein–Nishina × S(x,Z)/Z.
 ///
 /// The atom is chosen from its share of the material's incoherent cross section. ε = E′/E is sampled from
-/// the Klein–Nishina cross section by the Butcher & Messel method (Nucl. Phys. 20 (1960) 15; as in EGS4,
-/// Nelson et al. SLAC-265 (1985) §2.9, and Geant4's G4KleinNishinaCompton): with ε₀ = 1/(1+2k),
+/// the free-electron Klein–Nishina cross section, for k = E/(m_e c²) < 3 (every photon of a
+/// radiopharmaceutical) by Kahn's rejection method (H. Kahn, "Applications of Monte Carlo", AECU-3259,
+/// RAND (1954); as in MCNP and OpenMC's `klein_nishina`), which needs no logarithm or exponential: with
+/// x = 1/ε and β = 1 + 2k, with probability β/(β + 8) take 1 − cos θ = 2ξ₁, x = 1 + k(1 − cos θ) and accept
+/// if ξ₂ < (4/x)(1 − 1/x); otherwise take x = β/(1 + 2kξ₁), cos θ = 1 − (x − 1)/k and accept if
+/// ξ₂ < (cos²θ + 1/x)/2. For k ≥ 3 the Butcher & Messel method is used (Nucl. Phys. 20 (1960) 15; as in
+/// EGS4, Nelson et al. SLAC-265 (1985) §2.9, and Geant4's G4KleinNishinaCompton): with ε₀ = 1/(1+2k),
 /// α₁ = ln(1/ε₀), α₂ = (1−ε₀²)/2, take ε = ε₀^r (prob. α₁/(α₁+α₂)) or ε² = ε₀² + (1−ε₀²)r, accept with
 /// 1 − ε sin²θ/(1+ε²). The pair (ε, θ) is then accepted with S(x,Z)/Z, x = sin(θ/2)·E/hc, which
 /// reproduces dσ/dΩ = dσ_KN/dΩ · S(x,Z) (Waller–Hartree binding; no Doppler broadening).
@@ -27,8 +32,8 @@ public struct IncoherentScattering: Sendable, Equatable {
 /// number above the bound is compared with S(x,Z) itself. The bound is the minimum of the interpolated
 /// function over the cell (the function is monotone between table nodes, so the minimum lies at a node
 /// or a cell end), lowered by 10⁻¹² relative against rounding, so every decision is the exact test's.
-/// Every uniform number here is a 32-bit one (`RandomStream.uniform32`): the largest ε₀^r exponent is
-/// ln(1 + 2k) < 2.5, so r's resolution of 2⁻³² moves ε by < 10⁻⁹ relative.
+/// Every uniform number here is a 32-bit one (`RandomStream.uniform32`): a resolution of 2⁻³² moves ε and
+/// cos θ by < 10⁻⁸ (for Butcher–Messel at 3 MeV the exponent ln(1 + 2k) is < 2.5).
 /// No allocation; expected ~2–3 KN trials per accepted event, more at low energy where S(x,Z)/Z ≪ 1.
 public struct PhotonIncoherentSampler: @unchecked Sendable {
     public let table: PhotonMaterialTable
@@ -117,9 +122,35 @@ public struct PhotonIncoherentSampler: @unchecked Sendable {
     }
 
     /// Samples ε = E′/E and 1 − cos θ from the free-electron Klein–Nishina cross section for k = E/(m_e c²)
-    /// (Butcher–Messel method, see the type's documentation).
+    /// (Kahn's method below k = 3, Butcher–Messel above; see the type's documentation).
     @inlinable
     public static func sampleKleinNishina(k: Double, _ rng: inout RandomStream) -> (epsilon: Double, oneMinusCos: Double) {
+        if k < 3 { return sampleKleinNishinaKahn(k: k, &rng) }
+        return sampleKleinNishinaButcherMessel(k: k, &rng)
+    }
+
+    /// Kahn's rejection method (k < 3; see the type's documentation).
+    @inlinable
+    public static func sampleKleinNishinaKahn(k: Double, _ rng: inout RandomStream) -> (epsilon: Double, oneMinusCos: Double) {
+        let beta = 1 + 2 * k
+        let leftShare = beta / (beta + 8)
+        while true {
+            if rng.uniform32() < leftShare {
+                let oneMinusCos = 2 * rng.uniform32()
+                let x = 1 + k * oneMinusCos
+                if rng.uniform32() < 4 / x * (1 - 1 / x) { return (1 / x, oneMinusCos) }
+            } else {
+                let x = beta / (1 + 2 * k * rng.uniform32())
+                let oneMinusCos = (x - 1) / k
+                let cosTheta = 1 - oneMinusCos
+                if rng.uniform32() < 0.5 * (cosTheta * cosTheta + 1 / x) { return (1 / x, max(0, min(2, oneMinusCos))) }
+            }
+        }
+    }
+
+    /// The Butcher–Messel method (any k; see the type's documentation).
+    @inlinable
+    public static func sampleKleinNishinaButcherMessel(k: Double, _ rng: inout RandomStream) -> (epsilon: Double, oneMinusCos: Double) {
         let eps0 = 1 / (1 + 2 * k)
         let eps0Sq = eps0 * eps0
         let alpha1 = -_log(eps0)

@@ -27,15 +27,32 @@ final class PhotonSamplerTests: XCTestCase {
         return s * h / 3
     }
 
-    /// Free-electron Klein–Nishina at 1 MeV (S ≡ Z): 40 bins in cos θ against the analytic
-    /// dσ/dΩ ∝ ε²(ε + 1/ε − sin²θ), ε = 1/(1 + k(1 − cos θ)).
+    /// Free-electron Klein–Nishina (S ≡ Z): 40 bins in cos θ against the analytic
+    /// dσ/dΩ ∝ ε²(ε + 1/ε − sin²θ), ε = 1/(1 + k(1 − cos θ)), at 1 MeV, at Lu-177's 113 and 208 keV lines
+    /// (Kahn's method, k < 3), at 2 and 3 MeV (Butcher–Messel, k ≥ 3), and for both methods at 1 MeV;
+    /// ε must equal 1/(1 + k(1 − cos θ)) in every event.
     func testKleinNishinaAngularDistributionChiSquare() {
-        let k = 1.0 / PhysicalConstants.electronRestEnergyMeV
-        var rng = RandomStream(seed: 17, stream: 1)
+        let me = PhysicalConstants.electronRestEnergyMeV
+        let cases: [(Double, Int)] = [(1.0, 0), (0.113, 0), (0.208, 0), (2.0, 0), (3.0, 0), (1.0, 1), (1.0, 2)]
+        for (energy, method) in cases {
+            checkKleinNishina(k: energy / me, method: method)
+        }
+    }
+
+    /// One χ² check of `testKleinNishinaAngularDistributionChiSquare`; method 0 = `sampleKleinNishina`,
+    /// 1 = Kahn, 2 = Butcher–Messel.
+    func checkKleinNishina(k: Double, method: Int) {
+        var rng = RandomStream(seed: 17, stream: UInt64(1 + method))
         let bins = 40
         var counts = [Int](repeating: 0, count: bins)
         for _ in 0..<200_000 {
-            let s = PhotonIncoherentSampler.sampleKleinNishina(k: k, &rng)
+            let s: (epsilon: Double, oneMinusCos: Double)
+            switch method {
+            case 1: s = PhotonIncoherentSampler.sampleKleinNishinaKahn(k: k, &rng)
+            case 2: s = PhotonIncoherentSampler.sampleKleinNishinaButcherMessel(k: k, &rng)
+            default: s = PhotonIncoherentSampler.sampleKleinNishina(k: k, &rng)
+            }
+            XCTAssertEqual(s.epsilon, 1 / (1 + k * s.oneMinusCos), accuracy: 1e-9)
             let mu = 1 - s.oneMinusCos
             counts[min(bins - 1, Int((mu + 1) / 2 * Double(bins)))] += 1
         }
@@ -46,8 +63,8 @@ final class PhotonSamplerTests: XCTestCase {
             }
         }
         let chi2 = chiSquare(counts, p)
-        print("Klein–Nishina χ² = \(chi2) (39 dof)")
-        XCTAssertLessThan(chi2, 72.05, "χ² = \(chi2), 39 dof")
+        print("Klein–Nishina k = \(k), method \(method): χ² = \(chi2) (39 dof)")
+        XCTAssertLessThan(chi2, 72.05, "k = \(k), method \(method): χ² = \(chi2), 39 dof")
     }
 
     /// Rayleigh in water at 50 keV: 30 bins uniform in ln(1 − cos θ) (first bin from 0) against
