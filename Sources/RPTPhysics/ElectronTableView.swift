@@ -115,7 +115,7 @@ public struct ElectronTableView {
     /// What one condensed-history step needs at one energy, from one grid location: restricted stopping
     /// power (MeV cm²/g), CSDA range (g/cm²), Møller and bremsstrahlung cross sections above the cuts
     /// (cm²/g), λ₁ and λ₂ (g/cm²). Same values as the individual look-ups.
-    @inlinable
+    @inlinable @inline(__always)
     public func stepQuantities(at loc: Location) -> (restrictedStoppingPower: Double, csdaRange: Double,
                                                       moller: Double, bremsstrahlung: Double,
                                                       lambda1: Double, lambda2: Double) {

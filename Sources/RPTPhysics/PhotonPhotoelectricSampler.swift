@@ -6,7 +6,8 @@ public struct Photoabsorption: Sendable, Equatable {
     public var z: Int
     /// Kinetic energy of the photoelectron (MeV) = E − binding energy of the ionised shell.
     public var electronEnergyMeV: Double
-    /// cos θ of the photoelectron relative to the photon (Sauter K-shell distribution).
+    /// cos θ of the photoelectron relative to the photon (Sauter K-shell distribution); NaN when the caller
+    /// asked for no direction (`electronDirection: false`).
     public var electronCosTheta: Double
     /// Energy of the K fluorescence photon (MeV) emitted isotropically, or 0 if none was emitted
     /// (Auger cascade, Z < 15, non-K shell, or below the caller's cut-off).
@@ -40,11 +41,20 @@ public struct PhotonPhotoelectricSampler: Sendable {
     }
 
     /// As `sample(materialIndex:energyMeV:_:)`, with the energy's grid location (`table.gridLocation(e)`)
-    /// already known (saves its logarithm).
+    /// already known (saves its logarithm). With `electronDirection: false` the photoelectron's angle is not
+    /// sampled (`electronCosTheta` is NaN): for a transport that deposits most photoelectrons where they are
+    /// born and samples `sampleSauterCosTheta` only for those it follows.
     public func sample(materialIndex m: Int, energyMeV e: Double, location loc: (index: Int, fraction: Double),
-                       _ rng: inout RandomStream) -> Photoabsorption {
+                       electronDirection: Bool = true, _ rng: inout RandomStream) -> Photoabsorption {
         let slot = table.sampleSlot(kind: 0, materialIndex: m, location: loc, &rng)
-        let el = table.slotElement[slot]
+        // The atom's scalars, read in place (a copy of the element's data would retain its arrays).
+        let el = table.slotElement.withUnsafeBufferPointer { p in
+            let a = p.baseAddress! + slot
+            return (z: a.pointee.z, kEdgeMeV: a.pointee.kEdgeMeV, l1EdgeMeV: a.pointee.l1EdgeMeV,
+                    kJumpRatio: a.pointee.kJumpRatio, kFluorescenceYield: a.pointee.kFluorescenceYield,
+                    kAlphaShare: a.pointee.kAlphaShare, kAlphaEnergyMeV: a.pointee.kAlphaEnergyMeV,
+                    kBetaEnergyMeV: a.pointee.kBetaEnergyMeV)
+        }
         var binding = 0.0, fluorescence = 0.0
         let kShell = e > el.kEdgeMeV && el.kEdgeMeV > 0 && rng.uniform() * el.kJumpRatio > 1
         if kShell {
@@ -58,7 +68,7 @@ public struct PhotonPhotoelectricSampler: Sendable {
         let electron = e - binding
         var local = binding - fluorescence
         if fluorescence > 0 && fluorescence < fluorescenceCutoffMeV { local += fluorescence; fluorescence = 0 }
-        let cosTheta = Self.sampleSauterCosTheta(electronEnergyMeV: electron, &rng)
+        let cosTheta = electronDirection ? Self.sampleSauterCosTheta(electronEnergyMeV: electron, &rng) : .nan
         return Photoabsorption(z: el.z, electronEnergyMeV: electron, electronCosTheta: cosTheta,
                                fluorescenceEnergyMeV: fluorescence, localDepositMeV: max(0, local))
     }

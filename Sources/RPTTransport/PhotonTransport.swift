@@ -61,12 +61,15 @@ extension DecayKernel {
             energy.photonInteractions += 1
             let share = r / mu       // uniform in [0, 1): picks the process
             if share < c.photoelectric {
-                let out = physics.photon.photoelectric.sample(materialIndex: m, energyMeV: e, location: location, &rng)
+                let out = physics.photon.photoelectric.sample(materialIndex: m, energyMeV: e, location: location,
+                                                                    electronDirection: false, &rng)
                 if out.localDepositMeV > 0 { deposit(out.localDepositMeV, voxel: n, &tally, &energy) }
                 if out.electronEnergyMeV > 0
                     && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV, faceDistance: geometry.distanceToNearestFace(x, voxel: v),
                                         voxel: n, material: m, density: rho, &tally, &energy) {
-                    let dir = rotate(d, cosTheta: out.electronCosTheta, azimuth: rng.azimuth())
+                    // The photoelectron's angle, sampled only for one that is followed.
+                    let cosTheta = PhotonPhotoelectricSampler.sampleSauterCosTheta(electronEnergyMeV: out.electronEnergyMeV, &rng)
+                    let dir = rotate(d, cosTheta: cosTheta, azimuth: rng.azimuth())
                     push(Particle(kind: .electron, energy: out.electronEnergyMeV, position: x, direction: dir),
                          &stack, voxel: n, &tally, &energy)
                 }

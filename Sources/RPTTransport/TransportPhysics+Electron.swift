@@ -63,7 +63,9 @@ public struct ElectronTransportData: @unchecked Sendable {
         }
     }
 
-    /// All the electron data at one energy in material m (one logarithm for all look-ups).
+    /// All the electron data at one energy in material m (one logarithm for all look-ups). Inlined, so
+    /// that a caller computes only the fields it reads.
+    @inline(__always)
     public func coefficients(material m: Int, energyMeV e: Double) -> ElectronCoefficients {
         let v = views[m]
         let loc = v.location(energyMeV: e)
