@@ -52,7 +52,7 @@ public struct MajorantGrid: @unchecked Sendable {
     }
 
     @inline(__always)
-    func linear(_ b: SIMD3<Int>) -> Int { b.x + blocks.x * (b.y + blocks.y * b.z) }
+    func linear(_ b: SIMD3<Int>) -> Int { b.x &+ blocks.x &* (b.y &+ blocks.y &* b.z) }
 }
 
 /// Frees a `MajorantGrid`'s buffers.

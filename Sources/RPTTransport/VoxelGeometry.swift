@@ -44,7 +44,7 @@ public struct VoxelGeometry {
     public func prefetch(at p: SIMD3<Double>) {
         let f = p * inverseSize
         guard f.x >= 0, f.y >= 0, f.z >= 0, f.x < Double(nx), f.y < Double(ny), f.z < Double(nz) else { return }
-        let n = Int(f.x) + nx * (Int(f.y) + ny * Int(f.z))
+        let n = Int(f.x) &+ nx &* (Int(f.y) &+ ny &* Int(f.z))  // inside the grid: cannot overflow
         rpt_prefetch(mediumIndex + n)
     }
 
@@ -57,7 +57,8 @@ public struct VoxelGeometry {
         return SIMD3(Int(f.x), Int(f.y), Int(f.z))
     }
     @inline(__always)
-    public func linear(_ v: SIMD3<Int>) -> Int { v.x + nx * (v.y + ny * v.z) }
+    /// Linear index of voxel v (which must lie in the grid, so the wrapping arithmetic cannot overflow).
+    public func linear(_ v: SIMD3<Int>) -> Int { v.x &+ nx &* (v.y &+ ny &* v.z) }
     @inline(__always)
     public func contains(_ v: SIMD3<Int>) -> Bool {
         v.x >= 0 && v.y >= 0 && v.z >= 0 && v.x < nx && v.y < ny && v.z < nz
