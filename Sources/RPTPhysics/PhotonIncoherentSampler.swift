@@ -134,16 +134,19 @@ public struct PhotonIncoherentSampler: @unchecked Sendable {
     public static func sampleKleinNishinaKahn(k: Double, _ rng: inout RandomStream) -> (epsilon: Double, oneMinusCos: Double) {
         let beta = 1 + 2 * k
         let leftShare = beta / (beta + 8)
+        let inverseK = 1 / k
+        // The acceptance tests are multiplied through by x² resp. 2x (> 0): no division per trial.
         while true {
             if rng.uniform32() < leftShare {
                 let oneMinusCos = 2 * rng.uniform32()
                 let x = 1 + k * oneMinusCos
-                if rng.uniform32() < 4 / x * (1 - 1 / x) { return (1 / x, oneMinusCos) }
+                if rng.uniform32() * x * x < 4 * (x - 1) { return (1 / x, oneMinusCos) }  // ξ < (4/x)(1 − 1/x)
             } else {
                 let x = beta / (1 + 2 * k * rng.uniform32())
-                let oneMinusCos = (x - 1) / k
+                let oneMinusCos = (x - 1) * inverseK
                 let cosTheta = 1 - oneMinusCos
-                if rng.uniform32() < 0.5 * (cosTheta * cosTheta + 1 / x) { return (1 / x, max(0, min(2, oneMinusCos))) }
+                // ξ < (cos²θ + 1/x)/2
+                if 2 * rng.uniform32() * x < x * cosTheta * cosTheta + 1 { return (1 / x, max(0, min(2, oneMinusCos))) }
             }
         }
     }

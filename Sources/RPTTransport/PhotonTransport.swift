@@ -26,22 +26,24 @@ extension DecayKernel {
         var muHat = grid.majorant(block: track.blockLinear, energyIndex: location.index)
         var s = 0.0  // path length (cm) travelled along the current straight track
         var depth = rng.exponential()
+        var flight = depth / muHat  // always depth / muHat: updated whenever either changes
         while true {
             let (exitS, axis) = track.nextExit()
-            let flight = depth / muHat
             if s + flight >= exitS {
                 // Leave the block: spend μ̂_b·(distance to its face) of optical depth, continue in the next block.
                 if exitS > s { depth = max(0, depth - (exitS - s) * muHat); s = exitS }
                 if !track.cross(axis: axis, grid: grid, extent: extent) { energy.escaped += e; return }
                 muHat = grid.majorant(block: track.blockLinear, energyIndex: location.index)
+                flight = depth / muHat
                 continue
             }
             s += flight
             let x = track.origin + d * s
             depth = rng.exponential()
+            flight = depth / muHat
             // Where the next tentative interaction will be if this one is virtual: start loading its voxel
             // data now, so that the cache miss overlaps with the work below (a hint only).
-            geometry.prefetch(at: x + d * (depth / muHat))
+            geometry.prefetch(at: x + d * flight)
             // The voxel holding x, kept inside the current block against rounding at its faces.
             // Truncation (scalar: the SIMD conversion is generic and slow); it equals the floor for x ≥ 0, and the
             // clamp below handles a position a rounding error below 0.
@@ -93,6 +95,7 @@ extension DecayKernel {
                 d = rotate(d, cosTheta: out.photonCosTheta, azimuth: phi)
                 location = physics.photon.table.gridLocation(e)
                 muHat = grid.majorant(block: track.blockLinear, energyIndex: location.index)
+                flight = depth / muHat
                 track.restart(at: x, direction: d, grid: grid, extent: extent)
                 s = 0
             } else if share < c.photoelectric + c.incoherent + c.coherent {

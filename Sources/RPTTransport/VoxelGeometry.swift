@@ -68,14 +68,15 @@ public struct VoxelGeometry {
     /// and the axis (0, 1, 2) of the face reached.
     @inline(__always)
     public func distanceToExit(_ p: SIMD3<Double>, _ d: SIMD3<Double>, voxel v: SIMD3<Int>) -> (Double, Int) {
+        let inverse = 1 / d  // one vector division; ±∞ for a zero component, which is never used
         var best = Double.infinity, axis = 0
         for a in 0..<3 {
             let da = d[a]
             if da > 0 {
-                let t = (Double(v[a] + 1) * size[a] - p[a]) / da
+                let t = (Double(v[a] &+ 1) * size[a] - p[a]) * inverse[a]
                 if t < best { best = t; axis = a }
             } else if da < 0 {
-                let t = (Double(v[a]) * size[a] - p[a]) / da
+                let t = (Double(v[a]) * size[a] - p[a]) * inverse[a]
                 if t < best { best = t; axis = a }
             }
         }
