@@ -18,12 +18,10 @@ enum MethodDoseFile {
             if let u = result.relativeUncertainty { try f.writeVolume(AnyVolume(u), at: "dose_rel_uncertainty") }
             for (name, v) in result.extraVolumes { try f.writeVolume(v, at: name) }
             if !result.regions.isEmpty {
-                try f.writeTable(Table(columns: [
-                    .init("region", .string(result.regions.map(\.name))),
-                    .init("mass_g", .double(result.regions.map(\.massG)), unit: "g"),
-                    .init("mean_dose_gy", .double(result.regions.map(\.meanDoseGy)), unit: "Gy"),
-                    .init("mc_rel_uncertainty", .double(result.regions.map(\.relativeUncertainty)), unit: "1"),
-                ]), at: "mc_regions")
+                try f.writeTable(MCRegionsTable.make(names: result.regions.map(\.name), massG: result.regions.map(\.massG),
+                                                     meanDoseGy: result.regions.map(\.meanDoseGy),
+                                                     relativeUncertainty: result.regions.map(\.relativeUncertainty)),
+                                 at: MCRegionsTable.path)
             }
             for (name, t) in result.tables { try f.writeTable(t, at: name) }
             var all = extra

@@ -53,12 +53,10 @@ public enum SimulationFile {
                               at: "energy_per_decay")
             for (name, v) in extraVolumes { try f.writeVolume(v, at: name) }
             if !result.regions.isEmpty {
-                try f.writeTable(Table(columns: [
-                    .init("region", .string(result.regions.map(\.name))),
-                    .init("mass_g", .double(result.regions.map(\.massG)), unit: "g"),
-                    .init("mean_dose_gy", .double(result.regions.map(\.meanDoseGy)), unit: "Gy"),
-                    .init("mc_rel_uncertainty", .double(result.regions.map(\.relativeUncertainty)), unit: "1"),
-                ]), at: "mc_regions")
+                try f.writeTable(MCRegionsTable.make(names: result.regions.map(\.name), massG: result.regions.map(\.massG),
+                                                     meanDoseGy: result.regions.map(\.meanDoseGy),
+                                                     relativeUncertainty: result.regions.map(\.relativeUncertainty)),
+                                 at: MCRegionsTable.path)
             }
             try writeTallies(f, state: state, regionNames: regionNames)
             try f.createGroup(group)
