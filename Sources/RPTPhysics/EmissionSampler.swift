@@ -28,8 +28,6 @@ public struct EmissionSampler: Sendable {
     public let recommendedCapacity: Int
     @usableFromInline let lineEmissions: [Emission]
     @usableFromInline let lineTable: AliasTable?
-    @usableFromInline let lineYieldSum: Double
-    @usableFromInline let expMinusLineYieldSum: Double
     /// P(N ≤ n) of the line count N ~ Poisson(Λ), n = 0, 1, … until the terms underflow (the recurrence
     /// p ← p·Λ/n, summed in order, evaluated once here instead of per decay).
     @usableFromInline let lineCountCDF: [Double]
@@ -63,8 +61,6 @@ public struct EmissionSampler: Sendable {
         lineEmissions = emissions
         lineTable = yields.isEmpty ? nil : AliasTable(weights: yields)
         let lambda = yields.reduce(0, +)
-        lineYieldSum = lambda
-        expMinusLineYieldSum = _exp(-lambda)
         precondition(lambda < 500, "line yield sum \(lambda) too large for Poisson inversion")
         var cdfTable: [Double] = []
         if !yields.isEmpty {

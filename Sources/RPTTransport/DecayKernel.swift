@@ -34,8 +34,10 @@ public struct DecayKernel: HistoryKernel {
     /// Changes whenever the way a history uses its random numbers changes (so that a checkpoint or shard
     /// of an older engine is refused instead of being mixed with new histories). 2: ziggurat exponentials,
     /// range rejection at birth, polynomial azimuths (2026-11-28). 3: 32-bit uniforms where they suffice,
-    /// block-walking photon tracks (2026-11-29).
-    public static let algorithmRevision = 3
+    /// block-walking photon tracks (2026-11-29, first commits). 4: Kahn's Klein–Nishina method, photoelectron
+    /// angles only when followed, 32-bit line count and atom choice, a separate draw for the photon process,
+    /// one-word ziggurat exponentials, 32-bit alias draws for tables of ≤ 2¹⁶ bins (2026-11-29).
+    public static let algorithmRevision = 4
 
     public let geometry: VoxelGeometry
     public let physics: TransportPhysics

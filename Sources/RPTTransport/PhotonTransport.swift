@@ -55,13 +55,15 @@ extension DecayKernel {
                           min(max(Int(f.z), lo.z), min(lo.z &+ b, geometry.nz) &- 1))
             let n = geometry.linear(v)
             let (m, rho) = geometry.medium(n)
-            let r = rng.uniform32() * muHat  // real with probability μ/μ̂ (resolution 2⁻³²)
+            let r = rng.uniform32() * muHat  // real with probability μ/μ̂ (resolution 2⁻³² absolute)
             let mu = physics.photon.table.totalMuOverRho(materialIndex: m, location: location) * rho
             if r >= mu { continue }  // virtual interaction
             let c = physics.photon.table.processShares(materialIndex: m, location: location)
             prefetchDeposit(voxel: n, tally)  // a deposit in n follows most real interactions
             energy.photonInteractions += 1
-            let share = r / mu       // uniform in [0, 1): picks the process
+            // A fresh uniform picks the process: r/μ would be uniform too, but with only (μ/μ̂)·2³² distinct values
+            // given a real event, too coarse where μ ≪ μ̂ (e.g. air in a block with metal).
+            let share = rng.uniform32()
             if share < c.photoelectric {
                 let out = physics.photon.photoelectric.sample(materialIndex: m, energyMeV: e, location: location,
                                                                     electronDirection: false, &rng)
