@@ -12,7 +12,6 @@ import Darwin
 @inlinable @inline(__always) public func _sin(_ x: Double) -> Double { sin(x) }
 @inlinable @inline(__always) public func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 
-
 /// (cos 2πu, sin 2πu) for a fraction of a turn u in [0, 1], without libm: the quadrant q = round(4u) is split
 /// off exactly (4u − q is exact), and cos t, sin t for t = (4u − q)·π/2, |t| ≤ π/4, come from their Taylor
 /// series to t¹⁶ and t¹⁷, whose truncation error is below 5·10⁻¹⁷ — as accurate as libm's cos and sin.

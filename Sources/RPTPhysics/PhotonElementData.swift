@@ -44,6 +44,20 @@ public enum PhotonMomentumGrid {
     public static func momentum(at i: Int) -> Double { _exp(logMinimum + Double(i) / inverseLogStep) }
     /// hc (keV·Å), CODATA 2018 (hc = 1.239 841 984… × 10⁻⁶ eV·m): x = E[keV]/hc · sin(θ/2).
     public static let hcKeVAngstrom = 12.398_419_843_320_026
+
+    /// A function tabulated as ln f on this grid (`count` values at `logTable`), at x (1/Å): log-log
+    /// interpolation; below the grid f(x_min) (`smallPower` 0) or f(x_min)·(x/x_min)² (`smallPower` 2); the last
+    /// interval is extrapolated above the grid (callers handle x ≥ `maximum` themselves where that matters).
+    @inlinable @inline(__always)
+    static func logLogValue(_ logTable: UnsafePointer<Double>, x: Double, smallPower: Double) -> Double {
+        if x <= minimum {
+            return smallPower == 0 ? _exp(logTable[0]) : _exp(logTable[0]) * (x / minimum) * (x / minimum)
+        }
+        var t = (_log(x) - logMinimum) * inverseLogStep
+        t = min(t, Double(count - 1) - 1e-9)
+        let i = Int(t), f = t - Double(i)
+        return _exp(logTable[i] + f * (logTable[i + 1] - logTable[i]))
+    }
 }
 
 /// Photon interaction data of one element, parsed from the generated tables at first use.
@@ -121,15 +135,7 @@ public struct PhotonElementData: Sendable {
 
     @usableFromInline
     func logLogMomentum(logFormFactorBuffer table: [Double], x: Double, smallPower: Double) -> Double {
-        table.withUnsafeBufferPointer { p in
-            if x <= PhotonMomentumGrid.minimum {
-                return smallPower == 0 ? _exp(p[0]) : _exp(p[0]) * (x / PhotonMomentumGrid.minimum) * (x / PhotonMomentumGrid.minimum)
-            }
-            var t = (_log(x) - PhotonMomentumGrid.logMinimum) * PhotonMomentumGrid.inverseLogStep
-            t = min(t, Double(p.count - 1) - 1e-9)
-            let i = Int(t), f = t - Double(i)
-            return _exp(p[i] + f * (p[i + 1] - p[i]))
-        }
+        table.withUnsafeBufferPointer { PhotonMomentumGrid.logLogValue($0.baseAddress!, x: x, smallPower: smallPower) }
     }
 }
 

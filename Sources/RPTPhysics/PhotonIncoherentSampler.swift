@@ -80,13 +80,7 @@ public struct PhotonIncoherentSampler: @unchecked Sendable {
     /// above it (the same values as `PhotonElementData.scatteringFunction`).
     @inline(__always)
     static func scatteringFunction(_ logS: UnsafeMutablePointer<Double>, z: Double, x: Double) -> Double {
-        if x >= PhotonMomentumGrid.maximum { return z }
-        let xMin = PhotonMomentumGrid.minimum
-        if x <= xMin { return _exp(logS[0]) * (x / xMin) * (x / xMin) }
-        var t = (_log(x) - PhotonMomentumGrid.logMinimum) * PhotonMomentumGrid.inverseLogStep
-        t = min(t, Double(PhotonMomentumGrid.count - 1) - 1e-9)
-        let i = Int(t), f = t - Double(i)
-        return _exp(logS[i] + f * (logS[i + 1] - logS[i]))
+        x >= PhotonMomentumGrid.maximum ? z : PhotonMomentumGrid.logLogValue(logS, x: x, smallPower: 2)
     }
 
     /// - Parameters: materialIndex into `table.materials`; energyMeV within 1 keV – 3 MeV (not checked).

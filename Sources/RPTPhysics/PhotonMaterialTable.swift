@@ -22,11 +22,9 @@ public struct PhotonMaterialTable: Sendable {
     let slotElement: [PhotonElementData]
     /// Mass fraction / atomic weight (mol/g) per slot.
     let slotAtomsPerGram: [Double]
-    /// Partial μ/ρ (cm²/g, already × mass fraction) per slot: [(slot · 2 + k) · energyCount + i],
-    /// k = 0 photoelectric, 1 incoherent.
-    @usableFromInline let slotPartial: [Double]
-    /// The same values laid out by grid point: [(k · energyCount + i) · slotTotal + slot], so that choosing
-    /// the atom at one energy reads two short contiguous rows instead of one cache line per element.
+    /// Partial μ/ρ (cm²/g, already × mass fraction) per slot, k = 0 photoelectric, 1 incoherent, laid out by
+    /// grid point: [(k · energyCount + i) · slotTotal + slot], so that choosing the atom at one energy reads
+    /// two short contiguous rows instead of one cache line per element.
     @usableFromInline let slotPartialByPoint: [Double]
     /// Number of slots over all materials.
     @usableFromInline let slotTotal: Int
@@ -45,7 +43,7 @@ public struct PhotonMaterialTable: Sendable {
         energyCount = nE
         var mu = [Double](repeating: 0, count: materials.count * 5 * nE)
         var start: [Int] = [], count: [Int] = [], elems: [PhotonElementData] = [], perGram: [Double] = []
-        var partial: [Double] = []
+        var partial: [[Double]] = []  // per slot: photoelectric row, then incoherent row
         for (m, mat) in materials.enumerated() {
             let sum = mat.composition.reduce(0) { $0 + $1.massFraction }
             guard abs(sum - 1) < 1e-3 else {
@@ -68,18 +66,17 @@ public struct PhotonMaterialTable: Sendable {
                         mu[(m * 5 + 4) * nE + i] += v
                     }
                 }
-                partial += d.photoelectric.map { w * $0 }
-                partial += d.incoherent.map { w * $0 }
+                partial.append(d.photoelectric.map { w * $0 })
+                partial.append(d.incoherent.map { w * $0 })
             }
         }
         self.mu = mu; slotStart = start; slotCount = count; slotElement = elems; slotAtomsPerGram = perGram
-        slotPartial = partial
         let slots = elems.count
         slotTotal = slots
         var byPoint = [Double](repeating: 0, count: 2 * nE * slots)
         for s in 0..<slots {
             for k in 0..<2 {
-                for i in 0..<nE { byPoint[(k * nE + i) * slots + s] = partial[(s * 2 + k) * nE + i] }
+                for i in 0..<nE { byPoint[(k * nE + i) * slots + s] = partial[s * 2 + k][i] }
             }
         }
         slotPartialByPoint = byPoint
@@ -232,8 +229,9 @@ public struct PhotonMaterialTable: Sendable {
     func slotShare(kind: Int, slot s: Int, materialIndex m: Int, location loc: (index: Int, fraction: Double)) -> Double {
         let total = channel(m * 5 + kind, loc)
         guard total > 0 else { return 0 }
-        let k = (s * 2 + kind) * energyCount + loc.index
-        return (slotPartial[k] + loc.fraction * (slotPartial[k + 1] - slotPartial[k])) / total
+        let lower = slotPartialByPoint[(kind * energyCount + loc.index) * slotTotal + s]
+        let upper = slotPartialByPoint[(kind * energyCount + loc.index + 1) * slotTotal + s]
+        return (lower + loc.fraction * (upper - lower)) / total
     }
 
     func slots(of m: Int) -> Range<Int> { slotStart[m]..<(slotStart[m] + slotCount[m]) }

@@ -42,7 +42,8 @@ public final class PreparedSimulation: @unchecked Sendable {
         self.world = world; self.regions = regions; self.settings = settings
         self.decaysRepresented = decaysRepresented
         let n = world.grid.voxelCount
-        // Randomly accessed per photon interaction: huge-page backed where the OS allows (`LargeAllocation`).
+        // Full per-voxel arrays: the transport reads them only for voxels outside the medium table (`VoxelMediumTable`);
+        // the randomly accessed arrays (medium indices, region map) are huge-page backed where the OS allows.
         materialIndex = LargeAllocation.allocate(UInt8.self, count: n)
         materialIndex.initialize(from: world.materialIndex, count: n)
         density = LargeAllocation.allocate(Float.self, count: n)

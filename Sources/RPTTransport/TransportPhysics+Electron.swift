@@ -77,8 +77,6 @@ public struct ElectronTransportData: @unchecked Sendable {
             mollerCrossSection: q.moller,
             bremsstrahlungCrossSection: q.bremsstrahlung,
             hardBound: hardBound[m * boundGrid.count + i],
-            lambda1: q.lambda1,
-            lambda2: q.lambda2,
             restrictedRange: v.restrictedRange(at: loc))
     }
 
@@ -108,27 +106,12 @@ public struct ElectronTransportData: @unchecked Sendable {
     }
 
     /// Kinetic energy (MeV) after a path of `massThickness` (g/cm²) with continuous (restricted) loss
-    /// only: E(R_Δ(E₀) − ρs) through the restricted-range table, exact for the class-II CSDA; 0 when
-    /// the path exceeds the restricted range.
-    @inline(__always)
-    public func energyAfterContinuousLoss(material m: Int, energyMeV e: Double, massThickness t: Double) -> Double {
-        energyAfterContinuousLoss(material: m, restrictedRange: views[m].restrictedRange(energyMeV: e), massThickness: t)
-    }
-
-    /// As `energyAfterContinuousLoss(material:energyMeV:massThickness:)`, from the restricted range at the start
-    /// energy (`ElectronCoefficients.restrictedRange`), saving its table look-up.
+    /// only, from the restricted range r₀ (g/cm²) at the start energy (`ElectronCoefficients.restrictedRange`):
+    /// E(r₀ − ρs) through the restricted-range table, exact for the class-II CSDA; 0 when the path exceeds r₀.
     @inline(__always)
     public func energyAfterContinuousLoss(material m: Int, restrictedRange r0: Double, massThickness t: Double) -> Double {
         let r = r0 - t
         return r > 0 ? views[m].energyFromRestrictedRange(gramPerCm2: r) : 0
-    }
-
-    /// cos θ of the multiple-scattering deflection over a step of `massThickness` (g/cm²).
-    
-    public func sampleMultipleScattering(_ c: ElectronCoefficients, massThickness: Double,
-                                         _ rng: inout RandomStream) -> Double {
-        MultipleScatteringSampler.sampleCosTheta(stepGramPerCm2: massThickness, lambda1: c.lambda1,
-                                                 lambda2: c.lambda2, rng: &rng)
     }
 
     /// cos θ of the multiple-scattering deflection over a step of `massThickness` (g/cm²), from λ₁ and λ₂ (g/cm²).

@@ -26,8 +26,6 @@ public struct ElectronCoefficients {
     public var bremsstrahlungCrossSection: Double
     /// Upper bound of the hard cross section over the energies one step can reach (cm²/g).
     public var hardBound: Double
-    /// First and second transport mean free paths (g/cm²).
-    public var lambda1: Double, lambda2: Double
     /// Restricted range ∫ dT/L_Δ (g/cm²), for the continuous loss of a step starting at this energy.
     public var restrictedRange: Double
 }

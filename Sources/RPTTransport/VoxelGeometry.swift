@@ -56,8 +56,8 @@ public struct VoxelGeometry {
         guard f.x >= 0, f.y >= 0, f.z >= 0, f.x < Double(nx), f.y < Double(ny), f.z < Double(nz) else { return nil }
         return SIMD3(Int(f.x), Int(f.y), Int(f.z))
     }
-    @inline(__always)
     /// Linear index of voxel v (which must lie in the grid, so the wrapping arithmetic cannot overflow).
+    @inline(__always)
     public func linear(_ v: SIMD3<Int>) -> Int { v.x &+ nx &* (v.y &+ ny &* v.z) }
     @inline(__always)
     public func contains(_ v: SIMD3<Int>) -> Bool {

@@ -63,7 +63,7 @@ public struct PhotonAttenuationCase: ValidationCase {
             let sim = try PreparedSimulation(world: world, source: .point(SIMD3(3, 3, 1e-9)),
                                              emitter: .beam(.photon, energyMeV: e, direction: SIMD3(0, 0, 1)),
                                              settings: TransportSettings(), seed: context.seed)
-            var kernel = sim.kernel
+            let kernel = sim.kernel
             var tally = EnergyTally(voxelCount: sim.tallySlots)
             var stack = ParticleStack()
             var uncollided = 0
