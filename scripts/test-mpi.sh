@@ -25,7 +25,10 @@ case_args=(--ct "$c/ct.nii" --activity "$c/spect_c1_024h.nii" --activity-unit bq
 for config in ${MPI_TEST_CONFIGS:-debug release}; do
   swift build -c "$config" --traits MPI --scratch-path .build-mpi --product rptdose
   mpi=.build-mpi/$config/rptdose
-  ldd "$mpi" | grep -q libmpi || { echo "test-mpi: $mpi is not linked with MPI (trait not applied?)" >&2; exit 1; }
+  # Capture ldd's output first: `ldd | grep -q` under pipefail fails at random when grep exits early and ldd
+  # gets SIGPIPE (exit 141).
+  linked=$(ldd "$mpi")
+  grep -q libmpi <<<"$linked" || { echo "test-mpi: $mpi is not linked with MPI (trait not applied?)" >&2; exit 1; }
   # Reference: the default (no-MPI) debug build, and the MPI build itself started without mpirun.
   single=.build/debug/rptdose
   [ "$config" = debug ] || single=$mpi
