@@ -13,10 +13,11 @@ public struct ElectronTransportData: @unchecked Sendable {
     let hardBound: UnsafeMutablePointer<Double>
     public let boundGrid: LogEnergyGrid
     let materialCount: Int
-    /// Upper bound of the CSDA range (g/cm²) per material and interval [i·ΔE, (i+1)·ΔE) of a uniform energy
-    /// grid (ΔE = `rangeBoundStepMeV`, `rangeBoundCount` intervals): the range at the interval's upper end,
-    /// which bounds it inside because the range grows with energy. Lets range rejection decide most
-    /// electrons with one multiplication instead of a logarithmic table look-up.
+    /// Bounds of the CSDA range (g/cm²) per material and interval [i·ΔE, (i+1)·ΔE) of a uniform energy
+    /// grid (ΔE = `rangeBoundStepMeV`, `rangeBoundCount` intervals), as pairs (lower, upper) at
+    /// `2·(m·rangeBoundCount + i)`: the range just below the interval's lower end (0 for the first interval)
+    /// and just above its upper end, which bound it inside because the range grows with energy. Lets range rejection decide
+    /// most electrons with one multiplication instead of a logarithmic table look-up.
     let rangeBound: UnsafeMutablePointer<Double>
     static let rangeBoundStepMeV = 0.004
     static let rangeBoundCount = 250
@@ -36,11 +37,15 @@ public struct ElectronTransportData: @unchecked Sendable {
                      "the hard-event bound shares the tables' energy grid")
         let n = boundGrid.count
         hardBound = .allocate(capacity: max(1, materials.count * n))
-        rangeBound = .allocate(capacity: max(1, materials.count * Self.rangeBoundCount))
+        rangeBound = .allocate(capacity: max(2, 2 * materials.count * Self.rangeBoundCount))
         owner = BufferOwner(views: views, hardBound: hardBound, rangeBound: rangeBound)
         for m in 0..<materials.count {
             for i in 0..<Self.rangeBoundCount {
-                rangeBound[m * Self.rangeBoundCount + i] = views[m].csdaRange(energyMeV: Double(i + 1) * Self.rangeBoundStepMeV)
+                // The ends are widened by 10⁻³ ΔE so that the bounds hold even where e·(1/ΔE) rounds across
+                // an interval end.
+                let k = 2 * (m * Self.rangeBoundCount + i)
+                rangeBound[k] = i == 0 ? 0 : views[m].csdaRange(energyMeV: (Double(i) - 1e-3) * Self.rangeBoundStepMeV)
+                rangeBound[k + 1] = views[m].csdaRange(energyMeV: (Double(i + 1) + 1e-3) * Self.rangeBoundStepMeV)
             }
         }
         // A step loses at most `maxEnergyLossFraction` of E continuously (midpoint rule: allow 1.5×),
@@ -96,12 +101,16 @@ public struct ElectronTransportData: @unchecked Sendable {
     }
 
     /// Whether the CSDA range at e in material m is shorter than `massDistance` (g/cm²): exactly
-    /// `csdaRange(material:energyMeV:) < massDistance`, answered from `rangeBound` when the bound
-    /// already decides it (most low-energy electrons), else from the table.
+    /// `csdaRange(material:energyMeV:) < massDistance`, answered from `rangeBound` when one of the bounds
+    /// already decides it (all but the electrons whose range is close to the distance), else from the table.
     @inline(__always)
     public func csdaRange(material m: Int, energyMeV e: Double, isShorterThan massDistance: Double) -> Bool {
         let i = Int(e * (1 / Self.rangeBoundStepMeV))
-        if i < Self.rangeBoundCount && rangeBound[m * Self.rangeBoundCount + i] < massDistance { return true }
+        if i < Self.rangeBoundCount {
+            let k = 2 * (m * Self.rangeBoundCount + i)
+            if rangeBound[k + 1] < massDistance { return true }  // range ≤ upper bound < distance
+            if rangeBound[k] >= massDistance { return false }    // range ≥ lower bound ≥ distance
+        }
         return csdaRange(material: m, energyMeV: e) < massDistance
     }
 

@@ -180,3 +180,36 @@ final class InterruptionTests: XCTestCase {
         XCTAssertEqual(resumed.sums, whole.sums)
     }
 }
+
+final class RangeBoundTests: XCTestCase {
+    /// The tabulated range bounds only shortcut range rejection: `csdaRange(material:energyMeV:isShorterThan:)`
+    /// must give exactly `csdaRange(material:energyMeV:) < d` — checked for every library material at energies
+    /// spread over the bound grid and next to its interval ends (±1 ulp), with distances just below, at and
+    /// just above the exact range and at the bounds' own values.
+    func testRangeBoundsDecideExactlyAsTheTable() throws {
+        let data = try ElectronTransportData(materials: MaterialLibrary.all, settings: TransportSettings())
+        let step = ElectronTransportData.rangeBoundStepMeV
+        var energies: [Double] = []
+        for i in 0...ElectronTransportData.rangeBoundCount + 2 {
+            let end = Double(i) * step
+            energies += [end.nextDown, end, end.nextUp, (Double(i) + 0.37) * step]
+        }
+        energies = energies.filter { $0 > 0 }
+        var checked = 0, decidedByTable = 0
+        for m in 0..<MaterialLibrary.all.count {
+            for e in energies {
+                let r = data.csdaRange(material: m, energyMeV: e)
+                let i = min(Int(e / step), ElectronTransportData.rangeBoundCount - 1)
+                let k = 2 * (m * ElectronTransportData.rangeBoundCount + i)
+                for d in [r.nextDown, r, r.nextUp, r * 0.5, r * 2, data.rangeBound[k], data.rangeBound[k + 1]] {
+                    XCTAssertEqual(data.csdaRange(material: m, energyMeV: e, isShorterThan: d), r < d,
+                                   "material \(m), E = \(e) MeV, d = \(d) g/cm², range \(r)")
+                    checked += 1
+                    if d > data.rangeBound[k] && d <= data.rangeBound[k + 1] { decidedByTable += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(decidedByTable, 0, "some decisions fall between the bounds and go to the table")
+        XCTAssertGreaterThan(checked, 10_000)
+    }
+}
