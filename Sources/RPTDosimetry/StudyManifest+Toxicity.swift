@@ -40,15 +40,17 @@ extension StudyManifest {
             return (v, !m.isEmpty)
         }
         report.hepatic = finding(r, t, "hepatic", path: tp) { m, p in
-            r.allowOnly(m, ["bilirubin_x_uln", "albumin_g_per_l", "inr"], path: p)
+            r.allowOnly(m, ["bilirubin_x_uln", "albumin_g_per_l", "prothrombin_ratio_percent", "inr"], path: p)
             let v = HepaticLaboratoryValues(
                 bilirubinTimesULN: r.positive(m, "bilirubin_x_uln", path: p, allowZero: true, unit: "× ULN"),
                 albuminGramsPerLitre: r.positive(m, "albumin_g_per_l", path: p, unit: "g/L"),
+                prothrombinRatioPercent: r.positive(m, "prothrombin_ratio_percent", path: p, unit: "%"),
                 inr: r.positive(m, "inr", path: p, unit: ""))
-            let hasAlbumin = m.contains { $0.0 == "albumin_g_per_l" }, hasINR = m.contains { $0.0 == "inr" }
-            if hasAlbumin != hasINR {
-                r.fail(p + "." + (hasAlbumin ? "inr" : "albumin_g_per_l"), "",
-                       "albumin and INR form one criterion (albumin < 30 g/L with INR > 1.5): give both or neither")
+            let hasAlbumin = m.contains { $0.0 == "albumin_g_per_l" }
+            let hasCoagulation = m.contains { $0.0 == "prothrombin_ratio_percent" || $0.0 == "inr" }
+            if hasAlbumin != hasCoagulation {
+                r.fail(p + "." + (hasAlbumin ? "prothrombin_ratio_percent" : "albumin_g_per_l"), "",
+                       "albumin and the prothrombin ratio (or INR) form one criterion (albumin < 30 g/L with prothrombin ratio < 70 %): give both or neither")
             }
             return (v, !m.isEmpty)
         }

@@ -26,7 +26,7 @@ struct ActivitySearch {
 
         init(nMin: Int, nMax: Int, kidneyGyPerStep: Double, bedCoefficient: Double, marrowGyPerStep: Double,
              tumourGyPerStep: [Double]) {
-            levels = [0] + (nMin <= nMax ? Array(max(nMin, 1)...nMax) : [])
+            levels = [0] + (max(nMin, 1) <= nMax ? Array(max(nMin, 1)...nMax) : [])
             self.kidneyGyPerStep = kidneyGyPerStep
             self.bedCoefficient = bedCoefficient
             self.marrowGyPerStep = marrowGyPerStep

@@ -107,19 +107,23 @@ extension ProtocolConfig {
                     case .renalToxicity:
                         let dr = RenalToxicityCriteria()
                         r.allowOnly(m, ["enabled", "creatinine_clearance_below_ml_min", "creatinine_clearance_decrease_fraction",
-                                        "serum_creatinine_increase_fraction"], path: path)
+                                        "serum_creatinine_increase_fraction", "return_to_baseline_percent"], path: path)
                         let rule = RenalToxicityCriteria(
                             creatinineClearanceBelowMlPerMin: r.double(m, "creatinine_clearance_below_ml_min", path: path) ?? dr.creatinineClearanceBelowMlPerMin,
                             creatinineClearanceDecreaseFraction: r.double(m, "creatinine_clearance_decrease_fraction", path: path) ?? dr.creatinineClearanceDecreaseFraction,
-                            serumCreatinineIncreaseFraction: r.double(m, "serum_creatinine_increase_fraction", path: path) ?? dr.serumCreatinineIncreaseFraction)
+                            serumCreatinineIncreaseFraction: r.double(m, "serum_creatinine_increase_fraction", path: path) ?? dr.serumCreatinineIncreaseFraction,
+                            returnToBaselinePercent: r.double(m, "return_to_baseline_percent", path: path) ?? dr.returnToBaselinePercent)
                         c.toxicity.renal = enabled ? rule : nil
                     case .hepatotoxicity:
                         let dh = HepatotoxicityCriteria()
-                        r.allowOnly(m, ["enabled", "bilirubin_above_uln_multiple", "albumin_below_g_l", "inr_above"], path: path)
+                        r.allowOnly(m, ["enabled", "bilirubin_above_uln_multiple", "albumin_below_g_l",
+                                        "prothrombin_ratio_below_percent", "inr_above", "resolved_bilirubin_x_uln"], path: path)
                         let rule = HepatotoxicityCriteria(
                             bilirubinAboveULNMultiple: r.double(m, "bilirubin_above_uln_multiple", path: path) ?? dh.bilirubinAboveULNMultiple,
                             albuminBelowGramsPerLitre: r.double(m, "albumin_below_g_l", path: path) ?? dh.albuminBelowGramsPerLitre,
-                            inrAbove: r.double(m, "inr_above", path: path) ?? dh.inrAbove)
+                            prothrombinRatioBelowPercent: r.double(m, "prothrombin_ratio_below_percent", path: path) ?? dh.prothrombinRatioBelowPercent,
+                            inrAbove: r.double(m, "inr_above", path: path) ?? dh.inrAbove,
+                            resolvedBilirubinTimesULN: r.double(m, "resolved_bilirubin_x_uln", path: path) ?? dh.resolvedBilirubinTimesULN)
                         c.toxicity.hepatic = enabled ? rule : nil
                     default:
                         let dg = ToxicityPolicy.packageInsert.graded[kind]!
@@ -194,11 +198,14 @@ extension ProtocolConfig {
                     y += "    renal_toxicity:\n      creatinine_clearance_below_ml_min: \(r.creatinineClearanceBelowMlPerMin)\n"
                     y += "      creatinine_clearance_decrease_fraction: \(r.creatinineClearanceDecreaseFraction)\n"
                     y += "      serum_creatinine_increase_fraction: \(r.serumCreatinineIncreaseFraction)\n"
+                    y += "      return_to_baseline_percent: \(r.returnToBaselinePercent)\n"
                 } else { y += "    renal_toxicity:\n      enabled: false\n" }
             case .hepatotoxicity:
                 if let h = toxicity.hepatic {
                     y += "    hepatotoxicity:\n      bilirubin_above_uln_multiple: \(h.bilirubinAboveULNMultiple)\n"
-                    y += "      albumin_below_g_l: \(h.albuminBelowGramsPerLitre)\n      inr_above: \(h.inrAbove)\n"
+                    y += "      albumin_below_g_l: \(h.albuminBelowGramsPerLitre)\n"
+                    y += "      prothrombin_ratio_below_percent: \(h.prothrombinRatioBelowPercent)\n      inr_above: \(h.inrAbove)\n"
+                    y += "      resolved_bilirubin_x_uln: \(h.resolvedBilirubinTimesULN)\n"
                 } else { y += "    hepatotoxicity:\n      enabled: false\n" }
             default:
                 if let g = toxicity.graded[kind] {

@@ -135,11 +135,23 @@ public struct ProtocolConfig: Equatable, Sendable {
                 err("toxicity.rules.renal_toxicity.creatinine_clearance_decrease_fraction", r.creatinineClearanceDecreaseFraction, "must be in (0, 1)")
             }
             positive("toxicity.rules.renal_toxicity.serum_creatinine_increase_fraction", r.serumCreatinineIncreaseFraction)
+            let tolerance = r.returnToBaselinePercent
+            if !(tolerance >= 0 && tolerance < 100 * min(r.creatinineClearanceDecreaseFraction, r.serumCreatinineIncreaseFraction)) {
+                err("toxicity.rules.renal_toxicity.return_to_baseline_percent", tolerance,
+                    "must be ≥ 0 and below the toxicity thresholds (a value that still meets the criteria cannot be baseline)")
+            }
         }
         if let h = t.hepatic {
             positive("toxicity.rules.hepatotoxicity.bilirubin_above_uln_multiple", h.bilirubinAboveULNMultiple)
             positive("toxicity.rules.hepatotoxicity.albumin_below_g_l", h.albuminBelowGramsPerLitre)
             positive("toxicity.rules.hepatotoxicity.inr_above", h.inrAbove)
+            if !(h.prothrombinRatioBelowPercent > 0 && h.prothrombinRatioBelowPercent <= 100) {
+                err("toxicity.rules.hepatotoxicity.prothrombin_ratio_below_percent", h.prothrombinRatioBelowPercent, "must be in (0, 100]")
+            }
+            if !(h.resolvedBilirubinTimesULN > 0 && h.resolvedBilirubinTimesULN <= h.bilirubinAboveULNMultiple) {
+                err("toxicity.rules.hepatotoxicity.resolved_bilirubin_x_uln", h.resolvedBilirubinTimesULN,
+                    "must be > 0 and at most bilirubin_above_uln_multiple (\(fmt(h.bilirubinAboveULNMultiple)))")
+            }
         }
         return e
     }

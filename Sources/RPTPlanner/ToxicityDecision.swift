@@ -35,6 +35,10 @@ public struct ToxicityDecision: Equatable, Sendable {
             errors.append(InputError(source: source, field: "toxicity.weeks_since_last_administration",
                                      value: "\(inputs.weeksSinceLastAdministration)", reason: "must be a finite number ≥ 0"))
         }
+        if !(inputs.scheduledIntervalWeeks > 0) || !inputs.scheduledIntervalWeeks.isFinite {
+            errors.append(InputError(source: source, field: "toxicity.scheduled_interval_weeks",
+                                     value: "\(inputs.scheduledIntervalWeeks)", reason: "must be a finite number > 0"))
+        }
         var seen = Set<ToxicityKind>()
         for (i, obs) in inputs.observations.enumerated() {
             let field = "toxicity.observations[\(i)]"
@@ -52,7 +56,11 @@ public struct ToxicityDecision: Equatable, Sendable {
                     errors.append(InputError(source: source, field: field + "." + name, value: "\(g)",
                                              reason: "CTCAE grade must be 0–5"))
                 }
-            case .criteria:
+            case let .criteria(_, metNow, completelyResolved):
+                if metNow && completelyResolved {
+                    errors.append(InputError(source: source, field: field + ".severity", value: "met now and completely resolved",
+                                             reason: "values that meet the criteria now cannot be completely resolved"))
+                }
                 if obs.kind.isGraded {
                     errors.append(InputError(source: source, field: field + ".kind", value: obs.kind.rawValue,
                                              reason: "is judged by CTCAE grade, not by laboratory criteria"))
@@ -69,20 +77,23 @@ public struct ToxicityDecision: Equatable, Sendable {
                 let rule = policy.graded[obs.kind]!
                 triggered = worst >= rule.triggerGrade
                 resolved = current <= rule.resolvedAtGrade
-            case let .criteria(metSince, metNow):
+            case let .criteria(metSince, metNow, completelyResolved):
+                // Renal toxicity and hepatotoxicity: withhold until complete resolution or return to baseline.
                 triggered = metSince || metNow
-                resolved = !metNow
+                resolved = !metNow && completelyResolved
             }
             guard triggered else { continue }
             let name = obs.kind.rawValue
+            let delay = inputs.treatmentDelayWeeks
             if obs.recurredAfterReducedActivity {
                 stop.append((obs.kind, "\(name) recurred after the reduced activity: permanently discontinue"))
+            } else if delay >= policy.maxWithholdWeeks {
+                // Label: discontinue for a toxicity that requires a treatment delay of 16 weeks or longer — also
+                // when it has resolved by now, since the delay has already reached the limit.
+                stop.append((obs.kind, "\(name) has delayed treatment by \(fmt(delay)) weeks (\(fmt(inputs.weeksSinceLastAdministration)) weeks since the last administration, scheduled interval \(fmt(inputs.scheduledIntervalWeeks)) weeks; limit \(fmt(policy.maxWithholdWeeks)) weeks): permanently discontinue"))
             } else if !resolved {
-                if inputs.weeksSinceLastAdministration >= policy.maxWithholdWeeks {
-                    stop.append((obs.kind, "\(name) not resolved \(fmt(inputs.weeksSinceLastAdministration)) weeks after the last administration (limit \(fmt(policy.maxWithholdWeeks)) weeks): permanently discontinue"))
-                } else {
-                    withhold.append((obs.kind, "\(name) not resolved: withhold and re-assess; resume at \(fmt(policy.resumeActivityGBq)) GBq on resolution, discontinue if unresolved at \(fmt(policy.maxWithholdWeeks)) weeks"))
-                }
+                let how = obs.kind.isGraded ? "resolved" : "completely resolved or back at baseline"
+                withhold.append((obs.kind, "\(name) not \(how): withhold and re-assess; resume at \(fmt(policy.resumeActivityGBq)) GBq on resolution, discontinue if the treatment delay reaches \(fmt(policy.maxWithholdWeeks)) weeks"))
             } else {
                 reduce.append((obs.kind, "\(name) resolved after withholding: resume at \(fmt(policy.resumeActivityGBq)) GBq; full activity in later cycles if tolerated"))
             }

@@ -4,8 +4,10 @@ public struct ToxicityObservation: Equatable, Sendable {
     public enum Severity: Equatable, Sendable {
         /// CTCAE grades (0–5): worst since the last administration, and now.
         case graded(worst: Int, current: Int)
-        /// Laboratory criteria (renal, hepatic): met at any time since the last administration, met now.
-        case criteria(metSinceLastAdministration: Bool, metNow: Bool)
+        /// Laboratory criteria (renal, hepatic): met at any time since the last administration, met now,
+        /// and whether the values are now completely resolved or back at baseline (the label's resolution
+        /// for these two toxicities; no longer meeting the criteria is not enough).
+        case criteria(metSinceLastAdministration: Bool, metNow: Bool, completelyResolved: Bool)
     }
 
     public var kind: ToxicityKind
@@ -27,8 +29,9 @@ public struct ToxicityObservation: Equatable, Sendable {
 
     /// A criteria-based (renal, hepatic) observation.
     public static func criteria(_ kind: ToxicityKind, metSinceLastAdministration: Bool, metNow: Bool,
-                                recurred: Bool = false) -> ToxicityObservation {
-        ToxicityObservation(kind: kind, severity: .criteria(metSinceLastAdministration: metSinceLastAdministration, metNow: metNow),
+                                completelyResolved: Bool, recurred: Bool = false) -> ToxicityObservation {
+        ToxicityObservation(kind: kind, severity: .criteria(metSinceLastAdministration: metSinceLastAdministration, metNow: metNow,
+                                                            completelyResolved: completelyResolved),
                             recurredAfterReducedActivity: recurred)
     }
 }
@@ -38,11 +41,19 @@ public struct ToxicityInputs: Equatable, Sendable {
     public var observations: [ToxicityObservation]
     /// Weeks since the last administration at the time of planning.
     public var weeksSinceLastAdministration: Double
+    /// Scheduled weeks between administrations (the arm's interval; `TreatmentPlanner` sets it from the
+    /// protocol). The treatment delay is `weeksSinceLastAdministration` minus this.
+    public var scheduledIntervalWeeks: Double
 
-    public init(observations: [ToxicityObservation] = [], weeksSinceLastAdministration: Double = 8) {
+    public init(observations: [ToxicityObservation] = [], weeksSinceLastAdministration: Double = 8,
+                scheduledIntervalWeeks: Double = 8) {
         self.observations = observations
         self.weeksSinceLastAdministration = weeksSinceLastAdministration
+        self.scheduledIntervalWeeks = scheduledIntervalWeeks
     }
+
+    /// Weeks by which the next administration is already late (≥ 0).
+    public var treatmentDelayWeeks: Double { max(0, weeksSinceLastAdministration - scheduledIntervalWeeks) }
 
     /// No toxicity observed.
     public static let none = ToxicityInputs()

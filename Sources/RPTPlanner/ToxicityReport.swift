@@ -35,11 +35,15 @@ public struct HepaticLaboratoryValues: Equatable, Sendable {
     public var bilirubinTimesULN: Double?
     /// Serum albumin (g/L).
     public var albuminGramsPerLitre: Double?
-    /// International normalised ratio.
+    /// Prothrombin ratio (% of normal; the label's coagulation criterion).
+    public var prothrombinRatioPercent: Double?
+    /// International normalised ratio (used only when no prothrombin ratio is given).
     public var inr: Double?
-    public init(bilirubinTimesULN: Double? = nil, albuminGramsPerLitre: Double? = nil, inr: Double? = nil) {
+    public init(bilirubinTimesULN: Double? = nil, albuminGramsPerLitre: Double? = nil,
+                prothrombinRatioPercent: Double? = nil, inr: Double? = nil) {
         self.bilirubinTimesULN = bilirubinTimesULN
         self.albuminGramsPerLitre = albuminGramsPerLitre
+        self.prothrombinRatioPercent = prothrombinRatioPercent
         self.inr = inr
     }
 }
@@ -68,14 +72,42 @@ extension RenalToxicityCriteria {
         if let s = v.serumCreatinineChangePercent, s >= 100 * serumCreatinineIncreaseFraction { return true }
         return false
     }
+
+    /// Whether renal toxicity has resolved the way the label asks ("complete resolution or return to
+    /// baseline"): the criteria are not met, at least one change from baseline is given, and every given
+    /// change is within `returnToBaselinePercent` of baseline (clearance not lower, serum creatinine not
+    /// higher). Without a change from baseline the return to baseline cannot be judged: not resolved.
+    public func hasReturnedToBaseline(_ v: RenalLaboratoryValues) -> Bool {
+        guard !isMet(v), v.creatinineClearanceChangePercent != nil || v.serumCreatinineChangePercent != nil else { return false }
+        if let d = v.creatinineClearanceChangePercent, d < -returnToBaselinePercent { return false }
+        if let s = v.serumCreatinineChangePercent, s > returnToBaselinePercent { return false }
+        return true
+    }
 }
 
 extension HepatotoxicityCriteria {
-    /// Whether the values meet the criteria (missing values test nothing; albumin and INR are needed together).
+    /// Whether the values meet the criteria (missing values test nothing; albumin is judged together with
+    /// the prothrombin ratio, or with the INR when no ratio is given).
     public func isMet(_ v: HepaticLaboratoryValues) -> Bool {
         if let b = v.bilirubinTimesULN, b > bilirubinAboveULNMultiple { return true }
-        if let a = v.albuminGramsPerLitre, let i = v.inr { return a < albuminBelowGramsPerLitre && i > inrAbove }
-        return false
+        return coagulationCriterionMet(v) ?? false
+    }
+
+    /// Albumin below its threshold with a decreased prothrombin ratio (or raised INR); nil when albumin or
+    /// both coagulation values are missing.
+    func coagulationCriterionMet(_ v: HepaticLaboratoryValues) -> Bool? {
+        guard let a = v.albuminGramsPerLitre else { return nil }
+        if let pt = v.prothrombinRatioPercent { return a < albuminBelowGramsPerLitre && pt < prothrombinRatioBelowPercent }
+        if let i = v.inr { return a < albuminBelowGramsPerLitre && i > inrAbove }
+        return nil
+    }
+
+    /// Whether hepatotoxicity has resolved completely: bilirubin given and at most
+    /// `resolvedBilirubinTimesULN` × ULN, and the albumin/coagulation criterion given and not met.
+    /// Missing values cannot show resolution: not resolved.
+    public func hasResolvedCompletely(_ v: HepaticLaboratoryValues) -> Bool {
+        guard let b = v.bilirubinTimesULN, b <= resolvedBilirubinTimesULN else { return false }
+        return coagulationCriterionMet(v) == false
     }
 }
 
@@ -112,12 +144,12 @@ public struct ToxicityReport: Equatable, Sendable {
         if let r = renal, let c = policy.renal {
             let now = c.isMet(r.current)
             observations.append(.criteria(.renalToxicity, metSinceLastAdministration: now || c.isMet(r.worst), metNow: now,
-                                          recurred: r.recurred))
+                                          completelyResolved: c.hasReturnedToBaseline(r.current), recurred: r.recurred))
         }
         if let h = hepatic, let c = policy.hepatic {
             let now = c.isMet(h.current)
             observations.append(.criteria(.hepatotoxicity, metSinceLastAdministration: now || c.isMet(h.worst), metNow: now,
-                                          recurred: h.recurred))
+                                          completelyResolved: c.hasResolvedCompletely(h.current), recurred: h.recurred))
         }
         return ToxicityInputs(observations: observations, weeksSinceLastAdministration: weeksSinceAdministration)
     }

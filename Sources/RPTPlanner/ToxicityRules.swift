@@ -19,12 +19,17 @@ public struct RenalToxicityCriteria: Equatable, Sendable {
     public var creatinineClearanceDecreaseFraction: Double
     /// Fractional increase of serum creatinine from baseline that is renal toxicity (label 0.40).
     public var serumCreatinineIncreaseFraction: Double
+    /// How close to baseline (%) creatinine clearance and serum creatinine must be again for renal
+    /// toxicity to count as resolved ("return to baseline"; the label gives no number — RPTDose default
+    /// 10 %, about the week-to-week variation of serum creatinine; set it in the protocol).
+    public var returnToBaselinePercent: Double
 
     public init(creatinineClearanceBelowMlPerMin: Double = 40, creatinineClearanceDecreaseFraction: Double = 0.4,
-                serumCreatinineIncreaseFraction: Double = 0.4) {
+                serumCreatinineIncreaseFraction: Double = 0.4, returnToBaselinePercent: Double = 10) {
         self.creatinineClearanceBelowMlPerMin = creatinineClearanceBelowMlPerMin
         self.creatinineClearanceDecreaseFraction = creatinineClearanceDecreaseFraction
         self.serumCreatinineIncreaseFraction = serumCreatinineIncreaseFraction
+        self.returnToBaselinePercent = returnToBaselinePercent
     }
 
     /// Whether laboratory values meet the criteria (creatinine clearances in mL/min; serum
@@ -37,39 +42,46 @@ public struct RenalToxicityCriteria: Equatable, Sendable {
     }
 }
 
-/// Hepatotoxicity criteria (label: bilirubin > 3 × upper limit of normal, or albumin < 30 g/L
-/// with INR > 1.5).
+/// Hepatotoxicity criteria (label: bilirubinaemia > 3 × upper limit of normal, or hypoalbuminaemia
+/// < 30 g/L with a prothrombin ratio decreased below 70 %). The INR is accepted in place of the
+/// prothrombin ratio only when the ratio is not given (`inrAbove`, default 1.5 — not the label's criterion).
 public struct HepatotoxicityCriteria: Equatable, Sendable {
     /// Bilirubin above this multiple of the upper limit of normal is hepatotoxicity (label 3).
     public var bilirubinAboveULNMultiple: Double
-    /// Albumin below this (g/L; label 30) together with INR above `inrAbove` is hepatotoxicity.
+    /// Albumin below this (g/L; label 30) together with a decreased prothrombin ratio is hepatotoxicity.
     public var albuminBelowGramsPerLitre: Double
-    /// INR threshold (label 1.5).
+    /// Prothrombin ratio threshold (%; label 70).
+    public var prothrombinRatioBelowPercent: Double
+    /// INR threshold used when no prothrombin ratio is given (RPTDose default 1.5; not in the label).
     public var inrAbove: Double
+    /// Bilirubin at or below this multiple of the ULN counts as completely resolved (default 1: normal,
+    /// CTCAE grade 0; raise it to the patient's baseline when that was above the ULN).
+    public var resolvedBilirubinTimesULN: Double
 
-    public init(bilirubinAboveULNMultiple: Double = 3, albuminBelowGramsPerLitre: Double = 30, inrAbove: Double = 1.5) {
+    public init(bilirubinAboveULNMultiple: Double = 3, albuminBelowGramsPerLitre: Double = 30,
+                prothrombinRatioBelowPercent: Double = 70, inrAbove: Double = 1.5, resolvedBilirubinTimesULN: Double = 1) {
         self.bilirubinAboveULNMultiple = bilirubinAboveULNMultiple
         self.albuminBelowGramsPerLitre = albuminBelowGramsPerLitre
+        self.prothrombinRatioBelowPercent = prothrombinRatioBelowPercent
         self.inrAbove = inrAbove
-    }
-
-    /// Whether laboratory values meet the criteria (bilirubin as a multiple of the ULN, albumin g/L).
-    public func isMet(bilirubinTimesULN: Double, albuminGramsPerLitre: Double, inr: Double) -> Bool {
-        bilirubinTimesULN > bilirubinAboveULNMultiple || (albuminGramsPerLitre < albuminBelowGramsPerLitre && inr > inrAbove)
+        self.resolvedBilirubinTimesULN = resolvedBilirubinTimesULN
     }
 }
 
 /// The package-insert dose-modification policy as data.
 ///
-/// Every rule has the same action scheme (label Table 2): withhold until resolution; resume at
-/// `resumeActivityGBq` on complete or partial resolution; if the reduced activity is tolerated
-/// (no recurrence) return to full activity in later cycles; permanently discontinue for recurrence
-/// at the reduced activity, or when the toxicity has not resolved `maxWithholdWeeks` after the last
-/// administration. A kind absent from the tables is not acted upon.
+/// Every rule has the same action scheme (label Table 2): withhold until resolution (complete or partial
+/// for the graded toxicities, complete resolution or return to baseline for renal toxicity and
+/// hepatotoxicity); resume at `resumeActivityGBq`; if the reduced activity is tolerated (no recurrence)
+/// return to full activity in later cycles; permanently discontinue for recurrence at the reduced
+/// activity, or for a toxicity that requires a treatment delay of `maxWithholdWeeks` or longer (delay:
+/// time since the last administration minus the arm's scheduled interval). A kind absent from the
+/// tables is not acted upon.
 public struct ToxicityPolicy: Equatable, Sendable {
     /// Activity of the cycle given after resolution (GBq; label 3.7 GBq = 100 mCi).
     public var resumeActivityGBq: Double
-    /// Unresolved this many weeks after the last administration → discontinue (label 16 weeks).
+    /// A toxicity that delays treatment this many weeks beyond the scheduled interval → discontinue
+    /// (label 16 weeks).
     public var maxWithholdWeeks: Double
     /// Graded rules by kind.
     public var graded: [ToxicityKind: GradedToxicityRule]
@@ -90,16 +102,17 @@ public struct ToxicityPolicy: Equatable, Sendable {
     /// LUTATHERA US Prescribing Information (revised 4/2024), section 2.4, Table 2:
     /// thrombocytopenia grade 2–4 (resolved at grade 0–1); anaemia and neutropenia grade 3–4
     /// (resolved at grade 0–2); other possibly related non-haematological grade 3–4 (resolved at
-    /// grade 0–2); renal toxicity and hepatotoxicity by their criteria (resolved when the criteria
-    /// are no longer met, i.e. complete resolution or return to baseline); resume at 3.7 GBq;
-    /// discontinue if unresolved at 16 weeks.
+    /// grade 0–2); renal toxicity and hepatotoxicity by their criteria (resolved only on complete
+    /// resolution or return to baseline: `RenalToxicityCriteria.hasReturnedToBaseline`,
+    /// `HepatotoxicityCriteria.hasResolvedCompletely`); resume at 3.7 GBq; discontinue for a
+    /// treatment delay of 16 weeks or more.
     public static let packageInsert = ToxicityPolicy(
         resumeActivityGBq: 3.7, maxWithholdWeeks: 16,
         graded: [.thrombocytopenia: GradedToxicityRule(triggerGrade: 2, resolvedAtGrade: 1),
                  .anemia: GradedToxicityRule(triggerGrade: 3, resolvedAtGrade: 2),
                  .neutropenia: GradedToxicityRule(triggerGrade: 3, resolvedAtGrade: 2),
                  .otherNonHematologic: GradedToxicityRule(triggerGrade: 3, resolvedAtGrade: 2)],
-        renal: RenalToxicityCriteria(), hepatic: HepatotoxicityCriteria())
+        renal: RenalToxicityCriteria(), hepatic: HepatotoxicityCriteria())  // label thresholds (defaults)
 
     /// Whether the policy has a rule for `kind`.
     public func hasRule(for kind: ToxicityKind) -> Bool {

@@ -18,8 +18,11 @@ public enum TreatmentPlanner {
         let history = request.history
         let armCycles = request.arm == .standard ? config.standardArm.cycles : inv.cycles
 
+        // The treatment delay is measured against the arm's scheduled interval between administrations.
+        var toxicity = request.toxicity
+        toxicity.scheduledIntervalWeeks = request.arm == .standard ? config.standardArm.intervalWeeks : inv.intervalWeeks
         let decision: ToxicityDecision = history.isEmpty
-            ? .none : try ToxicityDecision.evaluate(request.toxicity, policy: config.toxicity, source: src)
+            ? .none : try ToxicityDecision.evaluate(toxicity, policy: config.toxicity, source: src)
 
         let bedModel = config.limits.kidneyBEDModel
         let quantile = config.planning.uncertainty == .quantile
@@ -57,10 +60,15 @@ public enum TreatmentPlanner {
             guard !history.isEmpty else { return nil }
             let m = config.planning.prediction, extra = config.planning.predictionRelativeUncertainty
             func pts(_ f: (AdministeredCycle) -> Double) -> [(cycle: Int, value: Double)] { history.map { ($0.cycle, f($0)) } }
-            let k = DosePrediction.predict(pts { $0.kidney.gyPerGBq }, at: cycle, method: m)
-            let b = DosePrediction.predict(pts { $0.marrow.gyPerGBq }, at: cycle, method: m)
+            // Organs at risk are never predicted below their lowest measured value (a linear trend through
+            // noisy cycles could otherwise extrapolate kidney or marrow dose per GBq, or the kidney's λ_eff and
+            // with it the BED, towards zero); `mean` and `last` never go below it anyway.
+            func lowest(_ f: (AdministeredCycle) -> Double) -> Double { history.map(f).min()! }
+            let k = DosePrediction.predict(pts { $0.kidney.gyPerGBq }, at: cycle, method: m, floor: lowest { $0.kidney.gyPerGBq })
+            let b = DosePrediction.predict(pts { $0.marrow.gyPerGBq }, at: cycle, method: m, floor: lowest { $0.marrow.gyPerGBq })
             let lam = DosePrediction.predict(pts { $0.kidneyEffectiveDecayPerHour }, at: cycle, method: m,
-                                             floor: ActivityUnits.lutetium177DecayConstantPerHour)
+                                             floor: max(ActivityUnits.lutetium177DecayConstantPerHour,
+                                                        lowest { $0.kidneyEffectiveDecayPerHour }))
             let uk = DosePrediction.relativeUncertainty(history.map(\.kidney.relativeUncertainty), method: m, extra: extra)
             let ub = DosePrediction.relativeUncertainty(history.map(\.marrow.relativeUncertainty), method: m, extra: extra)
             let t = lesionNames.indices.map { l in DosePrediction.predict(pts { $0.lesions[l].dose.gyPerGBq }, at: cycle, method: m) }

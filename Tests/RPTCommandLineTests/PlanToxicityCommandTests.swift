@@ -63,7 +63,7 @@ final class PlanToxicityCommandTests: XCTestCase {
     }
 
     func testGrade3ThrombocytopeniaWithholdsThenResumesAt3Point7GBq() throws {
-        // Unresolved (grade 3 now, 8 < 16 weeks): cycle 3 is withheld.
+        // Unresolved (grade 3 now, no delay yet beyond the 8-week interval): cycle 3 is withheld.
         let m = try writeManifest(arm: "standard", currentGrade: 3)
         try runCommand(["plan", m, "--out", dir + "/withheld.json", "--h5", dir + "/withheld.h5", "--json"])
         let w = try readJSON(dir + "/withheld.json")

@@ -82,19 +82,21 @@ final class ToxicityManifestTests: XCTestCase {
 
         let inputs = PlanRequestBuilder.toxicityInputs(manifest: m, afterCycle: 2, policy: .packageInsert)
         XCTAssertEqual(inputs.weeksSinceLastAdministration, 9)
-        // Renal: −41 % clearance (≤ −40 %) since the administration, −12 % now → met since, not now.
-        // Hepatic: albumin 28 < 30 g/L but INR 1.2 ≤ 1.5 and bilirubin 1.2 ≤ 3 × ULN → not met.
+        // Renal: −41 % clearance (≤ −40 %) since the administration, −12 % now → met since, not now, and not
+        // back within 10 % of baseline. Hepatic: albumin 28 < 30 g/L but INR 1.2 ≤ 1.5 (no prothrombin ratio
+        // given) and bilirubin 1.2 ≤ 3 × ULN → not met (and, at 1.2 × ULN, not completely resolved).
         XCTAssertEqual(inputs.observations, [
             .graded(.thrombocytopenia, worst: 3, current: 1), .graded(.anemia, worst: 2, current: 1),
             .graded(.neutropenia, worst: 0, current: 0),
-            .criteria(.renalToxicity, metSinceLastAdministration: true, metNow: false),
-            .criteria(.hepatotoxicity, metSinceLastAdministration: false, metNow: false),
+            .criteria(.renalToxicity, metSinceLastAdministration: true, metNow: false, completelyResolved: false),
+            .criteria(.hepatotoxicity, metSinceLastAdministration: false, metNow: false, completelyResolved: false),
         ])
-        // Thrombocytopenia grade 3 resolved to grade 1 and renal criteria no longer met: resume at 3.7 GBq.
+        // Thrombocytopenia grade 3 resolved to grade 1 (reduce), but renal toxicity is not yet back at
+        // baseline: withhold wins.
         let d = try ToxicityDecision.evaluate(inputs, policy: .packageInsert)
-        XCTAssertEqual(d.action, .reduce)
-        XCTAssertEqual(d.kinds, [.thrombocytopenia, .renalToxicity])
-        XCTAssertEqual(d.activityCapGBq, 3.7)
+        XCTAssertEqual(d.action, .withhold)
+        XCTAssertEqual(d.kinds, [.renalToxicity])
+        XCTAssertNil(d.activityCapGBq)
         // Planning after cycle 1 uses cycle 1's (absent) report.
         XCTAssertEqual(PlanRequestBuilder.toxicityInputs(manifest: m, afterCycle: 1, policy: .packageInsert), .none)
     }
@@ -141,7 +143,7 @@ final class ToxicityManifestTests: XCTestCase {
             "cycles[1].toxicity.renal.current': required key is missing",
             "cycles[1].toxicity.renal.worst.creatinine_clearance_ml_per_min' = '-5.0': must be ≥ 0 mL/min",
             "cycles[1].toxicity.renal.worst.serum_creatinine_change_percent' = '-120.0': a change from baseline in percent must be > −100",
-            "cycles[1].toxicity.hepatic.current.inr': albumin and INR form one criterion",
+            "cycles[1].toxicity.hepatic.current.prothrombin_ratio_percent': albumin and the prothrombin ratio (or INR) form one criterion",
         ]
         for e in expected {
             XCTAssertTrue(errors.contains { $0.contains(e) }, "missing error containing \(e)\nin:\n" + errors.joined(separator: "\n"))

@@ -116,7 +116,7 @@ import RPTCore
         let tolerated = try plan(worst: 1, current: 0, weeks: 8, hist: reduced3)
         #expect(tolerated.activities == [7.4] && tolerated.cycles[0].bindingConstraint == .fixedProtocol)
 
-        let tooLong = try plan(worst: 3, current: 2, weeks: 16)
+        let tooLong = try plan(worst: 3, current: 2, weeks: 24)  // 8-week interval + a 16-week delay
         #expect(tooLong.toxicity.action == .discontinue)
         #expect(tooLong.cycles.allSatisfy { $0.status == .discontinued && $0.activityGBq == 0 })
         #expect(tooLong.cycles.count == 2)
@@ -184,5 +184,40 @@ import RPTCore
         #expect(throws: InputErrors.self) {
             _ = try TreatmentPlanner.plan(PlanRequest(arm: .standard, history: [c], kidneyRiskFactors: false), config: badConfig)
         }
+    }
+}
+
+/// Guards on the planner's edges found in review.
+@Suite struct PlannerSafetyEdgeTests {
+    /// A linear trend through two cycles whose kidney dose per GBq halved (2.0 → 1.0 Gy/GBq, within SPECT
+    /// noise of a real patient) would extrapolate to 0 Gy/GBq at cycle 3, so the kidney limit would stop
+    /// binding and the cap would be planned. Organs at risk are floored at their lowest measured value:
+    /// 7.4 × 2.0 + 7.4 × 1.0 = 22.2 Gy given, room 0.8 Gy at ≥ 1.0 Gy/GBq → at most 0.8 GBq more, which is
+    /// below the 1.85 GBq minimum, so nothing more is planned.
+    @Test func linearTrendNeverPredictsOrgansAtRiskBelowTheirLowestMeasurement() throws {
+        var config = ProtocolConfig.trialDefault
+        config.planning.prediction = .linearTrend
+        let history = [givenCycle(1, activity: 7.4, kidney: 2.0, marrow: 0.02),
+                       givenCycle(2, activity: 7.4, kidney: 1.0, marrow: 0.02)]
+        let plan = try TreatmentPlanner.plan(PlanRequest(arm: .investigational, history: history, kidneyRiskFactors: false), config: config)
+        let planned = plan.activities.reduce(0, +)
+        #expect(22.2 + 1.0 * planned <= 23 + 1e-9, "planned \(plan.activities) GBq")
+        #expect(planned == 0)
+        // The same request with the mean (1.5 Gy/GBq) is at least as restrictive.
+        let mean = try TreatmentPlanner.plan(PlanRequest(arm: .investigational, history: history, kidneyRiskFactors: false), config: .trialDefault)
+        #expect(mean.activities.reduce(0, +) == 0)
+    }
+
+    /// A protocol without a minimum activity whose resume activity is below one rounding step: the reduced
+    /// cycle has no allowed level above 0 and is planned at 0 GBq instead of trapping on an empty range.
+    @Test func resumeActivityBelowOneStepPlansZeroInsteadOfTrapping() throws {
+        var config = ProtocolConfig.trialDefault
+        config.investigationalArm.minActivityGBq = 0
+        config.toxicity.resumeActivityGBq = 0.05
+        let tox = ToxicityInputs(observations: [.graded(.thrombocytopenia, worst: 3, current: 1)], weeksSinceLastAdministration: 10)
+        let plan = try TreatmentPlanner.plan(PlanRequest(arm: .investigational, history: [givenCycle(1, activity: 7.4, kidney: 0.5, marrow: 0.02)], kidneyRiskFactors: false,
+                                                         toxicity: tox), config: config)
+        #expect(plan.toxicity.action == .reduce)
+        #expect(plan.activities.first == 0)
     }
 }

@@ -24,8 +24,17 @@ import RPTCore
     @Test func resolutionRecurrenceAndTimeLimit() throws {
         let resolved = try decide([.graded(.thrombocytopenia, worst: 3, current: 1)], weeks: 12)
         #expect(resolved.action == .reduce && resolved.activityCapGBq == 3.7)
-        #expect(try decide([.graded(.thrombocytopenia, worst: 3, current: 2)], weeks: 15.9).action == .withhold)
-        #expect(try decide([.graded(.thrombocytopenia, worst: 3, current: 2)], weeks: 16).action == .discontinue)
+        // Discontinue at a treatment delay of 16 weeks: 8-week interval + 16 weeks = 24 weeks after the last dose.
+        #expect(try decide([.graded(.thrombocytopenia, worst: 3, current: 2)], weeks: 16).action == .withhold)
+        #expect(try decide([.graded(.thrombocytopenia, worst: 3, current: 2)], weeks: 23.9).action == .withhold)
+        #expect(try decide([.graded(.thrombocytopenia, worst: 3, current: 2)], weeks: 24).action == .discontinue)
+        // A toxicity that has resolved only after a delay of 16 weeks or more also discontinues.
+        #expect(try decide([.graded(.thrombocytopenia, worst: 3, current: 1)], weeks: 23.9).action == .reduce)
+        #expect(try decide([.graded(.thrombocytopenia, worst: 3, current: 1)], weeks: 25).action == .discontinue)
+        // The delay is measured against the scheduled interval given with the inputs.
+        let sixWeekly = ToxicityInputs(observations: [.graded(.anemia, worst: 3, current: 3)], weeksSinceLastAdministration: 22,
+                                       scheduledIntervalWeeks: 6)
+        #expect(try ToxicityDecision.evaluate(sixWeekly, policy: policy).action == .discontinue)
         #expect(try decide([.graded(.thrombocytopenia, worst: 2, current: 0, recurred: true)]).action == .discontinue)
         // Most severe action wins.
         let mixed = try decide([.graded(.anemia, worst: 3, current: 1), .graded(.thrombocytopenia, worst: 2, current: 2)])
@@ -39,17 +48,67 @@ import RPTCore
         #expect(!renal.isMet(creatinineClearance: 55, baselineCreatinineClearance: 90, serumCreatinine: 1, baselineSerumCreatinine: 1))
         #expect(renal.isMet(creatinineClearance: 80, baselineCreatinineClearance: 90, serumCreatinine: 1.4, baselineSerumCreatinine: 1.0))
         #expect(!renal.isMet(creatinineClearance: 80, baselineCreatinineClearance: 90, serumCreatinine: 1.3, baselineSerumCreatinine: 1.0))
-        #expect(hep.isMet(bilirubinTimesULN: 3.1, albuminGramsPerLitre: 40, inr: 1.0))
-        #expect(hep.isMet(bilirubinTimesULN: 1, albuminGramsPerLitre: 29, inr: 1.6))
-        #expect(!hep.isMet(bilirubinTimesULN: 1, albuminGramsPerLitre: 29, inr: 1.5))
-        #expect(try decide([.criteria(.renalToxicity, metSinceLastAdministration: true, metNow: true)]).action == .withhold)
-        #expect(try decide([.criteria(.hepatotoxicity, metSinceLastAdministration: true, metNow: false)]).action == .reduce)
+        // Label: bilirubin > 3 × ULN, or albumin < 30 g/L with a prothrombin ratio < 70 % (INR only without a ratio).
+        #expect(hep.isMet(HepaticLaboratoryValues(bilirubinTimesULN: 3.1, albuminGramsPerLitre: 40, prothrombinRatioPercent: 100)))
+        #expect(hep.isMet(HepaticLaboratoryValues(bilirubinTimesULN: 1, albuminGramsPerLitre: 29, prothrombinRatioPercent: 69)))
+        #expect(!hep.isMet(HepaticLaboratoryValues(bilirubinTimesULN: 1, albuminGramsPerLitre: 29, prothrombinRatioPercent: 70)))
+        #expect(!hep.isMet(HepaticLaboratoryValues(bilirubinTimesULN: 1, albuminGramsPerLitre: 30, prothrombinRatioPercent: 50)))
+        // The ratio decides when both coagulation values are given.
+        #expect(hep.isMet(HepaticLaboratoryValues(bilirubinTimesULN: 1, albuminGramsPerLitre: 29, prothrombinRatioPercent: 65, inr: 1.2)))
+        #expect(hep.isMet(HepaticLaboratoryValues(bilirubinTimesULN: 1, albuminGramsPerLitre: 29, inr: 1.6)))
+        #expect(!hep.isMet(HepaticLaboratoryValues(bilirubinTimesULN: 1, albuminGramsPerLitre: 29, inr: 1.5)))
+        #expect(try decide([.criteria(.renalToxicity, metSinceLastAdministration: true, metNow: true, completelyResolved: false)]).action == .withhold)
+        #expect(try decide([.criteria(.hepatotoxicity, metSinceLastAdministration: true, metNow: false, completelyResolved: true)]).action == .reduce)
+        // No longer meeting the criteria is not resolution for these two toxicities (label: complete resolution or
+        // return to baseline).
+        #expect(try decide([.criteria(.renalToxicity, metSinceLastAdministration: true, metNow: false, completelyResolved: false)]).action == .withhold)
+    }
+
+    /// Renal toxicity resolves only on return to baseline (within `returnToBaselinePercent`, default 10 %);
+    /// hepatotoxicity only when bilirubin is back at or below the ULN and the albumin/coagulation criterion
+    /// is not met. Worked through `ToxicityReport.inputs`, as the manifest path uses it.
+    @Test func completeResolutionOfLaboratoryToxicities() throws {
+        func renalAction(now: RenalLaboratoryValues) throws -> ToxicityDecision.Action {
+            let worst = RenalLaboratoryValues(creatinineClearanceMlPerMin: 35, creatinineClearanceChangePercent: -42)
+            let report = ToxicityReport(weeksSinceAdministration: 10, renal: LaboratoryFinding(worst: worst, current: now))
+            return try ToxicityDecision.evaluate(report.inputs(policy: policy), policy: policy).action
+        }
+        // Baseline 60 mL/min, low point 35, now 41 (−32 %): criteria no longer met, but not back at baseline.
+        #expect(try renalAction(now: RenalLaboratoryValues(creatinineClearanceMlPerMin: 41, creatinineClearanceChangePercent: -32)) == .withhold)
+        #expect(try renalAction(now: RenalLaboratoryValues(creatinineClearanceMlPerMin: 55, creatinineClearanceChangePercent: -8,
+                                                         serumCreatinineChangePercent: 9)) == .reduce)
+        #expect(try renalAction(now: RenalLaboratoryValues(creatinineClearanceMlPerMin: 55, creatinineClearanceChangePercent: -8,
+                                                         serumCreatinineChangePercent: 12)) == .withhold)
+        // Without a change from baseline the return to baseline cannot be judged.
+        #expect(try renalAction(now: RenalLaboratoryValues(creatinineClearanceMlPerMin: 70)) == .withhold)
+
+        func hepaticAction(now: HepaticLaboratoryValues) throws -> ToxicityDecision.Action {
+            let worst = HepaticLaboratoryValues(bilirubinTimesULN: 3.5, albuminGramsPerLitre: 33, prothrombinRatioPercent: 85)
+            let report = ToxicityReport(weeksSinceAdministration: 10, hepatic: LaboratoryFinding(worst: worst, current: now))
+            return try ToxicityDecision.evaluate(report.inputs(policy: policy), policy: policy).action
+        }
+        #expect(try hepaticAction(now: HepaticLaboratoryValues(bilirubinTimesULN: 2, albuminGramsPerLitre: 35, prothrombinRatioPercent: 90)) == .withhold)
+        #expect(try hepaticAction(now: HepaticLaboratoryValues(bilirubinTimesULN: 0.9, albuminGramsPerLitre: 35, prothrombinRatioPercent: 90)) == .reduce)
+        #expect(try hepaticAction(now: HepaticLaboratoryValues(bilirubinTimesULN: 0.9)) == .withhold)  // albumin/coagulation not shown
+        // A protocol may accept the patient's raised baseline bilirubin as resolution.
+        var lenient = policy
+        lenient.hepatic!.resolvedBilirubinTimesULN = 2
+        let report = ToxicityReport(weeksSinceAdministration: 10, hepatic: LaboratoryFinding(
+            worst: HepaticLaboratoryValues(bilirubinTimesULN: 3.5),
+            current: HepaticLaboratoryValues(bilirubinTimesULN: 1.8, albuminGramsPerLitre: 35, prothrombinRatioPercent: 90)))
+        #expect(try ToxicityDecision.evaluate(report.inputs(policy: lenient), policy: lenient).action == .reduce)
     }
 
     @Test func badObservationsAreRefused() {
         #expect(throws: InputErrors.self) { try decide([.graded(.renalToxicity, worst: 3, current: 1)]) }
         #expect(throws: InputErrors.self) { try decide([.graded(.anemia, worst: 7, current: 1)]) }
-        #expect(throws: InputErrors.self) { try decide([.criteria(.anemia, metSinceLastAdministration: true, metNow: true)]) }
+        #expect(throws: InputErrors.self) { try decide([.criteria(.anemia, metSinceLastAdministration: true, metNow: true, completelyResolved: false)]) }
+        #expect(throws: InputErrors.self) {
+            try decide([.criteria(.renalToxicity, metSinceLastAdministration: true, metNow: true, completelyResolved: true)])
+        }
+        #expect(throws: InputErrors.self) {
+            try ToxicityDecision.evaluate(ToxicityInputs(weeksSinceLastAdministration: 8, scheduledIntervalWeeks: 0), policy: policy)
+        }
         #expect(throws: InputErrors.self) { try decide([.graded(.anemia, worst: 3, current: 1), .graded(.anemia, worst: 3, current: 1)]) }
         #expect(throws: InputErrors.self) { try decide([], weeks: -1) }
     }
