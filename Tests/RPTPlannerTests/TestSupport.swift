@@ -18,14 +18,6 @@ func givenCycle(_ cycle: Int, activity: Double, kidney: Double, marrow: Double, 
                                                                                 dose: DosePerActivity(gyPerGBq: $0.element, relativeUncertainty: u)) })
 }
 
-/// Cumulative kidney dose, BED and marrow dose of a plan evaluated in its planning basis
-/// (point predictions in deterministic mode), recomputed independently of the planner's bookkeeping.
-func finalTotals(_ plan: Plan) -> (kidney: Double, bed: Double, marrow: Double)? {
-    guard let last = plan.cycles.last(where: { $0.kidneyDoseGyCumulative != nil }) else { return nil }
-    if let u = last.upperBound { return (u.kidneyDoseGy, u.kidneyBEDGy, u.marrowDoseGy) }
-    return (last.kidneyDoseGyCumulative!, last.kidneyBEDGyCumulative!, last.marrowDoseGyCumulative!)
-}
-
 extension Plan {
     var activities: [Double] { cycles.map(\.activityGBq) }
 }
