@@ -93,7 +93,7 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
                 let k = try kinetics(manifest: manifest, cycle: first, analysis: analysis, cycleOneFits: [:], progress: progress)
                 for r in k.regions + [k.unlabelled] { if let f = r.fit { cycleOneFits[r.region] = f } }
             }
-            if cycle.bloodSamples.isEmpty && !first.bloodSamples.isEmpty {
+            if cycle.number != first.number && !first.bloodSamples.isEmpty {
                 cycleOneBlood = (try BloodKinetics.fit(first.bloodSamples, physicalDecayConstantPerSecond: nuclide.decayConstant,
                                                        relativeUncertainty: manifest.bloodRelativeUncertainty,
                                                        source: manifest.path + ": cycle \(first.number)"), first)
@@ -112,7 +112,7 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
         if !cycle.bloodSamples.isEmpty {
             let b = try BloodKinetics.fit(cycle.bloodSamples, physicalDecayConstantPerSecond: nuclide.decayConstant,
                                           relativeUncertainty: manifest.bloodRelativeUncertainty,
-                                          source: manifest.path + ": cycle \(cycle.number)")
+                                          cycleOneFit: cycleOneBlood?.0.fit, source: manifest.path + ": cycle \(cycle.number)")
             blood = (b, b.timeIntegratedConcentration, b.method)
         } else if let (b, first) = cycleOneBlood {
             let scale = cycle.administeredActivityGBq / first.administeredActivityGBq

@@ -118,12 +118,26 @@ public struct BloodKinetics: Sendable {
     /// Method in words.
     public var method: String
     public var curve: ExponentialCurve?
+    /// The exponential fit, when the samples were fitted (≥ `minimumSamplesForFit`): a later cycle with fewer
+    /// samples rescales its shape.
+    public var fit: TimeActivityFit?
     public var sampleCount: Int
 
-    /// Fits the samples: mono- or bi-exponential (no uptake) by AICc with ≥ 4 samples, the two-point
-    /// mono-exponential with 2–3, Hänscheid with 1. Samples are taken as ±`relativeUncertainty`.
+    /// Samples needed to fit the blood curve itself: AICc can weigh a bi-exponential (4 parameters) only
+    /// with n ≥ k + 2 = 6 points.
+    public static let minimumSamplesForFit = 6
+
+    /// Integrates the whole-blood samples (Bq/mL at hours after administration; each ±`relativeUncertainty`):
+    /// * ≥ 6 samples: mono- or bi-exponential (no uptake) chosen by AICc;
+    /// * fewer, with the first cycle's fitted blood curve (`cycleOneFit`): that curve's shape rescaled to these
+    ///   samples (the blood clearance of one patient is taken to be the same in every cycle);
+    /// * 2–5 samples without it: the log-linear trapezoid (`TimeActivityFitter.logTrapezoid`), model-free — a
+    ///   mono-exponential fitted from t = 0 through a fast and a slow phase misses one of them, and Hänscheid's
+    ///   single-point formula assumes a sample near the effective half-life, which blood samples are not;
+    /// * 1 sample without it: refused (one sample cannot show the clearance).
     public static func fit(_ samples: [BloodSampleEntry], physicalDecayConstantPerSecond: Double,
-                           relativeUncertainty: Double, source: String) throws -> BloodKinetics {
+                           relativeUncertainty: Double, cycleOneFit: TimeActivityFit? = nil,
+                           source: String) throws -> BloodKinetics {
         let points = samples.filter { $0.concentrationBqPerML > 0 }.map {
             TimeActivityPoint(timeHours: $0.hoursAfterAdministration, activityBq: $0.concentrationBqPerML,
                               relativeUncertainty: relativeUncertainty)
@@ -133,15 +147,26 @@ public struct BloodKinetics: Sendable {
                              reason: "no blood sample with activity: the marrow self-dose needs at least one")
         }
         let fitter = TimeActivityFitter(physicalDecayConstantPerSecond: physicalDecayConstantPerSecond, source: source)
-        if points.count >= 4 {
+        if points.count >= minimumSamplesForFit {
             let s = try fitter.selectModel(for: points, candidates: [.monoExponential, .biExponential])
             return BloodKinetics(timeIntegratedConcentration: s.selected.timeIntegratedActivity,
                                  method: "AICc → " + s.selected.model.rawValue, curve: s.selected.curve,
-                                 sampleCount: points.count)
+                                 fit: s.selected, sampleCount: points.count)
         }
-        let method: ReducedTimePointMethod = points.count >= 2 ? .twoPointMonoExponential : .hanscheidSinglePoint
-        let e = try fitter.reducedTimePointEstimate(points, method: method)
-        return BloodKinetics(timeIntegratedConcentration: e.timeIntegratedActivity, method: method.name, curve: e.curve,
+        if let cycleOne = cycleOneFit {
+            let method = ReducedTimePointMethod.cycleOneShapeRescaled(cycleOneFit: cycleOne)
+            let e = try fitter.reducedTimePointEstimate(points, method: method)
+            return BloodKinetics(timeIntegratedConcentration: e.timeIntegratedActivity,
+                                 method: "cycle-1 blood curve (\(cycleOne.model.rawValue)) rescaled to \(points.count) sample(s)",
+                                 curve: e.curve, fit: nil, sampleCount: points.count)
+        }
+        guard points.count >= 2 else {
+            throw InputError(source: source, field: "blood_samples", value: "1 sample",
+                             reason: "one blood sample cannot show the blood clearance: give at least 2 samples "
+                                + "(ideally ≥ 6 from the first hour to several days), or samples in the first cycle")
+        }
+        return BloodKinetics(timeIntegratedConcentration: try fitter.logTrapezoid(points),
+                             method: "log-linear trapezoid of \(points.count) samples", curve: nil, fit: nil,
                              sampleCount: points.count)
     }
 }
