@@ -53,7 +53,8 @@ public struct KidneySummary: Sendable {
         let mc = mcRelativeUncertainty.isNaN ? 0 : mcRelativeUncertainty
         return (mc * mc + fitRelativeUncertainty * fitRelativeUncertainty).squareRoot()
     }
-    /// Ã-weighted mean of the regions' terminal effective decay constants (1/h).
+    /// Ã-weighted mean of the regions' terminal effective decay constants (1/h), over the regions whose
+    /// clearance was measured; NaN when none was (the planner then takes it from other cycles).
     public var effectiveDecayPerHour: Double
 }
 
@@ -164,8 +165,9 @@ public struct CycleDosimetryResult: Sendable {
             func combined(_ f: (RegionDoseRow) -> Double) -> Double {
                 energy > 0 ? kidneyRows.reduce(0) { $0 + pow($1.massG * $1.meanDoseGy * f($1), 2) }.squareRoot() / energy : 0
             }
-            let tia = kidneyRows.reduce(0) { $0 + $1.tiaBqS }
-            let lambda = tia > 0 ? kidneyRows.reduce(0) { $0 + $1.tiaBqS * $1.effectiveDecayPerHour } / tia : .nan
+            let measured = kidneyRows.filter { $0.effectiveDecayPerHour.isFinite }
+            let tia = measured.reduce(0) { $0 + $1.tiaBqS }
+            let lambda = tia > 0 ? measured.reduce(0) { $0 + $1.tiaBqS * $1.effectiveDecayPerHour } / tia : .nan
             kidneys = KidneySummary(regions: kidneyRows.map(\.region), dosePerGBqGy: energy / mass / adminGBq,
                                     mcRelativeUncertainty: combined(\.mcRelativeUncertainty),
                                     fitRelativeUncertainty: combined(\.fitRelativeUncertainty), effectiveDecayPerHour: lambda)
@@ -207,9 +209,11 @@ public struct CycleDosimetryResult: Sendable {
                         m.selfDoseGy, m.marrowToBloodRatio, m.marrowMassG, m.crossDoseGy, m.totalDoseGy)
         }
         if let k = kidneys {
-            s += String(format: "  kidneys (%@): %.3f Gy/GBq ± %.1f %% (MC %.2f %%, fit %.1f %%), T_eff %.1f h\n",
+            let halfLife = k.effectiveDecayPerHour.isFinite
+                ? String(format: "%.1f h", 0.6931471805599453 / k.effectiveDecayPerHour) : "not measured this cycle"
+            s += String(format: "  kidneys (%@): %.3f Gy/GBq ± %.1f %% (MC %.2f %%, fit %.1f %%), T_eff %@\n",
                         k.regions.joined(separator: " + "), k.dosePerGBqGy, 100 * k.combinedRelativeUncertainty,
-                        100 * k.mcRelativeUncertainty, 100 * k.fitRelativeUncertainty, 0.6931471805599453 / k.effectiveDecayPerHour)
+                        100 * k.mcRelativeUncertainty, 100 * k.fitRelativeUncertainty, halfLife)
         }
         for n in notes { s += "  note: \(n)\n" }
         return s

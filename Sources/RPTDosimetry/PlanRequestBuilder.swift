@@ -45,7 +45,8 @@ public enum PlanRequestBuilder {
             cycle: cycle.number, activityGBq: cycle.administeredActivityGBq,
             kidney: DosePerActivity(gyPerGBq: try number(kidneys, "dose_per_gbq_gy", "kidneys.dose_per_gbq_gy"),
                                     relativeUncertainty: try number(kidneys, "combined_rel_uncertainty", "kidneys.combined_rel_uncertainty")),
-            kidneyEffectiveDecayPerHour: try number(kidneys, "effective_decay_per_h", "kidneys.effective_decay_per_h"),
+            // null (NaN) when this cycle's kinetics did not measure the clearance: `request` fills it in.
+            kidneyEffectiveDecayPerHour: (kidneys["effective_decay_per_h"] as? Double).flatMap { $0.isFinite ? $0 : nil } ?? .nan,
             marrow: DosePerActivity(gyPerGBq: try number(marrow, "dose_per_gbq_gy", "red_marrow.dose_per_gbq_gy"),
                                     relativeUncertainty: try number(marrow, "combined_rel_uncertainty", "red_marrow.combined_rel_uncertainty")),
             lesions: lesions)
@@ -68,9 +69,26 @@ public enum PlanRequestBuilder {
             throw InputError(source: manifest.path, field: "cycles", value: history.map { "\($0.cycle)" }.joined(separator: ","),
                              reason: "planning after cycle \(afterCycle) needs cycles 1…\(afterCycle) in the manifest")
         }
+        try fillUnmeasuredKidneyClearance(&history, source: manifest.path)
         return PlanRequest(arm: arm ?? manifest.arm, history: history, kidneyRiskFactors: manifest.patient.kidneyRiskFactors,
                            toxicity: toxicityInputs(manifest: manifest, afterCycle: afterCycle, policy: toxicityPolicy),
                            source: manifest.path)
+    }
+
+    /// A cycle whose kinetics did not measure the kidneys' clearance (λ_eff NaN: trapezoid, single-point
+    /// Hänscheid) takes the mean λ_eff (1/h) of the cycles that did; the kidney BED needs a measured one somewhere.
+    static func fillUnmeasuredKidneyClearance(_ history: inout [AdministeredCycle], source: String) throws {
+        let measured = history.map(\.kidneyEffectiveDecayPerHour).filter { $0.isFinite }
+        guard measured.count < history.count else { return }
+        guard !measured.isEmpty else {
+            throw InputError(source: source, field: "kidneys.effective_decay_per_h", value: "not measured in any cycle",
+                             reason: "the kidney BED needs the kidneys' effective clearance: image at least one cycle at "
+                                + "≥ 2 time points (later cycles then use the cycle-1 curve shape)")
+        }
+        let mean = measured.reduce(0, +) / Double(measured.count)
+        for i in history.indices where !history[i].kidneyEffectiveDecayPerHour.isFinite {
+            history[i].kidneyEffectiveDecayPerHour = mean
+        }
     }
 
     /// The toxicity inputs for planning after cycle `afterCycle`: that cycle's `toxicity` report (none

@@ -17,7 +17,9 @@ public struct RegionKineticsResult: Sendable {
     /// AICc of every candidate fitted (model selection only).
     public var aicc: [(model: ExponentialModel, value: Double)]
     public var timeIntegratedActivity: TimeIntegratedActivity
-    /// Slowest (terminal) effective decay constant (1/s); NaN when unknown.
+    /// Slowest (terminal) effective decay constant (1/s); NaN when the method does not measure the clearance
+    /// (the trapezoid with its physical-decay tail, and Hänscheid's formula, whose λ = ln 2 / t is an
+    /// assumption) — so that a placeholder never reaches the kidney BED.
     public var effectiveDecayPerSecond: Double
     /// Anything the user should know (points dropped, fallbacks).
     public var note: String
@@ -63,10 +65,11 @@ public struct CycleKineticsAnalysis: Sendable {
                                         options: KineticsFitOptions(defaultRelativeUncertainty: activityRelativeUncertainty),
                                         source: "region '\(region)', cycle \(cycle.number)")
         func result(_ method: String, curve: ExponentialCurve?, covariance: [Double], fit: TimeActivityFit?,
-                    aicc: [(ExponentialModel, Double)], tia: TimeIntegratedActivity) -> RegionKineticsResult {
+                    aicc: [(ExponentialModel, Double)], tia: TimeIntegratedActivity,
+                    clearanceMeasured: Bool = true) -> RegionKineticsResult {
             RegionKineticsResult(region: region, points: points, method: method, curve: curve, parameterCovariance: covariance,
                            fit: fit, aicc: aicc.map { (model: $0.0, value: $0.1) }, timeIntegratedActivity: tia,
-                           effectiveDecayPerSecond: curve?.slowestRatePerSecond ?? physicalDecayConstantPerSecond, note: note)
+                           effectiveDecayPerSecond: clearanceMeasured ? (curve?.slowestRatePerSecond ?? .nan) : .nan, note: note)
         }
         if points.isEmpty {
             return result("no activity", curve: nil, covariance: [], fit: nil, aicc: [],
@@ -107,7 +110,8 @@ public struct CycleKineticsAnalysis: Sendable {
         case .madsen: method = .madsenSinglePoint(effectiveDecay: cycleOneFit!.slowestPhase)
         }
         let e = try fitter.reducedTimePointEstimate(points, method: method)
-        return result(method.name, curve: e.curve, covariance: [], fit: nil, aicc: [], tia: e.timeIntegratedActivity)
+        return result(method.name, curve: e.curve, covariance: [], fit: nil, aicc: [], tia: e.timeIntegratedActivity,
+                      clearanceMeasured: choice != .hanscheid)
     }
 }
 
