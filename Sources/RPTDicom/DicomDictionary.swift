@@ -118,6 +118,7 @@ public enum DicomDictionary {
         (0x0054, 0x0081, .US, "NumberOfSlices"),
         (0x0054, 0x0300, .SQ, "RadionuclideCodeSequence"),
         (0x0054, 0x1001, .CS, "Units"),
+        (0x0054, 0x1102, .CS, "DecayCorrection"),
         (0x0062, 0x0001, .CS, "SegmentationType"),
         (0x0062, 0x0002, .SQ, "SegmentSequence"),
         (0x0062, 0x0004, .US, "SegmentNumber"),
@@ -223,6 +224,7 @@ extension DicomTag {
     static let sliceVector = DicomTag(0x0054, 0x0080)
     static let radionuclideCodeSequence = DicomTag(0x0054, 0x0300)
     static let units = DicomTag(0x0054, 0x1001)
+    static let decayCorrection = DicomTag(0x0054, 0x1102)
     static let segmentationType = DicomTag(0x0062, 0x0001)
     static let segmentSequence = DicomTag(0x0062, 0x0002)
     static let segmentNumber = DicomTag(0x0062, 0x0004)

@@ -25,6 +25,9 @@ public struct DicomEmissionImage: Sendable {
     public var radiopharmaceuticals: [RadiopharmaceuticalInfo]
     /// Acquisition start (Acquisition DateTime, or Acquisition/Series Date + Time), UTC reading.
     public var acquisitionDate: Date?
+    /// Decay Correction (0054,1102): NONE, START (to the acquisition start) or ADMIN (to the administration
+    /// time); nil when absent (usual for NM).
+    public var decayCorrection: String?
     public var files: [String]
 }
 
@@ -51,7 +54,7 @@ public enum DicomEmissionReader {
         }
         return DicomEmissionImage(volume: Volume(grid: grid, voxels: voxels, unit: mapping.unit), quantity: mapping.quantity,
                                   metadata: DicomMetadata(ds), radiopharmaceuticals: try RadiopharmaceuticalInfo.read(ds),
-                                  acquisitionDate: try acquisitionDate(ds), files: [file])
+                                  acquisitionDate: try acquisitionDate(ds), decayCorrection: decayCorrection(ds), files: [file])
     }
 
     /// Reads a series of single-frame PT or NM slices from `folder` (see `DicomCTReader.read` for the options).
@@ -76,7 +79,14 @@ public enum DicomEmissionReader {
         v.unit = unit
         return DicomEmissionImage(volume: v, quantity: quantity, metadata: volume.metadata,
                                   radiopharmaceuticals: try RadiopharmaceuticalInfo.read(first),
-                                  acquisitionDate: try acquisitionDate(first), files: volume.files)
+                                  acquisitionDate: try acquisitionDate(first), decayCorrection: decayCorrection(first),
+                                  files: volume.files)
+    }
+
+    /// Decay Correction (0054,1102), upper-cased and trimmed; nil when absent or empty.
+    static func decayCorrection(_ ds: DicomDataSet) -> String? {
+        guard let s = ds.string(.decayCorrection)?.trimmingCharacters(in: .whitespaces).uppercased(), !s.isEmpty else { return nil }
+        return s
     }
 
     static func acquisitionDate(_ ds: DicomDataSet) throws -> Date? {

@@ -99,6 +99,13 @@ public enum DicomStudyImages {
                                                                seriesInstanceUID: try h.requiredString(.seriesInstanceUID))
                 }
             }
+            // RPTDose's SPECT convention: the activity at the scan time (docs/formats/study-manifest.md). An image
+            // decay-corrected to the administration would make the clearance look slower than it is.
+            if let correction = image.decayCorrection, correction != "NONE" && correction != "START" {
+                throw InputError(source: image.files.first ?? path, field: "DecayCorrection (0054,1102)", value: correction,
+                                 reason: "the values are decay-corrected to \(correction == "ADMIN" ? "the administration time" : "'\(correction)'"); "
+                                    + "RPTDose needs the activity at the scan time (NONE or START): export the image without that correction")
+            }
             return (AnyVolume(image.volume), image.metadata, image.quantity)
         case .labels:
             throw InputError(source: path, reason: "a label map in DICOM is an RTSTRUCT or SEG file; read it with readLabels")

@@ -80,6 +80,17 @@ final class DicomManifestTests: XCTestCase {
         XCTAssertEqual(images.activityBq[0].reduce(0, +), countsSum / (5.0e-6 * 900), accuracy: 1e-9 * countsSum / (5.0e-6 * 900))
     }
 
+    /// RPTDose needs the activity at the scan time: an image decay-corrected to the administration is refused,
+    /// naming the file, the tag and its value.
+    func testSpectDecayCorrectedToAdministrationIsRefused() throws {
+        let study = try StudyFixture.study()
+        let dir = try StudyFixture.tempDir(self)
+        XCTAssertThrowsError(try StudyManifest.load(path: try manifest(in: dir, study: study, spect: "spect_admin.dcm"))) { e in
+            XCTAssertTrue("\(e)".contains("spect_admin.dcm") && "\(e)".contains("DecayCorrection (0054,1102)")
+                          && "\(e)".contains("ADMIN"), "\(e)")
+        }
+    }
+
     func testWrongModalityIsNamed() throws {
         let study = try StudyFixture.study()
         let dir = try StudyFixture.tempDir(self)

@@ -4,6 +4,7 @@ Usage: python3 make_study.py OUT_DIR
   OUT_DIR/ct/          CT series, 8 slices of 10 rows x 12 columns, files in shuffled order
   OUT_DIR/spect.dcm    multi-frame NM in Bq/mL (Real World Value Mapping), same study and frame of reference
   OUT_DIR/spect_counts.dcm  the same NM without a mapping (counts)
+  OUT_DIR/spect_admin.dcm   the Bq/mL NM with Decay Correction (0054,1102) = ADMIN
   OUT_DIR/rtstruct.dcm RTSTRUCT on the CT: "Ring" (a square with a square hole) and "Box"
   OUT_DIR/expected.json values computed here with numpy from the arrays written (not by the Swift code)
 """
@@ -73,8 +74,10 @@ nm_dz = 6.0
 nm_stored = (np.arange(nm_frames * nm_rows * nm_cols).reshape(nm_frames, nm_rows, nm_cols) * 29) % 500
 
 
-def nm(rwv):
+def nm(rwv, decay_correction=None):
     ds = base("NM", "1.2.840.10008.5.1.4.1.1.20", generate_uid(), "SPECT Lu-177 24h")
+    if decay_correction:
+        ds.DecayCorrection = decay_correction
     ds.NumberOfFrames, ds.FrameIncrementPointer = nm_frames, [0x00540080]
     ds.SliceVector, ds.NumberOfSlices = list(range(1, nm_frames + 1)), nm_frames
     ds.EnergyWindowVector = [1] * nm_frames
@@ -99,6 +102,7 @@ def nm(rwv):
 
 save(nm(True), "spect.dcm")
 save(nm(False), "spect_counts.dcm")
+save(nm(True, "ADMIN"), "spect_admin.dcm")
 voxel_ml = nm_ps[0] * nm_ps[1] * nm_dz / 1000.0
 
 # --- RTSTRUCT on the CT grid ----------------------------------------------------------------------------
