@@ -27,7 +27,7 @@ for config in ${MPI_TEST_CONFIGS:-debug release}; do
   mpi=.build-mpi/$config/rptdose
   # Capture ldd's output first: `ldd | grep -q` under pipefail fails at random when grep exits early and ldd
   # gets SIGPIPE (exit 141).
-  linked=$(ldd "$mpi")
+  linked=$(ldd "$mpi") || { echo "test-mpi: ldd failed on $mpi" >&2; exit 1; }
   grep -q libmpi <<<"$linked" || { echo "test-mpi: $mpi is not linked with MPI (trait not applied?)" >&2; exit 1; }
   # Reference: the default (no-MPI) debug build, and the MPI build itself started without mpirun.
   single=.build/debug/rptdose

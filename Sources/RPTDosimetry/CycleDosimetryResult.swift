@@ -132,6 +132,7 @@ public struct CycleDosimetryResult: Sendable {
                                       electronEnergyPerDecayMeV: setup.nuclide.electronEnergyPerDecayMeV,
                                       crossDoseGy: mc.meanDoseGy, crossMCRelativeUncertainty: mc.relativeUncertainty)
                 marrow = m
+                if blood.method.contains("extrapolated") { notes.append("\(name): blood Ã by \(blood.method)") }
                 rows.append(RegionDoseRow(region: name, kind: .redMarrow, massG: m.marrowMassG, tiaBqS: m.marrowTIABqS,
                                           tiaRelativeUncertainty: m.selfRelativeUncertainty,
                                           residenceTimeHours: m.marrowTIABqS / (adminGBq * 1e9) / 3600,

@@ -93,10 +93,17 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
                 let k = try kinetics(manifest: manifest, cycle: first, analysis: analysis, cycleOneFits: [:], progress: progress)
                 for r in k.regions + [k.unlabelled] { if let f = r.fit { cycleOneFits[r.region] = f } }
             }
-            if cycle.number != first.number && !first.bloodSamples.isEmpty {
-                cycleOneBlood = (try BloodKinetics.fit(first.bloodSamples, physicalDecayConstantPerSecond: nuclide.decayConstant,
-                                                       relativeUncertainty: manifest.bloodRelativeUncertainty,
-                                                       source: manifest.path + ": cycle \(first.number)"), first)
+            // The first cycle's blood curve: for scaling when this cycle has no samples, for rescaling its shape
+            // when it has too few to fit its own.
+            if cycle.bloodSamples.count < BloodKinetics.minimumSamplesForFit && !first.bloodSamples.isEmpty {
+                let source = manifest.path + ": cycle \(first.number)"
+                if cycle.bloodSamples.isEmpty {
+                    cycleOneBlood = (try BloodKinetics.fit(first.bloodSamples, physicalDecayConstantPerSecond: nuclide.decayConstant,
+                                                           relativeUncertainty: manifest.bloodRelativeUncertainty, source: source), first)
+                } else if let b = try? BloodKinetics.fit(first.bloodSamples, physicalDecayConstantPerSecond: nuclide.decayConstant,
+                                                         relativeUncertainty: manifest.bloodRelativeUncertainty, source: source) {
+                    cycleOneBlood = (b, first)  // its shape only; this cycle's own samples decide otherwise
+                }
             }
         }
         let (images, act, regionKinetics, unlabelled) = try kinetics(manifest: manifest, cycle: cycle, analysis: analysis,

@@ -45,8 +45,10 @@ public enum PlanRequestBuilder {
             cycle: cycle.number, activityGBq: cycle.administeredActivityGBq,
             kidney: DosePerActivity(gyPerGBq: try number(kidneys, "dose_per_gbq_gy", "kidneys.dose_per_gbq_gy"),
                                     relativeUncertainty: try number(kidneys, "combined_rel_uncertainty", "kidneys.combined_rel_uncertainty")),
-            // null (NaN) when this cycle's kinetics did not measure the clearance: `request` fills it in.
-            kidneyEffectiveDecayPerHour: (kidneys["effective_decay_per_h"] as? Double).flatMap { $0.isFinite ? $0 : nil } ?? .nan,
+            // null when this cycle's kinetics did not measure the clearance (NaN here; `request` fills it in);
+            // a missing key or another value is an error.
+            kidneyEffectiveDecayPerHour: kidneys["effective_decay_per_h"] is NSNull
+                ? .nan : try number(kidneys, "effective_decay_per_h", "kidneys.effective_decay_per_h"),
             marrow: DosePerActivity(gyPerGBq: try number(marrow, "dose_per_gbq_gy", "red_marrow.dose_per_gbq_gy"),
                                     relativeUncertainty: try number(marrow, "combined_rel_uncertainty", "red_marrow.combined_rel_uncertainty")),
             lesions: lesions)

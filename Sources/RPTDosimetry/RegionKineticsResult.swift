@@ -130,6 +130,11 @@ public struct BloodKinetics: Sendable {
     /// Samples needed to fit the blood curve itself: AICc can weigh a bi-exponential (4 parameters) only
     /// with n ≥ k + 2 = 6 points.
     public static let minimumSamplesForFit = 6
+    /// The log-linear trapezoid needs a sample within the fast phase (≤ 1 h; the synthetic patient's fast
+    /// phase has a 1.2 h half-life) and one at ≥ 24 h to be within ≈ ±20 % (docs/methods/dosimetry.md §6);
+    /// otherwise the method text carries a caveat.
+    public static let earlySampleLimitHours = 1.0
+    public static let lateSampleLimitHours = 24.0
 
     /// Integrates the whole-blood samples (Bq/mL at hours after administration; each ±`relativeUncertainty`):
     /// * ≥ 6 samples: mono- or bi-exponential (no uptake) chosen by AICc;
@@ -167,10 +172,18 @@ public struct BloodKinetics: Sendable {
         guard points.count >= 2 else {
             throw InputError(source: source, field: "blood_samples", value: "1 sample",
                              reason: "one blood sample cannot show the blood clearance: give at least 2 samples "
-                                + "(ideally ≥ 6 from the first hour to several days), or samples in the first cycle")
+                                + "(ideally ≥ 6 from the first hour to several days), or ≥ 6 samples in the first cycle")
+        }
+        // The rule is accurate only when the samples bracket both blood phases (docs/methods/dosimetry.md §6).
+        var caveats: [String] = []
+        if points[0].timeHours > earlySampleLimitHours {
+            caveats.append(String(format: "first sample at %.1f h: the fast phase before it is extrapolated and Ã may be underestimated", points[0].timeHours))
+        }
+        if points[points.count - 1].timeHours < lateSampleLimitHours {
+            caveats.append(String(format: "last sample at %.1f h: the slow phase after it is extrapolated", points[points.count - 1].timeHours))
         }
         return BloodKinetics(timeIntegratedConcentration: try fitter.logTrapezoid(points),
-                             method: "log-linear trapezoid of \(points.count) samples", curve: nil, fit: nil,
-                             sampleCount: points.count)
+                             method: "log-linear trapezoid of \(points.count) samples" + (caveats.isEmpty ? "" : " (" + caveats.joined(separator: "; ") + ")"),
+                             curve: nil, fit: nil, sampleCount: points.count)
     }
 }

@@ -29,7 +29,8 @@ public struct RenalLaboratoryValues: Equatable, Sendable {
     }
 }
 
-/// Hepatic laboratory values at one time (each optional; albumin and INR form one criterion together).
+/// Hepatic laboratory values at one time (each optional; albumin and the prothrombin ratio — or the INR —
+/// form one criterion together).
 public struct HepaticLaboratoryValues: Equatable, Sendable {
     /// Total bilirubin as a multiple of the upper limit of normal.
     public var bilirubinTimesULN: Double?
@@ -103,11 +104,16 @@ extension HepatotoxicityCriteria {
     }
 
     /// Whether hepatotoxicity has resolved completely: bilirubin given and at most
-    /// `resolvedBilirubinTimesULN` × ULN, and the albumin/coagulation criterion given and not met.
-    /// Missing values cannot show resolution: not resolved.
+    /// `resolvedBilirubinTimesULN` × ULN, albumin given and back at or above its threshold, and the
+    /// coagulation value back on the normal side (prothrombin ratio ≥ its threshold, or without a ratio the
+    /// INR ≤ its threshold) — each part on its own, not merely the albumin-and-coagulation conjunction no
+    /// longer met. Missing values cannot show resolution: not resolved.
     public func hasResolvedCompletely(_ v: HepaticLaboratoryValues) -> Bool {
-        guard let b = v.bilirubinTimesULN, b <= resolvedBilirubinTimesULN else { return false }
-        return coagulationCriterionMet(v) == false
+        guard let b = v.bilirubinTimesULN, b <= resolvedBilirubinTimesULN,
+              let a = v.albuminGramsPerLitre, a >= albuminBelowGramsPerLitre else { return false }
+        if let pt = v.prothrombinRatioPercent { return pt >= prothrombinRatioBelowPercent }
+        if let i = v.inr { return i <= inrAbove }
+        return false
     }
 }
 

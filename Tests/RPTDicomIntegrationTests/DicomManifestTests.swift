@@ -89,6 +89,8 @@ final class DicomManifestTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("spect_admin.dcm") && "\(e)".contains("DecayCorrection (0054,1102)")
                           && "\(e)".contains("ADMIN"), "\(e)")
         }
+        // Corrected to the acquisition start is the activity at scan time: accepted.
+        XCTAssertNoThrow(try StudyManifest.load(path: try manifest(in: dir, study: study, spect: "spect_start.dcm")))
     }
 
     func testWrongModalityIsNamed() throws {

@@ -54,6 +54,17 @@ final class BloodKineticsTests: XCTestCase {
         }
     }
 
+    /// Samples that miss the fast phase (first after 1 h) or the slow one (last before 24 h) are integrated but
+    /// flagged: with (4, 24 h) the trapezoid gives ≈ 0.55 × the truth.
+    func testSamplesMissingAPhaseAreFlagged() throws {
+        let late = try fit([4, 24, 96])
+        XCTAssertTrue(late.method.contains("first sample at 4.0 h") && late.method.contains("underestimated"), late.method)
+        XCTAssertLessThan(late.timeIntegratedConcentration.valueBqS / truth, 0.95)
+        let short = try fit([0.5, 4])
+        XCTAssertTrue(short.method.contains("last sample at 4.0 h"), short.method)
+        XCTAssertFalse(try fit([0.5, 4, 24, 96]).method.contains("extrapolated"))
+    }
+
     func testOneSampleWithoutCycleOneIsRefused() {
         XCTAssertThrowsError(try fit([24])) { error in
             XCTAssertTrue("\(error)".contains("one blood sample cannot show the blood clearance"), "\(error)")

@@ -90,6 +90,10 @@ import RPTCore
         #expect(try hepaticAction(now: HepaticLaboratoryValues(bilirubinTimesULN: 2, albuminGramsPerLitre: 35, prothrombinRatioPercent: 90)) == .withhold)
         #expect(try hepaticAction(now: HepaticLaboratoryValues(bilirubinTimesULN: 0.9, albuminGramsPerLitre: 35, prothrombinRatioPercent: 90)) == .reduce)
         #expect(try hepaticAction(now: HepaticLaboratoryValues(bilirubinTimesULN: 0.9)) == .withhold)  // albumin/coagulation not shown
+        // Albumin still low with a normal ratio: the criterion is no longer met, but albumin has not recovered.
+        #expect(try hepaticAction(now: HepaticLaboratoryValues(bilirubinTimesULN: 0.9, albuminGramsPerLitre: 27, prothrombinRatioPercent: 71)) == .withhold)
+        #expect(try hepaticAction(now: HepaticLaboratoryValues(bilirubinTimesULN: 0.9, albuminGramsPerLitre: 31, prothrombinRatioPercent: 65)) == .withhold)
+        #expect(try hepaticAction(now: HepaticLaboratoryValues(bilirubinTimesULN: 0.9, albuminGramsPerLitre: 31, inr: 1.2)) == .reduce)
         // A protocol may accept the patient's raised baseline bilirubin as resolution.
         var lenient = policy
         lenient.hepatic!.resolvedBilirubinTimesULN = 2

@@ -5,6 +5,7 @@ Usage: python3 make_study.py OUT_DIR
   OUT_DIR/spect.dcm    multi-frame NM in Bq/mL (Real World Value Mapping), same study and frame of reference
   OUT_DIR/spect_counts.dcm  the same NM without a mapping (counts)
   OUT_DIR/spect_admin.dcm   the Bq/mL NM with Decay Correction (0054,1102) = ADMIN
+  OUT_DIR/spect_start.dcm   the Bq/mL NM with Decay Correction (0054,1102) = START
   OUT_DIR/rtstruct.dcm RTSTRUCT on the CT: "Ring" (a square with a square hole) and "Box"
   OUT_DIR/expected.json values computed here with numpy from the arrays written (not by the Swift code)
 """
@@ -103,6 +104,7 @@ def nm(rwv, decay_correction=None):
 save(nm(True), "spect.dcm")
 save(nm(False), "spect_counts.dcm")
 save(nm(True, "ADMIN"), "spect_admin.dcm")
+save(nm(True, "START"), "spect_start.dcm")
 voxel_ml = nm_ps[0] * nm_ps[1] * nm_dz / 1000.0
 
 # --- RTSTRUCT on the CT grid ----------------------------------------------------------------------------
