@@ -47,7 +47,15 @@ public struct CycleKineticsAnalysis: Sendable {
         self.reducedMethodOverride = reducedMethodOverride
     }
 
-    /// - ≥ 4 points with activity: every model with k < n − 1 fitted, the lowest AICc chosen.
+    /// The lowest-AICc fit (ties: fewer parameters) among the converged ones with a covariance and finite Ã;
+    /// nil when there is none.
+    static func bestFitWithCovariance(_ fits: [TimeActivityFit]) -> TimeActivityFit? {
+        fits.filter { $0.hasCovariance && $0.converged && $0.aicc.isFinite && $0.timeIntegratedActivity.valueBqS.isFinite }
+            .min { $0.aicc != $1.aicc ? $0.aicc < $1.aicc : $0.parameterCount < $1.parameterCount }
+    }
+
+    /// - ≥ 4 points with activity: every model with k < n − 1 fitted, the lowest AICc chosen (or, when that fit
+    ///   has no covariance, the best-ranked one that has; the trapezoid when none has).
     /// - fewer: the reduced method (`override` ?? the cycle's ?? cycle-1 shape when a cycle-1 fit exists,
     ///   else two-point mono-exponential, else Hänscheid for one point).
     /// - no activity: Ã = 0.
@@ -82,6 +90,13 @@ public struct CycleKineticsAnalysis: Sendable {
                     return result("AICc → " + s.selected.model.rawValue, curve: s.selected.curve,
                                   covariance: s.selected.parameterCovariance, fit: s.selected,
                                   aicc: s.fits.map { ($0.model, $0.aicc) }, tia: s.selected.timeIntegratedActivity)
+                }
+                // The AICc choice cannot give an uncertainty: take the best-ranked converged fit that can.
+                if let next = Self.bestFitWithCovariance(s.fits) {
+                    note += (note.isEmpty ? "" : "; ") + "AICc choice \(s.selected.model.rawValue) has no covariance; next-best \(next.model.rawValue) used"
+                    return result("AICc → " + next.model.rawValue + " (next-best)", curve: next.curve,
+                                  covariance: next.parameterCovariance, fit: next,
+                                  aicc: s.fits.map { ($0.model, $0.aicc) }, tia: next.timeIntegratedActivity)
                 }
                 note += (note.isEmpty ? "" : "; ") + "selected fit has no covariance"
             } catch {

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import RPTDosimetry
-import RPTKinetics
+@testable import RPTKinetics
 import RPTPlanner
 
 /// The kidneys' effective decay constant feeds the kidney BED; a method that does not measure the clearance
@@ -41,5 +41,27 @@ final class KidneyClearanceTests: XCTestCase {
         XCTAssertThrowsError(try PlanRequestBuilder.fillUnmeasuredKidneyClearance(&none, source: "study.yaml")) { error in
             XCTAssertTrue("\(error)".contains("not measured in any cycle"), "\(error)")
         }
+    }
+}
+
+/// When the AICc choice cannot give an uncertainty (no covariance), the next-best usable fit is taken.
+final class NextBestFitTests: XCTestCase {
+    func fit(_ model: ExponentialModel, chiSquare: Double, covariance: Bool, converged: Bool = true) -> TimeActivityFit {
+        let k = model.parameterCount
+        return TimeActivityFit(curve: ExponentialCurve(model: model, amplitudesBq: .init(repeating: 1e6, count: model.amplitudeCount),
+                                                       ratesPerSecond: (0..<model.rateCount).map { 1e-5 * Double($0 + 1) }),
+                               parameterCovariance: covariance ? .init(repeating: 0, count: k * k) : [], covarianceScaleFactor: 1,
+                               chiSquare: chiSquare, pointCount: 6, converged: converged, slowestRateAtPhysicalBound: false,
+                               timeIntegratedActivity: TimeIntegratedActivity(valueBqS: 1e11, standardUncertaintyBqS: 1e9))
+    }
+
+    func testNextBestUsableFitIsChosen() {
+        let bi = fit(.biExponential, chiSquare: 1e-4, covariance: false)   // best AICc, no covariance
+        let mono = fit(.monoExponential, chiSquare: 3, covariance: true)
+        let uptake = fit(.biExponentialUptake, chiSquare: 0.01, covariance: true, converged: false)  // better than mono, not converged
+        XCTAssertLessThan(bi.aicc, mono.aicc)
+        XCTAssertLessThan(uptake.aicc, mono.aicc)
+        XCTAssertEqual(CycleKineticsAnalysis.bestFitWithCovariance([bi, mono, uptake])?.model, .monoExponential)
+        XCTAssertNil(CycleKineticsAnalysis.bestFitWithCovariance([bi]))
     }
 }
