@@ -71,6 +71,22 @@ final class ReducedTimePointTests: XCTestCase {
         XCTAssertEqual(estimate.timeIntegratedActivity.standardUncertaintyBqS, 0.07 * expected, accuracy: 1e-12 * expected)
     }
 
+    /// Hänscheid's accuracy on a curve (not the formula re-typed): for a mono-exponential with effective half-life
+    /// T the true Ã is A₀T/ln 2, and a sample at t = xT gives the ratio 2x·2⁻ˣ — exact at x = 1, 0.892 at
+    /// x = 0.75, 0.884 at x = 2.5, the ≈ 10 % band Hänscheid et al. (J Nucl Med 2018;59:75) state for
+    /// 0.75 T ≲ t ≲ 2.5 T; 0.5 at x = 4, why the method is for samples near T.
+    func testHanscheidAccuracyAgainstTheTrueIntegral() throws {
+        let halfLifeHours = 50.0, a0 = 1e9
+        let k = log(2.0) / (halfLifeHours * 3600)
+        let truth = a0 / k
+        for (x, ratio) in [(1.0, 1.0), (0.75, 0.8919), (2.5, 0.8839), (4.0, 0.5)] {
+            let t = x * halfLifeHours
+            let point = TimeActivityPoint(timeHours: t, activityBq: a0 * exp(-k * t * 3600), relativeUncertainty: 0.05)
+            let estimate = try fitter.reducedTimePointEstimate([point], method: .hanscheidSinglePoint)
+            XCTAssertEqual(estimate.timeIntegratedActivity.valueBqS / truth, ratio, accuracy: 1e-4, "t = \(x) T")
+        }
+    }
+
     /// (c) Madsen 2018: Ã = A(t)·e^{λt}/λ with λ from cycle 1; σ²_rel = r² + ((t − 1/λ)σ_λ)².
     func testMadsenMatchesClosedForm() throws {
         let cycleOne = try cycleOneFit()
