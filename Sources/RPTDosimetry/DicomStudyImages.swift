@@ -71,6 +71,13 @@ public enum DicomStudyImages {
     /// - Returns: the volume, the series identification and, for NM/PT, what the values mean.
     public static func readVolume(_ path: String, role: StudyImageRole) throws
         -> (volume: AnyVolume, metadata: DicomMetadata, quantity: EmissionQuantity?) {
+        let r = try readVolumeAndAcquisition(path, role: role)
+        return (r.volume, r.metadata, r.quantity)
+    }
+
+    /// As `readVolume`, with the NM/PT acquisition start (DICOM local time read as UTC; nil for CT or when absent).
+    public static func readVolumeAndAcquisition(_ path: String, role: StudyImageRole) throws
+        -> (volume: AnyVolume, metadata: DicomMetadata, quantity: EmissionQuantity?, acquisition: Date?) {
         switch role {
         case .ct:
             let ct: DicomSeriesVolume<Int16>
@@ -83,7 +90,7 @@ public enum DicomStudyImages {
                 ct = try DicomCTReader.read(folder: (path as NSString).deletingLastPathComponent,
                                             seriesInstanceUID: try h.requiredString(.seriesInstanceUID), as: Int16.self)
             }
-            return (AnyVolume(ct.volume), ct.metadata, nil)
+            return (AnyVolume(ct.volume), ct.metadata, nil, nil)
         case .spect:
             let image: DicomEmissionImage
             if isFolder(path) {
@@ -106,11 +113,15 @@ public enum DicomStudyImages {
                                  reason: "the values are decay-corrected to \(correction == "ADMIN" ? "the administration time" : "'\(correction)'"); "
                                     + "RPTDose needs the activity at the scan time (NONE or START): export the image without that correction")
             }
-            return (AnyVolume(image.volume), image.metadata, image.quantity)
+            return (AnyVolume(image.volume), image.metadata, image.quantity, image.acquisitionDate)
         case .labels:
             throw InputError(source: path, reason: "a label map in DICOM is an RTSTRUCT or SEG file; read it with readLabels")
         }
     }
+
+    /// Hours beyond which a DICOM acquisition time and the manifest's scan time cannot differ by a time zone
+    /// alone (DICOM times are local and usually carry no offset; zones span UTC−12…+14).
+    public static let acquisitionMismatchHours = 15.0
 
     /// Checks that the manifest's SPECT `unit` agrees with what the DICOM values are: `bq_per_ml` needs an
     /// image in Bq/mL (Real World Value Mapping in Bq/ml, or Units BQML); `counts` needs a counts image

@@ -303,11 +303,24 @@ extension StudyManifest {
             }
         }
         var checkedUnits = Set<String>()
-        func checkDicomUnit(_ s: SpectReference, field: String) {
+        func checkDicomUnit(_ s: SpectReference, field: String, scanTime: Date) {
             guard checkImages, DicomStudyImages.isDicom(s.image), fm.fileExists(atPath: s.image),
                   checkedUnits.insert(s.image).inserted else { return }
             let quantity: EmissionQuantity?
-            do { quantity = try DicomStudyImages.readVolume(s.image, role: .spect).quantity } catch {
+            do {
+                let image = try DicomStudyImages.readVolumeAndAcquisition(s.image, role: .spect)
+                quantity = image.quantity
+                // A swapped or wrong image (e.g. the 24 h scan at the 96 h time point) shows as a difference no time
+                // zone can explain.
+                if let acquired = image.acquisition {
+                    let hours = (acquired.timeIntervalSince(scanTime)) / 3600
+                    if abs(hours) > DicomStudyImages.acquisitionMismatchHours {
+                        r.fail(field + ".image", s.image, String(format: "the DICOM acquisition starts %.1f h %@ this time point's `time` "
+                            + "(more than a time-zone difference of ≤ %.0f h): is it the image of another time point?",
+                            abs(hours), hours > 0 ? "after" : "before", DicomStudyImages.acquisitionMismatchHours))
+                    }
+                }
+            } catch {
                 r.fail(field + ".image", s.image, "cannot read the image: \(error)"); return
             }
             do { try DicomStudyImages.checkUnit(s.unit, quantity: quantity, source: s.image) } catch let e as InputError {
@@ -320,7 +333,7 @@ extension StudyManifest {
                 let p = "cycles[\(ci)].time_points[\(ti)]"
                 let ctGrid = grid(t.ct, field: p + ".ct", role: .ct)
                 let spectGrid = grid(t.spect.image, field: p + ".spect.image", role: .spect)
-                checkDicomUnit(t.spect, field: p + ".spect")
+                checkDicomUnit(t.spect, field: p + ".spect", scanTime: t.time)
                 let labelRef = t.labels ?? sharedLabels
                 var labelGrid: Grid3D?
                 if let l = labelRef {

@@ -8,7 +8,7 @@ import XCTest
 /// A study manifest pointing at DICOM: a CT series folder, a multi-frame NM file and an RTSTRUCT.
 final class DicomManifestTests: XCTestCase {
     func manifest(in dir: String, study: StudyFixture.Study, spect: String = "spect.dcm", unit: String = "unit: bq_per_ml",
-                  labels: String? = nil) throws -> String {
+                  labels: String? = nil, scanTime: String = "2024-01-03T10:00:00Z") throws -> String {
         let text = """
             format_version: 1
             patient: {id: P1, sex: female, mass_kg: 60, height_cm: 165}
@@ -19,7 +19,7 @@ final class DicomManifestTests: XCTestCase {
                 administered_activity_gbq: 7.4
                 administration_time: 2024-01-02T09:30:00Z
                 time_points:
-                  - {time: 2024-01-03T10:00:00Z, ct: \(study.dir)/ct, spect: {image: \(study.dir)/\(spect), \(unit)}}
+                  - {time: \(scanTime), ct: \(study.dir)/ct, spect: {image: \(study.dir)/\(spect), \(unit)}}
             """
         let path = dir + "/study.yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -91,6 +91,18 @@ final class DicomManifestTests: XCTestCase {
         }
         // Corrected to the acquisition start is the activity at scan time: accepted.
         XCTAssertNoThrow(try StudyManifest.load(path: try manifest(in: dir, study: study, spect: "spect_start.dcm")))
+    }
+
+    /// A SPECT whose DICOM acquisition (2024-01-03 10:00) is 72 h from the time point's `time` is another time
+    /// point's image; a difference a time zone could explain (DICOM times carry none) is accepted.
+    func testSpectAcquiredAtAnotherTimeIsRefused() throws {
+        let study = try StudyFixture.study()
+        let dir = try StudyFixture.tempDir(self)
+        XCTAssertThrowsError(try StudyManifest.load(path: try manifest(in: dir, study: study, scanTime: "2024-01-06T10:00:00Z"))) { e in
+            XCTAssertTrue("\(e)".contains("72.0 h before this time point") && "\(e)".contains("spect.image"), "\(e)")
+        }
+        XCTAssertNoThrow(try StudyManifest.load(path: try manifest(in: dir, study: study, scanTime: "2024-01-03T15:00:00+05:00")))
+        XCTAssertNoThrow(try StudyManifest.load(path: try manifest(in: dir, study: study, scanTime: "2024-01-03T20:00:00Z")))
     }
 
     func testWrongModalityIsNamed() throws {

@@ -77,6 +77,7 @@ nm_stored = (np.arange(nm_frames * nm_rows * nm_cols).reshape(nm_frames, nm_rows
 
 def nm(rwv, decay_correction=None):
     ds = base("NM", "1.2.840.10008.5.1.4.1.1.20", generate_uid(), "SPECT Lu-177 24h")
+    ds.AcquisitionDateTime = "20240103100000"  # 24.5 h after the 2024-01-02 09:30 administration
     if decay_correction:
         ds.DecayCorrection = decay_correction
     ds.NumberOfFrames, ds.FrameIncrementPointer = nm_frames, [0x00540080]
