@@ -46,9 +46,21 @@ public enum VSVKernelGenerator {
                                  provenance: ["code": "RPTDose \(RPTDoseVersion.string) Monte Carlo",
                                               "decays": "\(state.decaysDone)", "seed": "\(seed)",
                                               "filter": filter.rawValue, "accelerations": acc,
-                                              "electron_cutoff_mev": "\(settings.electronCutoffMeV)",
-                                              "photon_cutoff_mev": "\(settings.photonCutoffMeV)",
-                                              "created": ISO8601DateFormatter().string(from: Date())])
+                                              "created": ISO8601DateFormatter().string(from: Date())]
+                                    .merging(transportProvenance(settings)) { $1 })
+    }
+
+    /// The transport settings and engine revision a kernel depends on, as provenance strings: cut-offs, the
+    /// electron step, the delta-ray and bremsstrahlung thresholds and `DecayKernel.algorithmRevision` (the
+    /// same quantities the Monte Carlo checkpoint fingerprint holds, so that a cached kernel is reused only
+    /// when the engine would make it the same way).
+    static func transportProvenance(_ settings: TransportSettings) -> [String: String] {
+        ["electron_cutoff_mev": "\(settings.electronCutoffMeV)",
+         "photon_cutoff_mev": "\(settings.photonCutoffMeV)",
+         "max_energy_loss_fraction": "\(settings.maxEnergyLossFraction)",
+         "delta_ray_threshold_mev": "\(settings.deltaRayThresholdMeV)",
+         "bremsstrahlung_threshold_mev": "\(settings.bremsstrahlungThresholdMeV)",
+         "transport_algorithm_revision": "\(DecayKernel.algorithmRevision)"]
     }
 
     /// The kernel for (nuclide, medium, voxel size) from `cache` when the cached one was made the way this call
@@ -71,8 +83,9 @@ public enum VSVKernelGenerator {
     }
 
     /// Why a cached kernel differs from what `generate` would make now with these arguments, or nil when it can
-    /// be used: same shape, medium density, emission filter (all), cut-offs and accelerations, and at least as
-    /// many decays (a kernel with more decays only has smaller uncertainties; the seed does not matter).
+    /// be used: same shape, medium density, emission filter (all), accelerations, transport settings and engine
+    /// revision (`transportProvenance`), and at least as many decays (a kernel with more decays only has smaller
+    /// uncertainties; the seed does not matter). A kernel cached before a setting was recorded is regenerated.
     public static func cacheMismatch(_ k: VoxelSValueKernel, material: Material, size: Int, decays: UInt64,
                                      settings: TransportSettings) -> String? {
         if k.shape != SIMD3(size, size, size) {
@@ -83,9 +96,8 @@ public enum VSVKernelGenerator {
         }
         let p = k.provenance
         let acc = settings.accelerations.isEmpty ? "none" : settings.accelerations.joined(separator: ",")
-        let expected: [(String, String)] = [("filter", EmissionFilter.all.rawValue), ("accelerations", acc),
-                                            ("electron_cutoff_mev", "\(settings.electronCutoffMeV)"),
-                                            ("photon_cutoff_mev", "\(settings.photonCutoffMeV)")]
+        let expected: [(String, String)] = [("filter", EmissionFilter.all.rawValue), ("accelerations", acc)]
+            + transportProvenance(settings).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         for (field, value) in expected where p[field] != value {
             return "cached kernel \(field) = \(p[field] ?? "missing"), this run uses \(value)"
         }

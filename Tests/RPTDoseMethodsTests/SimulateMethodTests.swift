@@ -124,6 +124,11 @@ final class SimulateMethodTests: DoseMethodTestCase {
         let p4 = try provenance(fourth)
         XCTAssertEqual(p4["kernel_from_cache"], "no", "cached kernel had range rejection on")
         XCTAssertEqual(p4["kernel_accelerations"], "none")
+        // … or another electron step, all else as in the fourth run (review finding: the cache compared cut-offs
+        // but not the step).
+        let fifth = dir + "/fifth.h5"
+        try rptdose(a + opts + ["--seed", "7", "--no-accelerations", "--max-energy-loss-fraction", "0.1", "--out", fifth])
+        XCTAssertEqual(try provenance(fifth)["kernel_from_cache"], "no", "cached kernel was made with a 0.2 step")
     }
 
     /// organ-s on a two-region phantom (two adjacent soft-tissue blocks, TIA uniform per voxel in each, ratio 3:1)
