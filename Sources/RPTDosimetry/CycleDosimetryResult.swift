@@ -133,6 +133,16 @@ public struct CycleDosimetryResult: Sendable {
                                       crossDoseGy: mc.meanDoseGy, crossMCRelativeUncertainty: mc.relativeUncertainty)
                 marrow = m
                 if blood.method.contains("extrapolated") { notes.append("\(name): blood Ã by \(blood.method)") }
+                // The marrow region holds no decays: its cross-dose is what the method carries from elsewhere.
+                switch method {
+                case "ldm":
+                    notes.append("\(name): local deposition carries no dose between regions — the marrow cross-dose is 0 and the "
+                                 + "marrow dose is the blood-based self-dose only (use mc or organ-s for the cross-dose)")
+                case "vsv", "vsv-density":
+                    notes.append("\(name): the marrow cross-dose comes from a truncated voxel S-value kernel, which keeps only "
+                                 + "the photon energy absorbed within the kernel — an underestimate (use mc or organ-s for the cross-dose)")
+                default: break
+                }
                 rows.append(RegionDoseRow(region: name, kind: .redMarrow, massG: m.marrowMassG, tiaBqS: m.marrowTIABqS,
                                           tiaRelativeUncertainty: m.selfRelativeUncertainty,
                                           residenceTimeHours: m.marrowTIABqS / (adminGBq * 1e9) / 3600,
