@@ -24,7 +24,7 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Turn every acceleration (range rejection) off, for validation.")
     var noAccelerations = false
     @Option(help: ArgumentHelp("Largest fraction of its energy an electron loses continuously in one step (0 < F ≤ 0.5).",
-                               discussion: "0.2 (default) is step-converged for Lu-177; use 0.01–0.05 for high-energy β emitters (e.g. Y-90): see docs/methods/transport.md."))
+                               discussion: "0.2 (default): Lu-177 energy containment is step-converged, but electron point-kernel shapes match EGSnrc only at 0.01 (0.02–0.03 off in F(0.7 r₀) at 0.2); use 0.01–0.05 for high-energy β emitters (e.g. Y-90) and kernel validation: see docs/methods/transport.md."))
     var maxEnergyLossFraction: Double = TransportSettings().maxEnergyLossFraction
 
     func control() throws -> RunControl {
@@ -39,6 +39,13 @@ struct RunOptions: ParsableArguments {
         guard decays >= 1 else { throw InputError(source: "--decays", value: "\(decays)", reason: "must be ≥ 1") }
         guard maxEnergyLossFraction > 0 && maxEnergyLossFraction <= 0.5 else {
             throw InputError(source: "--max-energy-loss-fraction", value: "\(maxEnergyLossFraction)", reason: "must be in (0, 0.5]")
+        }
+        if let t = maxTime, !(t > 0 && t.isFinite) {
+            throw InputError(source: "--max-time", value: "\(t)", reason: "must be a finite number of seconds > 0")
+        }
+        // NaN or ≤ 0 would mean no checkpoint ever (or one per batch): a killed run would lose its work.
+        guard checkpointInterval > 0 && checkpointInterval.isFinite else {
+            throw InputError(source: "--checkpoint-interval", value: "\(checkpointInterval)", reason: "must be a finite number of seconds > 0")
         }
         return RunControl(decays: decays, targetUncertainty: targetUncertainty, criterion: c, maxTimeSeconds: maxTime,
                           threads: threads, seed: seed, checkpointIntervalSeconds: checkpointInterval)

@@ -135,6 +135,13 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertThrowsError(try runCommand(simulateArgs(decays: 100, out: dir + "/x.h5", extra: ["--target-uncertainty", "0.05"]))) {
             XCTAssertTrue("\($0)".contains("--roi"), "\($0)")
         }
+        // Run-time limits that would lose work or write an empty result.
+        for (option, value) in [("--max-time", "-5"), ("--max-time", "nan"), ("--checkpoint-interval", "0"),
+                                ("--checkpoint-interval", "nan")] {
+            XCTAssertThrowsError(try runCommand(simulateArgs(decays: 100, out: dir + "/x.h5", extra: [option + "=" + value]))) {
+                XCTAssertTrue("\($0)".contains(option) && "\($0)".contains("> 0"), "\($0)")
+            }
+        }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.h5"))
     }
 }
