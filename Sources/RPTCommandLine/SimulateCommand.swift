@@ -188,7 +188,7 @@ struct SimulateCommand: ParsableCommand {
         if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
         let table = try names.map { try LabelTable.load($0).names } ?? [:]
         var byLabel: [Int: [Int]] = [:]
-        for (n, v) in l.voxels.enumerated() where v != 0 { byLabel[Int(v), default: []].append(n) }
+        for (n, v) in l.voxels.enumerated() where v != 0 { byLabel[try LabelValue.integer(v, source: path), default: []].append(n) }
         return byLabel.keys.sorted().map { ScoredRegion(name: table[$0] ?? "label_\($0)", voxels: byLabel[$0]!) }
     }
 }

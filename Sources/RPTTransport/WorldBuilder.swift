@@ -32,7 +32,7 @@ public enum WorldBuilder {
         var density = [Float](repeating: 0, count: labels.grid.voxelCount)
         var cache: [Int: LabelMaterialTable.Entry] = [:]
         for n in 0..<labels.voxels.count {
-            let l = Int(labels.voxels[n])
+            let l = try LabelValue.integer(labels.voxels[n], source: source)
             let entry: LabelMaterialTable.Entry
             if let e = cache[l] { entry = e } else {
                 guard let e = table.entry(label: l) else {
