@@ -75,6 +75,12 @@ struct DoseFileComparison {
         self.fileA = fileA; self.fileB = fileB; self.criteria = criteria
         doseA = try Self.readDose(fileA)
         var b = try Self.readDose(fileB)
+        // Both in Gy, or a Gy file against one without a unit (taken as Gy); never Gy against cGy or mGy.
+        let unitA = doseA.unit.trimmingCharacters(in: .whitespaces), unitB = b.unit.trimmingCharacters(in: .whitespaces)
+        if !unitA.isEmpty && !unitB.isEmpty && unitA.lowercased() != unitB.lowercased() {
+            throw InputError(source: fileB, field: "unit", value: unitB,
+                             reason: "differs from the unit of \(fileA) ('\(unitA)'); convert one of them first")
+        }
         resampled = false
         if !b.grid.isSameGrid(as: doseA.grid) {
             guard resample else {

@@ -4,6 +4,7 @@ import RPTCore
 import RPTDicom
 import RPTDosimetry
 import RPTImageIO
+import RPTStore
 import RPTVolume
 
 /// `rptdose export DOSE.h5`: a dose volume as DICOM RT Dose over its CT, as NIfTI or as MetaImage.
@@ -54,7 +55,8 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dose = try VolumeFiles.read(input, volume: VolumeFiles.isHDF5Path(input) ? volume : nil)
+        let isHDF5 = VolumeFiles.isHDF5Path(input) || HDF5Store.isHDF5(path: input)  // by name or by signature
+        let dose = try VolumeFiles.read(input, volume: isHDF5 ? volume : nil)
         try dose.grid.validate(source: input)
         if let nifti {
             try ImageIO.write(dose, to: nifti)

@@ -94,7 +94,7 @@ struct ConvertCommand: ParsableCommand {
     var type: String?
 
     func run() throws {
-        var v = try VolumeFiles.read(input, volume: VolumeFiles.isHDF5Path(input) ? volume : nil)
+        var v = try VolumeFiles.read(input, volume: VolumeFiles.isHDF5Path(input) || HDF5Store.isHDF5(path: input) ? volume : nil)
         if let type {
             guard let t = VoxelType(rawValue: type) else {
                 throw InputError(source: "--type", value: type,

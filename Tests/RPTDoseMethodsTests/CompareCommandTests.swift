@@ -109,5 +109,14 @@ final class CompareCommandTests: DoseMethodTestCase {
         XCTAssertThrowsError(try rptdose(["compare", a, a, "--gamma", "3"])) { e in
             XCTAssertTrue("\(e)".contains("--gamma"), "\(e)")
         }
+        // A cGy image against a Gy file would be a silent factor 100: refused, naming the file and units.
+        let cGy = dir + "/c.nii"
+        var v = try VolumeFiles.readDouble(a, volume: "dose")
+        v.voxels = v.voxels.map { $0 * 100 }
+        v.unit = "cGy"
+        try VolumeFiles.write(AnyVolume(v), to: cGy)
+        XCTAssertThrowsError(try rptdose(["compare", a, cGy])) { e in
+            XCTAssertTrue("\(e)".contains("c.nii") && "\(e)".contains("cGy") && "\(e)".contains("Gy"), "\(e)")
+        }
     }
 }
