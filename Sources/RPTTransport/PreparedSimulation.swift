@@ -94,6 +94,9 @@ public final class PreparedSimulation: @unchecked Sendable {
         f.combine("\(settings)")
         f.combine("transport algorithm revision \(DecayKernel.algorithmRevision)")
         f.combine(regions.map(\.name).joined(separator: ","))
+        // The regions' voxels too: a resumed or merged run must not add tallies of differently drawn regions
+        // that happen to carry the same names.
+        for r in regions { f.combine(r.voxels) }
         f.combine(seed)
         for s in identity { f.combine(s) }
         fingerprint = f

@@ -1,5 +1,6 @@
 import XCTest
 @testable import RPTTransport
+import RPTPhysics
 
 /// The transport reads each voxel's material and density through `VoxelMediumTable`; these must be the
 /// world's own values for every voxel, also when the world has more distinct pairs than the 16-bit
@@ -43,5 +44,20 @@ final class VoxelMediumTableTests: XCTestCase {
                 }
             }
         }
+    }
+}
+
+final class FingerprintRegionTests: XCTestCase {
+    /// Regions with the same names but other voxels are another simulation: resuming or merging across them
+    /// is refused through the fingerprint (review finding: only the names were hashed).
+    func testRegionVoxelsEnterTheFingerprint() throws {
+        let world = try cubeWorld(MaterialLibrary.water, n: 6, voxelMM: 2)
+        func sim(_ voxels: [Int]) throws -> PreparedSimulation {
+            try PreparedSimulation(world: world, source: .point(SIMD3(repeating: 0.6)),
+                                   emitter: .monoenergetic(.photon, energyMeV: 0.2), settings: TransportSettings(),
+                                   regions: [ScoredRegion(name: "kidney", voxels: voxels)], seed: 1)
+        }
+        XCTAssertEqual(try sim([1, 2, 3]).fingerprint.value, try sim([1, 2, 3]).fingerprint.value)
+        XCTAssertNotEqual(try sim([1, 2, 3]).fingerprint.value, try sim([1, 2, 4]).fingerprint.value)
     }
 }
