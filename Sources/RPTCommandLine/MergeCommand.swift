@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RPTCore
+import RPTVolume
 import RPTStore
 import RPTTransport
 
@@ -31,9 +32,23 @@ struct MergeCommand: ParsableCommand {
         let read = try parts.map { try SimulationFile.readPart($0) }
         let merged = try SimulationMerge.merge(read)
         let result = merged.result()
+        // Dose to water (parts run with --dose-to-water): the merged dose times the parts' per-voxel factor, which
+        // depends only on the voxel materials (fingerprinted), exactly as one run computes it.
+        var extra: [(String, AnyVolume)] = []
+        if let withFactor = parts.first(where: { (try? H5File.read($0) { try $0.listVolumes() })?
+                                            .contains { $0.hasSuffix("/" + SimulationRunner.doseToWaterFactorVolume) } ?? false }) {
+            let factor = try VolumeFiles.readDouble(withFactor, volume: SimulationRunner.doseToWaterFactorVolume)
+            guard factor.voxels.count == result.doseGy.count else {
+                throw InputError(source: withFactor, field: SimulationRunner.doseToWaterFactorVolume, value: "\(factor.voxels.count) voxels",
+                                 reason: "does not match the merged dose grid (\(result.doseGy.count) voxels)")
+            }
+            extra.append(("dose_to_water", AnyVolume(Volume<Double>(grid: factor.grid,
+                                                                    voxels: SimulationRunner.doseToWater(result.doseGy, factor.voxels), unit: "Gy"))))
+            extra.append((SimulationRunner.doseToWaterFactorVolume, AnyVolume(factor)))
+        }
         try SimulationFile.write(to: out, result: result, state: merged.state, record: merged.record,
                                  regionNames: merged.regionNames, voxelMassG: merged.voxelMassG,
-                                 regionMassG: merged.regionMassG)
+                                 regionMassG: merged.regionMassG, extraVolumes: extra)
         guard !quiet else { return }
         let r = merged.decayRange
         print("wrote \(out): decays [\(r.lowerBound), \(r.upperBound)) of \(merged.record.totalDecays) from \(parts.count) part(s)"

@@ -45,13 +45,24 @@ struct SimulationRunner {
                                 nuclide: nuclide, settings: settings)
     }
 
+    /// Name of the per-voxel dose-to-water factor volume written with `dose_to_water`.
+    static let doseToWaterFactorVolume = "dose_to_water_factor"
+
+    /// D_w = D_m × factor, voxel by voxel (the one expression used by `simulate` and `merge`).
+    static func doseToWater(_ doseGy: [Double], _ factor: [Double]) -> [Double] {
+        zip(doseGy, factor).map { $0 * $1 }
+    }
+
     func write(_ state: SimulationState, to path: String) throws {
         let result = simulation.result(state)
         var volumes = extraVolumes
         if let f = doseToWaterFactors {
             let w = simulation.world
-            let dw = (0..<w.grid.voxelCount).map { result.doseGy[$0] * f[Int(w.materialIndex[$0])] }
-            volumes.append(("dose_to_water", AnyVolume(Volume<Double>(grid: w.grid, voxels: dw, unit: "Gy"))))
+            let factor = (0..<w.grid.voxelCount).map { f[Int(w.materialIndex[$0])] }
+            volumes.append(("dose_to_water", AnyVolume(Volume<Double>(grid: w.grid, voxels: Self.doseToWater(result.doseGy, factor),
+                                                                      unit: "Gy"))))
+            // Kept so that `merge` recomputes dose to water from the merged dose exactly as one run would.
+            volumes.append((Self.doseToWaterFactorVolume, AnyVolume(Volume<Double>(grid: w.grid, voxels: factor, unit: "1"))))
         }
         let (voxelMass, regionMass) = simulation.masses
         try SimulationFile.write(to: path, result: result, state: state, record: record(state),

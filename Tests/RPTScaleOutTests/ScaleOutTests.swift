@@ -107,6 +107,21 @@ final class ScaleOutTests: XCTestCase {
         XCTAssertEqual(shard.voxelMassG.count, 12 * 10 * 8)
     }
 
+    /// Shards run with --dose-to-water merge into a file with the dose-to-water volume, bitwise that of one run
+    /// (review finding: merge used to drop it).
+    func testMergeKeepsDoseToWater() throws {
+        try simulate("full.h5", ["--dose-to-water"])
+        try simulate("w1.h5", ["--shard", "1/2", "--dose-to-water"])
+        try simulate("w2.h5", ["--shard", "2/2", "--dose-to-water"])
+        try merge(["w1.h5", "w2.h5"], out: "wm.h5")
+        let full = try VolumeFiles.readDouble(path("full.h5"), volume: "dose_to_water").voxels
+        let merged = try VolumeFiles.readDouble(path("wm.h5"), volume: "dose_to_water").voxels
+        XCTAssertGreaterThan(full.filter { $0 > 0 }.count, 50)
+        XCTAssertEqual(full.map(\.bitPattern), merged.map(\.bitPattern))
+        // The phantom is water throughout, so the factor is 1 in every voxel (the merge multiplies by it as one run does).
+        XCTAssertEqual(Set(try VolumeFiles.readDouble(path("wm.h5"), volume: "dose_to_water_factor").voxels), [1])
+    }
+
     func testMergeRefusesDifferentFingerprints() throws {
         try simulate("s1.h5", ["--shard", "1/2"])
         try simulate("other.h5", seed: 8, ["--shard", "2/2"])
