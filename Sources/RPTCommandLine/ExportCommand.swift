@@ -31,7 +31,9 @@ struct ExportCommand: ParsableCommand {
     var referenceCT: String?
     @Option(help: "Series Instance UID of the CT when the folder holds several CT series.") var series: String?
     @Option(name: .customLong("series-description"), help: "Series Description of the RT Dose.")
-    var seriesDescription = "RPTDose absorbed dose"
+    var seriesDescription = ExportCommand.defaultSeriesDescription
+
+    static let defaultSeriesDescription = "RPTDose absorbed dose"
     @Option(help: "Write a NIfTI-1 file (.nii or .nii.gz).") var nifti: String?
     @Option(help: "Write a MetaImage file (.mhd or .mha).") var mhd: String?
     @OptionGroup var identifiers: IdentifierOptions
@@ -71,8 +73,15 @@ struct ExportCommand: ParsableCommand {
             if let warning = try Self.checkDoseInCT(dose: dose.grid, ct: ct.volume.grid, source: input) {
                 FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8))
             }
+            // A dosimetry.h5 holds one cycle's dose: say so in the default description (the Dose Summation Type is
+            // PLAN for any export, see docs/formats/dicom.md).
+            var description = seriesDescription
+            if description == Self.defaultSeriesDescription, isHDF5,
+               let cycle = try? H5File.read(input, { try $0.attribute("cycle", at: "/dosimetry").asDouble }) {
+                description += ", cycle \(Int(cycle))"
+            }
             let result = try RTDoseWriter.write(dose: dose.asDouble, reference: ct.metadata, to: out,
-                                                options: RTDoseOptions(seriesDescription: seriesDescription))
+                                                options: RTDoseOptions(seriesDescription: description))
             print("wrote \(out) (DICOM RT Dose, \(dose.grid.description), Dose Grid Scaling \(result.doseGridScaling) Gy)")
             print("  over " + identifiers.describe(ct.metadata))
         }

@@ -11,6 +11,24 @@ import RPTTestSupport
 final class ExportCommandTests: XCTestCase {
     func writeDose(to path: String) throws -> Volume<Double> { try StudyFixture.writeDose(to: path) }
 
+    /// A dosimetry.h5 holds one cycle's dose: the default Series Description says which cycle.
+    func testCycleDoseExportNamesItsCycle() throws {
+        let study = try StudyFixture.study()
+        let dir = try StudyFixture.tempDir(self)
+        let dose = try writeDose(to: dir + "/sim.h5")
+        let path = dir + "/dosimetry.h5"
+        try H5File.write(to: path) { f in
+            try f.writeVolume(AnyVolume(dose), at: "dose")
+            try f.createGroup("/dosimetry")
+            try f.setAttribute("cycle", .int(2), at: "/dosimetry")
+        }
+        let out = dir + "/cycle2.dcm"
+        _ = try StudyFixture.run(["export", path, "--dicom-rtdose", out, "--reference-ct", study.path("ct")])
+        let ds = try DicomFile.read(out, options: .init(stopAtPixelData: true))
+        XCTAssertEqual(ds.string(.seriesDescription), "RPTDose absorbed dose, cycle 2")
+        XCTAssertEqual(ds.string(.doseSummationType), "PLAN")
+    }
+
     func testRTDoseOverDicomCTReadBackByPydicom() throws {
         let study = try StudyFixture.study()
         let dir = try StudyFixture.tempDir(self)
