@@ -24,7 +24,7 @@ struct MethodDose {
     /// Relative uncertainty per voxel; only `organ-s` has one (propagated from the S-values' Monte Carlo uncertainty).
     var relativeUncertainty: Volume<Float>?
     var regions: [MethodRegionDose]
-    /// Extra volumes (e.g. `density_flags` of vsv-density).
+    /// Extra volumes (`density_flags` of vsv-density and ldm).
     var extraVolumes: [(String, AnyVolume)] = []
     /// Extra tables (e.g. `organ_s_matrix` of organ-s).
     var tables: [(String, Table)] = []
@@ -63,7 +63,13 @@ enum MethodDoseCalculator {
             let dose = try LocalDeposition.dose(tia: tia, electronEnergyPerDecayMeV: nuclide.electronEnergyPerDecayMeV,
                                                 photonEnergyPerDecayMeV: photons, density: density)
             out = MethodDose(method: method, dose: dose, relativeUncertainty: nil, regions: [])
+            // Dose ∝ 1/ρ: SPECT spill-out into air or lung becomes very large doses there; flagged as for vsv-density.
+            let flags = try DensityFlags(dose: dose, density: density)
+            out.extraVolumes = [("density_flags", AnyVolume(flags.flags))]
+            let warning = flags.warning("local deposition (dose ∝ 1/ρ)")
+            if !warning.isEmpty { out.warnings.append(warning) }
             out.settings = ["ldm_electron_energy_per_decay_mev": "\(nuclide.electronEnergyPerDecayMeV)",
+                            "ldm_flagged_dose_fraction": "\(flags.doseFraction)",
                             "ldm_photon_energy_per_decay_mev": "\(photons)",
                             "ldm_include_photons": options.ldmIncludePhotons ? "yes" : "no",
                             "nuclide_data": Nuclide.dataSource]

@@ -9,15 +9,8 @@ import RPTVolume
 /// density, so it fails near lung/air (ρ < 0.5 g/cm³) and bone (ρ > 1.5 g/cm³) and across their
 /// interfaces; those voxels are flagged and the share of dose in them is reported, not hidden.
 public enum DensityCorrectedVSV {
-    /// Class of a voxel in the `flags` map.
-    public enum Flag: UInt8, Sendable {
-        /// Density within [low, high]: correction considered adequate.
-        case ok = 0
-        /// Density below the low threshold (lung, air).
-        case belowRange = 1
-        /// Density above the high threshold (bone).
-        case aboveRange = 2
-    }
+    /// Class of a voxel in the `flags` map (`DensityFlags.Flag`).
+    public typealias Flag = DensityFlags.Flag
 
     /// Result: corrected dose, flags, and how much dose sits in flagged voxels.
     public struct Result: Sendable {
@@ -50,35 +43,12 @@ public enum DensityCorrectedVSV {
         }
         let uncorrected = try VSVConvolution.dose(tia: tia, kernel: kernel, method: method)
         var dose = uncorrected.voxels
-        var flags = [UInt8](repeating: Flag.ok.rawValue, count: dose.count)
-        var below = 0, above = 0
-        var doseAll = 0.0, doseFlagged = 0.0, energyAll = 0.0, energyFlagged = 0.0
-        for n in dose.indices {
-            let rho = density.voxels[n]
-            dose[n] *= kernel.densityGPerCm3 / rho
-            let flagged: Bool
-            if rho < lowDensityGPerCm3 { flags[n] = Flag.belowRange.rawValue; below += 1; flagged = true }
-            else if rho > highDensityGPerCm3 { flags[n] = Flag.aboveRange.rawValue; above += 1; flagged = true }
-            else { flagged = false }
-            doseAll += dose[n]; energyAll += dose[n] * rho
-            if flagged { doseFlagged += dose[n]; energyFlagged += dose[n] * rho }
-        }
-        let doseFraction = doseAll > 0 ? doseFlagged / doseAll : 0
-        let energyFraction = energyAll > 0 ? energyFlagged / energyAll : 0
-        var warning = ""
-        if doseFlagged > 0 {
-            warning = "density correction unreliable in \(below) voxel(s) below \(lowDensityGPerCm3) g/cm³ and "
-                + "\(above) above \(highDensityGPerCm3) g/cm³, holding \(percent(doseFraction)) of the summed "
-                + "voxel dose (\(percent(energyFraction)) of the energy)"
-        }
-        return Result(dose: Volume(grid: tia.grid, voxels: dose, unit: "Gy"),
-                      flags: Volume(grid: tia.grid, voxels: flags, unit: "flag"),
-                      flaggedBelowCount: below, flaggedAboveCount: above,
-                      flaggedDoseFraction: doseFraction, flaggedEnergyFraction: energyFraction, warning: warning)
-    }
-
-    private static func percent(_ f: Double) -> String {
-        let p = (f * 1000).rounded() / 10
-        return "\(p) %"
+        for n in dose.indices { dose[n] *= kernel.densityGPerCm3 / density.voxels[n] }
+        let corrected = Volume(grid: tia.grid, voxels: dose, unit: "Gy")
+        let f = try DensityFlags(dose: corrected, density: density, lowDensityGPerCm3: lowDensityGPerCm3,
+                                 highDensityGPerCm3: highDensityGPerCm3)
+        return Result(dose: corrected, flags: f.flags, flaggedBelowCount: f.belowCount, flaggedAboveCount: f.aboveCount,
+                      flaggedDoseFraction: f.doseFraction, flaggedEnergyFraction: f.energyFraction,
+                      warning: f.warning("density correction"))
     }
 }

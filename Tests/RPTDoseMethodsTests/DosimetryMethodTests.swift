@@ -25,6 +25,23 @@ final class DosimetryMethodTests: DoseMethodTestCase {
         let kidneys = try XCTUnwrap(summary["kidneys"] as? [String: Any])
         XCTAssertTrue(kidneys["mc_rel_uncertainty"] is NSNull, "\(kidneys)")
         XCTAssertGreaterThan(try XCTUnwrap(kidneys["dose_per_gbq_gy"] as? Double), 0)
+        // Absolute, not only a ratio: with LDM a region's mass-weighted mean dose is Ã·E_e/m (all its decays' electron
+        // energy in its own mass), E_e = 0.1480 MeV for Lu-177 (ICRP 107: β⁻ 0.1333 + conversion and Auger 0.0147 MeV),
+        // 1 MeV = 1.602176634·10⁻¹³ J; tolerance 0.1 % for the rounding of E_e.
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ldm/regions.json"))) as? [[String: Any]])
+        var checked = 0
+        for row in rows where (row["kind"] as? String) != "red_marrow" {
+            guard let tia = row["tia_bq_s"] as? Double, let mass = row["mass_g"] as? Double,
+                  let mean = row["mean_dose_gy"] as? Double, tia > 0 else { continue }
+            let expected = tia * 0.1480 * 1.602176634e-13 / (mass * 1e-3)
+            XCTAssertEqual(mean, expected, accuracy: 1e-3 * expected, "\(row["region"] ?? "?")")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 3)
+        // The notes: the marrow has no cross-dose under LDM, and dose in air/lung/bone voxels is flagged (dose ∝ 1/ρ).
+        let notes = ((summary["notes"] as? [Any]) ?? []).map { "\($0)" }
+        XCTAssertTrue(notes.contains { $0.contains("local deposition carries no dose between regions") }, "\(notes)")
+        XCTAssertTrue(notes.contains { $0.contains("local deposition (dose ∝ 1/ρ) unreliable") }, "\(notes)")
 
         let cmp = dir + "/cmp.h5"
         try rptdose(["compare", ldm, ldmp, "--out", cmp])
