@@ -101,6 +101,11 @@ struct SimulationRunner {
                 throw InputError(source: from, field: "/simulation@first_decay", value: "\(rec.firstDecay)",
                                  reason: "this run starts at decay \(firstDecay)")
             }
+            // Resuming never shrinks a run: the file already holds more decays than this run asks for.
+            guard state.decaysDone <= control.decays else {
+                throw InputError(source: from, field: "decays done", value: "\(state.decaysDone)",
+                                 reason: "exceeds --decays \(control.decays) of this run: resume with --decays ≥ \(state.decaysDone)")
+            }
             initial = state
             if !quiet { Console.error("resuming from \(from): \(state.decaysDone) decays done") }
         }

@@ -168,6 +168,10 @@ final class ScaleOutTests: XCTestCase {
         try FileManager.default.copyItem(atPath: path("m12.h5"), toPath: path("resumed.h5"))
         try simulate("resumed.h5", threads: 1, ["--resume"])
         assertBitwiseEqual(full, try snapshot("resumed.h5"))
+        // Resuming never shrinks a run: a file with more decays than --decays is refused, naming both.
+        XCTAssertThrowsError(try simulate("resumed.h5", decays: Self.decays / 2, ["--resume"])) { e in
+            XCTAssertTrue("\(e)".contains("resumed.h5") && "\(e)".contains("\(Self.decays)") && "\(e)".contains("--decays"), "\(e)")
+        }
         // A merged tail [400, 1200) merges with the head shard too.
         try merge(["s3.h5", "s2.h5"], out: "m23.h5")
         XCTAssertEqual(try snapshot("m23.h5").partial, 1)
