@@ -58,6 +58,9 @@ enum Zlib {
         guard !failed, closed == Z_OK else {
             throw InputError(source: destination, reason: "writing gzip data failed (disk full?)")
         }
+        // On disk before the caller renames it into place, as the other atomic writers do.
+        let fd = open(path, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
     }
 
     /// Inflates one zlib or gzip stream that must decompress to exactly `expectedCount` bytes.
