@@ -4,8 +4,9 @@ import RPTVolume
 
 /// Small synthetic inputs shared by the kernel tests.
 enum TestFields {
-    /// A deliberately asymmetric, anisotropic kernel: exp(−r/λ), λ = `lengthMM`, over physical distance r (mm) with an extra
-    /// factor along +i so that convolution and correlation give different answers. Not a physical kernel.
+    /// A deliberately asymmetric, anisotropic kernel: exp(−r/λ), λ = `lengthMM`, over physical distance r (mm) with extra
+    /// factors along +i, +j and −k (each axis different), so that convolution and correlation, and a flip or swap of any
+    /// axis, give different answers. Not a physical kernel.
     static func kernel(shape: SIMD3<Int>, voxelMM: SIMD3<Double>, density: Double = 1.0,
                        lengthMM: Double = 3.0) -> VoxelSValueKernel {
         var values = [Double]()
@@ -15,7 +16,7 @@ enum TestFields {
                 for i in 0..<shape.x {
                     let d = SIMD3<Double>(Double(i - c.x), Double(j - c.y), Double(k - c.z)) * voxelMM
                     let r = (d * d).sum().squareRoot()
-                    values.append(2e-10 * _exp(-r / lengthMM) * (i > c.x ? 1.5 : 1.0))
+                    values.append(2e-10 * _exp(-r / lengthMM) * (i > c.x ? 1.5 : 1.0) * (j > c.y ? 1.3 : 1.0) * (k < c.z ? 1.2 : 1.0))
                 }
             }
         }
