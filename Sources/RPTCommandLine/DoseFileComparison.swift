@@ -98,10 +98,8 @@ struct DoseFileComparison {
             let table = try labelNames.map { try LabelTable.load($0).names } ?? [:]
             var names: [UInt16: String] = [:]
             for v in Set(l.voxels) where v != 0 {
-                guard v > 0, v <= Double(UInt16.max), v == v.rounded() else {
-                    throw InputError(source: labels, field: "label", value: "\(v)", reason: "labels must be integers in 1…65535")
-                }
-                names[UInt16(v)] = table[Int(v)] ?? "label_\(Int(v))"
+                let label = try LabelValue.integer(v, source: labels)
+                names[UInt16(label)] = table[label] ?? "label_\(label)"
             }
             regions = RegionMap(labels: l.converted(to: UInt16.self), names: names)
             regionSource = labels

@@ -57,8 +57,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let isHDF5 = VolumeFiles.isHDF5Path(input) || HDF5Store.isHDF5(path: input)  // by name or by signature
-        let dose = try VolumeFiles.read(input, volume: isHDF5 ? volume : nil)
+        let dose = try VolumeFiles.read(input, volume: volume)  // `volume` only applies to HDF5 (by signature)
         try dose.grid.validate(source: input)
         if let nifti {
             try ImageIO.write(dose, to: nifti)
@@ -76,7 +75,7 @@ struct ExportCommand: ParsableCommand {
             // A dosimetry.h5 holds one cycle's dose: say so in the default description (the Dose Summation Type is
             // PLAN for any export, see docs/formats/dicom.md).
             var description = seriesDescription
-            if description == Self.defaultSeriesDescription, isHDF5,
+            if description == Self.defaultSeriesDescription, HDF5Store.isHDF5(path: input),
                let cycle = try? H5File.read(input, { try $0.attribute("cycle", at: "/dosimetry").asDouble }) {
                 description += ", cycle \(Int(cycle))"
             }

@@ -94,7 +94,7 @@ struct ConvertCommand: ParsableCommand {
     var type: String?
 
     func run() throws {
-        var v = try VolumeFiles.read(input, volume: VolumeFiles.isHDF5Path(input) || HDF5Store.isHDF5(path: input) ? volume : nil)
+        var v = try VolumeFiles.read(input, volume: volume)  // `volume` only applies to HDF5 (by signature)
         if let type {
             guard let t = VoxelType(rawValue: type) else {
                 throw InputError(source: "--type", value: type,
@@ -102,7 +102,7 @@ struct ConvertCommand: ParsableCommand {
             }
             v = v.converted(toType: t)
         }
-        try VolumeFiles.write(v, to: output, volume: VolumeFiles.isHDF5Path(output) ? volume : nil)
+        try VolumeFiles.write(v, to: output, volume: volume)  // `volume` only names an HDF5 volume
         print("wrote \(output) (\(try VolumeFiles.formatName(output)), \(v.voxelType.rawValue))")
     }
 }

@@ -35,16 +35,15 @@ struct MergeCommand: ParsableCommand {
         // Dose to water (parts run with --dose-to-water): the merged dose times the parts' per-voxel factor, which
         // depends only on the voxel materials (fingerprinted), exactly as one run computes it.
         var extra: [(String, AnyVolume)] = []
-        if let withFactor = parts.first(where: { (try? H5File.read($0) { try $0.listVolumes() })?
-                                            .contains { $0.hasSuffix("/" + SimulationRunner.doseToWaterFactorVolume) } ?? false }) {
-            let factor = try VolumeFiles.readDouble(withFactor, volume: SimulationRunner.doseToWaterFactorVolume)
+        let name = SimulationRunner.doseToWaterFactorVolume
+        if let (withFactor, factor) = parts.lazy.compactMap({ p in (try? VolumeFiles.readDouble(p, volume: name)).map { (p, $0) } }).first {
             guard factor.voxels.count == result.doseGy.count else {
-                throw InputError(source: withFactor, field: SimulationRunner.doseToWaterFactorVolume, value: "\(factor.voxels.count) voxels",
+                throw InputError(source: withFactor, field: name, value: "\(factor.voxels.count) voxels",
                                  reason: "does not match the merged dose grid (\(result.doseGy.count) voxels)")
             }
             extra.append(("dose_to_water", AnyVolume(Volume<Double>(grid: factor.grid,
                                                                     voxels: SimulationRunner.doseToWater(result.doseGy, factor.voxels), unit: "Gy"))))
-            extra.append((SimulationRunner.doseToWaterFactorVolume, AnyVolume(factor)))
+            extra.append((name, AnyVolume(factor)))
         }
         try SimulationFile.write(to: out, result: result, state: merged.state, record: merged.record,
                                  regionNames: merged.regionNames, voxelMassG: merged.voxelMassG,

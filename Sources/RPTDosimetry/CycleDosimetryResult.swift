@@ -132,7 +132,7 @@ public struct CycleDosimetryResult: Sendable {
                                       electronEnergyPerDecayMeV: setup.nuclide.electronEnergyPerDecayMeV,
                                       crossDoseGy: mc.meanDoseGy, crossMCRelativeUncertainty: mc.relativeUncertainty)
                 marrow = m
-                if blood.method.contains("extrapolated") { notes.append("\(name): blood Ã by \(blood.method)") }
+                if !(blood.kinetics?.caveats.isEmpty ?? true) { notes.append("\(name): blood Ã by \(blood.method)") }
                 // The marrow region holds no decays: its cross-dose is what the method carries from elsewhere.
                 switch method {
                 case "ldm":

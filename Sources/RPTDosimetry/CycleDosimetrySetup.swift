@@ -96,14 +96,13 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
             // The first cycle's blood curve: for scaling when this cycle has no samples, for rescaling its shape
             // when it has too few to fit its own.
             if cycle.bloodSamples.count < BloodKinetics.minimumSamplesForFit && !first.bloodSamples.isEmpty {
-                let source = manifest.path + ": cycle \(first.number)"
-                if cycle.bloodSamples.isEmpty {
-                    cycleOneBlood = (try BloodKinetics.fit(first.bloodSamples, physicalDecayConstantPerSecond: nuclide.decayConstant,
-                                                           relativeUncertainty: manifest.bloodRelativeUncertainty, source: source), first)
-                } else if let b = try? BloodKinetics.fit(first.bloodSamples, physicalDecayConstantPerSecond: nuclide.decayConstant,
-                                                         relativeUncertainty: manifest.bloodRelativeUncertainty, source: source) {
-                    cycleOneBlood = (b, first)  // its shape only; this cycle's own samples decide otherwise
+                let fitFirst = {
+                    try BloodKinetics.fit(first.bloodSamples, physicalDecayConstantPerSecond: nuclide.decayConstant,
+                                          relativeUncertainty: manifest.bloodRelativeUncertainty,
+                                          source: manifest.path + ": cycle \(first.number)")
                 }
+                // Needed when this cycle has no samples; only its shape helps otherwise (this cycle's samples decide).
+                cycleOneBlood = cycle.bloodSamples.isEmpty ? (try fitFirst(), first) : (try? fitFirst()).map { ($0, first) }
             }
         }
         let (images, act, regionKinetics, unlabelled) = try kinetics(manifest: manifest, cycle: cycle, analysis: analysis,

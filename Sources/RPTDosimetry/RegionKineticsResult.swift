@@ -51,7 +51,7 @@ public struct CycleKineticsAnalysis: Sendable {
     /// nil when there is none.
     static func bestFitWithCovariance(_ fits: [TimeActivityFit]) -> TimeActivityFit? {
         fits.filter { $0.hasCovariance && $0.converged && $0.aicc.isFinite && $0.timeIntegratedActivity.valueBqS.isFinite }
-            .min { $0.aicc != $1.aicc ? $0.aicc < $1.aicc : $0.parameterCount < $1.parameterCount }
+            .min { $0.ranksBefore($1) }
     }
 
     /// - ≥ 4 points with activity: every model with k < n − 1 fitted, the lowest AICc chosen (or, when that fit
@@ -141,6 +141,8 @@ public struct BloodKinetics: Sendable {
     /// samples rescales its shape.
     public var fit: TimeActivityFit?
     public var sampleCount: Int
+    /// Phases of the blood curve the samples miss (log-linear trapezoid only), also appended to `method`.
+    public var caveats: [String] = []
 
     /// Samples needed to fit the blood curve itself: AICc can weigh a bi-exponential (4 parameters) only
     /// with n ≥ k + 2 = 6 points.
@@ -199,6 +201,6 @@ public struct BloodKinetics: Sendable {
         }
         return BloodKinetics(timeIntegratedConcentration: try fitter.logTrapezoid(points),
                              method: "log-linear trapezoid of \(points.count) samples" + (caveats.isEmpty ? "" : " (" + caveats.joined(separator: "; ") + ")"),
-                             curve: nil, fit: nil, sampleCount: points.count)
+                             curve: nil, fit: nil, sampleCount: points.count, caveats: caveats)
     }
 }

@@ -28,6 +28,8 @@ public struct DensityFlags: Sendable {
     public var energyFraction: Double
     /// Whether any voxel with dose is flagged.
     public var anyDoseFlagged: Bool
+    /// The thresholds (g/cm³) the voxels were flagged against.
+    let low: Double, high: Double
 
     /// Flags `dose` (Gy) by `density` (g/cm³, same grid, > 0) against [low, high] g/cm³ (defaults 0.5, 1.5).
     public init(dose: Volume<Double>, density: Volume<Double>, lowDensityGPerCm3: Double = 0.5,
@@ -56,8 +58,6 @@ public struct DensityFlags: Sendable {
         anyDoseFlagged = doseFlagged > 0
         self.low = lowDensityGPerCm3; self.high = highDensityGPerCm3
     }
-
-    let low: Double, high: Double
 
     /// "<what> unreliable in N voxel(s) below … holding x % of the summed voxel dose (y % of the energy)", or "".
     public func warning(_ what: String) -> String {

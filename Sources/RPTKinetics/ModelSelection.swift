@@ -39,9 +39,7 @@ extension TimeActivityFitter {
             fits.append(fit(model, series: series))
         }
         let eligible = fits.filter { $0.chiSquare.isFinite && $0.timeIntegratedActivity.valueBqS.isFinite }
-        guard let selected = eligible.min(by: { lhs, rhs in
-            lhs.aicc != rhs.aicc ? lhs.aicc < rhs.aicc : lhs.parameterCount < rhs.parameterCount
-        }) else {
+        guard let selected = eligible.min(by: { $0.ranksBefore($1) }) else {
             throw InputError(source: source, field: "timePoints", value: "\(series.count) point(s)",
                              reason: "no candidate model could be fitted to these points")
         }

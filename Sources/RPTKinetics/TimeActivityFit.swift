@@ -45,6 +45,11 @@ public struct TimeActivityFit: Sendable, Equatable {
         return n * _log(chiSquare / n) + 2 * k + 2 * k * (k + 1) / (n - k - 1)
     }
 
+    /// The AICc ranking of model selection: lower AICc first, ties to fewer parameters.
+    public func ranksBefore(_ other: TimeActivityFit) -> Bool {
+        aicc != other.aicc ? aicc < other.aicc : parameterCount < other.parameterCount
+    }
+
     /// The slowest (terminal) phase λ₁ with its standard uncertainty — e.g. the kidney λ_eff for BED.
     public var slowestPhase: EffectiveDecay {
         let k = parameterCount
