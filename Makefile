@@ -26,6 +26,7 @@ demo: release
 	RPTDOSE_GIT_COMMIT=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .build/release/rptdose demo --out $(DEMO_OUT)
 
 test: test-deps
+	python3 scripts/architecture.py --check
 	swift test 2>&1 | tee .test.log; exit $${PIPESTATUS[0]}
 	bash scripts/test-mpi.sh
 	bash scripts/test-slurm.sh

@@ -1,16 +1,10 @@
 // swift-tools-version: 6.1
 // RPTDose — Monte Carlo dose engine and treatment planner for radiopharmaceutical therapy.
 //
-// Module dependencies point one way:
-//   RPTCore (maths, random streams, errors, safe writing)
-//     → RPTPhysics (nuclide emissions, materials, interaction data and samplers)
-//     → RPTVolume (grids, volumes, resampling)
-//     → RPTTransport (voxel world, sources, Monte Carlo, tallies)
-//     → RPTPhantom (synthetic patient), RPTKinetics (time-activity fits, TIA), RPTPlanner (activity plans)
-//     → RPTImageIO (NIfTI, MetaImage, Interfile; zlib) and RPTStore (HDF5, through the CHDF5 shim)
-//     → RPTDosimetry (study manifest, region kinetics, TIA maps, per-cycle doses, planner input)
-//     → RPTStudyReport (the study's dosimetry report, through RPTReport)
-//     → RPTCommandLine (subcommands) → rptdose (executable)
+// Module dependencies point one way, from RPTCore (maths, random streams, errors) through the domain modules
+// (physics, volumes, transport, kinetics, planner, kernels, images, HDF5, DICOM, dosimetry, report) to the
+// application layer RPTWorkflow, then RPTValidation, RPTCommandLine and the executable. The generated map and
+// the rules it keeps: docs/architecture.md (scripts/architecture.py --check, run by `make test`).
 import PackageDescription
 
 
@@ -22,7 +16,7 @@ let package = Package(
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
                                             "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTKernels",
                                             "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
-                                            "RPTStudyReport", "RPTCommandLine"]),
+                                            "RPTStudyReport", "RPTYAML", "RPTWorkflow", "RPTCommandLine"]),
     ],
     // `swift build --traits MPI`: `rptdose simulate` started by mpirun/srun spreads its decays over the MPI
     // ranks (Debian libopenmpi-dev). Off by default: the default build needs no MPI.
@@ -50,25 +44,33 @@ let package = Package(
         .target(name: "RPTPhysics", dependencies: ["RPTCore"]),
         .target(name: "RPTVolume", dependencies: ["RPTCore"]),
         .target(name: "RPTTransport", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "CPrefetch"]),
-        .target(name: "RPTPhantom", dependencies: ["RPTCore", "RPTVolume"]),
+        .target(name: "RPTPhantom", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume"]),
         .target(name: "RPTKinetics", dependencies: ["RPTCore"]),
-        .target(name: "RPTPlanner", dependencies: ["RPTCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "RPTYAML", dependencies: ["RPTCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "RPTPlanner", dependencies: ["RPTCore", "RPTPhysics", "RPTYAML", .product(name: "Yams", package: "Yams")]),
         .target(name: "RPTKernels", dependencies: ["RPTCore", "RPTVolume", "CKissFFT"]),
         .target(name: "RPTDicom", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "CPNG"]),
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
-        .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "RPTTransport", "CHDF5"]),
-        .target(name: "RPTValidation", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTKernels"]),
+        .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "CHDF5"]),
         .target(name: "RPTDosimetry", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTKernels",
-            "RPTPlanner", "RPTStore", "RPTImageIO", "RPTDicom", .product(name: "Yams", package: "Yams"),
+            "RPTPlanner", "RPTStore", "RPTImageIO", "RPTDicom", "RPTYAML", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "RPTStudyReport", dependencies: [
             "RPTCore", "RPTVolume", "RPTKinetics", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry",
         ]),
+        // The application layer: simulation runs (checkpoint, resume, merge), dose-method dispatch, kernel
+        // generation and caching, a cycle's dosimetry end to end, planning and reporting entry points.
+        .target(name: "RPTWorkflow", dependencies: [
+            "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
+            "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTDosimetry", "RPTStudyReport",
+        ]),
+        .target(name: "RPTValidation", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTKernels", "RPTWorkflow"]),
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
             "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry", "RPTStudyReport",
+            "RPTWorkflow",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .target(name: "CMPIShim", condition: .when(traits: ["MPI"])),
         ], swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
@@ -81,7 +83,7 @@ let package = Package(
         .testTarget(name: "RPTStoreTests", dependencies: ["RPTStore", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO"]),
         .testTarget(name: "RPTPhantomTests", dependencies: ["RPTPhantom"]),
-        .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport"]),
+        .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
         .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),
         .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTVolume", "RPTCore", "RPTTestSupport"]),
@@ -91,18 +93,19 @@ let package = Package(
         .testTarget(name: "RPTKernelsTests", dependencies: ["RPTKernels", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTValidationTests", dependencies: ["RPTValidation"]),
         .testTarget(name: "RPTDosimetryTests", dependencies: [
-            "RPTDosimetry", "RPTCommandLine", "RPTPhantom", "RPTKinetics", "RPTPhysics", "RPTTransport", "RPTImageIO", "RPTVolume", "RPTCore",
+            "RPTDosimetry", "RPTCommandLine", "RPTWorkflow", "RPTPhantom", "RPTKinetics", "RPTPhysics", "RPTTransport", "RPTImageIO", "RPTVolume", "RPTCore",
         ]),
-        .testTarget(name: "RPTScaleOutTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTScaleOutTests", dependencies: ["RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTStudyReportTests", dependencies: [
-            "RPTStudyReport", "RPTCommandLine", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
+            "RPTStudyReport", "RPTCommandLine", "RPTWorkflow", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ]),
         .testTarget(name: "RPTDoseMethodsTests", dependencies: [
-            "RPTCommandLine", "RPTStore", "RPTTransport", "RPTKernels", "RPTPhysics", "RPTVolume", "RPTCore",
+            "RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport", "RPTKernels", "RPTPhysics", "RPTVolume", "RPTCore",
         ]),
+        .testTarget(name: "RPTWorkflowTests", dependencies: ["RPTWorkflow", "RPTTransport", "RPTPhysics", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore", "RPTTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
-            "RPTCommandLine", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
+            "RPTCommandLine", "RPTWorkflow", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v5]

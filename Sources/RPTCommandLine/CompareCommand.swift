@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RPTCore
+import RPTWorkflow
 import RPTKernels
 
 /// `rptdose compare A.h5 B.h5`: region mean differences, difference maps, DVHs and gamma of B against A.

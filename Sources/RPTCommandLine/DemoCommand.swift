@@ -4,8 +4,8 @@ import RPTCore
 import RPTDosimetry
 import RPTPhantom
 import RPTPlanner
-import RPTStore
-import RPTVolume
+import RPTTransport
+import RPTWorkflow
 
 /// `rptdose demo`: the main job on the built-in synthetic patient, with no input data.
 struct DemoCommand: ParsableCommand {
@@ -32,23 +32,7 @@ struct DemoCommand: ParsableCommand {
         let studyDir = out + "/study"
         try SyntheticPatientWriter.write(patient, to: studyDir, ext: ".nii.gz", dosimetryOutputs: [1: "../cycle-1"])
         let h5 = out + "/synthetic-patient.h5"
-        try H5File.write(to: h5) { f in
-            try f.writeVolume(AnyVolume(patient.ct), at: "ct")
-            try f.writeVolume(AnyVolume(patient.labels), at: "labels")
-            for s in patient.spectTimePoints {
-                try f.writeVolume(AnyVolume(s.image), at: SyntheticPatientWriter.spectStem(cycle: s.cycle, timeHours: s.timeHours))
-            }
-            let names = ["kidney_left", "kidney_right", "liver", "spleen", "red_marrow", "tumor_1", "tumor_2", "tumor_3"]
-            var mass: [Double] = [], tia: [Double] = []
-            for n in names { let r = try patient.truth.region(named: n); mass.append(r.massG); tia.append(r.timeIntegratedActivityBqS) }
-            try f.writeTable(Table(columns: [
-                .init("region", .string(names)),
-                .init("mass_g", .double(mass), unit: "g"),
-                .init("true_tia_bq_s", .double(tia), unit: "Bq s"),
-            ]), at: "truth")
-            try f.writeProvenance(Provenance(commandLine: HDF5Store.currentCommandLine(), seed: seed,
-                                             settings: ["phantom": "synthetic Lu-177 DOTATATE patient"]))
-        }
+        try SyntheticPatientWriter.writeHDF5(patient, to: h5, seed: seed)
         print("Synthetic patient (seed \(seed)): CT \(patient.ct.grid.description)")
         print("  \(patient.spectTimePoints.count) SPECT time points, \(patient.bloodSamples.count) blood samples")
         print("  region            mass (g)   true TIA (MBq·h)")
@@ -61,11 +45,13 @@ struct DemoCommand: ParsableCommand {
 
         // Cycle-1 dosimetry.
         print("\nCycle-1 dosimetry (\(decays) decays; truth comparison at the end)")
-        var args = ["--decays", "\(decays)", "--threads", "\(threads)", "--seed", "\(seed)"]
-        if quiet { args.append("--quiet") }
-        let options = try RunOptions.parse(args)
         let manifestPath = studyDir + "/manifest.yaml"
-        let result = try DosimetryCommand.run(study: manifestPath, cycle: 1, out: out + "/cycle-1", options: options)
+        let request = CycleDosimetryRequest(study: manifestPath, cycle: 1, out: out + "/cycle-1",
+                                            control: RunControl(decays: decays, threads: threads), seed: seed)
+        guard let result = try ProcessEnvironment.withInterrupts(quiet: quiet, { environment in
+            try CycleDosimetryWorkflow.run(request, environment: environment)
+        }) else { return }
+        print(result.renderTable(), terminator: "")
         print("  region        TIA / true TIA")
         for row in result.rows where row.kind != .redMarrow {
             if let truth = try? patient.truth.region(named: row.region), truth.timeIntegratedActivityBqS > 0 {
@@ -76,18 +62,17 @@ struct DemoCommand: ParsableCommand {
 
         // Plans for cycles 2-4.
         let manifest = try StudyManifest.load(path: manifestPath, checkImages: false)
-        let plan = try PlanCommand.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
+        let plan = try StudyPlanning.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
                                         arm: .investigational, config: .trialDefault)
-        try plan.writeJSON(to: out + "/plan.json")
-        try PlanStore.write(plan, config: .trialDefault, to: out + "/" + PlanStore.fileName)
+        try StudyPlanning.write(plan, config: .trialDefault, jsonPath: out + "/plan.json", h5Path: out + "/" + PlanStore.fileName)
         print("\nPlan after cycle 1, investigational arm (written to \(out)/plan.json and \(PlanStore.fileName)):")
         print(PlanTextRenderer.render(plan), terminator: "")
-        let standard = try PlanCommand.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
+        let standard = try StudyPlanning.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
                                             arm: .standard, config: .trialDefault)
         print("\nStandard arm (fixed 7.4 GBq per cycle), predicted doses for comparison:")
         print(PlanTextRenderer.render(standard), terminator: "")
         let report = out + "/report.html"
-        try ReportCommand.write(studyOutputDir: out, out: report)
+        try StudyReporting.write(studyOutputDir: out, out: report)
         print("\nDosimetry report: \(report)")
         print(String(format: "\ndone in %.1f s. Results: %@ (dosimetry), %@ (plan), %@ (study), %@ (HDF5), %@ (report)",
                      Date().timeIntervalSince(start), out + "/cycle-1", out + "/plan.json", studyDir, h5, report))

@@ -2,6 +2,20 @@
 import Foundation
 import RPTCore
 import RPTTransport
+import RPTWorkflow
+
+/// Spreads a simulation over the MPI ranks of an MPI-launched process (the `DistributedExecution` of
+/// `RunEnvironment`); a single rank runs it locally.
+struct MPIExecution: DistributedExecution {
+    var isCoordinator: Bool { !MPICommunicator.isWorkerRank }
+
+    func run(_ runner: SimulationRunner) throws -> SimulationState {
+        let mpi = try MPICommunicator.start()
+        defer { mpi.finish() }
+        if mpi.size > 1 { return try runner.runDistributed(mpi) }
+        return try runner.runLocal()
+    }
+}
 
 /// What rank 0 broadcasts before each round: [command, first decay, end decay].
 enum DistributedCommand: UInt64 {
@@ -19,7 +33,7 @@ extension SimulationRunner {
     /// ranks stop together; the result is bitwise that of one process running the same decays.
     func runDistributed(_ mpi: MPICommunicator) throws -> SimulationState {
         // Every rank must have prepared the same simulation and run control.
-        let mine: [UInt64] = [simulation.fingerprint.value, control.seed, control.decays, firstDecay,
+        let mine: [UInt64] = [simulation.fingerprint.value, simulation.seed, control.decays, firstDecay,
                               UInt64(control.batchSize)]
         var root = mine
         try mpi.broadcast(&root)

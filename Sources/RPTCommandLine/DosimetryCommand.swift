@@ -2,8 +2,7 @@ import ArgumentParser
 import Foundation
 import RPTCore
 import RPTDosimetry
-import RPTPhysics
-import RPTTransport
+import RPTWorkflow
 
 /// `rptdose dosimetry`: one cycle of a study, from images and blood samples to region doses.
 struct DosimetryCommand: ParsableCommand {
@@ -24,94 +23,29 @@ struct DosimetryCommand: ParsableCommand {
     @OptionGroup var methodOptions: DoseMethodOptions
 
     func run() throws {
-        _ = try Self.run(study: study, cycle: cycle, out: out, tiaMap: tiaMap, reducedMethod: reducedMethod,
-                         calibration: calibration, resume: resume, options: options, methodOptions: methodOptions)
-    }
-
-    /// Runs the dosimetry of one cycle and prints its region table; returns the result.
-    static func run(study: String, cycle: Int, out: String, tiaMap: String = "hybrid", reducedMethod: String? = nil,
-                    calibration: String? = nil, resume: Bool = false, options: RunOptions,
-                    methodOptions: DoseMethodOptions? = nil) throws -> CycleDosimetryResult {
-        let doseMethod = try methodOptions?.resolvedMethod() ?? .mc
         guard let method = TIAMapMethod(rawValue: tiaMap) else {
             throw InputError(source: "--tia-map", value: tiaMap, reason: "valid: " + TIAMapMethod.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        var reduced: ReducedMethodChoice?
+        var request = CycleDosimetryRequest(study: study, cycle: cycle, out: out, control: try options.control(), seed: options.seed)
+        request.tiaMap = method
         if let reducedMethod {
             guard let m = ReducedMethodChoice(rawValue: reducedMethod) else {
                 throw InputError(source: "--reduced-method", value: reducedMethod,
                                  reason: "valid: " + ReducedMethodChoice.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            reduced = m
+            request.reducedMethod = m
         }
-        var control = try options.control()
-        if control.targetUncertainty != nil && control.criterion != .roiMean {
-            throw InputError(source: "--criterion", value: control.criterion.rawValue, reason: "dosimetry supports roi-mean only")
+        request.calibration = calibration
+        request.resume = resume
+        request.settings = options.settings
+        request.method = try methodOptions.configuration()
+        let result = try ProcessEnvironment.withInterrupts(quiet: options.quiet, distributed: true) { environment in
+            try CycleDosimetryWorkflow.run(request, environment: environment)
         }
-        let manifest = try StudyManifest.load(path: study)
-        let cal = try CTCalibration.load(directory: calibration ?? DataPaths.defaultCalibration())
-        let quiet = options.quiet
-        let setup = try CycleDosimetrySetup.prepare(manifest: manifest, cycleNumber: cycle, calibration: cal,
-                                                    options: DosimetryOptions(tiaMap: method, reducedMethod: reduced),
-                                                    progress: { if !quiet { Console.error($0) } })
-        if doseMethod != .mc, let methodOptions {
-            return try runKernelMethod(doseMethod, setup: setup, methodOptions: methodOptions, control: control,
-                                       options: options, resume: resume, study: study, cycle: cycle, out: out,
-                                       tiaMap: method)
-        }
-        let sim = try setup.simulation(settings: options.settings, seed: control.seed)
-        // With a target uncertainty, the kidney (first kidney region present) drives the stopping rule.
-        var target: Int?
-        if control.targetUncertainty != nil {
-            target = sim.regions.firstIndex { manifest.kidneyRegions.contains($0.name) }
-            guard target != nil else {
-                throw InputError(source: "--target-uncertainty", reason: "needs a kidney region (kidney_regions) in the label map")
-            }
-        }
-        control.decays = max(control.decays, 1)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let mcPath = out + "/simulation.h5"
-        let runner = SimulationRunner(simulation: sim, control: control, out: mcPath, nuclide: setup.nuclide.name,
-                                      quiet: quiet, resume: resume, targetRegion: target,
-                                      extraSettings: ["manifest": study, "cycle": "\(cycle)", "tia_map": method.rawValue,
-                                                      "total_tia_bq_s": "\(setup.sourceTIABqS)"])
-        if !quiet { Console.error("cycle \(cycle): Monte Carlo, \(control.decays) decays on \(control.threads) thread(s)") }
-        let state = try runner.run()
-        let result = try CycleDosimetryResult.make(setup: setup, dose: sim.result(state))
-        try DosimetryOutputWriter.write(result, setup: setup, to: out, seed: control.seed,
-                                        settings: ["fingerprint": sim.fingerprint.hex, "decays": "\(state.decaysDone)",
-                                                   "threads": "\(control.threads)", "tia_map": method.rawValue, "method": "mc",
-                                                   "monte_carlo_file": mcPath])
+        guard let result else { return }  // other MPI ranks: rank 0 writes and reports
         print(result.renderTable(), terminator: "")
-        print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5}")
-        return result
-    }
-
-    /// The cycle's dosimetry with `--method ldm|vsv|vsv-density|organ-s` on the same TIA map, CT world and regions.
-    static func runKernelMethod(_ doseMethod: DoseMethod, setup: CycleDosimetrySetup, methodOptions: DoseMethodOptions,
-                                control: RunControl, options: RunOptions, resume: Bool, study: String, cycle: Int,
-                                out: String, tiaMap: TIAMapMethod) throws -> CycleDosimetryResult {
-        for (flag, used) in [("--resume", resume), ("--target-uncertainty", control.targetUncertainty != nil)] where used {
-            throw InputError(source: flag, value: doseMethod.rawValue, reason: "only available with --method mc")
-        }
-        let quiet = options.quiet
-        if !quiet { Console.error("cycle \(cycle): dose by --method \(doseMethod.rawValue)") }
-        let dose = try MethodDoseCalculator.compute(method: doseMethod, world: setup.world, tiaBqS: setup.tiaMap.tiaBqS,
-                                                    regions: setup.scoredRegions, nuclide: setup.nuclide,
-                                                    options: methodOptions, control: control, settings: options.settings,
-                                                    log: { if !quiet { Console.error($0) } })
-        var result = try CycleDosimetryResult.make(
-            setup: setup, doseGy: dose.dose.voxels, relativeUncertainty: dose.relativeUncertainty?.voxels.map(Double.init),
-            regionDoses: dose.regions.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
-            decays: dose.decays, partial: false, method: doseMethod.rawValue)
-        result.notes.append(contentsOf: dose.warnings)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        var settings = dose.settings
-        settings["tia_map"] = tiaMap.rawValue
-        settings["threads"] = "\(control.threads)"
-        try DosimetryOutputWriter.write(result, setup: setup, to: out, seed: control.seed, settings: settings)
-        print(result.renderTable(), terminator: "")
-        print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json} (method \(doseMethod.rawValue))")
-        return result
+        let files = request.method.method == .mc ? "dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5"
+            : "dosimetry.h5, regions.csv, regions.json, summary.json"
+        print("wrote \(out)/{\(files)} (method \(request.method.method.rawValue))")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RPTCore
+import RPTWorkflow
 import RPTDicom
 import RPTDosimetry
 import RPTImageIO

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RPTCore
+import RPTWorkflow
 import RPTPhantom
 
 /// `rptdose phantom`: writes the built-in synthetic patient.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RPTCore
 import RPTPhysics
 
 /// `rptdose physics nuclide NAME`: half-life, energy per decay by emission type, and the line list.

@@ -3,6 +3,7 @@ import Foundation
 import RPTCore
 import RPTDosimetry
 import RPTPlanner
+import RPTWorkflow
 
 /// `rptdose plan`: the activities of the remaining cycles from the dosimetry of the cycles given.
 struct PlanCommand: ParsableCommand {
@@ -37,32 +38,16 @@ struct PlanCommand: ParsableCommand {
             chosenArm = a
         }
         let protocolConfig = try config.map { try ProtocolConfig.load(path: $0) } ?? .trialDefault
-        let plan = try Self.plan(manifest: manifest, dosimetry: dosimetry, afterCycle: afterCycle, arm: chosenArm,
+        let plan = try StudyPlanning.plan(manifest: manifest, dosimetry: dosimetry, afterCycle: afterCycle, arm: chosenArm,
                                  config: protocolConfig)
         let path = out ?? (manifest.directory as NSString).appendingPathComponent("plan.json")
-        try plan.writeJSON(to: path)
         let h5Path = h5 ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(PlanStore.fileName)
-        try PlanStore.write(plan, config: protocolConfig, to: h5Path)
+        try StudyPlanning.write(plan, config: protocolConfig, jsonPath: path, h5Path: h5Path)
         if json {
             print(String(decoding: try plan.jsonData(), as: UTF8.self))
         } else {
             print(PlanTextRenderer.render(plan), terminator: "")
             print("wrote \(path) and \(h5Path) (\(PlanStore.groupPath(afterCycle: plan.given.count)))")
         }
-    }
-
-    /// The plan for `manifest` after `afterCycle` (default: the last cycle with dosimetry).
-    static func plan(manifest: StudyManifest, dosimetry: [String], afterCycle: Int?, arm: TreatmentArm?,
-                     config: ProtocolConfig) throws -> Plan {
-        var outputs = manifest.dosimetryOutputs
-        if !dosimetry.isEmpty {
-            outputs = Dictionary(uniqueKeysWithValues: dosimetry.enumerated().map { ($0 + 1, $1) })
-        }
-        var k = afterCycle ?? 0
-        if afterCycle == nil { while outputs[k + 1] != nil { k += 1 } }
-        guard k >= 0 else { throw InputError(source: "--after-cycle", value: "\(k)", reason: "must be ≥ 0") }
-        let request = try PlanRequestBuilder.request(manifest: manifest, outputs: outputs, afterCycle: k, arm: arm,
-                                                     toxicityPolicy: config.toxicity)
-        return try TreatmentPlanner.plan(request, config: config)
     }
 }

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import RPTCore
-import RPTReport
-import RPTStudyReport
+import RPTWorkflow
 
 /// `rptdose report`: the study's dosimetry report as one self-contained HTML file (docs/report.md).
 struct ReportCommand: ParsableCommand {
@@ -23,22 +22,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Also print the report to PDF (same name, .pdf) with headless Chromium.") var pdf = false
 
     func run() throws {
-        let written = try Self.write(studyOutputDir: studyOutputDir, out: out, manifest: manifest, plan: plan, pdf: pdf)
+        let written = try StudyReporting.write(studyOutputDir: studyOutputDir, out: out, manifest: manifest, plan: plan, pdf: pdf)
         for path in written { print("wrote \(path)") }
-    }
-
-    /// Writes the report (and the PDF when asked); returns the paths written.
-    @discardableResult
-    static func write(studyOutputDir: String, out: String, manifest: String? = nil, plan: String? = nil,
-                      pdf: Bool = false) throws -> [String] {
-        let inputs = try StudyReportInputs.locate(studyOutputDirectory: studyOutputDir, manifestPath: manifest, planPath: plan)
-        try StudyReport(inputs: inputs).write(to: out)
-        var written = [out]
-        if pdf {
-            let pdfPath = (out as NSString).deletingPathExtension + ".pdf"
-            try ChromiumPDF.printToPDF(htmlPath: out, pdfPath: pdfPath)
-            written.append(pdfPath)
-        }
-        return written
     }
 }

@@ -48,7 +48,7 @@ struct RunOptions: ParsableArguments {
             throw InputError(source: "--checkpoint-interval", value: "\(checkpointInterval)", reason: "must be a finite number of seconds > 0")
         }
         return RunControl(decays: decays, targetUncertainty: targetUncertainty, criterion: c, maxTimeSeconds: maxTime,
-                          threads: threads, seed: seed, checkpointIntervalSeconds: checkpointInterval)
+                          threads: threads, checkpointIntervalSeconds: checkpointInterval)
     }
 
     var settings: TransportSettings {

@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
 import RPTCore
-import RPTDosimetry
-import RPTPhysics
 import RPTTransport
-import RPTVolume
+import RPTWorkflow
 
 /// `rptdose simulate`: Monte Carlo dose from a TIA (or activity) map in a CT or label-map geometry.
 struct SimulateCommand: ParsableCommand {
@@ -35,160 +33,26 @@ struct SimulateCommand: ParsableCommand {
     @OptionGroup var methodOptions: DoseMethodOptions
 
     func run() throws {
-        let method = try methodOptions.resolvedMethod()
-        let control0 = try options.control()
-        let actVolume = try VolumeFiles.readDouble(activity)
-        try actVolume.grid.validate(source: activity)
-        try actVolume.requireFinite(source: activity)
-        var grid = actVolume.grid
-        var weights: [Double]
-        switch activityUnit {
-        case "bq-s": weights = actVolume.voxels
-        case "bq-s-per-ml": weights = actVolume.voxels.map { $0 * grid.voxelVolumeML }
-        default: throw InputError(source: "--activity-unit", value: activityUnit, reason: "valid: bq-s, bq-s-per-ml")
+        var request = SimulationRequest(activity: activity, out: out, control: try options.control(), seed: options.seed)
+        request.ct = ct; request.calibration = calibration; request.labels = labels; request.materialTable = materialTable
+        request.activityUnit = activityUnit; request.doseGrid = doseGrid; request.nuclide = nuclide
+        request.regions = regions; request.regionNames = regionNames; request.roi = roi; request.shard = shard
+        request.resume = resume; request.doseToWater = doseToWater
+        request.settings = options.settings
+        request.method = try methodOptions.configuration()
+        let outcome = try ProcessEnvironment.withInterrupts(quiet: options.quiet, distributed: true) { environment in
+            try SimulationWorkflow.run(request, environment: environment)
         }
-        var gridNote = "activity"
-        switch doseGrid {
-        case "activity": break
-        case "ct":
-            guard let ct else { throw InputError(source: "--dose-grid", value: doseGrid, reason: "needs --ct") }
-            // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids).
-            let ctGrid = try VolumeFiles.read(ct).grid
-            let moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ctGrid)
-            let total = weights.reduce(0, +)
-            if total > 0 && moved.contentOutside > 1e-6 * total {
-                Console.error(String(format: "warning: %.3g %% of the time-integrated activity lies outside the CT and is dropped",
-                                     100 * moved.contentOutside / total))
-            }
-            weights = moved.volume.voxels.map { max(0, $0) }
-            grid = ctGrid
-            gridNote = "ct"
-        default:
-            throw InputError(source: "--dose-grid", value: doseGrid, reason: "valid: activity, ct")
+        guard outcome.wroteResults else { return }  // other MPI ranks: rank 0 writes and reports
+        if outcome.method == .mc {
+            print("wrote \(out): \(outcome.decaysDone) decays\(outcome.partial ? " (partial)" : ""), total TIA \(fmt(outcome.totalTIABqS)) Bq·s")
+        } else {
+            print("wrote \(out): method \(outcome.method.rawValue), total TIA \(fmt(outcome.totalTIABqS)) Bq·s")
         }
-        if let (n, v) = weights.enumerated().first(where: { $0.element < 0 }) {
-            let ijk = grid.voxelIndex(n)
-            throw InputError(source: activity, field: "voxel (\(ijk.x), \(ijk.y), \(ijk.z))", value: "\(v)",
-                             reason: "time-integrated activity must be ≥ 0")
-        }
-        let world = try Self.buildWorld(ct: ct, calibration: calibration, labels: labels, materialTable: materialTable,
-                                        grid: grid)
-        let scored = try Self.loadRegions(regions, names: regionNames, grid: grid)
-        var target: Int? = nil
-        if let roi {
-            guard let i = scored.firstIndex(where: { $0.name == roi }) else {
-                throw InputError(source: "--roi", value: roi, reason: "no such region; regions: "
-                                 + (scored.isEmpty ? "(none: pass --regions)" : scored.map(\.name).joined(separator: ", ")))
-            }
-            target = i
-        } else if control0.targetUncertainty != nil {
-            throw InputError(source: "--target-uncertainty", reason: "needs --roi NAME (and --regions)")
-        }
-        var control = control0
-        var first: UInt64 = 0
-        if let shard {
-            guard control.targetUncertainty == nil else {
-                throw InputError(source: "--shard", value: shard, reason: "shards need a fixed --decays, not --target-uncertainty")
-            }
-            let (i, n) = try Self.parseShard(shard)
-            first = control.decays * UInt64(i - 1) / UInt64(n)
-            let end = control.decays * UInt64(i) / UInt64(n)
-            control.decays = end - first
-        }
-        let nuc = try Nuclide.named(nuclide, source: "--nuclide")
-        if method != .mc {
-            try runKernelMethod(method, world: world, weights: weights, scored: scored, nuclide: nuc, control: control0)
-            return
-        }
-        let emitter = Emitter.nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false))
-        let totalTIA = weights.reduce(0, +)
-        let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights), emitter: emitter,
-                                         settings: options.settings, regions: scored, decaysRepresented: totalTIA,
-                                         seed: control.seed, identity: [nuc.name])
-        var runner = SimulationRunner(simulation: sim, control: control, out: out, nuclide: nuc.name, quiet: options.quiet,
-                                      resume: resume, targetRegion: target, firstDecay: first,
-                                      totalDecays: control0.decays,
-                                      extraSettings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
-                                                      "shard": shard ?? "1/1", "dose_grid": gridNote, "total_tia_bq_s": "\(totalTIA)",
-                                                      "method": DoseMethod.mc.rawValue])
-        if doseToWater {
-            let eRef = max(nuc.betaMeanEnergyMeV, 0.01)
-            runner.doseToWaterFactors = try DoseToWater.factors(materials: world.materials, referenceEnergyMeV: eRef)
-            runner.extraSettings["dose_to_water_reference_energy_mev"] = "\(eRef)"
-        }
-        let state = try runner.run()
-        #if MPI
-        if MPICommunicator.isWorkerRank { return }  // rank 0 writes and reports
-        #endif
-        let result = sim.result(state)
-        print("wrote \(out): \(state.decaysDone) decays\(state.partial ? " (partial)" : ""), total TIA \(fmt(totalTIA)) Bq·s")
-        for r in result.regions {
-            print("  " + r.name.padding(toLength: 20, withPad: " ", startingAt: 0)
-                  + " mean dose \(fmt(r.meanDoseGy)) Gy ± \(fmt(100 * r.relativeUncertainty)) %  (mass \(fmt(r.massG)) g)")
-        }
-    }
-
-    /// `--method ldm|vsv|vsv-density|organ-s`: the dose without (or, organ-s, with per-region) Monte Carlo runs.
-    func runKernelMethod(_ method: DoseMethod, world: VoxelWorld, weights: [Double], scored: [ScoredRegion],
-                         nuclide nuc: Nuclide, control: RunControl) throws {
-        for (flag, used) in [("--shard", shard != nil), ("--resume", resume), ("--dose-to-water", doseToWater),
-                             ("--target-uncertainty", control.targetUncertainty != nil)] where used {
-            throw InputError(source: flag, value: method.rawValue, reason: "only available with --method mc")
-        }
-        let quiet = options.quiet
-        let result = try MethodDoseCalculator.compute(method: method, world: world, tiaBqS: weights, regions: scored,
-                                                      nuclide: nuc, options: methodOptions, control: control,
-                                                      settings: options.settings, log: { if !quiet { Console.error($0) } })
-        for w in result.warnings { Console.error("warning: " + w) }
-        let totalTIA = weights.reduce(0, +)
-        try MethodDoseFile.write(result, to: out, nuclide: nuc.name, seed: control.seed,
-                                 settings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
-                                            "total_tia_bq_s": "\(totalTIA)", "threads": "\(control.threads)"])
-        print("wrote \(out): method \(method.rawValue), total TIA \(fmt(totalTIA)) Bq·s")
-        for r in result.regions {
+        for r in outcome.regions {
             let u = r.relativeUncertainty.isNaN ? "" : " ± \(fmt(100 * r.relativeUncertainty)) %"
             print("  " + r.name.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + " mean dose \(fmt(r.meanDoseGy)) Gy\(u)  (mass \(fmt(r.massG)) g)")
         }
-    }
-
-    static func parseShard(_ s: String) throws -> (Int, Int) {
-        let p = s.split(separator: "/").compactMap { Int($0) }
-        guard p.count == 2, p[1] >= 1, p[0] >= 1, p[0] <= p[1] else {
-            throw InputError(source: "--shard", value: s, reason: "expected i/n with 1 ≤ i ≤ n, e.g. 2/8")
-        }
-        return (p[0], p[1])
-    }
-
-    static func buildWorld(ct: String?, calibration: String?, labels: String?, materialTable: String?,
-                           grid: Grid3D) throws -> VoxelWorld {
-        switch (ct, labels) {
-        case (let ct?, nil):
-            let cal = try CTCalibration.load(directory: calibration ?? DataPaths.defaultCalibration())
-            let hu = try VolumeFiles.readDouble(ct)
-            try hu.grid.validate(source: ct)
-            return try WorldBuilder.fromCT(hu, calibration: cal, grid: grid, source: ct)
-        case (nil, let labels?):
-            guard let materialTable else {
-                throw InputError(source: "--labels", reason: "needs --material-table CSV (label,material,density_g_cm3)")
-            }
-            let table = try LabelMaterialTable.load(path: materialTable)
-            var l = try VolumeFiles.readDouble(labels)
-            if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
-            return try WorldBuilder.fromLabels(l, table: table, source: labels, tableSource: materialTable)
-        default:
-            throw InputError(source: "geometry", reason: "give exactly one of --ct CT or --labels L --material-table T")
-        }
-    }
-
-    /// Scored regions from a label map and optional names CSV (label,name).
-    static func loadRegions(_ path: String?, names: String?, grid: Grid3D) throws -> [ScoredRegion] {
-        guard let path else { return [] }
-        var l = try VolumeFiles.readDouble(path)
-        if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
-        let table = try names.map { try LabelTable.load($0).names } ?? [:]
-        var byLabel: [Int: [Int]] = [:]
-        for (n, v) in l.voxels.enumerated() where v != 0 { byLabel[try LabelValue.integer(v, source: path), default: []].append(n) }
-        return byLabel.keys.sorted().map { ScoredRegion(name: table[$0] ?? "label_\($0)", voxels: byLabel[$0]!) }
     }
 }

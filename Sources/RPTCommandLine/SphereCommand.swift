@@ -3,6 +3,7 @@ import Foundation
 import RPTCore
 import RPTPhysics
 import RPTTransport
+import RPTWorkflow
 
 /// `rptdose sphere`: S value and absorbed fractions of a uniform source in a sphere.
 struct SphereCommand: ParsableCommand {
@@ -20,50 +21,29 @@ struct SphereCommand: ParsableCommand {
     func run() throws {
         let mat = try MaterialLibrary.material(named: material, source: "--material")
         let nuc = try Nuclide.named(nuclide, source: "--nuclide")
-        let geometry = try SphereGeometry(massG: massG, material: mat, voxelsAcrossDiameter: voxelsAcross)
         let control = try options.control()
-        let sampler = EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)
-        var parts: [(dose: Double, se: Double, emitted: Double, deposited: Double)] = []
-        for filter in [EmissionFilter.electrons, .photons] {
-            let sim = try PreparedSimulation(world: geometry.world, source: .voxelMap(weights: geometry.sourceWeights),
-                                             emitter: .nuclide(sampler, filter), settings: options.settings,
-                                             regions: [ScoredRegion(name: "sphere", voxels: geometry.sphereVoxels)],
-                                             seed: control.seed)
-            let stop = StopFlag()
-            InterruptHandler.install(stop)
-            let reporter = ProgressReporter(quiet: options.quiet || json)
-            let state = try sim.run(control: control, stop: stop, progress: reporter.report)
-            reporter.finish()
-            InterruptHandler.uninstall()
-            let r = sim.result(state).regions[0]
-            let n = Double(state.decaysDone)
-            let depositedMeV = r.meanDoseGy * r.massG / 1000 / PhysicalConstants.joulePerMeV  // per decay
-            parts.append((r.meanDoseGy, r.meanDoseGy * r.relativeUncertainty, state.ledger.emittedMeV / n, depositedMeV))
+        let r = try ProcessEnvironment.withInterrupts(quiet: options.quiet || json) { environment in
+            try SphereSValue.compute(nuclide: nuc, material: mat, massG: massG, voxelsAcross: voxelsAcross,
+                                     control: control, seed: options.seed, settings: options.settings,
+                                     environment: environment)
         }
-        let dose = parts[0].dose + parts[1].dose
-        let se = (parts[0].se * parts[0].se + parts[1].se * parts[1].se).squareRoot()
-        // Gy per decay → mGy/(MBq·s): × 1e6 decays per MBq·s × 1e3 mGy/Gy.
-        let s = dose * 1e9
-        let afE = parts[0].emitted > 0 ? parts[0].deposited / parts[0].emitted : 0
-        let afP = parts[1].emitted > 0 ? parts[1].deposited / parts[1].emitted : 0
-        let afEu = parts[0].dose > 0 ? afE * parts[0].se / parts[0].dose : 0
-        let afPu = parts[1].dose > 0 ? afP * parts[1].se / parts[1].dose : 0
+        let dose = r.doseGyPerDecay, se = r.doseSigmaGyPerDecay
         if json {
             try JSONOutput.print([
                 "nuclide": nuc.name, "material": mat.name, "mass_g": massG,
-                "voxelised_mass_g": geometry.sphereMassG, "radius_cm": geometry.radiusCm,
-                "decays_per_part": control.decays, "seed": control.seed,
+                "voxelised_mass_g": r.geometry.sphereMassG, "radius_cm": r.geometry.radiusCm,
+                "decays_per_part": control.decays, "seed": options.seed,
                 "mean_dose_per_decay_gy": dose,
-                "s_value_mgy_per_mbq_s": s, "s_value_rel_uncertainty": dose > 0 ? se / dose : 0,
-                "absorbed_fraction_electrons": afE, "absorbed_fraction_electrons_uncertainty": afEu,
-                "absorbed_fraction_photons": afP, "absorbed_fraction_photons_uncertainty": afPu,
-                "electron_energy_per_decay_mev": parts[0].emitted, "photon_energy_per_decay_mev": parts[1].emitted,
+                "s_value_mgy_per_mbq_s": r.sValueMGyPerMBqS, "s_value_rel_uncertainty": dose > 0 ? se / dose : 0,
+                "absorbed_fraction_electrons": r.electronFraction, "absorbed_fraction_electrons_uncertainty": r.electronFractionSigma,
+                "absorbed_fraction_photons": r.photonFraction, "absorbed_fraction_photons_uncertainty": r.photonFractionSigma,
+                "electron_energy_per_decay_mev": r.electronEnergyPerDecayMeV, "photon_energy_per_decay_mev": r.photonEnergyPerDecayMeV,
             ])
             return
         }
-        print("\(nuc.name) uniform in a \(fmt(massG)) g \(mat.name) sphere (R = \(fmt(geometry.radiusCm)) cm, voxelised mass \(fmt(geometry.sphereMassG)) g)")
-        print("  S value                 \(fmt(s)) mGy/(MBq·s) ± \(fmt(100 * se / max(dose, 1e-300))) %")
-        print("  absorbed fraction, e⁻   \(fmt(afE)) ± \(fmt(afEu))")
-        print("  absorbed fraction, γ    \(fmt(afP)) ± \(fmt(afPu))")
+        print("\(nuc.name) uniform in a \(fmt(massG)) g \(mat.name) sphere (R = \(fmt(r.geometry.radiusCm)) cm, voxelised mass \(fmt(r.geometry.sphereMassG)) g)")
+        print("  S value                 \(fmt(r.sValueMGyPerMBqS)) mGy/(MBq·s) ± \(fmt(100 * se / max(dose, 1e-300))) %")
+        print("  absorbed fraction, e⁻   \(fmt(r.electronFraction)) ± \(fmt(r.electronFractionSigma))")
+        print("  absorbed fraction, γ    \(fmt(r.photonFraction)) ± \(fmt(r.photonFractionSigma))")
     }
 }

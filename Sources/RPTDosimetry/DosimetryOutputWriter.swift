@@ -30,17 +30,10 @@ public enum DosimetryOutputWriter {
         return [h5, csv, json, summary]
     }
 
-    /// Column names of `regions.csv` and keys of every `regions.json` object, in order.
-    public static let columns = ["region", "kind", "mass_g", "tia_bq_s", "tia_rel_uncertainty", "residence_time_h",
-                                 "mean_dose_gy", "dose_per_gbq_gy", "min_dose_gy", "max_dose_gy", "d2_gy", "d50_gy",
-                                 "d98_gy", "mc_rel_uncertainty", "fit_rel_uncertainty", "combined_rel_uncertainty",
-                                 "effective_half_life_h", "kinetics"]
+    /// Column names of `regions.csv` and keys of every `regions.json` object, in order (`RegionTableSchema`).
+    public static var columns: [String] { RegionTableSchema.names }
 
-    static func values(_ r: RegionDoseRow) -> [Any] {
-        [r.region, r.kind.rawValue, r.massG, r.tiaBqS, r.tiaRelativeUncertainty, r.residenceTimeHours, r.meanDoseGy,
-         r.dosePerGBqGy, r.minDoseGy, r.maxDoseGy, r.d2Gy, r.d50Gy, r.d98Gy, r.mcRelativeUncertainty,
-         r.fitRelativeUncertainty, r.combinedRelativeUncertainty, r.effectiveHalfLifeHours, r.kineticsMethod]
-    }
+    static func values(_ r: RegionDoseRow) -> [Any] { RegionTableSchema.values(r) }
 
     static func csvText(_ result: CycleDosimetryResult) -> String {
         func field(_ v: Any) -> String {
@@ -114,22 +107,7 @@ public enum DosimetryOutputWriter {
             if let u = result.doseRelativeUncertainty { try f.writeVolume(AnyVolume(u), at: "dose_rel_uncertainty") }
             try f.writeVolume(AnyVolume(result.tiaMap), at: "tia")
             try f.writeVolume(AnyVolume(result.regionMap), at: "regions")
-            let rows = result.rows
-            func col(_ name: String, _ unit: String, _ f: (RegionDoseRow) -> Double) -> Table.Column {
-                .init(name, .double(rows.map(f)), unit: unit)
-            }
-            try f.writeTable(Table(columns: [
-                .init("region", .string(rows.map(\.region))), .init("kind", .string(rows.map(\.kind.rawValue))),
-                col("mass_g", "g", \.massG), col("tia_bq_s", "Bq s", \.tiaBqS),
-                col("tia_rel_uncertainty", "1", \.tiaRelativeUncertainty), col("residence_time_h", "h", \.residenceTimeHours),
-                col("mean_dose_gy", "Gy", \.meanDoseGy), col("dose_per_gbq_gy", "Gy/GBq", \.dosePerGBqGy),
-                col("min_dose_gy", "Gy", \.minDoseGy), col("max_dose_gy", "Gy", \.maxDoseGy), col("d2_gy", "Gy", \.d2Gy),
-                col("d50_gy", "Gy", \.d50Gy), col("d98_gy", "Gy", \.d98Gy),
-                col("mc_rel_uncertainty", "1", \.mcRelativeUncertainty), col("fit_rel_uncertainty", "1", \.fitRelativeUncertainty),
-                col("combined_rel_uncertainty", "1", \.combinedRelativeUncertainty),
-                col("effective_half_life_h", "h", \.effectiveHalfLifeHours),
-                .init("kinetics", .string(rows.map(\.kineticsMethod))),
-            ]), at: "regions")
+            try f.writeTable(RegionTableSchema.table(result.rows), at: "regions")
             // Region numbers of the /volumes/regions map.
             try f.writeTable(Table(columns: [
                 .init("value", .int(result.regionNames.indices.map { Int64($0 + 1) })),

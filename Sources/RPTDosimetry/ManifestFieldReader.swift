@@ -1,6 +1,7 @@
 import Foundation
 import RPTCore
 import RPTPlanner
+import RPTYAML
 import Yams
 
 /// Walks a composed YAML tree of a study manifest, collecting every problem with its key path

@@ -1,5 +1,6 @@
 import Foundation
 import RPTPlanner
+import RPTYAML
 import Yams
 
 extension StudyManifest {

@@ -3,6 +3,7 @@ import RPTCore
 import RPTDicom
 import RPTPlanner
 import RPTVolume
+import RPTYAML
 import Yams
 
 extension StudyManifest {

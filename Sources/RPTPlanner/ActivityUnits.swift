@@ -1,3 +1,5 @@
+import RPTPhysics
+
 /// Activity unit conversions and Lu-177 constants used by the planner.
 public enum ActivityUnits {
     /// Millicuries per gigabecquerel: 1 mCi = 37 MBq exactly (definition of the curie,
@@ -10,10 +12,10 @@ public enum ActivityUnits {
     /// Converts millicurie to gigabecquerel.
     public static func gbq(fromMCi mci: Double) -> Double { mci / mCiPerGBq }
 
-    /// Lu-177 physical half-life, 6.647 d = 159.528 h (ICRP Publication 107; NNDC/ENSDF 6.647 d).
-    public static let lutetium177HalfLifeHours: Double = 6.647 * 24
+    /// Lu-177 physical half-life (h), from the shipped nuclide data (ICRP Publication 107: 6.647 d = 159.528 h).
+    public static var lutetium177HalfLifeHours: Double { Nuclide.lutetium177.halfLifeHours }
 
     /// Lu-177 physical decay constant (1/h). An effective (physical + biological) decay constant
     /// can never be smaller, so predicted kidney λ_eff values are clipped to at least this.
-    public static let lutetium177DecayConstantPerHour: Double = 0.693_147_180_559_945_3 / lutetium177HalfLifeHours
+    public static var lutetium177DecayConstantPerHour: Double { Nuclide.lutetium177.decayConstantPerHour }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RPTCore
+import RPTYAML
 import Yams
 
 extension ProtocolConfig {

@@ -1,5 +1,6 @@
 import Foundation
 import RPTCore
+import RPTDosimetry
 import RPTStore
 import RPTVolume
 
@@ -123,29 +124,16 @@ public struct RegionDoseRecord: Equatable, Sendable {
     public var effectiveHalfLifeHours: Double
     public var kinetics: String
 
+    /// The rows of the HDF5 region table (columns: `RegionTableSchema`).
     static func rows(of t: Table, source: String) throws -> [RegionDoseRecord] {
-        func strings(_ name: String) throws -> [String] {
-            guard case .string(let v)? = t[name]?.data else {
-                throw InputError(source: source, field: "/tables/regions/" + name, reason: "missing string column")
-            }
-            return v
-        }
-        func doubles(_ name: String) throws -> [Double] {
-            guard case .double(let v)? = t[name]?.data else {
-                throw InputError(source: source, field: "/tables/regions/" + name, reason: "missing float column")
-            }
-            return v
-        }
-        let region = try strings("region"), kind = try strings("kind"), kinetics = try strings("kinetics")
-        let c = try ["mass_g", "tia_bq_s", "tia_rel_uncertainty", "residence_time_h", "mean_dose_gy", "dose_per_gbq_gy",
-                     "min_dose_gy", "max_dose_gy", "d2_gy", "d50_gy", "d98_gy", "mc_rel_uncertainty",
-                     "fit_rel_uncertainty", "combined_rel_uncertainty", "effective_half_life_h"].map(doubles)
-        return region.indices.map { i in
-            RegionDoseRecord(region: region[i], kind: kind[i], massG: c[0][i], tiaBqS: c[1][i], tiaRelativeUncertainty: c[2][i],
-                             residenceTimeHours: c[3][i], meanDoseGy: c[4][i], dosePerGBqGy: c[5][i], minDoseGy: c[6][i],
-                             maxDoseGy: c[7][i], d2Gy: c[8][i], d50Gy: c[9][i], d98Gy: c[10][i],
-                             mcRelativeUncertainty: c[11][i], fitRelativeUncertainty: c[12][i],
-                             combinedRelativeUncertainty: c[13][i], effectiveHalfLifeHours: c[14][i], kinetics: kinetics[i])
+        try RegionTableSchema.rows(of: t, source: source).map { r in
+            RegionDoseRecord(region: r.region, kind: r.kind.rawValue, massG: r.massG, tiaBqS: r.tiaBqS,
+                             tiaRelativeUncertainty: r.tiaRelativeUncertainty, residenceTimeHours: r.residenceTimeHours,
+                             meanDoseGy: r.meanDoseGy, dosePerGBqGy: r.dosePerGBqGy, minDoseGy: r.minDoseGy,
+                             maxDoseGy: r.maxDoseGy, d2Gy: r.d2Gy, d50Gy: r.d50Gy, d98Gy: r.d98Gy,
+                             mcRelativeUncertainty: r.mcRelativeUncertainty, fitRelativeUncertainty: r.fitRelativeUncertainty,
+                             combinedRelativeUncertainty: r.combinedRelativeUncertainty,
+                             effectiveHalfLifeHours: r.effectiveHalfLifeHours, kinetics: r.kineticsMethod)
         }
     }
 }

@@ -22,6 +22,9 @@ public final class PreparedSimulation: @unchecked Sendable {
     public let settings: TransportSettings
     public let decaysRepresented: Double
     public let fingerprint: Fingerprint
+    /// Master seed of the random streams: history h uses the stream (seed, h). The one place the seed is kept;
+    /// it is part of the fingerprint, so a resumed or merged run cannot silently change it.
+    public let seed: UInt64
     public let kernel: DecayKernel
     private let materialIndex: UnsafeMutablePointer<UInt8>
     private let density: UnsafeMutablePointer<Float>
@@ -41,6 +44,7 @@ public final class PreparedSimulation: @unchecked Sendable {
                 identity: [String] = []) throws {
         self.world = world; self.regions = regions; self.settings = settings
         self.decaysRepresented = decaysRepresented
+        self.seed = seed
         let n = world.grid.voxelCount
         // Full per-voxel arrays: the transport reads them only for voxels outside the medium table (`VoxelMediumTable`);
         // the randomly accessed arrays (medium indices, region map) are huge-page backed where the OS allows.
@@ -122,7 +126,7 @@ public final class PreparedSimulation: @unchecked Sendable {
         var driver = SimulationDriver(kernel: kernel, voxelCount: world.grid.voxelCount, regionCount: regions.count,
                                       targetRegion: targetRegion,
                                       targetRegionVoxels: targetRegion.map { regions[$0].voxels } ?? [],
-                                      firstDecay: firstDecay)
+                                      firstDecay: firstDecay, seed: seed)
         driver.roundRunner = roundRunner
         return try driver.run(from: state ?? emptyState(), control: control, stop: stop, progress: progress,
                               checkpoint: checkpoint)
@@ -130,7 +134,7 @@ public final class PreparedSimulation: @unchecked Sendable {
 
     /// Runs the histories of `range` on this process's threads (one MPI rank's share of a round).
     public func runHistories(_ range: Range<UInt64>, control: RunControl, workers: Int, stop: StopFlag? = nil) -> RunChunk {
-        ParallelRunner.run(kernel: kernel, seed: control.seed, histories: range, batchSize: control.batchSize,
+        ParallelRunner.run(kernel: kernel, seed: seed, histories: range, batchSize: control.batchSize,
                            workers: workers, voxelCount: tallySlots, stop: stop)
     }
 

@@ -13,8 +13,6 @@ public struct RunControl: Sendable {
     public var maxTimeSeconds: Double?
     /// Worker threads.
     public var threads: Int
-    /// Master seed of the random streams.
-    public var seed: UInt64
     /// Histories per batch (the unit of work handed to a thread).
     public var batchSize: Int
     /// Seconds between checkpoints (the callback is called at least this often while running).
@@ -24,10 +22,10 @@ public struct RunControl: Sendable {
 
     public init(decays: UInt64, targetUncertainty: Double? = nil, criterion: UncertaintyCriterion = .roiMean,
                 maxTimeSeconds: Double? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                seed: UInt64 = 1, batchSize: Int = 4096, checkpointIntervalSeconds: Double = 300,
+                batchSize: Int = 4096, checkpointIntervalSeconds: Double = 300,
                 tallyMemoryBudgetBytes: Int = 8 << 30) {
         self.decays = decays; self.targetUncertainty = targetUncertainty; self.criterion = criterion
-        self.maxTimeSeconds = maxTimeSeconds; self.threads = max(1, threads); self.seed = seed
+        self.maxTimeSeconds = maxTimeSeconds; self.threads = max(1, threads)
         self.batchSize = batchSize; self.checkpointIntervalSeconds = checkpointIntervalSeconds
         self.tallyMemoryBudgetBytes = tallyMemoryBudgetBytes
     }

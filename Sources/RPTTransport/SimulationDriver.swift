@@ -22,14 +22,17 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
     public var targetRegionVoxels: [Int]
     /// First decay index of this run's range (shards start elsewhere than 0).
     public var firstDecay: UInt64
+    /// Master seed of the random streams (the simulation's, see `PreparedSimulation.seed`).
+    public var seed: UInt64
     /// Runs one round of histories in place of `ParallelRunner.run` on this process (e.g. spread over MPI
     /// ranks); nil = this process's threads. It must return the sums of exactly the `completed` prefix.
     public var roundRunner: RoundRunner?
 
     public init(kernel: Kernel, voxelCount: Int, regionCount: Int, targetRegion: Int? = nil,
-                targetRegionVoxels: [Int] = [], firstDecay: UInt64 = 0) {
+                targetRegionVoxels: [Int] = [], firstDecay: UInt64 = 0, seed: UInt64) {
         self.kernel = kernel; self.voxelCount = voxelCount; self.regionCount = regionCount
         self.targetRegion = targetRegion; self.targetRegionVoxels = targetRegionVoxels; self.firstDecay = firstDecay
+        self.seed = seed
     }
 
     /// Current relative uncertainty for the stopping rule (nil when it cannot be computed yet), from
@@ -132,7 +135,7 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
                 chunk = roundRunner(lo..<(lo + size), workers, stop)
                 roundSums += chunk.sums
             } else {
-                chunk = ParallelRunner.run(kernel: kernel, seed: control.seed, histories: lo..<(lo + size),
+                chunk = ParallelRunner.run(kernel: kernel, seed: seed, histories: lo..<(lo + size),
                                            batchSize: control.batchSize, pool: pool!, stop: stop)
             }
             let dt = Date().timeIntervalSince(t0)

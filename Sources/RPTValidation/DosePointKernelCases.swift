@@ -42,7 +42,7 @@ struct ScoredPointKernel {
                                          settings: settings, regions: [box], seed: context.seed)
         let batches = max(1, batches)
         let perBatch = Int(decays) / batches
-        var control = RunControl(decays: decays, threads: context.threads, seed: context.seed)
+        var control = RunControl(decays: decays, threads: context.threads)
         control.batchSize = max(64, min(4096, perBatch / (4 * context.threads)))
         let workers = sim.workerCount(control)
         let binning = fineShellCm.map { SubsampledShellBinning(n: n, voxelCm: h, centreCm: c, shellWidthCm: $0) }

@@ -4,12 +4,13 @@ import RPTKernels
 import RPTPhysics
 import RPTTransport
 import RPTVolume
+import RPTWorkflow
 
 /// Monte Carlo building blocks shared by the cases.
 public enum MonteCarloRuns {
     /// Runs a prepared simulation to `decays` and returns its result.
     static func run(_ sim: PreparedSimulation, decays: UInt64, context: ValidationContext) throws -> (SimulationState, DoseResult) {
-        let state = try sim.run(control: RunControl(decays: decays, threads: context.threads, seed: context.seed))
+        let state = try sim.run(control: RunControl(decays: decays, threads: context.threads))
         return (state, sim.result(state))
     }
 

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 @testable import RPTCommandLine
+import RPTWorkflow
 import RPTStore
 import RPTCore
 

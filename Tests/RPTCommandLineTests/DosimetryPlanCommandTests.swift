@@ -1,5 +1,6 @@
 import Foundation
 @testable import RPTCommandLine
+import RPTWorkflow
 import RPTCore
 import XCTest
 

@@ -3,7 +3,8 @@ import RPTStore
 import RPTVolume
 import XCTest
 import RPTTestSupport
-@testable import RPTCommandLine
+import RPTCommandLine
+import RPTWorkflow
 
 /// The pydicom-written study of Resources/make_study.py, generated once per test process, plus helpers to
 /// run `rptdose` subcommands in-process and capture what they print. Tests skip when python3 with pydicom

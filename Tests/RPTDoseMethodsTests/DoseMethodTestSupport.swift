@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import RPTCommandLine
+import RPTCommandLine
+import RPTWorkflow
 import RPTCore
 import RPTStore
 import RPTVolume

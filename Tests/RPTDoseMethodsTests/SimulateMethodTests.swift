@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import RPTCommandLine
+import RPTCommandLine
+import RPTWorkflow
 import RPTCore
 import RPTKernels
 import RPTPhysics
@@ -167,7 +168,7 @@ final class SimulateMethodTests: DoseMethodTestCase {
     }
 
     func testDefaultKernelCacheFollowsXDG() {
-        XCTAssertEqual(DoseMethodOptions.defaultCacheDirectory(environment: ["XDG_CACHE_HOME": "/c", "HOME": "/h"]), "/c/rptdose/kernels")
-        XCTAssertEqual(DoseMethodOptions.defaultCacheDirectory(environment: ["HOME": "/h"]), "/h/.cache/rptdose/kernels")
+        XCTAssertEqual(DoseMethodConfiguration.defaultCacheDirectory(environment: ["XDG_CACHE_HOME": "/c", "HOME": "/h"]), "/c/rptdose/kernels")
+        XCTAssertEqual(DoseMethodConfiguration.defaultCacheDirectory(environment: ["HOME": "/h"]), "/h/.cache/rptdose/kernels")
     }
 }

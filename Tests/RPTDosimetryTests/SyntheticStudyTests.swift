@@ -1,5 +1,6 @@
 import Foundation
-@testable import RPTCommandLine
+import RPTCommandLine
+import RPTWorkflow
 import RPTCore
 import RPTDosimetry
 import RPTImageIO
@@ -131,7 +132,7 @@ final class SyntheticStudyTests: XCTestCase {
         let cal = try CTCalibration.load(directory: Self.packageRoot + "/phantoms/scanners/default")
         let setup = try CycleDosimetrySetup.prepare(manifest: Self.manifest, cycleNumber: 1, calibration: cal)
         let sim = try setup.simulation(seed: 3)
-        let state = try sim.run(control: RunControl(decays: 40_000, threads: 2, seed: 3))
+        let state = try sim.run(control: RunControl(decays: 40_000, threads: 2))
         let result = try CycleDosimetryResult.make(setup: setup, dose: sim.result(state))
         let kidneys = try XCTUnwrap(result.kidneys)
         XCTAssertTrue((0.3...0.9).contains(kidneys.dosePerGBqGy), "kidneys \(kidneys.dosePerGBqGy) Gy/GBq")

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
-@testable import RPTCommandLine
+import RPTCommandLine
+import RPTWorkflow
 import RPTCore
 import RPTStore
 import RPTTransport

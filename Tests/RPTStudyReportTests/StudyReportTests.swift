@@ -1,5 +1,6 @@
 import Foundation
-@testable import RPTCommandLine
+import RPTCommandLine
+import RPTWorkflow
 import RPTReport
 import RPTStore
 @testable import RPTStudyReport

@@ -14,7 +14,7 @@ final class SphereAndPatientTests: XCTestCase {
                                          emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false), filter),
                                          settings: TransportSettings(), regions: [ScoredRegion(name: "sphere", voxels: g.sphereVoxels)],
                                          seed: 7)
-        let state = try sim.run(control: RunControl(decays: decays, threads: 2, seed: 7))
+        let state = try sim.run(control: RunControl(decays: decays, threads: 2))
         let r = sim.result(state).regions[0]
         let deposited = r.meanDoseGy * r.massG / 1000 / PhysicalConstants.joulePerMeV
         let emitted = state.ledger.emittedMeV / Double(state.decaysDone)
@@ -61,7 +61,7 @@ final class SphereAndPatientTests: XCTestCase {
             let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: w),
                                              emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
                                              settings: settings, regions: scored, seed: 21)
-            let state = try sim.run(control: RunControl(decays: 60_000, threads: 2, seed: 21))
+            let state = try sim.run(control: RunControl(decays: 60_000, threads: 2))
             doses.append(sim.result(state).regions)
         }
         for (a, b) in zip(doses[0], doses[1]) {

@@ -59,7 +59,7 @@ final class TransportPhysicsTests: XCTestCase {
         let sim = try PreparedSimulation(world: world, source: .point(SIMD3(repeating: c)),
                                          emitter: .monoenergetic(.electron, energyMeV: 0.5),
                                          settings: TransportSettings().withoutAccelerations, seed: 5)
-        let state = try sim.run(control: RunControl(decays: 4000, threads: 2, seed: 5))
+        let state = try sim.run(control: RunControl(decays: 4000, threads: 2))
         let result = sim.result(state)
         var beyond = 0.0, total = 0.0
         let h = voxelMM / 10
@@ -84,11 +84,14 @@ final class TransportPhysicsTests: XCTestCase {
         let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: w),
                                          emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
                                          settings: TransportSettings(), seed: 42)
-        let a = try sim.run(control: RunControl(decays: 30_000, threads: 1, seed: 42, batchSize: 4096))
-        let b = try sim.run(control: RunControl(decays: 30_000, threads: 2, seed: 42, batchSize: 1000))
+        let a = try sim.run(control: RunControl(decays: 30_000, threads: 1, batchSize: 4096))
+        let b = try sim.run(control: RunControl(decays: 30_000, threads: 2, batchSize: 1000))
         XCTAssertEqual(a.sums, b.sums)
         XCTAssertEqual(sim.result(a).doseGy, sim.result(b).doseGy)
-        let c = try sim.run(control: RunControl(decays: 30_000, threads: 2, seed: 43))
+        let other = try PreparedSimulation(world: world, source: .voxelMap(weights: w),
+                                           emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
+                                           settings: TransportSettings(), seed: 43)
+        let c = try other.run(control: RunControl(decays: 30_000, threads: 2))
         XCTAssertNotEqual(a.sums, c.sums, "another seed gives another result")
     }
 
@@ -97,9 +100,9 @@ final class TransportPhysicsTests: XCTestCase {
         let world = try cubeWorld(MaterialLibrary.water, n: 8, voxelMM: 4)
         let sim = try PreparedSimulation(world: world, source: .box(lower: SIMD3(repeating: 1), upper: SIMD3(repeating: 2)),
                                          emitter: .monoenergetic(.photon, energyMeV: 0.2), settings: TransportSettings(), seed: 9)
-        let whole = try sim.run(control: RunControl(decays: 10_000, threads: 2, seed: 9))
-        let first = try sim.run(control: RunControl(decays: 6_000, threads: 2, seed: 9))
-        let second = try sim.run(control: RunControl(decays: 4_000, threads: 1, seed: 9), firstDecay: 6_000)
+        let whole = try sim.run(control: RunControl(decays: 10_000, threads: 2))
+        let first = try sim.run(control: RunControl(decays: 6_000, threads: 2))
+        let second = try sim.run(control: RunControl(decays: 4_000, threads: 1), firstDecay: 6_000)
         var merged = first.sums
         merged += second.sums
         XCTAssertEqual(merged, whole.sums)
@@ -142,7 +145,7 @@ final class MajorantGridTests: XCTestCase {
             let sim = try PreparedSimulation(world: world, source: .point(SIMD3(2, 4, 4)),
                                              emitter: .monoenergetic(.photon, energyMeV: 0.06), settings: settings,
                                              regions: regions, seed: 4)
-            doses.append(sim.result(try sim.run(control: RunControl(decays: 20_000, threads: 2, seed: 4))).regions)
+            doses.append(sim.result(try sim.run(control: RunControl(decays: 20_000, threads: 2))).regions)
         }
         for other in doses.dropFirst() {
             for (a, b) in zip(doses[0], other) {
@@ -163,7 +166,7 @@ final class InterruptionTests: XCTestCase {
         let sim = try PreparedSimulation(world: world, source: .box(lower: SIMD3(repeating: 1), upper: SIMD3(repeating: 2)),
                                          emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
                                          settings: TransportSettings(), seed: 8)
-        let control = RunControl(decays: 40_000, threads: 2, seed: 8, batchSize: 500)
+        let control = RunControl(decays: 40_000, threads: 2, batchSize: 500)
         let stop = StopFlag()
         let partial = try sim.run(control: control, stop: stop, progress: { _ in stop.request() })
         XCTAssertTrue(partial.partial)
@@ -171,7 +174,7 @@ final class InterruptionTests: XCTestCase {
         XCTAssertLessThan(partial.decaysDone, 40_000)
         XCTAssertEqual(partial.decaysDone % 500, 0, "a stop ends on whole batches")
         // The partial state equals an uninterrupted run of the same number of decays.
-        let same = try sim.run(control: RunControl(decays: partial.decaysDone, threads: 1, seed: 8))
+        let same = try sim.run(control: RunControl(decays: partial.decaysDone, threads: 1))
         XCTAssertEqual(partial.sums, same.sums)
         // Resumed to the goal, it equals the uninterrupted run.
         let resumed = try sim.run(from: partial, control: control)

@@ -55,7 +55,7 @@ func transportBenchmark(decays: UInt64, repeats: Int) throws {
         var lastState: SimulationState? = nil
         for threads in [1, 2] {
             for _ in 0..<repeats {
-                let control = RunControl(decays: decays, threads: threads, seed: 1, checkpointIntervalSeconds: 1e9)
+                let control = RunControl(decays: decays, threads: threads, checkpointIntervalSeconds: 1e9)
                 let t0 = Date()
                 let state = try sim.run(control: control)
                 let dt = Date().timeIntervalSince(t0)
@@ -92,7 +92,7 @@ func breakdownBenchmark(decays: UInt64) throws {
         var times: [Double] = []
         for _ in 0..<3 {
             let t0 = Date()
-            _ = try sim.run(control: RunControl(decays: decays, threads: 1, seed: 1, checkpointIntervalSeconds: 1e9))
+            _ = try sim.run(control: RunControl(decays: decays, threads: 1, checkpointIntervalSeconds: 1e9))
             times.append(Date().timeIntervalSince(t0))
         }
         print(String(format: "  %@ only: %.3g µs per decay (1 thread, median of 3)", filter.rawValue,
@@ -124,7 +124,7 @@ func methodsBenchmark(decays: UInt64) throws {
                                                          density: density) }.1)
         tVSV.append(try timed { try VSVConvolution.dose(tia: tiaVolume, kernel: kernel) }.1)
     }
-    let (state, tMC) = try timed { try sim.run(control: RunControl(decays: decays, threads: 2, seed: 1, checkpointIntervalSeconds: 1e9)) }
+    let (state, tMC) = try timed { try sim.run(control: RunControl(decays: decays, threads: 2, checkpointIntervalSeconds: 1e9)) }
     let r = sim.result(state)
     let u = sim.regions[0].voxels.map { r.relativeUncertainty[$0] }.sorted()
     let tMC2 = tMC * (u[u.count / 2] / 0.02) * (u[u.count / 2] / 0.02)
@@ -158,7 +158,7 @@ func methodsBenchmark(decays: UInt64) throws {
     let bigSim = try PreparedSimulation(world: world, source: .voxelMap(weights: w),
                                         emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
                                         settings: TransportSettings(), seed: 1)
-    let (_, tBigMC) = try timed { try bigSim.run(control: RunControl(decays: decays, threads: 2, seed: 1, checkpointIntervalSeconds: 1e9)) }
+    let (_, tBigMC) = try timed { try bigSim.run(control: RunControl(decays: decays, threads: 2, checkpointIntervalSeconds: 1e9)) }
     print("256×256×200 grid, 4 mm voxels, soft tissue, 20 uptake spheres, 2 threads:")
     print(String(format: "  LDM %.3f s, VSV FFT %.2f s; MC %.3g decays/s (%llu decays in %.1f s, incl. tally set-up)",
                  tBigLDM, tBigVSV, Double(decays) / tBigMC, decays, tBigMC))

@@ -8,9 +8,9 @@ import RPTVolume
 /// Writes the synthetic patient to a folder: CT, label map and its names, SPECT time points, blood
 /// samples, the ground truth (layout in phantoms/synthetic/README.md) and a study manifest
 /// (`manifest.yaml`, docs/formats/study-manifest.md) for `rptdose dosimetry` and `rptdose plan`.
-enum SyntheticPatientWriter {
+public enum SyntheticPatientWriter {
     /// File name of a SPECT time point, e.g. `spect_c1_024h`.
-    static func spectStem(cycle: Int, timeHours: Double) -> String {
+    public static func spectStem(cycle: Int, timeHours: Double) -> String {
         String(format: "spect_c%d_%03.0fh", cycle, timeHours)
     }
 
@@ -18,7 +18,7 @@ enum SyntheticPatientWriter {
     /// - Parameter dosimetryOutputs: cycle → output folder (relative to `dir`) recorded in the manifest.
     /// - Returns: the paths written.
     @discardableResult
-    static func write(_ p: SyntheticPatient, to dir: String, ext: String, dosimetryOutputs: [Int: String] = [:]) throws -> [String] {
+    public static func write(_ p: SyntheticPatient, to dir: String, ext: String, dosimetryOutputs: [Int: String] = [:]) throws -> [String] {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var written: [String] = []
         func image(_ v: AnyVolume, _ stem: String) throws {
@@ -47,9 +47,9 @@ enum SyntheticPatientWriter {
     }
 
     /// Administration time of cycle 1 in the synthetic study; later cycles follow every 8 weeks.
-    static let firstAdministration = Date(timeIntervalSince1970: 1_736_154_000)  // 2025-01-06T09:00:00Z
+    public static let firstAdministration = Date(timeIntervalSince1970: 1_736_154_000)  // 2025-01-06T09:00:00Z
 
-    static func iso(_ d: Date) -> String {
+    public static func iso(_ d: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         return f.string(from: d)
@@ -58,7 +58,7 @@ enum SyntheticPatientWriter {
     /// The study manifest of the synthetic patient: every scheduled cycle, one shared label map, blood
     /// samples in cycle 1 (the phantom's samples follow the first administration), the SPECT resolution
     /// of the phantom for the partial-volume correction, and the kidney cortex and medulla grouped.
-    static func manifestYAML(_ p: SyntheticPatient, ext: String, dosimetryOutputs: [Int: String]) -> String {
+    public static func manifestYAML(_ p: SyntheticPatient, ext: String, dosimetryOutputs: [Int: String]) -> String {
         let c = p.config
         var y = """
         # Study manifest of the RPTDose synthetic patient (seed \(c.seed)); format: docs/formats/study-manifest.md
@@ -112,7 +112,7 @@ enum SyntheticPatientWriter {
     }
 
     /// The ground truth as a JSON object: regions with volume, mass and true TIA; true activities per scan.
-    static func truthJSON(_ p: SyntheticPatient) -> [String: Any] {
+    public static func truthJSON(_ p: SyntheticPatient) -> [String: Any] {
         let t = p.truth
         var named: [[String: Any]] = []
         let names = ["kidney_left", "kidney_right", "liver", "spleen", "red_marrow", "tumor_1", "tumor_2", "tumor_3",
@@ -130,5 +130,27 @@ enum SyntheticPatientWriter {
         return ["seed": p.config.seed, "administered_activity_bq": t.administeredActivityBq,
                 "blood_tia_concentration_bq_s_per_ml": t.bloodTimeIntegratedConcentrationBqSPerML,
                 "regions": named, "scans": scans]
+    }
+
+    /// Writes the patient's CT, labels and SPECT time points as volumes of one HDF5 file, with a `truth` table
+    /// (region, mass, true TIA) and provenance.
+    public static func writeHDF5(_ patient: SyntheticPatient, to h5: String, seed: UInt64) throws {
+        try H5File.write(to: h5) { f in
+            try f.writeVolume(AnyVolume(patient.ct), at: "ct")
+            try f.writeVolume(AnyVolume(patient.labels), at: "labels")
+            for s in patient.spectTimePoints {
+                try f.writeVolume(AnyVolume(s.image), at: spectStem(cycle: s.cycle, timeHours: s.timeHours))
+            }
+            let names = ["kidney_left", "kidney_right", "liver", "spleen", "red_marrow", "tumor_1", "tumor_2", "tumor_3"]
+            var mass: [Double] = [], tia: [Double] = []
+            for n in names { let r = try patient.truth.region(named: n); mass.append(r.massG); tia.append(r.timeIntegratedActivityBqS) }
+            try f.writeTable(Table(columns: [
+                .init("region", .string(names)),
+                .init("mass_g", .double(mass), unit: "g"),
+                .init("true_tia_bq_s", .double(tia), unit: "Bq s"),
+            ]), at: "truth")
+            try f.writeProvenance(Provenance(commandLine: HDF5Store.currentCommandLine(), seed: seed,
+                                             settings: ["phantom": "synthetic Lu-177 DOTATATE patient"]))
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RPTCore
+import RPTStore
 import RPTTransport
 import RPTVolume
 
@@ -85,7 +86,7 @@ public enum SimulationFile {
     }
 
     /// Raw tallies: 128-bit sums split into low and high 64-bit words (HDF5 has no 128-bit integers).
-    static func writeTallies(_ f: H5File, state: SimulationState, regionNames: [String]) throws {
+    public static func writeTallies(_ f: H5File, state: SimulationState, regionNames: [String]) throws {
         let s = state.sums
         func lo(_ a: [UInt128]) -> [UInt64] { a.map { UInt64(truncatingIfNeeded: $0) } }
         func hi(_ a: [UInt128]) -> [UInt64] { a.map { UInt64(truncatingIfNeeded: $0 >> 64) } }

@@ -3,14 +3,14 @@ import RPTTransport
 
 /// Prints run progress on standard error: a redrawn bar on a terminal, plain lines (at most every
 /// 10 s) otherwise, nothing when quiet.
-final class ProgressReporter {
+public final class ProgressReporter {
     let quiet: Bool
     let isTerminal = isatty(2) == 1
     var lastLine = Date.distantPast
 
-    init(quiet: Bool) { self.quiet = quiet }
+    public init(quiet: Bool) { self.quiet = quiet }
 
-    func report(_ p: RunProgress) {
+    public func report(_ p: RunProgress) {
         guard !quiet else { return }
         let frac = p.decaysGoal > 0 ? min(1, Double(p.decaysDone) / Double(p.decaysGoal)) : 0
         let eta = p.decaysPerSecond > 0 ? Double(p.decaysGoal - min(p.decaysGoal, p.decaysDone)) / p.decaysPerSecond : 0
@@ -27,41 +27,12 @@ final class ProgressReporter {
         }
     }
 
-    func finish() {
+    public func finish() {
         if !quiet && isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
     static func clock(_ s: Double) -> String {
         let t = Int(max(0, s.isFinite ? s : 0))
         return String(format: "%02d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60)
-    }
-}
-
-/// Turns SIGINT (Ctrl-C) and SIGTERM into a stop request, so that a run ends after its current
-/// batches and writes a valid partial result.
-enum InterruptHandler {
-    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
-
-    /// Routes SIGINT and SIGTERM to `flag` until `uninstall()`.
-    static func install(_ flag: StopFlag) {
-        uninstall()
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler {
-                FileHandle.standardError.write(Data("\ninterrupt: finishing the current batches, then writing a partial result\n".utf8))
-                flag.request()
-            }
-            s.resume()
-            sources.append(s)
-        }
-    }
-
-    /// Restores the default signal behaviour (Ctrl-C ends the process) once a run is over.
-    static func uninstall() {
-        for s in sources { s.cancel() }
-        sources = []
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
     }
 }

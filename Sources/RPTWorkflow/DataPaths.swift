@@ -2,10 +2,10 @@ import Foundation
 import RPTCore
 
 /// Finds data folders shipped with RPTDose (CT calibrations) when the user gives none.
-enum DataPaths {
+public enum DataPaths {
     /// The default CT calibration folder: `$RPTDOSE_DATA/scanners/default`, else `phantoms/scanners/default`
     /// searched from the current folder and from the executable's folder upwards.
-    static func defaultCalibration() throws -> String {
+    public static func defaultCalibration() throws -> String {
         let rel = "phantoms/scanners/default"
         var candidates: [String] = []
         if let d = ProcessInfo.processInfo.environment["RPTDOSE_DATA"] { candidates.append(d + "/scanners/default") }

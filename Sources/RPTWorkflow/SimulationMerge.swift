@@ -1,4 +1,5 @@
 import RPTCore
+import RPTStore
 import RPTTransport
 import RPTVolume
 
@@ -63,7 +64,7 @@ public enum SimulationMerge {
     }
 
     /// Same fingerprint, and (belt and braces) the same grid, regions, masses and scaling.
-    static func checkSameSimulation(_ parts: [SimulationPart]) throws {
+    public static func checkSameSimulation(_ parts: [SimulationPart]) throws {
         let first = parts[0]
         let prints = Set(parts.map(\.record.fingerprint))
         if prints.count > 1 {
@@ -90,7 +91,7 @@ public enum SimulationMerge {
     }
 
     /// Ranges sorted by start must follow each other exactly: no overlap, no gap.
-    static func checkCoverage(_ ordered: [SimulationPart]) throws {
+    public static func checkCoverage(_ ordered: [SimulationPart]) throws {
         for (a, b) in zip(ordered, ordered.dropFirst()) {
             let ra = a.decayRange, rb = b.decayRange
             if rb.lowerBound < ra.upperBound {
@@ -112,6 +113,6 @@ public enum SimulationMerge {
         }
     }
 
-    static func show(_ r: Range<UInt64>) -> String { "[\(r.lowerBound), \(r.upperBound))" }
-    static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+    public static func show(_ r: Range<UInt64>) -> String { "[\(r.lowerBound), \(r.upperBound))" }
+    public static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 }

@@ -15,6 +15,17 @@ public enum VSVKernelGenerator {
     public static func generate(nuclide: Nuclide, material: Material, voxelMM: SIMD3<Double>, size: Int, decays: UInt64,
                                 threads: Int, seed: UInt64, settings: TransportSettings = TransportSettings(),
                                 filter: EmissionFilter = .all) throws -> VoxelSValueKernel {
+        try generate(nuclide: nuclide, material: material, voxelMM: voxelMM, size: size,
+                     control: RunControl(decays: decays, threads: max(1, threads)), seed: seed, settings: settings,
+                     filter: filter)
+    }
+
+    /// As above, with the full run control (time limit, threads), a stop flag and progress reports: a run that
+    /// stops early gives a kernel of the decays done (recorded in its provenance).
+    public static func generate(nuclide: Nuclide, material: Material, voxelMM: SIMD3<Double>, size: Int,
+                                control: RunControl, seed: UInt64, settings: TransportSettings = TransportSettings(),
+                                filter: EmissionFilter = .all, stop: StopFlag? = nil,
+                                progress: (RunProgress) -> Void = { _ in }) throws -> VoxelSValueKernel {
         guard size >= 1, size % 2 == 1 else {
             throw InputError(source: "VSV kernel", field: "size", value: "\(size)", reason: "must be an odd number ≥ 1")
         }
@@ -30,7 +41,7 @@ public enum VSVKernelGenerator {
         let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights),
                                          emitter: .nuclide(EmissionSampler(nuclide: nuclide, includeAnnihilationPhotons: false), filter),
                                          settings: settings, seed: seed)
-        let state = try sim.run(control: RunControl(decays: decays, threads: max(1, threads), seed: seed))
+        let state = try sim.run(control: control, stop: stop, progress: progress)
         let result = sim.result(state)
         let off = n / 2 - size / 2
         var values: [Double] = [], sigmas: [Double] = []
@@ -44,7 +55,7 @@ public enum VSVKernelGenerator {
                                  medium: material.name, densityGPerCm3: material.density, valuesGyPerBqS: values,
                                  uncertaintiesGyPerBqS: sigmas,
                                  provenance: ["code": "RPTDose \(RPTDoseVersion.string) Monte Carlo",
-                                              "decays": "\(state.decaysDone)", "seed": "\(seed)",
+                                              "decays": "\(state.decaysDone)", "seed": "\(seed)", "partial": state.partial ? "yes" : "no",
                                               "filter": filter.rawValue, "accelerations": acc,
                                               "created": ISO8601DateFormatter().string(from: Date())]
                                     .merging(transportProvenance(settings)) { $1 })

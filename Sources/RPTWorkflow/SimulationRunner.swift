@@ -4,27 +4,36 @@ import RPTStore
 import RPTTransport
 import RPTVolume
 
-/// Runs a prepared simulation the way every command does: progress on stderr, periodic checkpoints
-/// next to the output, resume from a checkpoint, Ctrl-C → a valid partial result, and the final
-/// HDF5 written atomically.
-struct SimulationRunner {
-    var simulation: PreparedSimulation
-    var control: RunControl
-    var out: String
-    var nuclide: String
-    var quiet: Bool
-    var resume: Bool = false
-    var targetRegion: Int? = nil
+/// Runs a prepared simulation the way every command does: progress through the environment, periodic
+/// checkpoints next to the output, resume from a checkpoint, a stop request → a valid partial result, and
+/// the final HDF5 written atomically.
+public struct SimulationRunner {
+    public var simulation: PreparedSimulation
+    public var control: RunControl
+    public var out: String
+    public var nuclide: String
+    public var environment: RunEnvironment
+    public var resume: Bool = false
+    public var targetRegion: Int? = nil
     /// Decay range of this run (a shard); default [0, control.decays).
-    var firstDecay: UInt64 = 0
+    public var firstDecay: UInt64 = 0
     /// Decays of the whole run this shard belongs to; default firstDecay + control.decays.
-    var totalDecays: UInt64? = nil
-    var extraVolumes: [(String, AnyVolume)] = []
-    var extraSettings: [String: String] = [:]
+    public var totalDecays: UInt64? = nil
+    public var extraVolumes: [(String, AnyVolume)] = []
+    public var extraSettings: [String: String] = [:]
     /// Per-material D_w/D_m factors; when set, a `dose_to_water` volume is written too.
-    var doseToWaterFactors: [Double]? = nil
+    public var doseToWaterFactors: [Double]? = nil
 
-    var checkpointPath: String { out + ".checkpoint.h5" }
+    public init(simulation: PreparedSimulation, control: RunControl, out: String, nuclide: String,
+                environment: RunEnvironment, resume: Bool = false, targetRegion: Int? = nil, firstDecay: UInt64 = 0,
+                totalDecays: UInt64? = nil, extraSettings: [String: String] = [:]) {
+        self.simulation = simulation; self.control = control; self.out = out; self.nuclide = nuclide
+        self.environment = environment; self.resume = resume; self.targetRegion = targetRegion
+        self.firstDecay = firstDecay; self.totalDecays = totalDecays; self.extraSettings = extraSettings
+    }
+
+    public var quiet: Bool { environment.quiet }
+    public var checkpointPath: String { out + ".checkpoint.h5" }
 
     func record(_ state: SimulationState) -> SimulationRecord {
         var settings = extraSettings
@@ -38,7 +47,7 @@ struct SimulationRunner {
         settings["threads"] = "\(control.threads)"
         settings["target_uncertainty"] = control.targetUncertainty.map { "\($0)" } ?? "none"
         settings["software_version"] = RPTDoseVersion.string
-        return SimulationRecord(fingerprint: simulation.fingerprint.hex, seed: control.seed, firstDecay: firstDecay,
+        return SimulationRecord(fingerprint: simulation.fingerprint.hex, seed: simulation.seed, firstDecay: firstDecay,
                                 plannedEndDecay: firstDecay + control.decays,
                                 totalDecays: totalDecays ?? firstDecay + control.decays,
                                 decaysRepresented: simulation.decaysRepresented, partial: state.partial,
@@ -46,10 +55,10 @@ struct SimulationRunner {
     }
 
     /// Name of the per-voxel dose-to-water factor volume written with `dose_to_water`.
-    static let doseToWaterFactorVolume = "dose_to_water_factor"
+    public static let doseToWaterFactorVolume = "dose_to_water_factor"
 
     /// D_w = D_m × factor, voxel by voxel (the one expression used by `simulate` and `merge`).
-    static func doseToWater(_ doseGy: [Double], _ factor: [Double]) -> [Double] {
+    public static func doseToWater(_ doseGy: [Double], _ factor: [Double]) -> [Double] {
         zip(doseGy, factor).map { $0 * $1 }
     }
 
@@ -70,22 +79,16 @@ struct SimulationRunner {
                                  regionMassG: regionMass, extraVolumes: volumes)
     }
 
-    /// Runs to the goal and writes `out`; returns the final state. Built with the trait MPI and started by
-    /// an MPI launcher with more than one rank, spreads the decays over the ranks (see DistributedRun.swift).
+    /// Runs to the goal and writes `out`; returns the final state. With a distributed execution in the
+    /// environment (MPI), spreads the decays over the processes; only the coordinating process writes `out`.
     @discardableResult
-    func run() throws -> SimulationState {
-        #if MPI
-        if MPICommunicator.launchedByMPI {
-            let mpi = try MPICommunicator.start()
-            defer { mpi.finish() }
-            if mpi.size > 1 { return try runDistributed(mpi) }
-        }
-        #endif
+    public func run() throws -> SimulationState {
+        if let d = environment.distributed { return try d.run(self) }
         return try runLocal()
     }
 
     /// Runs on this process (or, with `roundRunner`, as the driving rank of a distributed run) and writes `out`.
-    func runLocal(roundRunner: RoundRunner? = nil) throws -> SimulationState {
+    public func runLocal(roundRunner: RoundRunner? = nil) throws -> SimulationState {
         var initial: SimulationState? = nil
         if resume {
             let from = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : out
@@ -107,11 +110,9 @@ struct SimulationRunner {
                                  reason: "exceeds --decays \(control.decays) of this run: resume with --decays ≥ \(state.decaysDone)")
             }
             initial = state
-            if !quiet { Console.error("resuming from \(from): \(state.decaysDone) decays done") }
+            environment.log("resuming from \(from): \(state.decaysDone) decays done")
         }
-        let stop = StopFlag()
-        InterruptHandler.install(stop)
-        defer { InterruptHandler.uninstall() }
+        let stop = environment.stop
         let reporter = ProgressReporter(quiet: quiet)
         let final = try simulation.run(from: initial, control: control, targetRegion: targetRegion,
                                        firstDecay: firstDecay, stop: stop, roundRunner: roundRunner,
@@ -121,8 +122,8 @@ struct SimulationRunner {
         reporter.finish()
         try write(final, to: out)
         if !final.partial { try? FileManager.default.removeItem(atPath: checkpointPath) }
-        if final.partial && !quiet {
-            Console.error("partial result written to \(out) (\(final.decaysDone) decays); continue it with --resume")
+        if final.partial {
+            environment.log("partial result written to \(out) (\(final.decaysDone) decays); continue it with --resume")
         }
         return final
     }

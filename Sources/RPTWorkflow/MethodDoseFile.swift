@@ -8,10 +8,10 @@ import RPTVolume
 /// method defines one (organ-s), the region table `mc_regions` (`mc_rel_uncertainty` NaN where undefined), the
 /// method's extra volumes and tables, a `/dose_method` group and the provenance with `method`.
 /// There is no `/simulation` group: nothing here can be resumed or merged.
-enum MethodDoseFile {
-    static let group = "/dose_method"
+public enum MethodDoseFile {
+    public static let group = "/dose_method"
 
-    static func write(_ result: MethodDose, to path: String, nuclide: String, seed: UInt64,
+    public static func write(_ result: MethodDose, to path: String, nuclide: String, seed: UInt64,
                       settings extra: [String: String]) throws {
         try H5File.write(to: path) { f in
             try f.writeVolume(AnyVolume(result.dose), at: "dose")

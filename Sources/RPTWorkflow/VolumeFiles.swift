@@ -6,15 +6,15 @@ import RPTVolume
 
 /// Reads and writes volumes in every format the CLI accepts: the image formats of RPTImageIO and
 /// HDF5 (`.h5`, `.hdf5`; one volume per call, chosen by `volume`).
-enum VolumeFiles {
-    static let hdf5Extensions = [".h5", ".hdf5"]
+public enum VolumeFiles {
+    public static let hdf5Extensions = [".h5", ".hdf5"]
 
-    static func isHDF5Path(_ path: String) -> Bool {
+    public static func isHDF5Path(_ path: String) -> Bool {
         hdf5Extensions.contains { path.lowercased().hasSuffix($0) }
     }
 
     /// Human-readable name of the format of `path`.
-    static func formatName(_ path: String) throws -> String {
+    public static func formatName(_ path: String) throws -> String {
         if isHDF5Path(path) || HDF5Store.isHDF5(path: path) { return "HDF5" }
         switch try ImageFormat.forPath(path) {
         case .nifti: return "NIfTI-1"
@@ -24,7 +24,7 @@ enum VolumeFiles {
         }
     }
 
-    static func read(_ path: String, volume: String? = nil) throws -> AnyVolume {
+    public static func read(_ path: String, volume: String? = nil) throws -> AnyVolume {
         guard FileManager.default.fileExists(atPath: path) else {
             throw InputError(source: path, reason: "file not found")
         }
@@ -33,7 +33,7 @@ enum VolumeFiles {
         return try ImageIO.read(path)
     }
 
-    static func write(_ v: AnyVolume, to path: String, volume: String? = nil) throws {
+    public static func write(_ v: AnyVolume, to path: String, volume: String? = nil) throws {
         if isHDF5Path(path) {
             try HDF5Store.writeVolume(v, toFile: path, at: volume ?? "image")
         } else {
@@ -42,7 +42,7 @@ enum VolumeFiles {
     }
 
     /// Reads a volume and converts it to doubles.
-    static func readDouble(_ path: String, volume: String? = nil) throws -> Volume<Double> {
+    public static func readDouble(_ path: String, volume: String? = nil) throws -> Volume<Double> {
         try read(path, volume: volume).asDouble
     }
 }
@@ -50,7 +50,7 @@ enum VolumeFiles {
 extension VolumeFiles {
     /// Writes a dose kernel and its relative uncertainty as two volumes of one HDF5 file, with string
     /// attributes describing it (docs/formats/hdf5.md, "Kernels").
-    static func writeKernel(kernel: Volume<Double>, uncertainty: Volume<Double>, to path: String,
+    public static func writeKernel(kernel: Volume<Double>, uncertainty: Volume<Double>, to path: String,
                             attributes: [String: String]) throws {
         try H5File.write(to: path) { f in
             try f.writeVolume(AnyVolume(kernel), at: "kernel")

@@ -8,25 +8,25 @@ import RPTVolume
 /// Comparison of two dose files (A = reference, B = evaluated; differences B − A) for `rptdose compare`:
 /// per-region mean dose difference, voxel-wise difference maps, DVHs side by side with D2/D50/D98, and the
 /// global 3-D gamma pass rate (docs/methods/kernel-methods.md, "rptdose compare").
-struct DoseFileComparison {
-    var fileA: String, fileB: String
-    var doseA: Volume<Double>, doseB: Volume<Double>
+public struct DoseFileComparison {
+    public var fileA: String, fileB: String
+    public var doseA: Volume<Double>, doseB: Volume<Double>
     /// Regions used (empty when the files and options name none).
-    var regions: RegionMap?
+    public var regions: RegionMap?
     /// Where the regions came from (for provenance).
-    var regionSource: String
+    public var regionSource: String
     /// Mass weights for region means (A's `/simulation/voxel_mass_g` as density), `nil` for plain voxel means.
-    var density: Volume<Double>?
-    var resampled: Bool
+    public var density: Volume<Double>?
+    public var resampled: Bool
 
-    var regionDifferences: [DoseComparison.RegionMeanDifference] = []
-    var dvhA: [CumulativeDVH] = [], dvhB: [CumulativeDVH] = []
-    var maps: DoseComparison.DifferenceMaps?
-    var gamma: GammaResult?
-    var criteria: GammaCriteria
+    public var regionDifferences: [DoseComparison.RegionMeanDifference] = []
+    public var dvhA: [CumulativeDVH] = [], dvhB: [CumulativeDVH] = []
+    public var maps: DoseComparison.DifferenceMaps?
+    public var gamma: GammaResult?
+    public var criteria: GammaCriteria
 
     /// Reads the `dose` volume of an HDF5 dose file (simulate, dosimetry or merge output), or any image file.
-    static func readDose(_ path: String) throws -> Volume<Double> {
+    public static func readDose(_ path: String) throws -> Volume<Double> {
         if HDF5Store.isHDF5(path: path) {
             let names = try H5File.read(path) { try $0.listVolumes() }.map(Self.lastComponent)
             guard names.contains("dose") else {
@@ -39,10 +39,10 @@ struct DoseFileComparison {
     }
 
     /// "/volumes/dose" → "dose".
-    static func lastComponent(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
+    public static func lastComponent(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
 
     /// Regions of a dosimetry.h5: its `regions` volume (0 = unlabelled, r + 1 = region r) and `region_labels` table.
-    static func regionsFromDosimetryFile(_ path: String) throws -> RegionMap? {
+    public static func regionsFromDosimetryFile(_ path: String) throws -> RegionMap? {
         guard HDF5Store.isHDF5(path: path) else { return nil }
         return try H5File.read(path) { f -> RegionMap? in
             guard try f.listVolumes().map(Self.lastComponent).contains("regions"),
@@ -57,7 +57,7 @@ struct DoseFileComparison {
     }
 
     /// Voxel density (g/cm³) from A's `/simulation/voxel_mass_g`, when present and positive everywhere.
-    static func density(fromSimulationFile path: String, grid: Grid3D) throws -> Volume<Double>? {
+    public static func density(fromSimulationFile path: String, grid: Grid3D) throws -> Volume<Double>? {
         guard HDF5Store.isHDF5(path: path) else { return nil }
         return try H5File.read(path) { f -> Volume<Double>? in
             let p = "/simulation/voxel_mass_g"
@@ -70,7 +70,7 @@ struct DoseFileComparison {
     }
 
     /// Loads both files and the regions; throws on mismatched grids unless `resample` (B trilinearly onto A).
-    init(fileA: String, fileB: String, labels: String?, labelNames: String?, resample: Bool,
+    public init(fileA: String, fileB: String, labels: String?, labelNames: String?, resample: Bool,
          criteria: GammaCriteria) throws {
         self.fileA = fileA; self.fileB = fileB; self.criteria = criteria
         doseA = try Self.readDose(fileA)
@@ -116,7 +116,7 @@ struct DoseFileComparison {
     }
 
     /// Runs every comparison.
-    mutating func compute(dvhBins: Int) throws {
+    public mutating func compute(dvhBins: Int) throws {
         maps = try DoseComparison.differenceMaps(reference: doseA, evaluated: doseB)
         if let regions, !regions.names.isEmpty {
             let present = regions.voxelIndices().filter { !$0.value.isEmpty }
@@ -137,7 +137,7 @@ struct DoseFileComparison {
     }
 
     /// Text table: per region mean A, B, difference, D2/D50/D98 of A and B; then the gamma summary.
-    func renderTable() -> String {
+    public func renderTable() -> String {
         func f(_ x: Double) -> String { String(format: "%10.4g", x) }
         var s = "A (reference): \(fileA)\nB (evaluated): \(fileB)\(resampled ? " (resampled onto A's grid)" : "")\n"
         s += "regions: \(regionSource); means \(density != nil ? "mass-weighted (A's voxel masses)" : "per voxel")\n"
@@ -166,7 +166,7 @@ struct DoseFileComparison {
 
     /// Writes the comparison: volumes `difference_gy`, `difference_percent_of_max`, `gamma`; tables
     /// `region_comparison`, `dvh`, `dvh_metrics`; group `/comparison`; provenance.
-    func write(to path: String) throws {
+    public func write(to path: String) throws {
         try H5File.write(to: path) { f in
             if let m = maps {
                 try f.writeVolume(AnyVolume(m.absoluteGy), at: "difference_gy")

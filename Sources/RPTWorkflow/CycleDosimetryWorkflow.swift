@@ -1,0 +1,103 @@
+import Foundation
+import RPTCore
+import RPTDosimetry
+import RPTPhysics
+import RPTTransport
+
+/// What `rptdose dosimetry` is asked to do: one cycle of a study, from images and blood samples to
+/// region doses.
+public struct CycleDosimetryRequest {
+    /// Study manifest (YAML).
+    public var study: String
+    public var cycle: Int
+    /// Output folder (dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5 for the MC).
+    public var out: String
+    public var tiaMap: TIAMapMethod = .hybrid
+    /// Reduced-time-point method for cycles with < 4 scans (nil: the manifest's, else cycle1_shape).
+    public var reducedMethod: ReducedMethodChoice?
+    /// CT calibration folder (nil: the shipped default).
+    public var calibration: String?
+    public var resume: Bool = false
+    public var control: RunControl
+    public var seed: UInt64
+    public var settings: TransportSettings = TransportSettings()
+    public var method: DoseMethodConfiguration = DoseMethodConfiguration()
+
+    public init(study: String, cycle: Int, out: String, control: RunControl, seed: UInt64) {
+        self.study = study; self.cycle = cycle; self.out = out; self.control = control; self.seed = seed
+    }
+}
+
+/// A cycle's dosimetry end to end: manifest → region activities and fits → TIA map → dose (Monte Carlo
+/// with checkpoints and resume, or a kernel method) → region doses, DVHs, marrow dose → output folder.
+public enum CycleDosimetryWorkflow {
+    /// Runs the dosimetry of one cycle and writes its output folder; returns the result, or nil on the
+    /// processes of a distributed run that do not write results.
+    @discardableResult
+    public static func run(_ request: CycleDosimetryRequest, environment: RunEnvironment) throws -> CycleDosimetryResult? {
+        let r = request
+        var control = r.control
+        if control.targetUncertainty != nil && control.criterion != .roiMean {
+            throw InputError(source: "--criterion", value: control.criterion.rawValue, reason: "dosimetry supports roi-mean only")
+        }
+        let manifest = try StudyManifest.load(path: r.study)
+        let cal = try CTCalibration.load(directory: r.calibration ?? DataPaths.defaultCalibration())
+        let setup = try CycleDosimetrySetup.prepare(manifest: manifest, cycleNumber: r.cycle, calibration: cal,
+                                                    options: DosimetryOptions(tiaMap: r.tiaMap, reducedMethod: r.reducedMethod),
+                                                    progress: environment.log)
+        if r.method.method != .mc {
+            return try runKernelMethod(r, setup: setup, environment: environment)
+        }
+        let sim = try setup.simulation(settings: r.settings, seed: r.seed)
+        // With a target uncertainty, the kidney (first kidney region present) drives the stopping rule.
+        var target: Int?
+        if control.targetUncertainty != nil {
+            target = sim.regions.firstIndex { manifest.kidneyRegions.contains($0.name) }
+            guard target != nil else {
+                throw InputError(source: "--target-uncertainty", reason: "needs a kidney region (kidney_regions) in the label map")
+            }
+        }
+        control.decays = max(control.decays, 1)
+        try FileManager.default.createDirectory(atPath: r.out, withIntermediateDirectories: true)
+        let mcPath = r.out + "/simulation.h5"
+        let runner = SimulationRunner(simulation: sim, control: control, out: mcPath, nuclide: setup.nuclide.name,
+                                      environment: environment, resume: r.resume, targetRegion: target,
+                                      extraSettings: ["manifest": r.study, "cycle": "\(r.cycle)", "tia_map": r.tiaMap.rawValue,
+                                                      "total_tia_bq_s": "\(setup.sourceTIABqS)"])
+        environment.log("cycle \(r.cycle): Monte Carlo, \(control.decays) decays on \(control.threads) thread(s)")
+        let state = try runner.run()
+        guard environment.writesResults else { return nil }
+        let result = try CycleDosimetryResult.make(setup: setup, dose: sim.result(state))
+        try DosimetryOutputWriter.write(result, setup: setup, to: r.out, seed: r.seed,
+                                        settings: ["fingerprint": sim.fingerprint.hex, "decays": "\(state.decaysDone)",
+                                                   "threads": "\(control.threads)", "tia_map": r.tiaMap.rawValue, "method": "mc",
+                                                   "monte_carlo_file": mcPath])
+        return result
+    }
+
+    /// The cycle's dosimetry with a kernel method (ldm, vsv, vsv-density, organ-s) on the same TIA map, CT world
+    /// and regions.
+    static func runKernelMethod(_ r: CycleDosimetryRequest, setup: CycleDosimetrySetup,
+                                environment: RunEnvironment) throws -> CycleDosimetryResult {
+        let doseMethod = r.method.method
+        for (flag, used) in [("--resume", r.resume), ("--target-uncertainty", r.control.targetUncertainty != nil)] where used {
+            throw InputError(source: flag, value: doseMethod.rawValue, reason: "only available with --method mc")
+        }
+        environment.log("cycle \(r.cycle): dose by --method \(doseMethod.rawValue)")
+        let dose = try MethodDoseCalculator.compute(method: doseMethod, world: setup.world, tiaBqS: setup.tiaMap.tiaBqS,
+                                                    regions: setup.scoredRegions, nuclide: setup.nuclide,
+                                                    options: r.method, control: r.control, seed: r.seed,
+                                                    settings: r.settings, log: environment.log)
+        var result = try CycleDosimetryResult.make(
+            setup: setup, doseGy: dose.dose.voxels, relativeUncertainty: dose.relativeUncertainty?.voxels.map(Double.init),
+            regionDoses: dose.regions.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
+            decays: dose.decays, partial: false, method: doseMethod.rawValue)
+        result.notes.append(contentsOf: dose.warnings)
+        try FileManager.default.createDirectory(atPath: r.out, withIntermediateDirectories: true)
+        var settings = dose.settings
+        settings["tia_map"] = r.tiaMap.rawValue
+        settings["threads"] = "\(r.control.threads)"
+        try DosimetryOutputWriter.write(result, setup: setup, to: r.out, seed: r.seed, settings: settings)
+        return result
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import RPTCore
+import RPTDosimetry
+import RPTPhysics
+import RPTTransport
+import RPTVolume
+
+/// Reads the geometry and the scored regions of a simulation from files: the one place where `simulate`
+/// turns a CT (or a label map with its material table) into a voxel world and a region label map into
+/// scored regions.
+public enum SimulationInputs {
+    /// The voxel world on `grid` from a CT (through a CT calibration folder; default: the shipped one) or from
+    /// a label map with a material table (exactly one of the two).
+    public static func buildWorld(ct: String?, calibration: String?, labels: String?, materialTable: String?,
+                                  grid: Grid3D) throws -> VoxelWorld {
+        switch (ct, labels) {
+        case (let ct?, nil):
+            let cal = try CTCalibration.load(directory: calibration ?? DataPaths.defaultCalibration())
+            let hu = try VolumeFiles.readDouble(ct)
+            try hu.grid.validate(source: ct)
+            return try WorldBuilder.fromCT(hu, calibration: cal, grid: grid, source: ct)
+        case (nil, let labels?):
+            guard let materialTable else {
+                throw InputError(source: "--labels", reason: "needs --material-table CSV (label,material,density_g_cm3)")
+            }
+            let table = try LabelMaterialTable.load(path: materialTable)
+            var l = try VolumeFiles.readDouble(labels)
+            if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
+            return try WorldBuilder.fromLabels(l, table: table, source: labels, tableSource: materialTable)
+        default:
+            throw InputError(source: "geometry", reason: "give exactly one of --ct CT or --labels L --material-table T")
+        }
+    }
+
+    /// Scored regions from a label map (resampled onto `grid` by nearest neighbour) and an optional names CSV
+    /// (label,name); unnamed labels are called `label_<value>`.
+    public static func loadRegions(_ path: String?, names: String?, grid: Grid3D) throws -> [ScoredRegion] {
+        guard let path else { return [] }
+        var l = try VolumeFiles.readDouble(path)
+        if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
+        let table = try names.map { try LabelTable.load($0).names } ?? [:]
+        var byLabel: [Int: [Int]] = [:]
+        for (n, v) in l.voxels.enumerated() where v != 0 { byLabel[try LabelValue.integer(v, source: path), default: []].append(n) }
+        return byLabel.keys.sorted().map { ScoredRegion(name: table[$0] ?? "label_\($0)", voxels: byLabel[$0]!) }
+    }
+
+    /// Parses a shard `i/n` (1 ≤ i ≤ n).
+    public static func parseShard(_ s: String) throws -> (index: Int, count: Int) {
+        let p = s.split(separator: "/").compactMap { Int($0) }
+        guard p.count == 2, p[1] >= 1, p[0] >= 1, p[0] <= p[1] else {
+            throw InputError(source: "--shard", value: s, reason: "expected i/n with 1 ≤ i ≤ n, e.g. 2/8")
+        }
+        return (p[0], p[1])
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import RPTCore
+import RPTPhysics
+import RPTTransport
+import RPTVolume
+
+/// What `rptdose simulate` is asked to do: an absorbed-dose calculation from a time-integrated activity map
+/// through a CT (or label-map) geometry, by the Monte Carlo or a kernel method.
+public struct SimulationRequest {
+    /// CT in HU (geometry through `calibration`), or nil with `labels` + `materialTable`.
+    public var ct: String?
+    public var calibration: String?
+    public var labels: String?
+    public var materialTable: String?
+    /// Time-integrated activity map; its grid is the dose grid unless `doseGrid` is "ct".
+    public var activity: String
+    /// "bq-s" (per voxel) or "bq-s-per-ml".
+    public var activityUnit: String = "bq-s"
+    /// "activity" or "ct".
+    public var doseGrid: String = "activity"
+    public var nuclide: String = "Lu-177"
+    public var regions: String?
+    public var regionNames: String?
+    /// Region whose uncertainty drives a target uncertainty.
+    public var roi: String?
+    /// "i/n": run only shard i of n.
+    public var shard: String?
+    public var resume: Bool = false
+    public var doseToWater: Bool = false
+    public var out: String
+    public var control: RunControl
+    public var seed: UInt64
+    public var settings: TransportSettings = TransportSettings()
+    public var method: DoseMethodConfiguration = DoseMethodConfiguration()
+
+    public init(activity: String, out: String, control: RunControl, seed: UInt64) {
+        self.activity = activity; self.out = out; self.control = control; self.seed = seed
+    }
+}
+
+/// What a simulation produced, for printing.
+public struct SimulationOutcome {
+    public var method: DoseMethod
+    public var out: String
+    public var decaysDone: UInt64
+    public var partial: Bool
+    public var totalTIABqS: Double
+    /// Region name, mass (g), mean dose (Gy) and relative uncertainty (NaN where the method has none).
+    public var regions: [(name: String, massG: Double, meanDoseGy: Double, relativeUncertainty: Double)]
+    /// False on the processes of a distributed run that do not write results.
+    public var wroteResults: Bool
+}
+
+/// Runs `simulate`: reads and checks the inputs, builds the world and the scored regions, and runs the
+/// Monte Carlo (with checkpoints, resume, shards, MPI) or a kernel method, writing `request.out`.
+public enum SimulationWorkflow {
+    public static func run(_ request: SimulationRequest, environment: RunEnvironment) throws -> SimulationOutcome {
+        let r = request
+        let actVolume = try VolumeFiles.readDouble(r.activity)
+        try actVolume.grid.validate(source: r.activity)
+        try actVolume.requireFinite(source: r.activity)
+        var grid = actVolume.grid
+        var weights: [Double]
+        switch r.activityUnit {
+        case "bq-s": weights = actVolume.voxels
+        case "bq-s-per-ml": weights = actVolume.voxels.map { $0 * grid.voxelVolumeML }
+        default: throw InputError(source: "--activity-unit", value: r.activityUnit, reason: "valid: bq-s, bq-s-per-ml")
+        }
+        var gridNote = "activity"
+        switch r.doseGrid {
+        case "activity": break
+        case "ct":
+            guard let ct = r.ct else { throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "needs --ct") }
+            // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids).
+            let ctGrid = try VolumeFiles.read(ct).grid
+            let moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ctGrid)
+            let total = weights.reduce(0, +)
+            if total > 0 && moved.contentOutside > 1e-6 * total {
+                environment.warn(String(format: "%.3g %% of the time-integrated activity lies outside the CT and is dropped",
+                                        100 * moved.contentOutside / total))
+            }
+            weights = moved.volume.voxels.map { max(0, $0) }
+            grid = ctGrid
+            gridNote = "ct"
+        default:
+            throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "valid: activity, ct")
+        }
+        if let (n, v) = weights.enumerated().first(where: { $0.element < 0 }) {
+            let ijk = grid.voxelIndex(n)
+            throw InputError(source: r.activity, field: "voxel (\(ijk.x), \(ijk.y), \(ijk.z))", value: "\(v)",
+                             reason: "time-integrated activity must be ≥ 0")
+        }
+        let world = try SimulationInputs.buildWorld(ct: r.ct, calibration: r.calibration, labels: r.labels,
+                                                    materialTable: r.materialTable, grid: grid)
+        let scored = try SimulationInputs.loadRegions(r.regions, names: r.regionNames, grid: grid)
+        var target: Int? = nil
+        if let roi = r.roi {
+            guard let i = scored.firstIndex(where: { $0.name == roi }) else {
+                throw InputError(source: "--roi", value: roi, reason: "no such region; regions: "
+                                 + (scored.isEmpty ? "(none: pass --regions)" : scored.map(\.name).joined(separator: ", ")))
+            }
+            target = i
+        } else if r.control.targetUncertainty != nil {
+            throw InputError(source: "--target-uncertainty", reason: "needs --roi NAME (and --regions)")
+        }
+        var control = r.control
+        var first: UInt64 = 0
+        if let shard = r.shard {
+            guard control.targetUncertainty == nil else {
+                throw InputError(source: "--shard", value: shard, reason: "shards need a fixed --decays, not --target-uncertainty")
+            }
+            let (i, n) = try SimulationInputs.parseShard(shard)
+            first = control.decays * UInt64(i - 1) / UInt64(n)
+            let end = control.decays * UInt64(i) / UInt64(n)
+            control.decays = end - first
+        }
+        let nuc = try Nuclide.named(r.nuclide, source: "--nuclide")
+        let totalTIA = weights.reduce(0, +)
+        let geometry = r.ct ?? r.labels ?? ""
+        if r.method.method != .mc {
+            for (flag, used) in [("--shard", r.shard != nil), ("--resume", r.resume), ("--dose-to-water", r.doseToWater),
+                                 ("--target-uncertainty", r.control.targetUncertainty != nil)] where used {
+                throw InputError(source: flag, value: r.method.method.rawValue, reason: "only available with --method mc")
+            }
+            let result = try MethodDoseCalculator.compute(method: r.method.method, world: world, tiaBqS: weights,
+                                                          regions: scored, nuclide: nuc, options: r.method,
+                                                          control: r.control, seed: r.seed, settings: r.settings,
+                                                          log: environment.log)
+            for w in result.warnings { environment.warn(w) }
+            try MethodDoseFile.write(result, to: r.out, nuclide: nuc.name, seed: r.seed,
+                                     settings: ["activity_file": r.activity, "geometry": geometry,
+                                                "total_tia_bq_s": "\(totalTIA)", "threads": "\(r.control.threads)"])
+            return SimulationOutcome(method: r.method.method, out: r.out, decaysDone: result.decays, partial: false,
+                                     totalTIABqS: totalTIA,
+                                     regions: result.regions.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
+                                     wroteResults: true)
+        }
+        let emitter = Emitter.nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false))
+        let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights), emitter: emitter,
+                                         settings: r.settings, regions: scored, decaysRepresented: totalTIA,
+                                         seed: r.seed, identity: [nuc.name])
+        var runner = SimulationRunner(simulation: sim, control: control, out: r.out, nuclide: nuc.name,
+                                      environment: environment, resume: r.resume, targetRegion: target, firstDecay: first,
+                                      totalDecays: r.control.decays,
+                                      extraSettings: ["activity_file": r.activity, "geometry": geometry,
+                                                      "shard": r.shard ?? "1/1", "dose_grid": gridNote,
+                                                      "total_tia_bq_s": "\(totalTIA)", "method": DoseMethod.mc.rawValue])
+        if r.doseToWater {
+            let eRef = max(nuc.betaMeanEnergyMeV, 0.01)
+            runner.doseToWaterFactors = try DoseToWater.factors(materials: world.materials, referenceEnergyMeV: eRef)
+            runner.extraSettings["dose_to_water_reference_energy_mev"] = "\(eRef)"
+        }
+        let state = try runner.run()
+        let result = sim.result(state)
+        return SimulationOutcome(method: .mc, out: r.out, decaysDone: state.decaysDone, partial: state.partial,
+                                 totalTIABqS: totalTIA,
+                                 regions: result.regions.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
+                                 wroteResults: environment.writesResults)
+    }
+}
