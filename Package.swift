@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "RPTPlanner", dependencies: ["RPTCore", "RPTPhysics", "RPTYAML", .product(name: "Yams", package: "Yams")]),
         .target(name: "RPTKernels", dependencies: ["RPTCore", "RPTVolume", "CKissFFT"]),
         .target(name: "RPTDicom", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
-        .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "CPNG"]),
+        .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "RPTKinetics", "CPNG"]),
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "CHDF5"]),
         .target(name: "RPTDosimetry", dependencies: [
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
         .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),
-        .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTVolume", "RPTCore", "RPTTestSupport"]),
+        .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTKinetics", "RPTVolume", "RPTCore", "RPTTestSupport"]),
         .testTarget(name: "RPTPlannerTests", dependencies: [
             "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

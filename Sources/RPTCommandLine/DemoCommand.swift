@@ -62,17 +62,17 @@ struct DemoCommand: ParsableCommand {
 
         // Plans for cycles 2-4.
         let manifest = try StudyManifest.load(path: manifestPath, checkImages: false)
-        let plan = try StudyPlanning.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
+        let plan = try PlanningWorkflow.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
                                         arm: .investigational, config: .trialDefault)
-        try StudyPlanning.write(plan, config: .trialDefault, jsonPath: out + "/plan.json", h5Path: out + "/" + PlanStore.fileName)
+        try PlanningWorkflow.write(plan, config: .trialDefault, jsonPath: out + "/plan.json", h5Path: out + "/" + PlanStore.fileName)
         print("\nPlan after cycle 1, investigational arm (written to \(out)/plan.json and \(PlanStore.fileName)):")
         print(PlanTextRenderer.render(plan), terminator: "")
-        let standard = try StudyPlanning.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
+        let standard = try PlanningWorkflow.plan(manifest: manifest, dosimetry: [out + "/cycle-1"], afterCycle: 1,
                                             arm: .standard, config: .trialDefault)
         print("\nStandard arm (fixed 7.4 GBq per cycle), predicted doses for comparison:")
         print(PlanTextRenderer.render(standard), terminator: "")
         let report = out + "/report.html"
-        try StudyReporting.write(studyOutputDir: out, out: report)
+        try ReportingWorkflow.write(studyOutputDir: out, out: report)
         print("\nDosimetry report: \(report)")
         print(String(format: "\ndone in %.1f s. Results: %@ (dosimetry), %@ (plan), %@ (study), %@ (HDF5), %@ (report)",
                      Date().timeIntervalSince(start), out + "/cycle-1", out + "/plan.json", studyDir, h5, report))

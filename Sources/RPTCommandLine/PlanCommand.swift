@@ -38,11 +38,11 @@ struct PlanCommand: ParsableCommand {
             chosenArm = a
         }
         let protocolConfig = try config.map { try ProtocolConfig.load(path: $0) } ?? .trialDefault
-        let plan = try StudyPlanning.plan(manifest: manifest, dosimetry: dosimetry, afterCycle: afterCycle, arm: chosenArm,
+        let plan = try PlanningWorkflow.plan(manifest: manifest, dosimetry: dosimetry, afterCycle: afterCycle, arm: chosenArm,
                                  config: protocolConfig)
         let path = out ?? (manifest.directory as NSString).appendingPathComponent("plan.json")
         let h5Path = h5 ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(PlanStore.fileName)
-        try StudyPlanning.write(plan, config: protocolConfig, jsonPath: path, h5Path: h5Path)
+        try PlanningWorkflow.write(plan, config: protocolConfig, jsonPath: path, h5Path: h5Path)
         if json {
             print(String(decoding: try plan.jsonData(), as: UTF8.self))
         } else {

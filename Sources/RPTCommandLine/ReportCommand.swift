@@ -22,7 +22,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Also print the report to PDF (same name, .pdf) with headless Chromium.") var pdf = false
 
     func run() throws {
-        let written = try StudyReporting.write(studyOutputDir: studyOutputDir, out: out, manifest: manifest, plan: plan, pdf: pdf)
+        let written = try ReportingWorkflow.write(studyOutputDir: studyOutputDir, out: out, manifest: manifest, plan: plan, pdf: pdf)
         for path in written { print("wrote \(path)") }
     }
 }

@@ -1,16 +1,20 @@
 import RPTCore
+import RPTKinetics
 
-/// One measured activity with its 1σ uncertainty.
-public struct TimeActivityPoint: Equatable, Sendable {
+/// The chart draws the kinetics' own time-activity points (`RPTKinetics.TimeActivityPoint`, the one definition
+/// of a measured activity), viewed in the chart's units: hours, MBq and an absolute 1σ in MBq.
+extension TimeActivityPoint {
     /// Time after administration (h).
-    public var timeH: Double
+    public var timeH: Double { timeHours }
     /// Activity (MBq).
-    public var activityMBq: Double
-    /// 1σ uncertainty of the activity (MBq, ≥ 0; 0 draws no error bar).
-    public var sigmaMBq: Double
+    public var activityMBq: Double { activityBq / 1e6 }
+    /// 1σ uncertainty of the activity (MBq; 0 — no error bar — when the point states no uncertainty).
+    public var sigmaMBq: Double { (relativeUncertainty ?? 0) * activityBq / 1e6 }
 
+    /// A point given in the chart's units (MBq, absolute σ); stored as the kinetics store it.
     public init(timeH: Double, activityMBq: Double, sigmaMBq: Double = 0) {
-        self.timeH = timeH; self.activityMBq = activityMBq; self.sigmaMBq = sigmaMBq
+        self.init(timeHours: timeH, activityBq: activityMBq * 1e6,
+                  relativeUncertainty: sigmaMBq == 0 ? nil : sigmaMBq / activityMBq)
     }
 }
 

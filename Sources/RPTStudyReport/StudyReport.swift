@@ -1,6 +1,7 @@
 import Foundation
 import RPTCore
 import RPTDosimetry
+import RPTKinetics
 import RPTPlanner
 import RPTReport
 

@@ -14,7 +14,7 @@ public enum InterpolationMode: String, Sendable, CaseIterable {
 extension Volume {
     /// Resamples onto `target` with trilinear or nearest-neighbour interpolation.
     /// - Parameter fill: value for target voxels outside the source's field of view.
-    public func resampled(onto target: Grid3D, mode: InterpolationMode, fill: Double = 0) -> Volume<Scalar> {
+    @inlinable public func resampled(onto target: Grid3D, mode: InterpolationMode, fill: Double = 0) -> Volume<Scalar> {
         let src = grid
         let n = src.shape
         var out = [Scalar](repeating: Scalar(clampingDouble: fill), count: target.voxelCount)
@@ -68,6 +68,10 @@ public struct ConservingResample: Sendable {
     public var volume: Volume<Double>
     /// Content of the source that fell outside the target grid (same unit as the voxel values).
     public var contentOutside: Double
+
+    @inlinable public init(volume: Volume<Double>, contentOutside: Double) {
+        self.volume = volume; self.contentOutside = contentOutside
+    }
 }
 
 extension Volume {
@@ -79,7 +83,7 @@ extension Volume {
     /// as uniform inside each voxel. Otherwise each source voxel is split into `subdivisions`³
     /// equal sub-voxels whose content goes to the target voxel holding the sub-voxel centre.
     /// Either way, Σ target + `contentOutside` = Σ source (to rounding).
-    public func resampledConservingContent(onto target: Grid3D, subdivisions: Int = 4) -> ConservingResample {
+    @inlinable public func resampledConservingContent(onto target: Grid3D, subdivisions: Int = 4) -> ConservingResample {
         let values = voxels.map { $0.doubleValue }
         let total = values.reduce(0, +)
         let sameAxes = (0..<3).allSatisfy { a in
@@ -123,7 +127,7 @@ extension Volume {
 
     /// Sparse 1-D overlap weights along one axis: for each source index, (target index, fraction of
     /// the source voxel's length inside that target voxel).
-    static func overlapWeights(source: Grid3D, target: Grid3D, axis: Int) -> [[(Int, Double)]] {
+    @usableFromInline static func overlapWeights(source: Grid3D, target: Grid3D, axis: Int) -> [[(Int, Double)]] {
         let dir = source.direction[column: axis]
         // Position along the shared axis of voxel centre 0, for each grid.
         let s0 = (source.origin * dir).sum(), t0 = (target.origin * dir).sum()
@@ -144,7 +148,7 @@ extension Volume {
         }
     }
 
-    static func applyAlongAxis(_ v: [Double], shape: SIMD3<Int>, axis: Int, newLength: Int,
+    @usableFromInline static func applyAlongAxis(_ v: [Double], shape: SIMD3<Int>, axis: Int, newLength: Int,
                                weights: [[(Int, Double)]]) -> [Double] {
         var newShape = shape
         newShape[axis] = newLength

@@ -21,40 +21,40 @@ public enum VoxelType: String, CaseIterable, Sendable, Codable {
         case .float64: 8
         }
     }
-    public var isInteger: Bool { self != .float32 && self != .float64 }
+    @inlinable public var isInteger: Bool { self != .float32 && self != .float64 }
 }
 
 extension UInt8: VoxelScalar {
-    public static var voxelType: VoxelType { .uint8 }
-    public var doubleValue: Double { Double(self) }
-    public init(clampingDouble d: Double) { self = d.isNaN ? 0 : UInt8(Swift.max(0.0, Swift.min(255.0, d.rounded()))) }
+    @inlinable public static var voxelType: VoxelType { .uint8 }
+    @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public init(clampingDouble d: Double) { self = d.isNaN ? 0 : UInt8(Swift.max(0.0, Swift.min(255.0, d.rounded()))) }
 }
 extension Int16: VoxelScalar {
-    public static var voxelType: VoxelType { .int16 }
-    public var doubleValue: Double { Double(self) }
-    public init(clampingDouble d: Double) { self = d.isNaN ? 0 : Int16(Swift.max(-32768.0, Swift.min(32767.0, d.rounded()))) }
+    @inlinable public static var voxelType: VoxelType { .int16 }
+    @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public init(clampingDouble d: Double) { self = d.isNaN ? 0 : Int16(Swift.max(-32768.0, Swift.min(32767.0, d.rounded()))) }
 }
 extension UInt16: VoxelScalar {
-    public static var voxelType: VoxelType { .uint16 }
-    public var doubleValue: Double { Double(self) }
-    public init(clampingDouble d: Double) { self = d.isNaN ? 0 : UInt16(Swift.max(0.0, Swift.min(65535.0, d.rounded()))) }
+    @inlinable public static var voxelType: VoxelType { .uint16 }
+    @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public init(clampingDouble d: Double) { self = d.isNaN ? 0 : UInt16(Swift.max(0.0, Swift.min(65535.0, d.rounded()))) }
 }
 extension Int32: VoxelScalar {
-    public static var voxelType: VoxelType { .int32 }
-    public var doubleValue: Double { Double(self) }
-    public init(clampingDouble d: Double) {
+    @inlinable public static var voxelType: VoxelType { .int32 }
+    @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public init(clampingDouble d: Double) {
         self = d.isNaN ? 0 : Int32(Swift.max(-2_147_483_648.0, Swift.min(2_147_483_647.0, d.rounded())))
     }
 }
 extension Float: VoxelScalar {
-    public static var voxelType: VoxelType { .float32 }
-    public var doubleValue: Double { Double(self) }
-    public init(clampingDouble d: Double) { self = Float(d) }
+    @inlinable public static var voxelType: VoxelType { .float32 }
+    @inlinable public var doubleValue: Double { Double(self) }
+    @inlinable public init(clampingDouble d: Double) { self = Float(d) }
 }
 extension Double: VoxelScalar {
-    public static var voxelType: VoxelType { .float64 }
-    public var doubleValue: Double { self }
-    public init(clampingDouble d: Double) { self = d }
+    @inlinable public static var voxelType: VoxelType { .float64 }
+    @inlinable public var doubleValue: Double { self }
+    @inlinable public init(clampingDouble d: Double) { self = d }
 }
 
 /// A 3-D image: a grid plus one scalar per voxel (i fastest), with an optional unit string
@@ -80,23 +80,25 @@ public struct Volume<Scalar: VoxelScalar>: Equatable, Sendable {
     }
 
     /// Converts every voxel to another scalar type (rounding and clamping into integer types).
-    public func converted<T: VoxelScalar>(to: T.Type = T.self) -> Volume<T> {
+    @inlinable public func converted<T: VoxelScalar>(to: T.Type = T.self) -> Volume<T> {
         Volume<T>(grid: grid, voxels: voxels.map { T(clampingDouble: $0.doubleValue) }, unit: unit)
     }
 
     /// Minimum and maximum voxel value (as doubles); NaNs are ignored.
-    public var valueRange: ClosedRange<Double> {
+    @inlinable public var valueRange: ClosedRange<Double> {
         var lo = Double.infinity, hi = -Double.infinity
         for v in voxels { let d = v.doubleValue; if d < lo { lo = d }; if d > hi { hi = d } }
         return lo <= hi ? lo...hi : 0...0
     }
 
     /// Sum of all voxel values.
-    public var sum: Double { voxels.reduce(0) { $0 + $1.doubleValue } }
+    @inlinable public var sum: Double { voxels.reduce(0) { $0 + $1.doubleValue } }
 
     /// Throws if any voxel is NaN or infinite; `source` names the input in the message.
-    public func requireFinite(source: String) throws {
-        for (n, v) in voxels.enumerated() where !v.doubleValue.isFinite {
+    @inlinable public func requireFinite(source: String) throws {
+        if Scalar.voxelType.isInteger { return }  // integers are always finite
+        for n in voxels.indices where !voxels[n].doubleValue.isFinite {
+            let v = voxels[n]
             let ijk = grid.voxelIndex(n)
             throw InputError(source: source, field: "voxel (\(ijk.x), \(ijk.y), \(ijk.z))",
                              value: "\(v.doubleValue)", reason: "NaN or infinite voxel values are not allowed here")
@@ -172,7 +174,7 @@ public enum AnyVolume: Equatable, Sendable {
         }
     }
 
-    public var valueRange: ClosedRange<Double> {
+    @inlinable public var valueRange: ClosedRange<Double> {
         switch self {
         case .uint8(let v): v.valueRange
         case .int16(let v): v.valueRange

@@ -56,6 +56,7 @@ public struct SimulationOutcome {
 public enum SimulationWorkflow {
     public static func run(_ request: SimulationRequest, environment: RunEnvironment) throws -> SimulationOutcome {
         let r = request
+        let started = Date()
         let actVolume = try VolumeFiles.readDouble(r.activity)
         try actVolume.grid.validate(source: r.activity)
         try actVolume.requireFinite(source: r.activity)
@@ -139,6 +140,8 @@ public enum SimulationWorkflow {
         let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights), emitter: emitter,
                                          settings: r.settings, regions: scored, decaysRepresented: totalTIA,
                                          seed: r.seed, identity: [nuc.name])
+        environment.log(String(format: "set-up %.1f s: %d voxels on the dose grid, %d scored region(s)",
+                               Date().timeIntervalSince(started), grid.voxelCount, scored.count))
         var runner = SimulationRunner(simulation: sim, control: control, out: r.out, nuclide: nuc.name,
                                       environment: environment, resume: r.resume, targetRegion: target, firstDecay: first,
                                       totalDecays: r.control.decays,

@@ -1,5 +1,6 @@
 import Foundation
 import RPTCore
+import RPTKinetics
 import RPTVolume
 import XCTest
 @testable import RPTReport

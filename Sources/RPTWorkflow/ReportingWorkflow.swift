@@ -4,7 +4,7 @@ import RPTReport
 import RPTStudyReport
 
 /// Reporting entry point: the study's dosimetry report as one self-contained HTML file (docs/report.md).
-public enum StudyReporting {
+public enum ReportingWorkflow {
     /// Writes the report of the study output folder to `out` (and a PDF beside it when asked, through headless
     /// Chromium); returns the paths written.
     @discardableResult

@@ -5,7 +5,7 @@ import RPTPlanner
 
 /// Planning entry point: the activities of a study's remaining cycles from the dosimetry of the cycles given
 /// (method: docs/methods/planner.md).
-public enum StudyPlanning {
+public enum PlanningWorkflow {
     /// The plan for `manifest` after `afterCycle` (default: the last cycle with dosimetry). `dosimetry` lists the
     /// dosimetry folders of cycles 1, 2, … in order and overrides the manifest's `dosimetry_outputs` when not empty.
     public static func plan(manifest: StudyManifest, dosimetry: [String], afterCycle: Int?, arm: TreatmentArm?,
