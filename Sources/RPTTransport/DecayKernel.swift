@@ -69,14 +69,15 @@ public struct DecayKernel: HistoryKernel {
         voxelCount = geometry.nx * geometry.ny * geometry.nz
     }
 
+    /// Event: local deposit of `e` MeV in voxel n (and in its scored region's slot).
     @inline(__always)
-    func deposit(_ e: Double, voxel n: Int, _ tally: inout EnergyTally, _ energy: inout HistoryEnergy) {
-        tally.deposit(e, voxel: n)
+    func deposit(_ e: Double, voxel n: Int, _ h: inout TransportState) {
+        h.tally.deposit(e, voxel: n)
         if let regions = regionOfVoxel {
             let r = Int(regions[n])
-            if r >= 0 { tally.deposit(e, voxel: voxelCount + r) }
+            if r >= 0 { h.tally.deposit(e, voxel: voxelCount + r) }
         }
-        energy.deposited += e
+        h.energy.deposited += e
     }
 
     /// Starts loading what a deposit in voxel n will touch (its tally slot and region entry) into the
@@ -88,56 +89,54 @@ public struct DecayKernel: HistoryKernel {
     }
 
     /// Non-mutating, so that the kernel is borrowed, never copied, by the calls it makes per decay.
-    public func run(history: UInt64, rng: inout RandomStream, tally: inout EnergyTally,
-                             stack: inout ParticleStack, energy: inout HistoryEnergy) {
-        let origin = positions.sample(&rng)
+    public func run(history: UInt64, _ h: inout TransportState) {
+        let origin = positions.sample(&h.rng)
         guard let v0 = geometry.voxel(at: origin) else { return }  // sources lie inside by construction
         let n0 = geometry.linear(v0)
         let (m0, rho0) = geometry.medium(n0)
         let face0 = geometry.distanceToNearestFace(origin, voxel: v0)
         let capacity = ParticleStack.scratchBytes / MemoryLayout<Emission>.stride
-        let buffer = stack.scratch.bindMemory(to: Emission.self, capacity: capacity)
+        let buffer = h.stack.scratch.bindMemory(to: Emission.self, capacity: capacity)
         // A non-optional stored sampler is read in place (an optional one is copied per decay).
         if emitsNuclide {
-            let (count, local, _) = nuclideSampler.sampleDecay(&rng, into: buffer, capacity: capacity)
+            let (count, local, _) = nuclideSampler.sampleDecay(&h.rng, into: buffer, capacity: capacity)
             let filter = emissionFilter
             if local > 0 && filter != .photons {
-                energy.emitted += local
-                energy.local += local
-                deposit(local, voxel: n0, &tally, &energy)
+                h.energy.emitted += local
+                h.energy.local += local
+                deposit(local, voxel: n0, &h)
             }
             for i in 0..<count {
                 let em = buffer[i]
                 if filter == .photons && em.kind != .photon { continue }
                 if filter == .electrons && em.kind == .photon { continue }
-                energy.emitted += em.energyMeV
+                h.energy.emitted += em.energyMeV
                 if em.kind == .photon {
-                    push(Particle(kind: .photon, energy: em.energyMeV, position: origin, direction: rng.isotropicDirection()),
-                         &stack, voxel: n0, &tally, &energy)
+                    push(Particle(kind: .photon, energy: em.energyMeV, position: origin, direction: h.rng.isotropicDirection()),
+                         voxel: n0, &h)
                 } else if !absorbedAtBirth(em.kind, energyMeV: em.energyMeV, faceDistance: face0, voxel: n0, material: m0,
-                                           density: rho0, &tally, &energy) {
-                    push(Particle(kind: em.kind, energy: em.energyMeV, position: origin, direction: rng.isotropicDirection()),
-                         &stack, voxel: n0, &tally, &energy)
+                                           density: rho0, &h) {
+                    push(Particle(kind: em.kind, energy: em.energyMeV, position: origin, direction: h.rng.isotropicDirection()),
+                         voxel: n0, &h)
                 }
             }
         } else {
             switch emitter {
             case .monoenergetic(let kind, let e):
-                energy.emitted += e
-                push(Particle(kind: kind, energy: e, position: origin, direction: rng.isotropicDirection()),
-                     &stack, voxel: n0, &tally, &energy)
+                h.energy.emitted += e
+                push(Particle(kind: kind, energy: e, position: origin, direction: h.rng.isotropicDirection()), voxel: n0, &h)
             case .beam(let kind, let e, let dir):
-                energy.emitted += e
-                push(Particle(kind: kind, energy: e, position: origin, direction: dir), &stack, voxel: n0, &tally, &energy)
+                h.energy.emitted += e
+                push(Particle(kind: kind, energy: e, position: origin, direction: dir), voxel: n0, &h)
             case .nuclide:
                 break  // handled above
             }
         }
-        while let p = stack.pop() {
+        while let p = h.stack.pop() {
             if p.kind == .photon {
-                transportPhoton(p, &rng, &tally, &stack, &energy)
+                transportPhoton(p, &h)
             } else {
-                transportElectron(p, &rng, &tally, &stack, &energy)
+                transportElectron(p, &h)
             }
         }
     }
@@ -149,23 +148,22 @@ public struct DecayKernel: HistoryKernel {
     /// need not sample a direction or push it. Positrons always go to the stack (they annihilate).
     @inline(__always)
     func absorbedAtBirth(_ kind: ParticleKind, energyMeV e: Double, faceDistance: Double, voxel n: Int, material m: Int,
-                         density rho: Double, _ tally: inout EnergyTally, _ energy: inout HistoryEnergy) -> Bool {
+                         density rho: Double, _ h: inout TransportState) -> Bool {
         guard kind == .electron else { return false }
         if e <= settings.electronCutoffMeV
             || (settings.rangeRejection && physics.electron.csdaRange(material: m, energyMeV: e, isShorterThan: faceDistance * rho)) {
-            deposit(e, voxel: n, &tally, &energy)
+            deposit(e, voxel: n, &h)
             return true
         }
         return false
     }
 
-    /// Pushes a secondary; a full stack (never seen in practice) deposits it at `voxel` instead.
-    
-    func push(_ p: Particle, _ stack: inout ParticleStack, voxel n: Int,
-              _ tally: inout EnergyTally, _ energy: inout HistoryEnergy) {
-        if !stack.push(p) {
-            energy.overflow += p.energy
-            deposit(p.energy, voxel: n, &tally, &energy)
+    /// Event: a new secondary goes onto the stack; a full stack (never seen in practice) deposits it at
+    /// `voxel` instead.
+    func push(_ p: Particle, voxel n: Int, _ h: inout TransportState) {
+        if !h.stack.push(p) {
+            h.energy.overflow += p.energy
+            deposit(p.energy, voxel: n, &h)
         }
     }
 }

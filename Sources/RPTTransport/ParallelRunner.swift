@@ -72,7 +72,6 @@ public enum ParallelRunner {
         // completed set is the prefix of `taken` batches.
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let slot = pool.workers[w]
-            var stack = ParticleStack()
             var k = kernel
             var myLedger = EnergyLedger()
             var myWorst = 0.0
@@ -82,17 +81,7 @@ public enum ParallelRunner {
                 if b >= batchCount { break }
                 let first = range.lowerBound + UInt64(b) * batchSize
                 let last = min(range.upperBound, first + batchSize)
-                for h in first..<last {
-                    var rng = RandomStream(seed: seed, stream: h)
-                    var e = HistoryEnergy()
-                    slot.tally.beginHistory(h)
-                    k.run(history: h, rng: &rng, tally: &slot.tally, stack: &stack, energy: &e)
-                    slot.tally.endHistory()
-                    e.fold(into: &myLedger)
-                    #if DEBUG
-                    myWorst = max(myWorst, e.conservationError)
-                    #endif
-                }
+                runBatch(first..<last, kernel: &k, seed: seed, state: &slot.state, ledger: &myLedger, worst: &myWorst)
             }
             lock.lock()
             ledger += myLedger
@@ -105,5 +94,20 @@ public enum ParallelRunner {
         totals.histories = end - range.lowerBound
         return RunChunk(sums: totals, ledger: ledger, completed: range.lowerBound..<end,
                         interrupted: end < range.upperBound, worstConservationError: worst)
+    }
+
+    /// Runs the histories of one batch on one worker (one access to the worker's state per batch).
+    @inline(__always)
+    static func runBatch<K: HistoryKernel>(_ histories: Range<UInt64>, kernel k: inout K, seed: UInt64,
+                                           state: inout TransportState, ledger: inout EnergyLedger, worst: inout Double) {
+        for h in histories {
+            state.beginHistory(seed: seed, history: h)
+            k.run(history: h, &state)
+            state.endHistory()
+            state.energy.fold(into: &ledger)
+            #if DEBUG
+            worst = max(worst, state.energy.conservationError)
+            #endif
+        }
     }
 }

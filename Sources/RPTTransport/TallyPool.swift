@@ -2,10 +2,10 @@
 /// costs no allocation and no full-grid reduction; sums are gathered only when asked for (a checkpoint,
 /// the end, or the few slots a stopping rule needs).
 public final class TallyPool: @unchecked Sendable {
-    /// One worker's tally (a class so that the non-copyable tally can live in an array).
+    /// One worker's transport state with its tally (a class so that the non-copyable state can live in an array).
     final class WorkerTally {
-        var tally: EnergyTally
-        init(slots: Int) { tally = EnergyTally(voxelCount: slots) }
+        var state: TransportState
+        init(slots: Int) { state = TransportState(tallySlots: slots) }
     }
 
     let workers: [WorkerTally]
@@ -20,15 +20,15 @@ public final class TallyPool: @unchecked Sendable {
 
     /// Adds every worker's sums into `totals` (integer sums: order-independent).
     public func accumulate(into totals: inout TallySums) {
-        for w in workers { w.tally.accumulate(into: &totals) }
+        for w in workers { w.state.tally.accumulate(into: &totals) }
     }
 
     /// Σ over workers of the sum and sum of squares of one slot (quanta, quanta²).
     public func moments(slot: Int) -> (sum: UInt128, sumSquares: UInt128) {
         var s: UInt128 = 0, s2: UInt128 = 0
         for w in workers {
-            s &+= w.tally.sum(slot: slot)
-            s2 &+= w.tally.sumSquares(slot: slot)
+            s &+= w.state.tally.sum(slot: slot)
+            s2 &+= w.state.tally.sumSquares(slot: slot)
         }
         return (s, s2)
     }

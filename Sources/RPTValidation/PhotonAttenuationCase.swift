@@ -64,16 +64,13 @@ public struct PhotonAttenuationCase: ValidationCase {
                                              emitter: .beam(.photon, energyMeV: e, direction: SIMD3(0, 0, 1)),
                                              settings: TransportSettings(), seed: context.seed)
             let kernel = sim.kernel
-            var tally = EnergyTally(voxelCount: sim.tallySlots)
-            var stack = ParticleStack()
+            var state = TransportState(tallySlots: sim.tallySlots)
             var uncollided = 0
             for h in 0..<UInt64(count) {
-                var rng = RandomStream(seed: context.seed, stream: h)
-                var energy = HistoryEnergy()
-                tally.beginHistory(h)
-                kernel.run(history: h, rng: &rng, tally: &tally, stack: &stack, energy: &energy)
-                tally.endHistory()
-                if energy.photonInteractions == 0 { uncollided += 1 }
+                state.beginHistory(seed: context.seed, history: h)
+                kernel.run(history: h, &state)
+                state.endHistory()
+                if state.energy.photonInteractions == 0 { uncollided += 1 }
             }
             let t = Double(uncollided) / Double(count)
             let expected = exp(-1.0)

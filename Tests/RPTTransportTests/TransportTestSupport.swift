@@ -32,17 +32,14 @@ func cubeWorld(_ material: Material, n: Int, voxelMM: Double) throws -> VoxelWor
 /// Runs histories one by one on the calling thread, returning each history's energy bookkeeping.
 func runHistories(_ sim: PreparedSimulation, count: Int, seed: UInt64 = 1) -> [HistoryEnergy] {
     var kernel = sim.kernel
-    var tally = EnergyTally(voxelCount: sim.tallySlots)
-    var stack = ParticleStack()
+    var state = TransportState(tallySlots: sim.tallySlots)
     var out: [HistoryEnergy] = []
     out.reserveCapacity(count)
     for h in 0..<UInt64(count) {
-        var rng = RandomStream(seed: seed, stream: h)
-        var e = HistoryEnergy()
-        tally.beginHistory(h)
-        kernel.run(history: h, rng: &rng, tally: &tally, stack: &stack, energy: &e)
-        tally.endHistory()
-        out.append(e)
+        state.beginHistory(seed: seed, history: h)
+        kernel.run(history: h, &state)
+        state.endHistory()
+        out.append(state.energy)
     }
     return out
 }

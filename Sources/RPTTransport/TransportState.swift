@@ -1,0 +1,41 @@
+import RPTCore
+
+/// Everything a Monte Carlo history changes, held in one value per worker and passed `inout` to every
+/// transport event: the history's random stream, the worker's energy tally, its particle stack (secondaries
+/// waiting to be transported) and the history's energy bookkeeping.
+///
+/// The worker keeps one state across histories: `beginHistory` gives it the history's own random stream
+/// (seed, history index) and a fresh energy account, `endHistory` moves the history's deposits into the
+/// tally's exact integer sums.
+public struct TransportState: ~Copyable {
+    /// The current history's counter-based random stream.
+    public var rng: RandomStream
+    /// The worker's history-by-history energy tally (voxels, then scored regions).
+    public var tally: EnergyTally
+    /// Particles waiting to be transported.
+    public var stack: ParticleStack
+    /// Energy emitted, deposited, escaped … by the current history (conservation bookkeeping).
+    public var energy: HistoryEnergy
+
+    /// A worker's state for tallies of `tallySlots` slots.
+    public init(tallySlots: Int) {
+        rng = RandomStream(seed: 0, stream: 0)
+        tally = EnergyTally(voxelCount: tallySlots)
+        stack = ParticleStack()
+        energy = HistoryEnergy()
+    }
+
+    /// Starts history `h` of the run with master seed `seed`.
+    @inline(__always)
+    public mutating func beginHistory(seed: UInt64, history h: UInt64) {
+        rng = RandomStream(seed: seed, stream: h)
+        energy = HistoryEnergy()
+        tally.beginHistory(h)
+    }
+
+    /// Ends the current history: its deposits go into the tally's integer sums.
+    @inline(__always)
+    public mutating func endHistory() {
+        tally.endHistory()
+    }
+}
