@@ -16,7 +16,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
     var calibration: String?
     @Option(help: "Label map of a computational phantom (geometry through --material-table).") var labels: String?
-    @Option(help: "CSV label,material,density_g_cm3 for --labels.") var materialTable: String?
+    @Option(help: "Material table CSV for --labels: label → built-in material or elemental composition, and density (docs/formats/material-table.md).") var materialTable: String?
     @Option(help: "Time-integrated activity map (Bq·s per voxel); its grid is the dose grid.") var activity: String
     @Option(help: "Unit of the activity map: bq-s (per voxel) or bq-s-per-ml.") var activityUnit: String = "bq-s"
     @Option(help: "Dose grid: activity (the map's grid; the CT is resampled onto it) or ct (the map is moved onto the CT grid, conserving Bq·s).")
@@ -170,7 +170,7 @@ struct SimulateCommand: ParsableCommand {
             return try WorldBuilder.fromCT(hu, calibration: cal, grid: grid, source: ct)
         case (nil, let labels?):
             guard let materialTable else {
-                throw InputError(source: "--labels", reason: "needs --material-table CSV (label,material,density_g_cm3)")
+                throw InputError(source: "--labels", reason: "needs --material-table CSV (docs/formats/material-table.md)")
             }
             let table = try LabelMaterialTable.load(path: materialTable)
             var l = try VolumeFiles.readDouble(labels)

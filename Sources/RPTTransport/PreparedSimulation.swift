@@ -78,6 +78,11 @@ public final class PreparedSimulation: @unchecked Sendable {
         var f = Fingerprint()
         f.combine(world.grid.description)
         f.combine(world.materials.map(\.name).joined(separator: ","))
+        // A medium from a material table is identified by its composition too (a name may be reused with other
+        // fractions); built-in materials by their name alone, so that existing fingerprints are unchanged.
+        for m in world.materials where !MaterialLibrary.all.contains(m) {
+            f.combine(m.composition.flatMap { [Double($0.z), $0.massFraction] } + [m.density, m.meanExcitationEnergyEV])
+        }
         f.combine(world.materialIndex)
         f.combine(world.density)
         switch source {

@@ -87,7 +87,7 @@ final class CTCalibrationTests: XCTestCase {
         let bad = dir.appendingPathComponent("labels-\(UUID().uuidString).csv")
         try "label,material,density_g_cm3\n0,air,\n0,water,\n".write(to: bad, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try LabelMaterialTable.load(path: bad.path)) { e in
-            XCTAssertTrue((e as! InputError).source.hasSuffix(":3"))
+            XCTAssertTrue((e as! InputError).source.hasSuffix(":3:1"), "\(e)")  // line 3, column 1
         }
     }
 }
