@@ -22,9 +22,10 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Dose grid: activity (the map's grid; the CT is resampled onto it) or ct (the map is moved onto the CT grid, conserving Bq·s).")
     var doseGrid: String = "activity"
     @Option(help: "Radionuclide.") var nuclide: String = "Lu-177"
-    @Option(help: "Label map of scored regions (organs, tumours), resampled onto the dose grid by nearest neighbour.")
-    var regions: String?
-    @Option(help: "CSV label,name naming the --regions labels (default: label_<value>).") var regionNames: String?
+    @Option(help: "Label map of scored regions (organs, tumours), resampled onto the dose grid by nearest neighbour; repeat for overlapping maps (organ and sub-organ).")
+    var regions: [String] = []
+    @Option(help: "CSV naming the regions of the i-th --regions map: label,name, or name,labels with groups such as 1;2 (default: label_<value>).")
+    var regionNames: [String] = []
     @Option(help: "Region whose uncertainty drives --target-uncertainty.") var roi: String?
     @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n); combine the shards with `rptdose merge`.") var shard: String?
     @Flag(help: "Continue an interrupted run from its checkpoint (or partial result).") var resume = false
@@ -181,14 +182,8 @@ struct SimulateCommand: ParsableCommand {
         }
     }
 
-    /// Scored regions from a label map and optional names CSV (label,name).
-    static func loadRegions(_ path: String?, names: String?, grid: Grid3D) throws -> [ScoredRegion] {
-        guard let path else { return [] }
-        var l = try VolumeFiles.readDouble(path)
-        if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
-        let table = try names.map { try LabelTable.load($0).names } ?? [:]
-        var byLabel: [Int: [Int]] = [:]
-        for (n, v) in l.voxels.enumerated() where v != 0 { byLabel[try LabelValue.integer(v, source: path), default: []].append(n) }
-        return byLabel.keys.sorted().map { ScoredRegion(name: table[$0] ?? "label_\($0)", voxels: byLabel[$0]!) }
+    /// Scored regions from label maps and optional names CSVs (`ScoringRegionSet`).
+    static func loadRegions(_ paths: [String], names: [String], grid: Grid3D) throws -> [ScoredRegion] {
+        try ScoringRegionSet.load(labelMaps: paths, names: names, grid: grid) { try VolumeFiles.readDouble($0) }
     }
 }
