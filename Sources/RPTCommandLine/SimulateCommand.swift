@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RPTCore
 import RPTDosimetry
+import RPTImageIO
 import RPTPhysics
 import RPTTransport
 import RPTVolume
@@ -22,7 +23,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Dose grid: activity (the map's grid; the CT is resampled onto it) or ct (the map is moved onto the CT grid, conserving Bq·s).")
     var doseGrid: String = "activity"
     @Option(help: "Radionuclide.") var nuclide: String = "Lu-177"
-    @Option(help: "Label map of scored regions (organs, tumours), resampled onto the dose grid by nearest neighbour; repeat for overlapping maps (organ and sub-organ).")
+    @Option(help: "Label map of scored regions (organs, tumours; a 3D Slicer .seg.nrrd brings its segment names and layers), resampled onto the dose grid by nearest neighbour; repeat for overlapping maps (organ and sub-organ).")
     var regions: [String] = []
     @Option(help: "CSV naming the regions of the i-th --regions map: label,name, or name,labels with groups such as 1;2 (default: label_<value>).")
     var regionNames: [String] = []
@@ -184,6 +185,8 @@ struct SimulateCommand: ParsableCommand {
 
     /// Scored regions from label maps and optional names CSVs (`ScoringRegionSet`).
     static func loadRegions(_ paths: [String], names: [String], grid: Grid3D) throws -> [ScoredRegion] {
-        try ScoringRegionSet.load(labelMaps: paths, names: names, grid: grid) { try VolumeFiles.readDouble($0) }
+        try ScoringRegionSet.load(labelMaps: paths, names: names, grid: grid) {
+            try SlicerSegmentation.labelMapLayers($0) ?? [(try VolumeFiles.readDouble($0), [:])]
+        }
     }
 }

@@ -64,6 +64,12 @@ public struct SlicerSegmentation: Sendable {
         return SlicerSegmentation(segments: segments, layers: layers, source: path)
     }
 
+    /// The label maps of `path` with their names when it is a Slicer segmentation (one per layer, as doubles), else nil.
+    public static func labelMapLayers(_ path: String) throws -> [(labels: Volume<Double>, names: [Int: String])]? {
+        guard isSegmentationPath(path) else { return nil }
+        return try read(path).layerLabelMaps().map { ($0.labels.converted(to: Double.self), $0.names) }
+    }
+
     /// Every layer as a label map with its segments' names (label value → name); layers of a segmentation may overlap.
     public func layerLabelMaps() -> [(labels: Volume<UInt16>, names: [Int: String])] {
         layers.indices.map { l in

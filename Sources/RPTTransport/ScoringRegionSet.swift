@@ -18,6 +18,17 @@ public struct RegionDefinitions: Sendable, Equatable {
     public var regions: [Region]
     public init(regions: [Region]) { self.regions = regions }
 
+    /// Label value → name pairs (e.g. the segment names of a segmentation file); labels sharing a name form one region.
+    public init(labelNames: [Int: String]) {
+        var byName: [Region] = []
+        for l in labelNames.keys.sorted() {
+            if let i = byName.firstIndex(where: { $0.name == labelNames[l]! }) { byName[i].labels.append(l) } else {
+                byName.append(Region(name: labelNames[l]!, labels: [l]))
+            }
+        }
+        regions = byName
+    }
+
     /// Reads either form (see the type's documentation).
     /// - Throws: `InputError` naming file, line and column: malformed or repeated label, empty or repeated name.
     public static func load(_ path: String) throws -> RegionDefinitions {
@@ -74,16 +85,23 @@ public struct RegionDefinitions: Sendable, Equatable {
 public struct ScoringRegionSet: Sendable {
     public let regions: [ScoredRegion]
 
-    /// - Parameters:
-    ///   - labelMaps: (source path, label map) pairs; each map is resampled onto `grid` by nearest neighbour.
-    ///   - definitions: for the first `definitions.count` maps, in order, how their labels form regions.
-    /// - Throws: `InputError` for non-integer labels, more definition files than maps, or a region name used twice.
-    public init(labelMaps: [(source: String, volume: Volume<Double>)], definitions: [(source: String, regions: RegionDefinitions)],
-                grid: Grid3D) throws {
-        guard definitions.count <= labelMaps.count else {
-            throw InputError(source: definitions[labelMaps.count].source, field: "--region-names",
-                             reason: "\(definitions.count) region-name files for \(labelMaps.count) label map(s): give at most one per map, in the same order")
+    /// One label map and how its labels form regions.
+    public struct LabelMap: Sendable {
+        /// File (and layer) the map comes from, for messages.
+        public var source: String
+        public var volume: Volume<Double>
+        /// nil: one region per label (`label_<value>`).
+        public var definitions: RegionDefinitions?
+        /// File the definitions come from, for messages.
+        public var definitionsSource: String
+        public init(source: String, volume: Volume<Double>, definitions: RegionDefinitions?, definitionsSource: String) {
+            self.source = source; self.volume = volume; self.definitions = definitions; self.definitionsSource = definitionsSource
         }
+    }
+
+    /// - Parameter labelMaps: the maps, each resampled onto `grid` by nearest neighbour.
+    /// - Throws: `InputError` for non-integer labels or a region name used twice.
+    public init(labelMaps: [LabelMap], grid: Grid3D) throws {
         var out: [ScoredRegion] = [], origin: [String: String] = [:]
         for (m, map) in labelMaps.enumerated() {
             var volume = map.volume
@@ -92,7 +110,7 @@ public struct ScoringRegionSet: Sendable {
             for (n, v) in volume.voxels.enumerated() where v != 0 {
                 voxelsOfLabel[try LabelValue.integer(v, source: map.source), default: []].append(n)
             }
-            let defined = m < definitions.count ? definitions[m].regions.regions : []
+            let defined = map.definitions?.regions ?? []
             let mentioned = Set(defined.flatMap(\.labels))
             let prefix = m == 0 ? "" : "map\(m + 1)_"
             var regions = defined.map { (name: $0.name, labels: $0.labels.sorted()) }
@@ -101,7 +119,7 @@ public struct ScoringRegionSet: Sendable {
             for r in regions {
                 let voxels = r.labels.flatMap { voxelsOfLabel[$0] ?? [] }.sorted()
                 guard !voxels.isEmpty else { continue }
-                let from = m < definitions.count ? definitions[m].source : map.source
+                let from = map.definitions == nil ? map.source : map.definitionsSource
                 if let other = origin[r.name] {
                     throw InputError(source: from, field: "region name", value: r.name,
                                      reason: "also names a region of \(other); region names must be unique over all label maps")
@@ -113,11 +131,42 @@ public struct ScoringRegionSet: Sendable {
         regions = out
     }
 
-    /// Reads the definition files and builds the set (see `init`); `readMap` reads a label map file.
-    public static func load(labelMaps: [String], names: [String], grid: Grid3D,
-                            readMap: (String) throws -> Volume<Double>) throws -> [ScoredRegion] {
-        try ScoringRegionSet(labelMaps: labelMaps.map { ($0, try readMap($0)) },
-                             definitions: names.map { ($0, try RegionDefinitions.load($0)) }, grid: grid).regions
+    /// Maps with definition files: the i-th definition file belongs to the i-th map.
+    /// - Throws: `InputError` as `init(labelMaps:grid:)`, or for more definition files than maps.
+    public init(labelMaps: [(source: String, volume: Volume<Double>)], definitions: [(source: String, regions: RegionDefinitions)],
+                grid: Grid3D) throws {
+        guard definitions.count <= labelMaps.count else {
+            throw InputError(source: definitions[labelMaps.count].source, field: "--region-names",
+                             reason: "\(definitions.count) region-name files for \(labelMaps.count) label map(s): give at most one per map, in the same order")
+        }
+        try self.init(labelMaps: labelMaps.enumerated().map { m, map in
+            LabelMap(source: map.source, volume: map.volume, definitions: m < definitions.count ? definitions[m].regions : nil,
+                     definitionsSource: m < definitions.count ? definitions[m].source : map.source)
+        }, grid: grid)
+    }
+
+    /// Reads the label-map files and their definition files (the i-th names file for the i-th map file) and builds
+    /// the regions. `readMap` returns the label maps of a file with the label names it carries itself: one map with no
+    /// names for a plain image, one per layer with segment names for a segmentation; a names file, when given, takes
+    /// precedence over the file's own names.
+    public static func load(labelMaps paths: [String], names: [String], grid: Grid3D,
+                            readMap: (String) throws -> [(labels: Volume<Double>, names: [Int: String])]) throws -> [ScoredRegion] {
+        guard names.count <= paths.count else {
+            throw InputError(source: names[paths.count], field: "--region-names",
+                             reason: "\(names.count) region-name files for \(paths.count) label map(s): give at most one per map, in the same order")
+        }
+        var maps: [LabelMap] = []
+        for (i, path) in paths.enumerated() {
+            let file = i < names.count ? (names[i], try RegionDefinitions.load(names[i])) : nil
+            let layers = try readMap(path)
+            for (k, layer) in layers.enumerated() {
+                let source = layers.count > 1 ? "\(path) (layer \(k))" : path
+                let own = layer.names.isEmpty ? nil : RegionDefinitions(labelNames: layer.names)
+                maps.append(LabelMap(source: source, volume: layer.labels, definitions: file?.1 ?? own,
+                                     definitionsSource: file?.0 ?? source))
+            }
+        }
+        return try ScoringRegionSet(labelMaps: maps, grid: grid).regions
     }
 
     /// The first pair of regions that share a voxel, if any (organ-S matrices need disjoint source regions).

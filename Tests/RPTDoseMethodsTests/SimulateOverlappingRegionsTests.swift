@@ -53,4 +53,48 @@ final class SimulateOverlappingRegionsTests: DoseMethodTestCase {
             XCTAssertTrue("\(e)".contains("must not overlap") && "\(e)".contains("kidney_cortex"), "\(e)")
         }
     }
+
+    /// A two-layer 3D Slicer segmentation (written by pynrrd) as `--regions`: its layers are overlapping maps and its
+    /// segment names name the regions, with no names file; the doses equal those of the same regions given as a
+    /// label map plus a `name,labels` file (same seed, same histories).
+    func testTwoLayerSlicerSegmentationGivesOverlappingNamedRegions() throws {
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import nrrd, numpy"]
+        check.standardError = Pipe()
+        try check.run(); check.waitUntilExit()
+        if check.terminationStatus != 0 {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("pynrrd missing (pip install pynrrd)") }
+            throw XCTSkip("pynrrd missing (pip install pynrrd)")
+        }
+        let (args, _) = try phantom()
+        let script = """
+            import sys, nrrd, numpy as np
+            seg = np.zeros((2, 6, 6, 6), dtype=np.uint8)
+            seg[0, 0:4, :, :] = 1   # kidney: labels 1 and 2 of the label map (x < 4)
+            seg[1, 2:4, :, :] = 1   # cortex: label 2 (x = 2, 3)
+            h = {"space": "left-posterior-superior", "space directions": np.array([[np.nan] * 3, [4.0, 0, 0], [0, 4.0, 0], [0, 0, 4.0]]),
+                 "space origin": np.zeros(3), "kinds": ["list", "domain", "domain", "domain"], "encoding": "gzip",
+                 "Segment0_ID": "a", "Segment0_Name": "kidney, left", "Segment0_LabelValue": "1", "Segment0_Layer": "0",
+                 "Segment1_ID": "b", "Segment1_Name": "kidney_cortex", "Segment1_LabelValue": "1", "Segment1_Layer": "1"}
+            nrrd.write(sys.argv[1], seg, h)
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, dir + "/kidney.seg.nrrd"]
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        // The label-map + groups run of `phantom()`, without the second map.
+        var grouped = args
+        let i = grouped.lastIndex(of: "--regions")!
+        grouped.removeSubrange(i...(i + 1))
+        try rptdose(grouped + ["--decays", "2000", "--out", dir + "/grouped.h5"])
+        var seg = grouped
+        let r = seg.firstIndex(of: "--regions")!
+        seg.replaceSubrange(r...(r + 3), with: ["--regions", dir + "/kidney.seg.nrrd"])
+        try rptdose(seg + ["--decays", "2000", "--out", dir + "/seg.h5"])
+        let a = try regionTable(dir + "/grouped.h5"), b = try regionTable(dir + "/seg.h5")
+        XCTAssertEqual(Set(b.keys), ["kidney, left", "kidney_cortex"])
+        for name in b.keys { XCTAssertEqual(b[name]!.dose, a[name]!.dose, accuracy: 1e-12 * a[name]!.dose, name) }
+    }
 }
