@@ -131,17 +131,13 @@ enum NRRD {
         }
         header.layerCount = spatial == 1 ? sizes[0] : 1
         var grid = Grid3D(shape: SIMD3(sizes[spatial], sizes[spatial + 1], sizes[spatial + 2]), spacing: SIMD3(1, 1, 1))
-        if let spaceText = f["space"] ?? f["space dimension"].map({ _ in "" }) {
-            let flip: SIMD3<Double>
-            if spaceText.isEmpty {
-                guard f["space dimension"] == "3" else { throw error(path, "space dimension", f["space dimension"]!, "only 3 is supported") }
-                throw error(path, "space", "", "a 'space dimension' without a named 'space' has no anatomical meaning; "
-                            + "expected space: left-posterior-superior (or right-anterior-superior)")
-            } else {
-                guard let s = spaces[spaceText.lowercased()] else {
-                    throw error(path, "space", spaceText, "supported: left-posterior-superior, right-anterior-superior, left-anterior-superior")
-                }
-                flip = s
+        if f["space"] == nil, let sd = f["space dimension"] {
+            throw error(path, "space dimension", sd, "a 'space dimension' without a named 'space' has no anatomical meaning; "
+                        + "expected space: left-posterior-superior (or right-anterior-superior)")
+        }
+        if let spaceText = f["space"] {
+            guard let flip = spaces[spaceText.lowercased()] else {
+                throw error(path, "space", spaceText, "supported: left-posterior-superior, right-anterior-superior, left-anterior-superior")
             }
             let dirsText = try required("space directions")
             let dirs = try vectors(dirsText, path: path, field: "space directions")

@@ -141,6 +141,40 @@ final class NRRDTests: XCTestCase {
         }
     }
 
+    /// SimpleITK (ITK's NRRD writer, the one 3D Slicer uses) writes an oblique float image as .nrrd (gzip) and .nhdr:
+    /// RPTDose reads SimpleITK's origin, spacing, direction and values.
+    func testImageWrittenBySimpleITKReads() throws {
+        try requirePython("SimpleITK, numpy")
+        let out = try python("""
+            import sys, json, SimpleITK as sitk, numpy as np
+            a = (np.arange(60, dtype=np.float32).reshape((3, 4, 5)) * 0.5 - 3.0)  # [z, y, x]
+            img = sitk.GetImageFromArray(a)
+            img.SetSpacing((0.8, 1.25, 2.5)); img.SetOrigin((-100.0, 50.5, -20.25))
+            c, s = np.cos(0.4), np.sin(0.4)
+            img.SetDirection((c, 0, s, 0, 1, 0, -s, 0, c))  # row-major; column i = axis i
+            res = []
+            for name, compress in [("itk.nrrd", True), ("itk.nhdr", False)]:
+                p = sys.argv[1] + "/" + name
+                sitk.WriteImage(img, p, compress)
+                res.append(p)
+            print(json.dumps({"paths": res, "values": [float(x) for x in a.flatten()], "direction": list(img.GetDirection())}))
+            """, [dir])
+        let r = try JSONSerialization.jsonObject(with: out) as! [String: Any]
+        let values = r["values"] as! [Double], direction = r["direction"] as! [Double]
+        for path in r["paths"] as! [String] {
+            let v = try ImageIO.read(path)
+            XCTAssertEqual(v.voxelType, .float32, path)
+            XCTAssertEqual(v.asDouble.voxels, values, path)
+            let g = v.grid
+            XCTAssertEqual(g.shape, SIMD3(5, 4, 3))
+            for (i, (o, sp)) in zip([-100.0, 50.5, -20.25], [0.8, 1.25, 2.5]).enumerated() {
+                XCTAssertEqual(g.origin[i], o, accuracy: 1e-9, path)
+                XCTAssertEqual(g.spacing[i], sp, accuracy: 1e-9, path)
+                for c in 0..<3 { XCTAssertEqual(g.direction[column: c][i], direction[3 * i + c], accuracy: 1e-9, path) }
+            }
+        }
+    }
+
     /// Slicer segmentations written by pynrrd: a one-layer `.seg.nrrd` is accepted as a label map with its segment names
     /// (names with commas included); a two-layer one with overlapping segments gives its layers separately and refuses
     /// to merge; a two-layer one whose segments do not overlap merges, relabelling colliding label values.
