@@ -18,7 +18,7 @@ import RPTVolume
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a dose volume as DICOM RT Dose (over a reference CT), NIfTI or MetaImage.",
+        abstract: "Export a dose volume as DICOM RT Dose (over a reference CT), NIfTI, MetaImage or NRRD (3D Slicer).",
         discussion: """
             The dose grid must be in the LPS patient frame of the reference CT (true for doses computed by \
             rptdose from that CT, NIfTI/MHD conversions of it included). Several outputs may be given at once.
@@ -37,11 +37,12 @@ struct ExportCommand: ParsableCommand {
     static let defaultSeriesDescription = "RPTDose absorbed dose"
     @Option(help: "Write a NIfTI-1 file (.nii or .nii.gz).") var nifti: String?
     @Option(help: "Write a MetaImage file (.mhd or .mha).") var mhd: String?
+    @Option(help: "Write a NRRD file for 3D Slicer (.nrrd, or .nhdr with a separate data file; gzip).") var nrrd: String?
     @OptionGroup var identifiers: IdentifierOptions
 
     func validate() throws {
-        if dicomRTDose == nil && nifti == nil && mhd == nil {
-            throw ValidationError("give at least one output: --dicom-rtdose OUT.dcm, --nifti OUT.nii.gz or --mhd OUT.mhd")
+        if dicomRTDose == nil && nifti == nil && mhd == nil && nrrd == nil {
+            throw ValidationError("give at least one output: --dicom-rtdose OUT.dcm, --nifti OUT.nii.gz, --mhd OUT.mhd or --nrrd OUT.nrrd")
         }
         if dicomRTDose != nil && referenceCT == nil {
             throw ValidationError("--dicom-rtdose needs --reference-ct DIR: the RT Dose takes the CT's patient, study and frame of reference")
@@ -55,6 +56,9 @@ struct ExportCommand: ParsableCommand {
         if let mhd, (try? ImageFormat.forPath(mhd)) != .metaImage {
             throw ValidationError("--mhd '\(mhd)': the file name must end in .mhd or .mha")
         }
+        if let nrrd, (try? ImageFormat.forPath(nrrd)) != .nrrd || SlicerSegmentation.isSegmentationPath(nrrd) {
+            throw ValidationError("--nrrd '\(nrrd)': the file name must end in .nrrd or .nhdr (not .seg.nrrd)")
+        }
     }
 
     func run() throws {
@@ -67,6 +71,10 @@ struct ExportCommand: ParsableCommand {
         if let mhd {
             try ImageIO.write(dose, to: mhd)
             print("wrote \(mhd) (MetaImage, \(dose.voxelType.rawValue)\(dose.unit.isEmpty ? "" : ", \(dose.unit)"))")
+        }
+        if let nrrd {
+            try ImageIO.write(dose, to: nrrd)
+            print("wrote \(nrrd) (NRRD, \(dose.voxelType.rawValue)\(dose.unit.isEmpty ? "" : ", \(dose.unit)"))")
         }
         if let out = dicomRTDose, let referenceCT {
             let ct = try Self.readReferenceCT(referenceCT, series: series)

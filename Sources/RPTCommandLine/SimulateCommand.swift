@@ -14,15 +14,16 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
     var calibration: String?
     @Option(help: "Label map of a computational phantom (geometry through --material-table).") var labels: String?
-    @Option(help: "CSV label,material,density_g_cm3 for --labels.") var materialTable: String?
+    @Option(help: "Material table CSV for --labels: label → built-in material or elemental composition, and density (docs/formats/material-table.md).") var materialTable: String?
     @Option(help: "Time-integrated activity map (Bq·s per voxel); its grid is the dose grid.") var activity: String
     @Option(help: "Unit of the activity map: bq-s (per voxel) or bq-s-per-ml.") var activityUnit: String = "bq-s"
     @Option(help: "Dose grid: activity (the map's grid; the CT is resampled onto it) or ct (the map is moved onto the CT grid, conserving Bq·s).")
     var doseGrid: String = "activity"
     @Option(help: "Radionuclide.") var nuclide: String = "Lu-177"
-    @Option(help: "Label map of scored regions (organs, tumours), resampled onto the dose grid by nearest neighbour.")
-    var regions: String?
-    @Option(help: "CSV label,name naming the --regions labels (default: label_<value>).") var regionNames: String?
+    @Option(help: "Label map of scored regions (organs, tumours; a 3D Slicer .seg.nrrd brings its segment names and layers), resampled onto the dose grid by nearest neighbour; repeat for overlapping maps (organ and sub-organ).")
+    var regions: [String] = []
+    @Option(help: "CSV naming the regions of the i-th --regions map: label,name, or name,labels with groups such as 1;2 (default: label_<value>).")
+    var regionNames: [String] = []
     @Option(help: "Region whose uncertainty drives --target-uncertainty.") var roi: String?
     @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n); combine the shards with `rptdose merge`.") var shard: String?
     @Flag(help: "Continue an interrupted run from its checkpoint (or partial result).") var resume = false

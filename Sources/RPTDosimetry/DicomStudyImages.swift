@@ -1,6 +1,7 @@
 import Foundation
 import RPTCore
 import RPTDicom
+import RPTImageIO
 import RPTVolume
 
 /// What an image of a study manifest is used for; decides which DICOM series a folder stands for.
@@ -22,6 +23,12 @@ public enum StudyImageRole: String, Sendable {
 ///   Series Instance UID), multi-frame NM/PT → that file, RTSTRUCT / SEG → a label map whose names are the
 ///   ROI names / segment labels.
 public enum DicomStudyImages {
+    /// True when the label file names its own labels (DICOM RTSTRUCT/SEG, 3D Slicer `.seg.nrrd`), so that a study's
+    /// `names:` CSV is optional.
+    public static func carriesOwnLabelNames(_ path: String) -> Bool {
+        SlicerSegmentation.isSegmentationPath(path) || isDicom(path)
+    }
+
     /// Whether `path` is read as DICOM: a folder, a `.dcm` file, or a file with the Part 10 "DICM" marker.
     public static func isDicom(_ path: String) -> Bool {
         var isDir: ObjCBool = false
@@ -144,6 +151,9 @@ public enum DicomStudyImages {
 
     /// Label names of an RTSTRUCT (ROI names, labels 1… in file order) or SEG (segment labels by Segment Number).
     public static func labelTable(_ path: String) throws -> LabelTable {
+        if SlicerSegmentation.isSegmentationPath(path) {
+            return LabelTable(names: try SlicerSegmentation.read(path).mergedLabelMap().names)
+        }
         let modality = try header(path).string(.modality) ?? ""
         switch modality {
         case "RTSTRUCT":
@@ -223,6 +233,11 @@ extension StudyImages {
     /// Reads a label map and its table: an image with a `label,name` CSV, or an RTSTRUCT (rasterised on the
     /// CT at `ctPath`) / SEG file whose ROI names / segment labels are the names.
     public static func readLabelMap(_ ref: LabelMapReference, ctPath: String?) throws -> (labels: Volume<Double>, table: LabelTable) {
+        if ref.names.isEmpty, SlicerSegmentation.isSegmentationPath(ref.image) {
+            // Segment names from the file; layers merged (overlapping segments are refused with their names).
+            let merged = try SlicerSegmentation.read(ref.image).mergedLabelMap()
+            return (merged.labels.converted(to: Double.self), LabelTable(names: merged.names))
+        }
         guard ref.names.isEmpty, DicomStudyImages.isDicom(ref.image) else {
             return (try read(ref.image).asDouble, try LabelTable.load(ref.names))
         }

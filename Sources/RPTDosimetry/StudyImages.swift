@@ -54,25 +54,23 @@ public struct LabelTable: Sendable, Equatable {
 
     public init(names: [Int: String]) { self.names = names }
 
-    /// Reads `label,name` lines (a header line and `#` comments are skipped).
+    /// Reads a `label,name` CSV file (RFC 4180: a name holding a comma is written in double quotes; see
+    /// `CSVTable`). A header line (first field not a number, e.g. `label,name`) is optional; `#` starts a comment line.
     public static func load(_ path: String) throws -> LabelTable {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw InputError(source: path, reason: "cannot read file")
-        }
+        let csv = try CSVTable(path: path)
+        let hasHeader = Int(csv.header[0]) == nil
         var out: [Int: String] = [:]
-        for (i, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let f = line.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if i == 0 && Int(f[0]) == nil { continue }
-            guard f.count == 2, let label = Int(f[0]), label > 0, label < 65536, !f[1].isEmpty else {
-                throw InputError(source: path, field: "line \(i + 1)", value: line,
-                                 reason: "expected 'label,name' with a label from 1 to 65535")
+        for row in (hasHeader ? [] : [csv.headerAsRow]) + csv.rows {
+            guard row.fields.count == 2 else {
+                throw InputError(source: csv.location(row), field: "record", value: row.fields.joined(separator: ","),
+                                 reason: "expected 'label,name' (put a name holding a comma in double quotes)")
             }
-            guard out[label] == nil else {
-                throw InputError(source: path, field: "line \(i + 1)", value: line, reason: "label \(label) is listed twice")
+            guard let label = Int(row.fields[0]), label > 0, label < 65536 else {
+                throw csv.error(row, 0, reason: "expected a label from 1 to 65535")
             }
-            out[label] = f[1]
+            guard !row.fields[1].isEmpty else { throw InputError(source: csv.location(row), field: "name", reason: "is empty") }
+            guard out[label] == nil else { throw csv.error(row, 0, reason: "label \(label) is listed twice") }
+            out[label] = row.fields[1]
         }
         guard !out.isEmpty else { throw InputError(source: path, reason: "no 'label,name' line") }
         return LabelTable(names: out)

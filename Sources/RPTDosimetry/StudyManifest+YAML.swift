@@ -157,8 +157,8 @@ extension StudyManifest {
         let p = ManifestFieldReader.join(path, key)
         r.allowOnly(l, ["image", "names"], path: p)
         let image = r.string(l, "image", path: p, required: true)
-        // An RTSTRUCT/SEG (DICOM) carries its own names: `names` is then optional ("" = from the DICOM file).
-        let dicom = image.map { DicomStudyImages.isDicom(resolve($0)) } ?? false
+        // An RTSTRUCT/SEG (DICOM) or a Slicer .seg.nrrd carries its own names: `names` is then optional ("" = from the file).
+        let dicom = image.map { DicomStudyImages.carriesOwnLabelNames(resolve($0)) } ?? false
         let names = r.string(l, "names", path: p, required: !dicom)
         guard let image else { return nil }
         if dicom && names == nil { return LabelMapReference(image: resolve(image), names: "") }
@@ -271,7 +271,7 @@ extension StudyManifest {
         let fm = FileManager.default
         var tables: [String: LabelTable] = [:]
         func table(_ ref: LabelMapReference, path: String) -> LabelTable? {
-            if ref.names.isEmpty {  // RTSTRUCT / SEG: names from the DICOM file
+            if ref.names.isEmpty {  // RTSTRUCT / SEG / .seg.nrrd: names from the file
                 if let t = tables[ref.image] { return t }
                 guard fm.fileExists(atPath: ref.image) else { return nil }  // reported as image not found
                 do { let t = try DicomStudyImages.labelTable(ref.image); tables[ref.image] = t; return t } catch {

@@ -8,25 +8,35 @@ public struct ImageWriteOptions: Sendable {
     /// Interfile only: write even when the grid's origin is not zero or its direction is not the
     /// identity; Interfile cannot store either, so the file loses the placement.
     public var discardInterfilePlacement: Bool
+    /// NRRD only: gzip-compress the voxel data (`encoding: gzip`, as 3D Slicer saves by default); else raw.
+    public var compressNRRD: Bool
 
-    public init(compressMetaImage: Bool = false, discardInterfilePlacement: Bool = false) {
+    public init(compressMetaImage: Bool = false, discardInterfilePlacement: Bool = false, compressNRRD: Bool = true) {
         self.compressMetaImage = compressMetaImage
         self.discardInterfilePlacement = discardInterfilePlacement
+        self.compressNRRD = compressNRRD
     }
 }
 
 /// Reads and writes 3-D images as NIfTI-1 (`.nii`, `.nii.gz`), MetaImage (`.mhd`+`.raw`/`.zraw`,
-/// `.mha`) and Interfile (`.h33`/`.hv` + raw data); the format comes from the extension.
+/// `.mha`), Interfile (`.h33`/`.hv` + raw data) and NRRD (`.nrrd`, `.nhdr`; a Slicer `.seg.nrrd` reads as its
+/// merged label map, `SlicerSegmentation`); the format comes from the extension.
 /// Geometry is always returned in DICOM LPS millimetres. See docs/formats/images.md.
 public enum ImageIO {
     /// Reads the header of `path` without its voxel data.
     public static func readHeader(_ path: String) throws -> ImageHeader {
-        try parse(path).header
+        if SlicerSegmentation.isSegmentationPath(path) {
+            var h = NRRD.parsed(try NRRD.readHeader(path), path: path).header
+            h.voxelType = .uint16  // the merged label map (`SlicerSegmentation.mergedLabelMap`)
+            return h
+        }
+        return try parse(path).header
     }
 
     /// Reads a whole image. Voxels come back in the stored type, or as float64 when the file
     /// carries a value scaling (NIfTI `scl_slope` ≠ 0 and not the identity).
     public static func read(_ path: String) throws -> AnyVolume {
+        if SlicerSegmentation.isSegmentationPath(path) { return .uint16(try SlicerSegmentation.read(path).mergedLabelMap().labels) }
         let parsed = try parse(path)
         return try VoxelData.load(parsed, source: path)
     }
@@ -39,6 +49,7 @@ public enum ImageIO {
         case .niftiGz: try NIfTI.write(volume, to: path, gzipped: true)
         case .metaImage: try MetaImage.write(volume, to: path, compressed: options.compressMetaImage)
         case .interfile: try Interfile.write(volume, to: path, discardPlacement: options.discardInterfilePlacement)
+        case .nrrd: try NRRD.write(volume, to: path, gzip: options.compressNRRD)
         }
     }
 
@@ -56,6 +67,7 @@ public enum ImageIO {
         case .niftiGz: return try NIfTI.readHeader(path, gzipped: true)
         case .metaImage: return try MetaImage.readHeader(path)
         case .interfile: return try Interfile.readHeader(path)
+        case .nrrd: return try NRRD.parsedHeader(path)
         }
     }
 }

@@ -137,4 +137,33 @@ enum Zlib {
         out.count = Int(bound)
         return out
     }
+
+    /// Compresses `data` into one gzip stream (RFC 1952 wrapper, level 6), as NRRD's `encoding: gzip` requires.
+    static func gzip(_ data: Data) -> Data {
+        var stream = z_stream()
+        // windowBits 15 + 16: gzip wrapper; memLevel 8 (zlib's default).
+        let initStatus = deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+                                       Int32(MemoryLayout<z_stream>.size))
+        precondition(initStatus == Z_OK, "deflateInit2 failed with \(initStatus)")
+        defer { deflateEnd(&stream) }
+        var out = Data(count: Int(deflateBound(&stream, uLong(data.count))) + 64)
+        var status: Int32 = Z_OK
+        data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
+            out.withUnsafeMutableBytes { (output: UnsafeMutableRawBufferPointer) in
+                var consumed = 0
+                stream.next_out = output.bindMemory(to: Bytef.self).baseAddress!
+                stream.avail_out = UInt32(min(output.count, Int(UInt32.max)))
+                repeat {
+                    let n = min(1 << 30, input.count - consumed)
+                    stream.next_in = n > 0 ? UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress! + consumed) : nil
+                    stream.avail_in = UInt32(n)
+                    consumed += n
+                    status = CZlib.deflate(&stream, consumed == input.count ? Z_FINISH : Z_NO_FLUSH)
+                } while status == Z_OK
+            }
+        }
+        precondition(status == Z_STREAM_END, "deflate failed with \(status)")
+        out.count = Int(stream.total_out)
+        return out
+    }
 }

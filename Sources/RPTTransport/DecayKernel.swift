@@ -52,14 +52,19 @@ public struct DecayKernel: HistoryKernel {
     /// Whether `emitter` is a nuclide (else `nuclideSampler` is an empty placeholder).
     let emitsNuclide: Bool
     let emissionFilter: EmissionFilter
-    /// Region slot of each voxel (−1: none); nil when no regions are scored.
+    /// Region slot of each voxel (−1: none; ≤ −2: the voxel lies in several regions, listed by
+    /// `regionOverlaps` entry −2 − value); nil when no regions are scored.
     public let regionOfVoxel: UnsafePointer<Int32>?
+    /// Region slots of the voxels that lie in several regions.
+    public let regionOverlaps: RegionOverlapList?
     public let voxelCount: Int
 
     public init(geometry: VoxelGeometry, physics: TransportPhysics, majorants: MajorantGrid, settings: TransportSettings,
-                positions: PositionSampler, emitter: Emitter, regionOfVoxel: UnsafePointer<Int32>?) {
+                positions: PositionSampler, emitter: Emitter, regionOfVoxel: UnsafePointer<Int32>?,
+                regionOverlaps: RegionOverlapList? = nil) {
         self.geometry = geometry; self.physics = physics; self.majorants = majorants; self.settings = settings
         self.positions = positions; self.emitter = emitter; self.regionOfVoxel = regionOfVoxel
+        self.regionOverlaps = regionOverlaps
         if case .nuclide(let sampler, let filter) = emitter {
             nuclideSampler = sampler; emissionFilter = filter; emitsNuclide = true
         } else {
@@ -75,7 +80,11 @@ public struct DecayKernel: HistoryKernel {
         h.tally.deposit(e, voxel: n)
         if let regions = regionOfVoxel {
             let r = Int(regions[n])
-            if r >= 0 { h.tally.deposit(e, voxel: voxelCount + r) }
+            if r >= 0 {
+                h.tally.deposit(e, voxel: voxelCount + r)
+            } else if r < -1, let overlaps = regionOverlaps {
+                for s in overlaps.slots(entry: -2 - r) { h.tally.deposit(e, voxel: voxelCount + Int(s)) }
+            }
         }
         h.energy.deposited += e
     }

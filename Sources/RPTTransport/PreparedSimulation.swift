@@ -4,7 +4,8 @@ import RPTPhysics
 import RPTVolume
 
 /// A named set of voxels whose total energy is scored history by history (organs, tumours, the ROI
-/// of a target uncertainty). Regions must not overlap.
+/// of a target uncertainty). Regions may overlap (a kidney and its cortex): energy deposited in a voxel counts in
+/// every region that holds it.
 public struct ScoredRegion: Sendable {
     public var name: String
     /// Flat voxel indices of the world grid.
@@ -29,6 +30,11 @@ public final class PreparedSimulation: @unchecked Sendable {
     private let materialIndex: UnsafeMutablePointer<UInt8>
     private let density: UnsafeMutablePointer<Float>
     private let regionOfVoxel: UnsafeMutablePointer<Int32>
+    /// Region slot lists of the voxels in several regions (`RegionOverlapList`).
+    private let overlapOffsets: UnsafeMutablePointer<Int32>
+    private let overlapSlots: UnsafeMutablePointer<Int32>
+    /// Number of voxels that lie in more than one scored region.
+    public let overlappingVoxelCount: Int
     private let mediumIndex: UnsafeMutablePointer<UInt16>
     private let media: UnsafeMutablePointer<VoxelMedium>
     /// The world's distinct (material, density) pairs as the transport reads them.
@@ -54,19 +60,41 @@ public final class PreparedSimulation: @unchecked Sendable {
         density.initialize(from: world.density, count: n)
         regionOfVoxel = LargeAllocation.allocate(Int32.self, count: n)
         regionOfVoxel.initialize(repeating: -1, count: n)
+        // A voxel may lie in several regions (a kidney and its cortex): it then holds −2 − k, k an entry of the
+        // overlap list giving its region slots; equal slot lists share one entry.
+        var slotsOfVoxel: [Int: [Int32]] = [:]
         for (r, region) in regions.enumerated() {
             for v in region.voxels {
                 guard v >= 0 && v < n else {
                     throw InputError(source: "region '\(region.name)'", field: "voxel index", value: "\(v)",
                                      reason: "outside the grid of \(n) voxels")
                 }
-                guard regionOfVoxel[v] < 0 else {
+                let current = regionOfVoxel[v]
+                if current == -1 { regionOfVoxel[v] = Int32(r); continue }
+                var list = slotsOfVoxel[v] ?? [current]
+                guard list.last != Int32(r) else {
                     throw InputError(source: "region '\(region.name)'", field: "voxel index", value: "\(v)",
-                                     reason: "also belongs to region '\(regions[Int(regionOfVoxel[v])].name)'; regions must not overlap")
+                                     reason: "listed twice in the region")
                 }
-                regionOfVoxel[v] = Int32(r)
+                list.append(Int32(r))
+                slotsOfVoxel[v] = list
             }
         }
+        var entryOfList: [[Int32]: Int32] = [:], offsets: [Int32] = [0], slots: [Int32] = []
+        for v in slotsOfVoxel.keys.sorted() {
+            let list = slotsOfVoxel[v]!
+            let k: Int32
+            if let e = entryOfList[list] { k = e } else {
+                k = Int32(offsets.count - 1); entryOfList[list] = k
+                slots += list; offsets.append(Int32(slots.count))
+            }
+            regionOfVoxel[v] = -2 - k
+        }
+        overlapOffsets = .allocate(capacity: offsets.count)
+        overlapOffsets.initialize(from: offsets, count: offsets.count)
+        overlapSlots = .allocate(capacity: max(1, slots.count))
+        overlapSlots.initialize(from: slots, count: slots.count)
+        overlappingVoxelCount = slotsOfVoxel.count
         mediumIndex = LargeAllocation.allocate(UInt16.self, count: n)
         mediumTable = VoxelMediumTable(materialIndex: world.materialIndex, density: world.density, indices: mediumIndex)
         media = .allocate(capacity: max(1, mediumTable.media.count))
@@ -78,10 +106,17 @@ public final class PreparedSimulation: @unchecked Sendable {
         let positions = try PositionSampler(source, world: world)
         let majorants = MajorantGrid(world: world, photon: physics.photon, blockSize: settings.majorantBlockSize)
         kernel = DecayKernel(geometry: geometry, physics: physics, majorants: majorants, settings: settings, positions: positions,
-                             emitter: emitter, regionOfVoxel: regions.isEmpty ? nil : UnsafePointer(regionOfVoxel))
+                             emitter: emitter, regionOfVoxel: regions.isEmpty ? nil : UnsafePointer(regionOfVoxel),
+                             regionOverlaps: slots.isEmpty ? nil
+                                : RegionOverlapList(offsets: UnsafePointer(overlapOffsets), slots: UnsafePointer(overlapSlots)))
         var f = Fingerprint()
         f.combine(world.grid.description)
         f.combine(world.materials.map(\.name).joined(separator: ","))
+        // A medium from a material table is identified by its composition too (a name may be reused with other
+        // fractions); built-in materials by their name alone, so that existing fingerprints are unchanged.
+        for m in world.materials where !MaterialLibrary.all.contains(m) {
+            f.combine(m.composition.flatMap { [Double($0.z), $0.massFraction] } + [m.density, m.meanExcitationEnergyEV])
+        }
         f.combine(world.materialIndex)
         f.combine(world.density)
         switch source {
@@ -109,7 +144,7 @@ public final class PreparedSimulation: @unchecked Sendable {
     deinit {
         LargeAllocation.deallocate(materialIndex); LargeAllocation.deallocate(density)
         LargeAllocation.deallocate(regionOfVoxel); LargeAllocation.deallocate(mediumIndex)
-        media.deallocate()
+        media.deallocate(); overlapOffsets.deallocate(); overlapSlots.deallocate()
     }
 
     /// Tally slots: the grid's voxels, then one per region.

@@ -1,27 +1,14 @@
 import Foundation
 import RPTCore
 
-/// Reads the reference CSV files of the suite (comment lines start with `#`, first other line is the header).
+/// Reads the reference CSV files of the suite (`CSVTable`: RFC 4180, comment lines start with `#`, first other
+/// line is the header).
 public enum ReferenceCSV {
     /// Rows of `path` as column-name → text dictionaries.
     /// - Throws: `InputError` naming the file when it is missing or a row has the wrong number of fields.
     public static func rows(_ path: String) throws -> [[String: String]] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw InputError(source: path, reason: "reference file missing or unreadable")
-        }
-        let lines = text.split(whereSeparator: \.isNewline).map(String.init)
-            .filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        guard let header = lines.first?.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) else {
-            throw InputError(source: path, reason: "no header line")
-        }
-        return try lines.dropFirst().enumerated().map { n, line in
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard f.count == header.count else {
-                throw InputError(source: path, field: "line \(n + 2)", value: line,
-                                 reason: "expected \(header.count) comma-separated fields")
-            }
-            return Dictionary(uniqueKeysWithValues: zip(header, f))
-        }
+        let csv = try CSVTable(path: path)
+        return csv.rows.map { Dictionary(uniqueKeysWithValues: zip(csv.header, $0.fields)) }
     }
 
     /// A numeric field of a row.

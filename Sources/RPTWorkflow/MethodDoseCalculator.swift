@@ -134,6 +134,9 @@ public enum MethodDoseCalculator {
         guard !regions.isEmpty else {
             throw InputError(source: "--method", value: "organ-s", reason: "needs segmented regions (simulate: --regions)")
         }
+        if let (a, b) = ScoringRegionSet.firstOverlap(regions) {
+            throw InputError(source: "--method", value: "organ-s", reason: "source regions must not overlap ('\(a)' and '\(b)' share voxels)")
+        }
         let grid = world.grid
         let regionTIA = regions.map { r in r.voxels.reduce(0.0) { $0 + tiaBqS[$1] } }
         let total = tiaBqS.reduce(0, +)

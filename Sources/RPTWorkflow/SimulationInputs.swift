@@ -1,6 +1,7 @@
 import Foundation
 import RPTCore
 import RPTDosimetry
+import RPTImageIO
 import RPTPhysics
 import RPTTransport
 import RPTVolume
@@ -21,7 +22,7 @@ public enum SimulationInputs {
             return try WorldBuilder.fromCT(hu, calibration: cal, grid: grid, source: ct)
         case (nil, let labels?):
             guard let materialTable else {
-                throw InputError(source: "--labels", reason: "needs --material-table CSV (label,material,density_g_cm3)")
+                throw InputError(source: "--labels", reason: "needs --material-table CSV (docs/formats/material-table.md)")
             }
             let table = try LabelMaterialTable.load(path: materialTable)
             var l = try VolumeFiles.readDouble(labels)
@@ -32,16 +33,13 @@ public enum SimulationInputs {
         }
     }
 
-    /// Scored regions from a label map (resampled onto `grid` by nearest neighbour) and an optional names CSV
-    /// (label,name); unnamed labels are called `label_<value>`.
-    public static func loadRegions(_ path: String?, names: String?, grid: Grid3D) throws -> [ScoredRegion] {
-        guard let path else { return [] }
-        var l = try VolumeFiles.readDouble(path)
-        if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
-        let table = try names.map { try LabelTable.load($0).names } ?? [:]
-        var byLabel: [Int: [Int]] = [:]
-        for (n, v) in l.voxels.enumerated() where v != 0 { byLabel[try LabelValue.integer(v, source: path), default: []].append(n) }
-        return byLabel.keys.sorted().map { ScoredRegion(name: table[$0] ?? "label_\($0)", voxels: byLabel[$0]!) }
+    /// Scored regions from label maps (resampled onto `grid` by nearest neighbour) and optional names CSVs
+    /// (`ScoringRegionSet`: label,name or name,labels groups); a 3D Slicer `.seg.nrrd` brings its segment names and
+    /// layers. Regions may overlap across maps.
+    public static func loadRegions(_ paths: [String], names: [String], grid: Grid3D) throws -> [ScoredRegion] {
+        try ScoringRegionSet.load(labelMaps: paths, names: names, grid: grid) {
+            try SlicerSegmentation.labelMapLayers($0) ?? [(try VolumeFiles.readDouble($0), [:])]
+        }
     }
 
     /// Parses a shard `i/n` (1 ≤ i ≤ n).

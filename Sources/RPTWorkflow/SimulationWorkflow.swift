@@ -19,8 +19,10 @@ public struct SimulationRequest {
     /// "activity" or "ct".
     public var doseGrid: String = "activity"
     public var nuclide: String = "Lu-177"
-    public var regions: String?
-    public var regionNames: String?
+    /// Label maps of scored regions (several for overlapping regions; a .seg.nrrd brings its segments).
+    public var regions: [String] = []
+    /// Names CSV of the i-th region map (`ScoringRegionSet`).
+    public var regionNames: [String] = []
     /// Region whose uncertainty drives a target uncertainty.
     public var roi: String?
     /// "i/n": run only shard i of n.

@@ -21,6 +21,7 @@ public enum VolumeFiles {
         case .niftiGz: return "NIfTI-1 (gzip)"
         case .metaImage: return "MetaImage"
         case .interfile: return "Interfile"
+        case .nrrd: return "NRRD"
         }
     }
 

@@ -84,9 +84,10 @@ final class ExportCommandTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("--reference-ct"), "\(e)")
         }
         XCTAssertThrowsError(try StudyFixture.run(["export", "d.h5", "--nifti", "x.mhd"])) { e in XCTAssertTrue("\(e)".contains(".nii"), "\(e)") }
+        XCTAssertThrowsError(try StudyFixture.run(["export", "d.h5", "--nrrd", "x.seg.nrrd"])) { e in XCTAssertTrue("\(e)".contains(".nhdr"), "\(e)") }
     }
 
-    /// NIfTI (gzip) and MetaImage exports read back with the same grid and voxels.
+    /// NIfTI (gzip), MetaImage and NRRD exports read back with the same grid and voxels.
     func testNiftiAndMetaImageRoundTrip() throws {
         let dir = try StudyFixture.tempDir(self)
         var dose = try writeDose(to: dir + "/sim.h5")
@@ -94,8 +95,9 @@ final class ExportCommandTests: XCTestCase {
         let c = cos(0.3), s = sin(0.3)
         dose.grid.direction = Matrix3(columns: SIMD3(c, s, 0), SIMD3(-s, c, 0), SIMD3(0, 0, 1))
         try HDF5Store.writeVolume(AnyVolume(dose), toFile: dir + "/oblique.h5", at: "dose")
-        _ = try StudyFixture.run(["export", dir + "/oblique.h5", "--nifti", dir + "/d.nii.gz", "--mhd", dir + "/d.mhd"])
-        for file in ["d.nii.gz", "d.mhd"] {
+        _ = try StudyFixture.run(["export", dir + "/oblique.h5", "--nifti", dir + "/d.nii.gz", "--mhd", dir + "/d.mhd",
+                                  "--nrrd", dir + "/d.nrrd"])
+        for file in ["d.nii.gz", "d.mhd", "d.nrrd"] {
             let back = try ImageIO.read(dir + "/" + file).asDouble
             XCTAssertTrue(back.grid.isSameGrid(as: dose.grid, toleranceMM: 1e-4), "\(file): \(back.grid) vs \(dose.grid)")
             XCTAssertEqual(back.voxels, dose.voxels, file)

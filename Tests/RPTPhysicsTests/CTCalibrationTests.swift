@@ -35,12 +35,14 @@ final class CTCalibrationTests: XCTestCase {
     private let goodDensity = "hu,density_g_cm3\n-1000,0.0012\n0,1.0\n2000,2.0\n"
     private let goodMaterials = "hu_min,hu_max,material\n-1000,-200,lung\n-200,200,water\n200,3000,cortical_bone\n"
 
+    /// `column`: the 1-based character column the source must also name (field errors from `CSVTable`).
     private func assertError(density: String? = nil, materials: String? = nil, file: String, line: Int,
-                             field: String, _ contains: String = "") throws {
+                             column: Int? = nil, field: String, _ contains: String = "") throws {
         let dir = try writeCalibration(density: density ?? goodDensity, materials: materials ?? goodMaterials)
         XCTAssertThrowsError(try CTCalibration.load(directory: dir)) { e in
             guard let err = e as? InputError else { return XCTFail("not an InputError: \(e)") }
-            XCTAssertTrue(err.source.hasSuffix("\(file):\(line)"), "source \(err.source)")
+            let location = "\(file):\(line)" + (column.map { ":\($0)" } ?? "")
+            XCTAssertTrue(err.source.hasSuffix(location), "source \(err.source), expected …\(location)")
             XCTAssertEqual(err.field, field)
             XCTAssertTrue(err.reason.contains(contains), err.reason)
         }
@@ -59,7 +61,7 @@ final class CTCalibrationTests: XCTestCase {
 
     func testMalformedNumberNamesLine() throws {
         try assertError(density: "hu,density_g_cm3\n-1000,0.0012\n0,1.o\n", file: "density.csv", line: 3,
-                        field: "density_g_cm3", "number")
+                        column: 3, field: "density_g_cm3", "number")
     }
 
     func testUnknownMaterialNamesLine() throws {
@@ -85,7 +87,7 @@ final class CTCalibrationTests: XCTestCase {
         let bad = dir.appendingPathComponent("labels-\(UUID().uuidString).csv")
         try "label,material,density_g_cm3\n0,air,\n0,water,\n".write(to: bad, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try LabelMaterialTable.load(path: bad.path)) { e in
-            XCTAssertTrue((e as! InputError).source.hasSuffix(":3"))
+            XCTAssertTrue((e as! InputError).source.hasSuffix(":3:1"), "\(e)")  // line 3, column 1
         }
     }
 }

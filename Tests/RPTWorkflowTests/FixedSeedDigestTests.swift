@@ -85,7 +85,7 @@ final class FixedSeedDigestTests: XCTestCase {
         for threads in [1, 2] {
             var r = SimulationRequest(activity: tiaPath, out: dir + "/dose-\(threads).h5",
                                       control: RunControl(decays: 20_000, threads: threads), seed: 2026)
-            r.labels = labelPath; r.materialTable = table; r.regions = regionPath; r.regionNames = names
+            r.labels = labelPath; r.materialTable = table; r.regions = [regionPath]; r.regionNames = [names]
             let outcome = try SimulationWorkflow.run(r, environment: RunEnvironment(quiet: true))
             XCTAssertEqual(outcome.decaysDone, 20_000)
             XCTAssertFalse(outcome.partial)
