@@ -48,3 +48,10 @@ def test_plan_json_and_h5(study):
     assert [int(c) for c in cycles["cycle"]] == [c["cycle"] for c in plan["cycles"]]
     assert np.allclose(cycles["activity_gbq"], [c["activity_gbq"] for c in plan["cycles"]])
     assert cycles.units["activity_gbq"] == "GBq"
+
+
+def test_run_plan_returns_the_plan_it_writes(study, tmp_path):
+    printed = rptdose.run(["plan", study / "study/manifest.yaml", "--dosimetry", study / "cycle-1",
+                           "--out", tmp_path / "plan.json"])
+    assert printed == rptdose.read_plan(tmp_path / "plan.json")
+    assert printed["cycles"][0]["cycle"] == 2
