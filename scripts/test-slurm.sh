@@ -124,6 +124,31 @@ if start_slurm; then
   [[ "$merge_start" > "$ends" || "$merge_start" == "$ends" ]] \
     || { echo "test-slurm: merge started at $merge_start before the last shard ended ($ends)" >&2; exit 1; }
   mode="real Slurm"
+  # One MPI job through srun (scripts/slurm/mpi.sbatch, srun --mpi=pmix) with the MPI build of test-mpi.sh.
+  mpi_exe=""
+  for config in release debug; do
+    if [ -x ".build-mpi/$config/rptdose" ]; then mpi_exe=$PWD/.build-mpi/$config/rptdose; break; fi
+  done
+  if [ -n "$mpi_exe" ]; then
+    echo "test-slurm: srun MPI job, 2 ranks ($mpi_exe)"
+    verbose=()   # without --quiet: rank 0 reports the number of ranks it sees
+    for o in "${opts[@]}"; do [ "$o" = --quiet ] || verbose+=("$o"); done
+    mpi_id=$(RPTDOSE=$mpi_exe OMPI_MCA_btl_vader_single_copy_mechanism=none \
+             sbatch --parsable --job-name rptdose-mpi --ntasks 2 --cpus-per-task 1 --mem 2G --time 00:10:00 \
+             --output "$work/mpi.out" scripts/slurm/mpi.sbatch "${verbose[@]}" --out "$work/mpi.h5")
+    wait_for_jobs "${mpi_id%%;*}" || { tail -n 20 "$work/mpi.out" >&2; exit 1; }
+    # Two singletons (PMIx not working) would each write the whole run: require one job of 2 ranks.
+    grep -q "MPI: 2 ranks" "$work/mpi.out" \
+      || { echo "test-slurm: the srun job did not run as 2 MPI ranks:" >&2; tail -n 20 "$work/mpi.out" >&2; exit 1; }
+    # Reference: the same MPI build started without srun (one process), as scripts/test-mpi.sh does.
+    "$mpi_exe" simulate "${opts[@]}" --threads 2 --out "$work/single-mpi.h5" >/dev/null
+    "$PYTHON" scripts/compare-simulations.py "$work/single-mpi.h5" "$work/mpi.h5"
+    mode="real Slurm, shards + merge and srun MPI"
+  elif [ "${CI:-}" = true ]; then
+    echo "test-slurm: no MPI build in .build-mpi (scripts/test-mpi.sh makes it; make test runs it first)" >&2; exit 1
+  else
+    echo "test-slurm: no MPI build in .build-mpi, the srun MPI job is skipped (scripts/test-mpi.sh makes it)"
+  fi
 else
   echo "test-slurm: Slurm could not start: $slurm_reason"
   if [ "${CI:-}" = true ]; then echo "test-slurm: CI=true requires the real Slurm check" >&2; exit 1; fi
