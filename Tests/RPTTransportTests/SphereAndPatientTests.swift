@@ -73,7 +73,7 @@ final class SphereAndPatientTests: XCTestCase {
     }
 }
 
-/// Reads the raw uint16 little-endian Interfile data of the shared phantom (layout stated in its README),
+/// Reads the raw uint16 little-endian Interfile data of the patient15 phantom (layout stated in its README),
 /// independently of RPTImageIO so that this test depends on the transport module only.
 enum InterfileForTests {
     static func readUInt16(_ path: String) throws -> [UInt16] {
