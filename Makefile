@@ -1,35 +1,50 @@
 # RPTDose — the two commands a newcomer needs.
 #   make demo   install missing system packages (as root), build in release mode, run `rptdose demo`
-#   make test   install what the tests need, run `swift test`, then the MPI and Slurm scripts
+#   make test   install what the tests need, run `swift test`, the Python package's tests, then MPI and Slurm
+# As a normal user, missing Debian packages are listed with the one `sudo apt-get install` line to run.
 SHELL := /bin/bash
 # Libraries the build links (HDF5, zlib, libpng, KISS FFT).
 APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev
-# Independent reference tools the tests use: Chromium (report rendering), dicom3tools (dciodvfy).
-APT_TEST_PACKAGES := chromium dicom3tools
-# Independent readers/writers used by the tests (HDF5, NIfTI, DICOM).
-PIP_PACKAGES := h5py numpy nibabel pydicom
+# What the tests use besides: Chromium (report rendering), dicom3tools (dciodvfy), python3-venv (the tests'
+# virtual environment), Open MPI (scripts/test-mpi.sh), Slurm (scripts/test-slurm.sh starts a one-node cluster).
+APT_TEST_PACKAGES := chromium dicom3tools python3-venv libopenmpi-dev openmpi-bin slurm-wlm
+# The tests' Python: a virtual environment with the pinned packages of requirements-test.txt. Every test that
+# runs Python uses it (env RPTDOSE_PYTHON; without make, the tests look for .venv/bin/python themselves).
+VENV := .venv
+export RPTDOSE_PYTHON := $(CURDIR)/$(VENV)/bin/python
 DEMO_OUT ?= demo-output
 
-.PHONY: demo test deps test-deps build release bench clean
+.PHONY: demo test deps test-deps python-package build release bench clean
 
 deps:
 	@bash scripts/install-deps.sh $(APT_PACKAGES)
 
-test-deps: deps
-	@bash scripts/install-deps.sh $(APT_TEST_PACKAGES)
-	@bash scripts/install-python-deps.sh $(PIP_PACKAGES)
+test-deps:
+	@bash scripts/install-deps.sh $(APT_PACKAGES) $(APT_TEST_PACKAGES)
+	@$(MAKE) --no-print-directory $(VENV)/.requirements-installed
+
+# Re-created when requirements-test.txt changes.
+$(VENV)/.requirements-installed: requirements-test.txt
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q -r requirements-test.txt
+	@touch $@
+
+# The Python entry point (python/), installed into the tests' environment as a user would (pip install ./python).
+python-package: test-deps
+	$(VENV)/bin/python -m pip install -q --no-deps --no-build-isolation --force-reinstall ./python
 
 release: deps
 	swift build -c release --product rptdose
 
 demo: release
-	RPTDOSE_GIT_COMMIT=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .build/release/rptdose demo --out $(DEMO_OUT)
+	.build/release/rptdose demo --out $(DEMO_OUT)
 
-test: test-deps
+test: test-deps python-package
 	python3 scripts/architecture.py --check
 	swift test 2>&1 | tee .test.log; exit $${PIPESTATUS[0]}
+	RPTDOSE=$(CURDIR)/.build/debug/rptdose $(VENV)/bin/python -m pytest -q python/tests
 	bash scripts/test-mpi.sh
 	bash scripts/test-slurm.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build python/build

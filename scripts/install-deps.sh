@@ -13,6 +13,6 @@ if [ "$(id -u)" -eq 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   echo "missing system packages: ${missing[*]}" >&2
-  echo "install them with:  sudo apt-get install -y ${missing[*]}" >&2
+  echo "install them with:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi

@@ -5,10 +5,11 @@
 #   2. 3 ranks (oversubscribed) with a target uncertainty (several rounds, stop decided by rank 0) and
 #      128-bit reductions cut into chunks of 1000 elements, against 1 process running the same decays.
 # Installs Open MPI with apt-get when run as root and missing (otherwise prints the command and fails).
-# Needs python3 with h5py (make test-deps) for the independent comparison.
+# Needs Python with h5py (the tests' interpreter, scripts/python.sh; make test-deps) for the independent comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh libopenmpi-dev openmpi-bin
+source scripts/python.sh
 
 swift build --product rptdose
 work=$(mktemp -d "${TMPDIR:-/tmp}/rptdose-mpi.XXXXXX")
@@ -36,14 +37,14 @@ for config in ${MPI_TEST_CONFIGS:-debug release}; do
   echo "test-mpi ($config): 2 ranks, 6000 decays"
   "$single" simulate "${case_args[@]}" --decays 6000 --threads 2 --out "$work/single.h5" >/dev/null
   run_mpi 2 "$mpi" simulate "${case_args[@]}" --decays 6000 --threads 1 --out "$work/mpi2.h5" >/dev/null
-  python3 scripts/compare-simulations.py "$work/single.h5" "$work/mpi2.h5"
+  "$PYTHON" scripts/compare-simulations.py "$work/single.h5" "$work/mpi2.h5"
 
   echo "test-mpi ($config): 3 ranks, target uncertainty, chunked reductions"
   RPTDOSE_MPI_MAX_COUNT=1000 run_mpi 3 "$mpi" simulate "${case_args[@]}" --decays 1000000 \
       --target-uncertainty 0.12 --roi tumor_2 --threads 1 --out "$work/mpi3.h5" >/dev/null
-  decays=$(python3 -c "import h5py, sys; print(int(h5py.File(sys.argv[1], 'r')['simulation'].attrs['decays']))" "$work/mpi3.h5")
+  decays=$("$PYTHON" -c "import h5py, sys; print(int(h5py.File(sys.argv[1], 'r')['simulation'].attrs['decays']))" "$work/mpi3.h5")
   [ "$decays" -gt 16384 ] || { echo "test-mpi: expected several rounds, got $decays decays" >&2; exit 1; }
   "$single" simulate "${case_args[@]}" --decays "$decays" --threads 2 --out "$work/single3.h5" >/dev/null
-  python3 scripts/compare-simulations.py "$work/single3.h5" "$work/mpi3.h5"
+  "$PYTHON" scripts/compare-simulations.py "$work/single3.h5" "$work/mpi3.h5"
 done
 echo "test-mpi: passed"

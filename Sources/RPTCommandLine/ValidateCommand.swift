@@ -15,14 +15,11 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Master random seed.") var seed: UInt64 = 20_240_607
     @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "The project's validation/ folder (default: found from the current folder).") var validationDir: String?
-    @Option(help: "Shared reference folder (default: ../shared beside the project root).") var sharedDir: String?
 
     func run() throws {
         let vdir = try validationDir ?? ValidationSuite.defaultValidationDirectory()
-        let root = URL(fileURLWithPath: vdir).standardizedFileURL.deletingLastPathComponent()
-        let shared = sharedDir ?? root.deletingLastPathComponent().appendingPathComponent("shared").path
         let context = ValidationContext(mode: quick ? .quick : .full, seed: seed, threads: threads,
-                                        validationDirectory: vdir, sharedDirectory: shared)
+                                        validationDirectory: vdir)
         let cases = try ValidationSuite.cases(named: caseName, mode: context.mode)
         let results = ValidationSuite.run(cases, context: context) { msg in
             FileHandle.standardError.write(Data((msg + "\n").utf8))

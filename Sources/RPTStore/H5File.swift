@@ -70,7 +70,7 @@ public final class H5File {
     /// Starts writing a new file that will appear at `path` only when `commit()` succeeds.
     ///
     /// The RPTDose root attributes (format and software version, creation time, command line, git
-    /// commit) are written immediately; see `docs/formats/hdf5.md`.
+    /// commit, build date, HDF5 version) are written immediately; see `docs/formats/hdf5.md`.
     /// - Parameter commandLine: recorded as `command_line`; defaults to this process's arguments.
     public static func create(_ path: String, commandLine: String? = nil) throws -> H5File {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path

@@ -54,11 +54,12 @@ public enum HDF5Store {
         CommandLine.arguments.map(shellQuoted).joined(separator: " ")
     }
 
-    /// The git commit recorded in files: env `RPTDOSE_GIT_COMMIT`, or "unknown".
+    /// The git commit recorded in files: env `RPTDOSE_GIT_COMMIT` when set, else the commit embedded at build
+    /// time (`RPTDoseVersion.embeddedGitCommit`, "unknown" outside a git checkout).
     public static func gitCommit() -> String {
         let value = ProcessInfo.processInfo.environment["RPTDOSE_GIT_COMMIT"]?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        return value.isEmpty ? "unknown" : value
+        return value.isEmpty ? RPTDoseVersion.embeddedGitCommit : value
     }
 
     /// Absolute path of a volume or table group: absolute paths are kept, bare names go under `parent`.
@@ -81,10 +82,11 @@ extension H5File {
         iso.formatOptions = [.withInternetDateTime]
         iso.timeZone = TimeZone(identifier: "UTC")
         try setAttribute("rptdose_format_version", .string(HDF5Store.formatVersion))
-        try setAttribute("software_version", .string(RPTDoseVersion.string))
         try setAttribute("created_utc", .string(iso.string(from: Date())))
         try setAttribute("command_line", .string(commandLine))
-        try setAttribute("git_commit", .string(HDF5Store.gitCommit()))
+        for (key, value) in SoftwareInfo.provenanceAttributes.sorted(by: { $0.key < $1.key }) {
+            try setAttribute(key, value)   // software_version, git_commit, build_date, hdf5_version
+        }
     }
 
     /// Throws if the root says the file uses a different major version of the layout. Files without

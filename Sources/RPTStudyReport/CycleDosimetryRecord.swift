@@ -19,6 +19,7 @@ public struct CycleDosimetryRecord: Sendable {
     public var decays: UInt64
     public var partial: Bool
     public var notes: [String]
+    /// The RPTDose that wrote the file: version and git commit (root attributes), e.g. "0.1.0 (commit 4df7af7…)".
     public var softwareVersion: String
     public var provenance: Provenance
     /// `/tables/regions`, one row per reported region, in file order.
@@ -97,7 +98,8 @@ public struct CycleDosimetryRecord: Sendable {
                 decays: try f.attribute("decays", at: g).asUInt ?? 0,
                 partial: (try f.attributeIfPresent("partial", at: g)?.asInt ?? 0) != 0,
                 notes: try f.attributeIfPresent("notes", at: g)?.asStrings ?? [],
-                softwareVersion: try f.attributeIfPresent("software_version")?.asString ?? "unknown",
+                softwareVersion: (try f.attributeIfPresent("software_version")?.asString ?? "unknown")
+                    + " (commit " + (try f.attributeIfPresent("git_commit")?.asString ?? "unknown") + ")",
                 provenance: try f.readProvenance(),
                 regions: regions, fits: fits, marrow: marrow, marrowBloodMethod: bloodMethod,
                 dose: dose, regionMap: regionMap, regionLabels: labelNames)

@@ -4,6 +4,7 @@ import RPTDosimetry
 import RPTKinetics
 import RPTPlanner
 import RPTReport
+import RPTStore
 
 /// The dosimetry report of a study (docs/report.md): patient, cycles and provenance, warnings, dose
 /// colour-wash slices, time-activity fits, DVHs, the region dose table and the plan, as one
@@ -67,7 +68,8 @@ public struct StudyReport {
             ReportField("Cycles (administered activity)", m.cycles.map {
                 "\($0.number): \(NumberFormat.fixed(2).string($0.administeredActivityGBq)) GBq" }.joined(separator: "; ")),
             ReportField("Cycles with dosimetry", cycles.map(String.init).joined(separator: ", ")),
-            ReportField("Software", "RPTDose \(RPTDoseVersion.string) (results written by "
+            ReportField("Software", "RPTDose \(SoftwareInfo.version) (commit \(SoftwareInfo.gitCommit), built "
+                        + "\(SoftwareInfo.buildDate), HDF5 \(SoftwareInfo.hdf5Version); results written by "
                         + Set(records.map(\.softwareVersion)).sorted().joined(separator: ", ") + ")"),
             ReportField("Random seeds", records.map { "cycle \($0.cycle): \($0.provenance.seed.map(String.init) ?? "—")" }
                         .joined(separator: "; ")),

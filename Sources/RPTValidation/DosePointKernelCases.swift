@@ -164,7 +164,7 @@ public struct ElectronDPKCase: ValidationCase {
     }
 
     public func run(_ context: ValidationContext) throws -> ValidationCaseResult {
-        let estar = try ESTARWaterTable(sharedDirectory: context.sharedDirectory)
+        let estar = try ESTARWaterTable(referenceDirectory: context.referenceDirectory)
         let energies = context.isQuick ? [0.5] : [0.05, 0.1, 0.5, 1.0]
         let decays: UInt64 = context.isQuick ? 2_000 : 100_000
         let batches = context.isQuick ? 10 : 20
@@ -254,7 +254,7 @@ public struct Lu177DPKCase: ValidationCase {
     public init() {}
 
     public func run(_ context: ValidationContext) throws -> ValidationCaseResult {
-        let estar = try ESTARWaterTable(sharedDirectory: context.sharedDirectory)
+        let estar = try ESTARWaterTable(referenceDirectory: context.referenceDirectory)
         let nuc = try Nuclide.named("Lu-177")
         let betaMax = nuc.betaMinus?.energiesMeV.last ?? 0.498
         let rMax = estar.interpolate(estar.csdaRange, at: betaMax)

@@ -3,7 +3,7 @@ import RPTCore
 import RPTPhysics
 
 /// Electron collision and radiative stopping powers, CSDA range and radiation yield of liquid water against
-/// NIST ESTAR (SRD 124), `../shared/reference/nist_estar_water.csv`, 10 keV – 1 MeV.
+/// NIST ESTAR (SRD 124), `validation/reference/nist_estar_water.csv`, 10 keV – 1 MeV.
 public struct ElectronStoppingCase: ValidationCase {
     public let name = "electron-stopping-estar"
     public let title = "Electron stopping powers and CSDA range vs NIST ESTAR"
@@ -11,7 +11,7 @@ public struct ElectronStoppingCase: ValidationCase {
     public init() {}
 
     public func run(_ context: ValidationContext) throws -> ValidationCaseResult {
-        let estar = try ESTARWaterTable(sharedDirectory: context.sharedDirectory)
+        let estar = try ESTARWaterTable(referenceDirectory: context.referenceDirectory)
         let cuts = try ElectronCuts(mollerThresholdMeV: 0.010, photonThresholdMeV: 0.010)
         let table = try ElectronMaterialTable(material: MaterialLibrary.water, cuts: cuts)
         var rows: [ValidationRow] = []
@@ -44,6 +44,6 @@ public struct ElectronStoppingCase: ValidationCase {
         return ValidationCaseResult(name: name, title: title, rows: rows, figureSVG: plot.render(),
                                     figureCaption: "Relative deviation from NIST ESTAR for liquid water.",
                                     notes: ["Reference: NIST ESTAR (Berger, Coursey, Zucker & Chang, SRD 124; ICRU Report 37), "
-                                            + "`../shared/reference/nist_estar_water.csv`. Tables built with Δ = k_c = 10 keV."])
+                                            + "`validation/reference/nist_estar_water.csv`. Tables built with Δ = k_c = 10 keV."])
     }
 }

@@ -15,8 +15,8 @@ public struct Lu177SphereCase: ValidationCase {
     public func run(_ context: ValidationContext) throws -> ValidationCaseResult {
         let nuc = try Nuclide.named("Lu-177")
         let water = MaterialLibrary.water
-        let nist = try NISTPhotonTable(sharedDirectory: context.sharedDirectory, material: "water_liquid")
-        let estar = try ESTARWaterTable(sharedDirectory: context.sharedDirectory)
+        let nist = try NISTPhotonTable(referenceDirectory: context.referenceDirectory, material: "water_liquid")
+        let estar = try ESTARWaterTable(referenceDirectory: context.referenceDirectory)
         let tablePath = context.validationDirectory + "/\(name)/sphere_s_values_unverified.csv"
         let table = try ReferenceCSV.rows(tablePath).map {
             (try ReferenceCSV.number($0, "mass_g", source: tablePath), try ReferenceCSV.number($0, "s_gy_per_bq_s", source: tablePath))

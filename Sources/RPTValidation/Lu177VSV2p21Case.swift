@@ -29,7 +29,7 @@ public struct Lu177VSV2p21Case: ValidationCase {
         let reference = try VSVReferenceTable(path: path)
         try reference.require(Self.offsets, source: path)
         let table = reference.values  // mGy/(MBq·s), first octant
-        let estar = try ESTARWaterTable(sharedDirectory: context.sharedDirectory)
+        let estar = try ESTARWaterTable(referenceDirectory: context.referenceDirectory)
         let nuc = try Nuclide.named("Lu-177")
         let electronEnergy = nuc.electronEnergyPerDecayMeV
         let betaMax = nuc.betaMinus?.energiesMeV.last ?? 0.498

@@ -17,8 +17,8 @@ public struct Lu177VSVCase: ValidationCase {
     public func run(_ context: ValidationContext) throws -> ValidationCaseResult {
         let nuc = try Nuclide.named("Lu-177")
         let tissue = MaterialLibrary.softTissue
-        let nist = try NISTPhotonTable(sharedDirectory: context.sharedDirectory, material: "soft_tissue_ICRU44")
-        let estar = try ESTARWaterTable(sharedDirectory: context.sharedDirectory)
+        let nist = try NISTPhotonTable(referenceDirectory: context.referenceDirectory, material: "soft_tissue_ICRU44")
+        let estar = try ESTARWaterTable(referenceDirectory: context.referenceDirectory)
         let sizes: [Double] = context.isQuick ? [4.8] : [3.0, 4.8]
         let kernelSize = context.isQuick ? 7 : 11
         let decays: UInt64 = context.isQuick ? 20_000 : 2_000_000

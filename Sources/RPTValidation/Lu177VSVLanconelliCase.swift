@@ -45,7 +45,7 @@ public struct Lu177VSVLanconelliCase: ValidationCase {
         let kernelSize = 5
         let nuc = try Nuclide.named("Lu-177")
         let betaPhoton = VSVComparison.betaAndPhotonsOnly(nuc)
-        let estar = try ESTARWaterTable(sharedDirectory: context.sharedDirectory)
+        let estar = try ESTARWaterTable(referenceDirectory: context.referenceDirectory)
         let electronEnergy = nuc.electronEnergyPerDecayMeV
         let betaEnergy = nuc.betaMeanEnergyMeV
         let betaMax = nuc.betaMinus?.energiesMeV.last ?? 0.498

@@ -5,8 +5,8 @@ import RPTPhysics
 import RPTTransport
 import RPTVolume
 
-/// Monte Carlo vs VSV vs density-corrected VSV vs LDM on the shared patient15 phantom (Lu-177 DOTATATE,
-/// `../shared/phantoms/lu177-patient15`). There is no reference: the case documents the differences per region
+/// Monte Carlo vs VSV vs density-corrected VSV vs LDM on the patient15 phantom (Lu-177 DOTATATE,
+/// `phantoms/lu177-patient15`). There is no reference: the case documents the differences per region
 /// and the gamma pass rate, with the Monte Carlo as the yardstick.
 public struct Patient15MethodsCase: ValidationCase {
     public let name = "patient15-methods"
@@ -20,11 +20,11 @@ public struct Patient15MethodsCase: ValidationCase {
         (19000, "tumour_1", 4.0), (20000, "tumour_2", 4.0), (21000, "tumour_3", 4.0)]
 
     public func run(_ context: ValidationContext) throws -> ValidationCaseResult {
-        let dir = context.sharedDirectory + "/phantoms/lu177-patient15"
+        let dir = context.phantomsDirectory + "/lu177-patient15"
         func read(_ file: String) throws -> [UInt16] {
             let path = dir + "/" + file
             guard let d = FileManager.default.contents(atPath: path) else {
-                throw InputError(source: path, reason: "shared phantom file missing (see ../shared/README.md)")
+                throw InputError(source: path, reason: "patient15 phantom file missing (see phantoms/lu177-patient15/README.md)")
             }
             return d.withUnsafeBytes { raw in (0..<(d.count / 2)).map { UInt16(littleEndian: raw.load(fromByteOffset: 2 * $0, as: UInt16.self)) } }
         }
@@ -34,8 +34,7 @@ public struct Patient15MethodsCase: ValidationCase {
             throw InputError(source: dir, field: "voxel count", value: "\(attn.count)", reason: "expected \(grid.voxelCount)")
         }
         let hu = Volume<Double>(grid: grid, voxels: attn.map { Double($0) - 1000 })
-        let root = URL(fileURLWithPath: context.validationDirectory).deletingLastPathComponent().path
-        let calibration = try CTCalibration.load(directory: root + "/phantoms/scanners/default")
+        let calibration = try CTCalibration.load(directory: context.phantomsDirectory + "/scanners/default")
         let world = try WorldBuilder.fromCT(hu, calibration: calibration)
         let ml = grid.voxelVolumeML
         var tia = [Double](repeating: 0, count: grid.voxelCount)

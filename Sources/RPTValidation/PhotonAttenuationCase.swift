@@ -5,7 +5,7 @@ import RPTTransport
 import RPTVolume
 
 /// Photon attenuation and energy absorption against NIST SRD 126 (Hubbell & Seltzer), read from
-/// `../shared/reference/nist_photon_mass_coefficients.csv`:
+/// `validation/reference/nist_photon_mass_coefficients.csv`:
 /// 1. the tables RPTDose transports with (μ/ρ, μ_en/ρ for water, ICRU-44 soft tissue, cortical bone, lung);
 /// 2. Monte Carlo narrow-beam transmission of a pencil beam through water, uncollided fraction vs exp(−μx).
 public struct PhotonAttenuationCase: ValidationCase {
@@ -20,7 +20,7 @@ public struct PhotonAttenuationCase: ValidationCase {
     public func run(_ context: ValidationContext) throws -> ValidationCaseResult {
         var rows: [ValidationRow] = []
         let table = PhotonMaterialTable.builtIn()
-        let estar = try ESTARWaterTable(sharedDirectory: context.sharedDirectory)
+        let estar = try ESTARWaterTable(referenceDirectory: context.referenceDirectory)
         let yield: (Double) -> Double = { e in
             e <= estar.energiesMeV[0] ? estar.radiationYield[0] * e / estar.energiesMeV[0]
                 : estar.interpolate(estar.radiationYield, at: e)
@@ -28,7 +28,7 @@ public struct PhotonAttenuationCase: ValidationCase {
         var plot = SVGPlot(title: "RPTDose / NIST − 1", xLabel: "photon energy (keV)", yLabel: "relative deviation (%)",
                            logX: true)
         for (n, (nistName, ours)) in Self.materials.enumerated() {
-            let nist = try NISTPhotonTable(sharedDirectory: context.sharedDirectory, material: nistName)
+            let nist = try NISTPhotonTable(referenceDirectory: context.referenceDirectory, material: nistName)
             let m = try table.materialIndex(named: ours)
             var worstMu = 0.0, worstEn = 0.0, dMu: [Double] = [], dEn: [Double] = []
             for (i, e) in nist.energiesMeV.enumerated() {
@@ -51,7 +51,7 @@ public struct PhotonAttenuationCase: ValidationCase {
         plot.hLines = [(1, "+1 %"), (-1, "−1 %")]
 
         // Narrow-beam transmission through water, thickness 1/μ (T ≈ e⁻¹), uncollided = no real interaction.
-        let water = try NISTPhotonTable(sharedDirectory: context.sharedDirectory, material: "water_liquid")
+        let water = try NISTPhotonTable(referenceDirectory: context.referenceDirectory, material: "water_liquid")
         let energies = context.isQuick ? [0.1, 0.2083] : [0.05, 0.1, 0.2083, 0.3, 0.5]
         let count = context.isQuick ? 10_000 : 200_000
         for e in energies {
@@ -84,7 +84,7 @@ public struct PhotonAttenuationCase: ValidationCase {
             name: name, title: title, rows: rows, figureSVG: plot.render(),
             figureCaption: "Relative deviation of RPTDose's photon tables from NIST SRD 126 (lines: μ/ρ, dots: μ_en/ρ).",
             notes: ["Reference: NIST SRD 126 (Hubbell & Seltzer, X-Ray Mass Attenuation Coefficients), "
-                    + "`../shared/reference/nist_photon_mass_coefficients.csv`; μ_en uses the ESTAR water radiation yield.",
+                    + "`validation/reference/nist_photon_mass_coefficients.csv`; μ_en uses the ESTAR water radiation yield.",
                     "Narrow-beam: pencil beam along z through a water slab of thickness 1/μ (NIST, log–log interpolated); "
                     + "a history is uncollided when its photon has no real (non-virtual) interaction."])
     }

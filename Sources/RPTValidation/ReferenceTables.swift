@@ -21,15 +21,16 @@ public enum ReferenceCSV {
 }
 
 /// NIST SRD 126 (Hubbell & Seltzer) μ/ρ and μ_en/ρ for one material, from
-/// `../shared/reference/nist_photon_mass_coefficients.csv`, interpolated log–log between tabulated energies
+/// `validation/reference/nist_photon_mass_coefficients.csv`, interpolated log–log between tabulated energies
 /// (the interpolation NIST recommends for these tables).
 public struct NISTPhotonTable: Sendable {
     public let energiesMeV: [Double]
     public let muRho: [Double]
     public let muEnRho: [Double]
 
-    public init(sharedDirectory: String, material: String) throws {
-        let path = sharedDirectory + "/reference/nist_photon_mass_coefficients.csv"
+    /// Reads `referenceDirectory/nist_photon_mass_coefficients.csv`.
+    public init(referenceDirectory: String, material: String) throws {
+        let path = referenceDirectory + "/nist_photon_mass_coefficients.csv"
         let rows = try ReferenceCSV.rows(path).filter { $0["material"] == material }
         guard rows.count >= 2 else {
             throw InputError(source: path, field: "material", value: material, reason: "fewer than 2 rows for this material")
@@ -51,7 +52,7 @@ public struct NISTPhotonTable: Sendable {
     }
 }
 
-/// NIST ESTAR (SRD 124) for liquid water, from `../shared/reference/nist_estar_water.csv`.
+/// NIST ESTAR (SRD 124) for liquid water, from `validation/reference/nist_estar_water.csv`.
 public struct ESTARWaterTable: Sendable {
     public let energiesMeV: [Double]
     public let collision: [Double]
@@ -59,8 +60,9 @@ public struct ESTARWaterTable: Sendable {
     public let csdaRange: [Double]
     public let radiationYield: [Double]
 
-    public init(sharedDirectory: String) throws {
-        let path = sharedDirectory + "/reference/nist_estar_water.csv"
+    /// Reads `referenceDirectory/nist_estar_water.csv`.
+    public init(referenceDirectory: String) throws {
+        let path = referenceDirectory + "/nist_estar_water.csv"
         let rows = try ReferenceCSV.rows(path)
         energiesMeV = try rows.map { try ReferenceCSV.number($0, "kinetic_energy_MeV", source: path) }
         collision = try rows.map { try ReferenceCSV.number($0, "collision_stopping_power_MeV_cm2_g", source: path) }

@@ -14,13 +14,19 @@ public struct ValidationContext: Sendable {
     public var threads: Int
     /// The project's `validation/` folder (reference CSV files of each case).
     public var validationDirectory: String
-    /// The shared read-only reference folder (`../shared` beside the project root).
-    public var sharedDirectory: String
 
     public init(mode: ValidationMode, seed: UInt64 = 20_240_607, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                validationDirectory: String, sharedDirectory: String) {
+                validationDirectory: String) {
         self.mode = mode; self.seed = seed; self.threads = max(1, threads)
-        self.validationDirectory = validationDirectory; self.sharedDirectory = sharedDirectory
+        self.validationDirectory = validationDirectory
+    }
+
+    /// The independent reference tables (NIST SRD 126 and ESTAR): `validation/reference`.
+    public var referenceDirectory: String { validationDirectory + "/reference" }
+
+    /// The project's `phantoms/` folder (beside `validation/`): scanner calibrations, the patient15 phantom.
+    public var phantomsDirectory: String {
+        URL(fileURLWithPath: validationDirectory).standardizedFileURL.deletingLastPathComponent().path + "/phantoms"
     }
 
     public var isQuick: Bool { mode == .quick }

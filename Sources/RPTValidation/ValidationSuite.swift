@@ -83,7 +83,7 @@ public enum ValidationReport {
         let failed = results.reduce(0) { $0 + $1.failedCount }, passed = results.reduce(0) { $0 + $1.passedCount }
         var s = "# RPTDose validation report\n\n"
         s += "- command: `\(command)`\n- mode: \(context.mode.rawValue), seed \(context.seed), \(context.threads) threads\n"
-        s += "- RPTDose \(RPTDoseVersion.string)\n"
+        s += "- RPTDose \(RPTDoseVersion.string), commit \(RPTDoseVersion.embeddedGitCommit), built \(RPTDoseVersion.buildDate)\n"
         s += "- result: **\(failed == 0 ? "PASS" : "FAIL")** — \(passed) rows passed, \(failed) failed "
             + "(info rows carry no tolerance)\n\n"
         s += "Tolerance of a row: |value − reference| ≤ k·σ + systematic allowance (bounds: one-sided). "

@@ -211,8 +211,8 @@ public struct DoseFileComparison {
                 try f.setAttribute("gamma_mean", .double(r.meanGamma), at: g)
                 try f.setAttribute("gamma_max", .double(r.maxGamma), at: g)
             }
-            try f.writeProvenance(Provenance(settings: ["file_a": .string(fileA), "file_b": .string(fileB),
-                                                        "software_version": .string(RPTDoseVersion.string)]))
+            try f.writeProvenance(Provenance(settings: SoftwareInfo.provenanceAttributes
+                                                .merging(["file_a": .string(fileA), "file_b": .string(fileB)]) { $1 }))
         }
     }
 }

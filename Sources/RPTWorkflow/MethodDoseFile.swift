@@ -27,7 +27,7 @@ public enum MethodDoseFile {
             var all = extra
             for (k, v) in result.settings { all[k] = v }
             all["nuclide"] = nuclide
-            all["software_version"] = RPTDoseVersion.string
+            all.merge(SoftwareInfo.provenanceStrings) { _, software in software }
             try f.createGroup(group)
             try f.setAttribute("method", .string(result.method.rawValue), at: group)
             try f.setAttribute("nuclide", .string(nuclide), at: group)

@@ -46,7 +46,7 @@ public struct SimulationRunner {
         settings["accelerations"] = s.accelerations.isEmpty ? "none" : s.accelerations.joined(separator: ",")
         settings["threads"] = "\(control.threads)"
         settings["target_uncertainty"] = control.targetUncertainty.map { "\($0)" } ?? "none"
-        settings["software_version"] = RPTDoseVersion.string
+        settings.merge(SoftwareInfo.provenanceStrings) { _, software in software }
         return SimulationRecord(fingerprint: simulation.fingerprint.hex, seed: simulation.seed, firstDecay: firstDecay,
                                 plannedEndDecay: firstDecay + control.decays,
                                 totalDecays: totalDecays ?? firstDecay + control.decays,

@@ -4,11 +4,11 @@ import RPTCore
 import RPTVolume
 @testable import RPTImageIO
 
-/// Reads the shared Lu-177 patient15 phantom (../shared/phantoms/lu177-patient15) and checks it
+/// Reads the Lu-177 patient15 phantom (phantoms/lu177-patient15) and checks it
 /// against the numbers in its README: shape, voxel size and label voxel counts.
 final class InterfilePhantomTests: XCTestCase {
     func testSourceImageMatchesREADME() throws {
-        let path = try sharedFile("phantoms/lu177-patient15/patient15_LuDOTATATE_src.h33")
+        let path = try projectFile("phantoms/lu177-patient15/patient15_LuDOTATATE_src.h33")
         let header = try ImageIO.readHeader(path)
         XCTAssertEqual(header.format, .interfile)
         XCTAssertEqual(header.storedVoxelType, .uint16)
@@ -28,7 +28,7 @@ final class InterfilePhantomTests: XCTestCase {
     }
 
     func testAttenuationImageReads() throws {
-        let path = try sharedFile("phantoms/lu177-patient15/patient15_LuDOTATATE_attn.h33")
+        let path = try projectFile("phantoms/lu177-patient15/patient15_LuDOTATATE_attn.h33")
         let v = try ImageIO.read(path)
         XCTAssertEqual(v.voxelType, .uint16)
         XCTAssertEqual(v.grid.voxelCount, 108 * 70 * 90)
@@ -39,7 +39,7 @@ final class InterfilePhantomTests: XCTestCase {
     /// The phantom survives Interfile → NIfTI → MetaImage → Interfile: values identical, geometry
     /// within NIfTI's float32 precision (3.9063 mm is stored as 3.90630007 mm).
     func testPhantomThroughEveryFormat() throws {
-        let path = try sharedFile("phantoms/lu177-patient15/patient15_LuDOTATATE_src.h33")
+        let path = try projectFile("phantoms/lu177-patient15/patient15_LuDOTATATE_src.h33")
         let dir = try makeTemporaryFolder("phantom")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let original = try ImageIO.read(path)

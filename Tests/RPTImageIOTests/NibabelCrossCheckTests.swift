@@ -3,6 +3,7 @@ import XCTest
 import RPTCore
 import RPTVolume
 @testable import RPTImageIO
+import RPTTestSupport
 
 /// Independent cross-check against nibabel (Python), the reference NIfTI implementation of the
 /// neuroimaging community: nibabel reads what RPTDose writes, and RPTDose reads what nibabel writes.
@@ -13,7 +14,7 @@ final class NibabelCrossCheckTests: XCTestCase {
     func python(_ script: String, _ args: [String]) throws -> PythonResult {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + args
+        p.arguments = [ExternalProcess.pythonInterpreter, "-c", script] + args
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
         try p.run()
@@ -26,7 +27,9 @@ final class NibabelCrossCheckTests: XCTestCase {
     func requireNibabel() throws {
         let r = try? python("import nibabel, numpy", [])
         guard let r, r.status == 0 else {
-            let msg = "nibabel cannot be imported by python3 (pip install nibabel): " + (r?.stderr ?? "python3 not runnable")
+            let py = ExternalProcess.pythonInterpreter
+            let msg = "nibabel cannot be imported by \(py) (`make test-deps` creates .venv from requirements-test.txt): "
+                + (r?.stderr ?? "\(py) not runnable")
             if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(msg) }
             throw XCTSkip(msg)
         }

@@ -16,14 +16,11 @@ func packageRoot(_ file: String = #filePath) -> URL {
     URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
-/// Path of a file in ../shared; skips when absent, fails instead when CI=true.
-func sharedFile(_ relative: String) throws -> String {
-    let path = packageRoot().deletingLastPathComponent().appendingPathComponent("shared/" + relative).path
-    if !FileManager.default.fileExists(atPath: path) {
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            XCTFail("required reference file missing: \(path)")
-        }
-        throw XCTSkip("reference file missing: \(path)")
+/// Path of a reference file the project carries (relative to the package root); throws when missing.
+func projectFile(_ relative: String) throws -> String {
+    let path = packageRoot().appendingPathComponent(relative).path
+    guard FileManager.default.fileExists(atPath: path) else {
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path])
     }
     return path
 }

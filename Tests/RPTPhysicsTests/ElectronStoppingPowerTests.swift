@@ -21,19 +21,13 @@ enum ElectronTestFixtures {
         let energyMeV, collision, radiative, total, csdaRange, radiationYield: Double
     }
 
-    /// Rows of ../shared/reference/nist_estar_water.csv (relative to the package root); skips the
-    /// test when the file is absent, fails instead when CI=true.
+    /// Rows of validation/reference/nist_estar_water.csv (relative to the package root); throws (the test
+    /// fails) when the file cannot be read.
     static func estarWater(file: StaticString = #filePath) throws -> [EstarRow] {
         let root = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let url = root.deletingLastPathComponent().appendingPathComponent("shared/reference/nist_estar_water.csv")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                XCTFail("reference file \(url.path) is missing")
-                return []
-            }
-            throw XCTSkip("reference file \(url.path) is absent")
-        }
+        let url = root.appendingPathComponent("validation/reference/nist_estar_water.csv")
+        let text = try String(contentsOf: url, encoding: .utf8)
         var rows: [EstarRow] = []
         for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("kinetic") {
             let v = line.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }

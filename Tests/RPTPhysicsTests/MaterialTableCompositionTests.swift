@@ -105,7 +105,7 @@ final class MaterialTableCompositionTests: XCTestCase {
     }
 
     /// The photon tables of custom media are built as the built-in ones: μ/ρ of ICRU-44 cortical bone and soft tissue
-    /// given by their mass fractions agrees with NIST SRD 126 (independent XCOM values, ../shared/reference) within the
+    /// given by their mass fractions agrees with NIST SRD 126 (independent XCOM values, validation/reference) within the
     /// 1 % the built-in tables meet (`PhotonCrossSectionTests`), and equals the mixture rule Σ wᵢ (μ/ρ)ᵢ over
     /// one-element media for a medium not in the library (an ICRP-110-like spongiosa with 3.2 % Ca).
     func testPhotonAttenuationOfCompositionsAgainstNISTAndMixtureRule() throws {

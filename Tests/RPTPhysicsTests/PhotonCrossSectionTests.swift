@@ -2,7 +2,7 @@ import RPTCore
 import XCTest
 @testable import RPTPhysics
 
-/// μ/ρ and μ_en/ρ against NIST SRD 126 (Hubbell & Seltzer), read from ../shared/reference.
+/// μ/ρ and μ_en/ρ against NIST SRD 126 (Hubbell & Seltzer), read from validation/reference.
 ///
 /// NIST's compositions: water H 0.111894 / O 0.888106; ICRU-44 soft tissue, cortical bone and lung as in
 /// ICRU Report 44 — the same mass fractions as RPTDose's `water`, `soft_tissue`, `cortical_bone` and `lung`

@@ -1,23 +1,17 @@
 import Foundation
 import XCTest
 
-/// Locates files in ../shared (beside the package root) for reference-data tests.
+/// Locates the reference tables the project carries (`validation/reference`) for reference-data tests.
 enum SharedReference {
     static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Rows (split by comma) of a CSV in ../shared/reference, skipping `#` comments and the header.
-    /// Skips the test (or fails when CI=true) if the file is absent.
+    /// Rows (split by comma) of a CSV in validation/reference, skipping `#` comments and the header.
+    /// Throws (the test fails) if the file cannot be read.
     static func csvRows(_ name: String) throws -> [[String]] {
-        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/" + name)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                XCTFail("reference file missing: \(url.path)")
-                return []
-            }
-            throw XCTSkip("reference file missing: \(url.path)")
-        }
+        let url = packageRoot.appendingPathComponent("validation/reference/" + name)
+        let text = try String(contentsOf: url, encoding: .utf8)
         let lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
         return lines.dropFirst().map { $0.split(separator: ",").map(String.init) }
     }

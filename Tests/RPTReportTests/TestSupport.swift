@@ -15,14 +15,14 @@ enum TestSupport {
         try ExternalProcess.run(arguments, stdin: stdin)
     }
 
-    /// Runs `python3 -c script args…` and returns its stdout; skips (fails on CI) without python3.
+    /// Runs `<tests' python> -c script args…` and returns its stdout; skips (fails on CI) without Python.
     static func python(_ script: String, _ args: [String] = [], stdin: Data? = nil) throws -> Data {
-        let probe = try? run(["python3", "-c", "import zlib, struct, json, xml.etree.ElementTree, html.parser"])
+        let probe = try? ExternalProcess.python(["-c", "import zlib, struct, json, xml.etree.ElementTree, html.parser"])
         guard let probe, probe.status == 0 else {
             try skipOrFail("python3 (with zlib, struct, json, xml, html.parser) is not available")
             return Data()
         }
-        let r = try run(["python3", "-c", script] + args, stdin: stdin)
+        let r = try ExternalProcess.python(["-c", script] + args, stdin: stdin)
         guard r.status == 0 else {
             XCTFail("python3 failed (\(r.status)): \(r.stderr.suffix(2000))")
             return Data()

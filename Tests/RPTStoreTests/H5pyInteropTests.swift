@@ -3,16 +3,17 @@ import XCTest
 import RPTCore
 import RPTVolume
 @testable import RPTStore
+import RPTTestSupport
 
 /// Files written by RPTStore open in plain h5py (no custom code), and files written by h5py
 /// following docs/formats/hdf5.md are read by RPTStore.
 final class H5pyInteropTests: XCTestCase {
-    /// Runs `python3 -c script args…`; returns stdout. Skips (or fails when CI=true) without h5py.
+    /// Runs `<tests' python> -c script args…`; returns stdout. Skips (or fails when CI=true) without h5py.
     private func runPython(_ script: String, _ arguments: [String]) throws -> String {
         let probe = try python(["-c", "import h5py, numpy"])
         if probe.status != 0 {
-            let message = "python3 with h5py and numpy is not available (\(probe.stderr.prefix(200))); "
-                + "install with `pip install h5py numpy`"
+            let message = "\(ExternalProcess.pythonInterpreter) with h5py and numpy is not available (\(probe.stderr.prefix(200))); "
+                + "`make test-deps` creates .venv from requirements-test.txt"
             if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(message) }
             throw XCTSkip(message)
         }
@@ -24,7 +25,7 @@ final class H5pyInteropTests: XCTestCase {
     private func python(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
+        process.arguments = [ExternalProcess.pythonInterpreter] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -33,14 +33,14 @@ enum ReportTestSupport {
         return dir
     })
 
-    /// Runs `python3 -c script args…`; returns stdout parsed as JSON. Skips (fails on CI) without python3.
+    /// Runs `<tests' python> -c script args…`; returns stdout parsed as JSON. Skips (fails on CI) without Python.
     static func pythonJSON(_ script: String, _ args: [String]) throws -> Any {
-        let probe = try? run(["python3", "-c", "import zlib, struct, json, base64, html.parser"])
+        let probe = try? run([ExternalProcess.pythonInterpreter, "-c", "import zlib, struct, json, base64, html.parser"])
         guard let probe, probe.status == 0 else {
             try skipOrFail("python3 (standard library) is not available")
             return [:]
         }
-        let r = try run(["python3", "-c", script] + args)
+        let r = try run([ExternalProcess.pythonInterpreter, "-c", script] + args)
         guard r.status == 0 else { throw NSError(domain: "python3", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
         return try JSONSerialization.jsonObject(with: r.stdout)
     }

@@ -33,16 +33,31 @@ public enum ExternalProcess {
         return (p.terminationStatus, outData, String(decoding: errBox.data, as: UTF8.self))
     }
 
-    /// Runs `python3 args…`.
-    public static func python(_ args: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
-        try run(["python3"] + args)
+    /// The Python interpreter of the tests: env `RPTDOSE_PYTHON` (the Makefile sets it to the project's
+    /// virtual environment), else `<package root>/.venv/bin/python` when it exists, else `python3` on PATH.
+    public static var pythonInterpreter: String {
+        if let p = ProcessInfo.processInfo.environment["RPTDOSE_PYTHON"], !p.isEmpty { return p }
+        let venv = packageRoot + "/.venv/bin/python"
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
     }
 
-    /// Skips (fails on CI) unless python3 can import every module in `modules`.
+    /// The package root, from this file's path (Tests/RPTTestSupport/ExternalProcess.swift).
+    public static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    /// Runs the tests' Python (`pythonInterpreter`) with `args…`.
+    public static func python(_ args: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: Data, stderr: String) {
+        try run([pythonInterpreter] + args, stdin: stdin)
+    }
+
+    /// Skips (fails on CI) unless the tests' Python can import every module in `modules`.
     public static func requirePython(modules: [String], purpose: String) throws {
         let status = (try? python(["-c", "import " + modules.joined(separator: ", ")]))?.status ?? 127
         if status != 0 {
-            try skipOrFail("python3 with \(modules.joined(separator: ", ")) is needed \(purpose) (pip install \(modules.joined(separator: " ")))")
+            try skipOrFail("\(pythonInterpreter) with \(modules.joined(separator: ", ")) is needed \(purpose) "
+                           + "(`make test-deps` creates .venv from requirements-test.txt)")
         }
     }
 

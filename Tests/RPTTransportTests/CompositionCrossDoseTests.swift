@@ -11,7 +11,7 @@ import RPTCore
 /// bone and soft tissue differ most) crosses a 1 mm cube, the whole world, made of a medium from a material table:
 /// ICRU-44 cortical bone, then ICRU-44 soft tissue, both given by their mass fractions at the same density
 /// 1.92 g/cm³, so that only the composition differs. Independent reference: NIST SRD 126 μ/ρ and μ_en/ρ of the two
-/// ICRU-44 media at 60 keV (../shared/reference; bone 0.3148 and 0.1400, tissue 0.2048 and 0.03264 cm²/g).
+/// ICRU-44 media at 60 keV (validation/reference; bone 0.3148 and 0.1400, tissue 0.2048 and 0.03264 cm²/g).
 /// - Uncollided fraction T = exp(−μ t): tolerance 3σ (binomial) + 1 % of μt (the engine's tables meet NIST within
 ///   1 %, `PhotonCrossSectionTests`).
 /// - Energy deposited per photon ≈ first-collision kerma E·(μ_en/μ)·(1 − T). The MC adds what this omits: scattered
@@ -41,7 +41,7 @@ final class CompositionCrossDoseTests: XCTestCase {
     }
 
     func testCrossDoseFollowsCompositionAgainstNIST() throws {
-        let csv = try CSVTable(path: try SharedData.require("reference/nist_photon_mass_coefficients.csv"))
+        let csv = try CSVTable(path: try ProjectData.require("validation/reference/nist_photon_mass_coefficients.csv"))
         func nist(_ material: String) -> (mu: Double, muEn: Double) {
             let row = csv.rows.first { $0.fields[0] == material && $0.fields[1] == "60" }!
             return (Double(row.fields[2])!, Double(row.fields[3])!)

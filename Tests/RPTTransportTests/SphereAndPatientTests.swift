@@ -37,15 +37,15 @@ final class SphereAndPatientTests: XCTestCase {
         }
     }
 
-    /// Range rejection on or off changes the organ doses of the shared patient15 phantom (Lu-177 in
+    /// Range rejection on or off changes the organ doses of the patient15 phantom (Lu-177 in
     /// the kidneys) by less than their combined 2σ.
     func testRangeRejectionDoesNotBiasOrganDoses() throws {
-        let dir = try SharedData.require("phantoms/lu177-patient15")
+        let dir = try ProjectData.require("phantoms/lu177-patient15")
         let attn = try InterfileForTests.readUInt16(dir + "/patient15_LuDOTATATE_attn.i33")
         let src = try InterfileForTests.readUInt16(dir + "/patient15_LuDOTATATE_src.i33")
         let grid = Grid3D(shape: SIMD3(108, 70, 90), spacing: SIMD3(3.9063, 3.9063, 4.4196))
         let hu = Volume<Double>(grid: grid, voxels: attn.map { Double($0) - 1000 })
-        let cal = try CTCalibration.load(directory: SharedData.packageRoot + "/phantoms/scanners/default")
+        let cal = try CTCalibration.load(directory: ProjectData.packageRoot + "/phantoms/scanners/default")
         let world = try WorldBuilder.fromCT(hu, calibration: cal)
         var regions: [String: [Int]] = [:]
         let names: [UInt16: String] = [15000: "liver", 16000: "spleen", 17000: "kidney_left", 18000: "kidney_right"]
@@ -73,7 +73,7 @@ final class SphereAndPatientTests: XCTestCase {
     }
 }
 
-/// Reads the raw uint16 little-endian Interfile data of the shared phantom (layout stated in its README),
+/// Reads the raw uint16 little-endian Interfile data of the patient15 phantom (layout stated in its README),
 /// independently of RPTImageIO so that this test depends on the transport module only.
 enum InterfileForTests {
     static func readUInt16(_ path: String) throws -> [UInt16] {

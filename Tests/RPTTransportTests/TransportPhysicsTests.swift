@@ -47,10 +47,10 @@ final class TransportPhysicsTests: XCTestCase {
     }
 
     /// 500 keV electrons (point source, isotropic) in water: < 1 % of their energy is deposited beyond
-    /// the NIST ESTAR CSDA range (0.1766 g/cm² at 0.5 MeV, ../shared/reference/nist_estar_water.csv);
+    /// the NIST ESTAR CSDA range (0.1766 g/cm² at 0.5 MeV, validation/reference/nist_estar_water.csv);
     /// we count voxels whose nearest point lies beyond the range. With accelerations off.
     func testElectronsStayWithinCSDARange() throws {
-        let csv = try String(contentsOfFile: try SharedData.require("reference/nist_estar_water.csv"), encoding: .utf8)
+        let csv = try String(contentsOfFile: try ProjectData.require("validation/reference/nist_estar_water.csv"), encoding: .utf8)
         let row = csv.split(separator: "\n").first { $0.hasPrefix("5.000E-01") }!
         let range = Double(row.split(separator: ",")[4])!  // g/cm² → cm at ρ = 1
         let voxelMM = 0.25, n = 25

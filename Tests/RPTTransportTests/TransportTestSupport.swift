@@ -5,20 +5,18 @@ import RPTPhysics
 import RPTVolume
 import RPTCore
 
-/// Paths of the shared reference data (../shared beside the package root).
-enum SharedData {
+/// Paths of the reference data the project carries (`validation/reference`, `phantoms/`).
+enum ProjectData {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
-    static func path(_ relative: String) -> String { packageRoot + "/../shared/" + relative }
 
-    /// Skips (or fails under CI=true) when a shared file is absent.
+    /// `packageRoot/relative`; throws (the test fails) when the file is missing.
     static func require(_ relative: String) throws -> String {
-        let p = path(relative)
-        if FileManager.default.fileExists(atPath: p) { return p }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            XCTFail("shared reference file missing: \(p)")
+        let p = packageRoot + "/" + relative
+        guard FileManager.default.fileExists(atPath: p) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: p])
         }
-        throw XCTSkip("shared reference file missing: \(p) (see ../shared/README.md)")
+        return p
     }
 }
 

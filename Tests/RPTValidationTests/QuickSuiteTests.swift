@@ -8,16 +8,8 @@ final class QuickSuiteTests: XCTestCase {
         .deletingLastPathComponent().path
 
     func testQuickSuitePasses() throws {
-        let shared = Self.packageRoot + "/../shared"
-        for file in ["reference/nist_photon_mass_coefficients.csv", "reference/nist_estar_water.csv"] {
-            let p = shared + "/" + file
-            if !FileManager.default.fileExists(atPath: p) {
-                if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("shared reference file missing: \(p)"); return }
-                throw XCTSkip("shared reference file missing: \(p) (see ../shared/README.md)")
-            }
-        }
         let context = ValidationContext(mode: .quick, seed: 20_240_607, threads: 2,
-                                        validationDirectory: Self.packageRoot + "/validation", sharedDirectory: shared)
+                                        validationDirectory: Self.packageRoot + "/validation")
         let results = ValidationSuite.run(try ValidationSuite.cases(named: nil, mode: .quick), context: context) { print($0) }
         XCTAssertEqual(results.count, ValidationSuite.allCases.filter(\.inQuickSuite).count)
         for r in results {

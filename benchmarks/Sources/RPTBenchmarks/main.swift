@@ -19,18 +19,18 @@ func peakMemoryMB() -> Double {
     return Double(u.ru_maxrss) / 1024
 }
 
-/// The shared patient15 phantom (../shared/phantoms/lu177-patient15), Lu-177 uniform in both kidneys.
+/// The patient15 phantom (phantoms/lu177-patient15), Lu-177 uniform in both kidneys.
 func patient15Kidneys(settings: TransportSettings, seed: UInt64, filter: EmissionFilter = .all) throws -> PreparedSimulation {
-    // #filePath = <repo>/benchmarks/Sources/RPTBenchmarks/main.swift; shared data sit beside the repo.
+    // #filePath = <repo>/benchmarks/Sources/RPTBenchmarks/main.swift.
     let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
-    let dir = repo + "/../shared/phantoms/lu177-patient15"
+    let dir = repo + "/phantoms/lu177-patient15"
     guard FileManager.default.fileExists(atPath: dir) else {
-        throw InputError(source: dir, reason: "the patient15 phantom is needed (see ../shared/README.md)")
+        throw InputError(source: dir, reason: "the patient15 phantom is missing (phantoms/lu177-patient15)")
     }
     let attn = try ImageIO.read(dir + "/patient15_LuDOTATATE_attn.h33").asDouble
     let src = try ImageIO.read(dir + "/patient15_LuDOTATATE_src.h33").asDouble
-    // The attenuation image holds CT number + 1000 (shared phantom README).
+    // The attenuation image holds CT number + 1000 (phantom README).
     let hu = Volume<Double>(grid: attn.grid, voxels: attn.voxels.map { $0 - 1000 }, unit: "HU")
     let cal = try CTCalibration.load(directory: repo + "/phantoms/scanners/default")
     let world = try WorldBuilder.fromCT(hu, calibration: cal)
@@ -104,7 +104,7 @@ func breakdownBenchmark(decays: UInt64) throws {
 /// 256×256×200 grid of 4 mm voxels (soft tissue, random uptake blobs). Kernel generation is timed apart.
 func methodsBenchmark(decays: UInt64) throws {
     let nuc = try Nuclide.named("Lu-177")
-    let context = ValidationContext(mode: .full, seed: 1, threads: 2, validationDirectory: "", sharedDirectory: "")
+    let context = ValidationContext(mode: .full, seed: 1, threads: 2, validationDirectory: "")
     func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let t0 = Date(); let r = try body(); return (r, Date().timeIntervalSince(t0))
     }
