@@ -15,7 +15,7 @@ struct DosimetryCommand: ParsableCommand {
     @Option(help: "Cycle number.") var cycle: Int
     @Option(help: "Output folder (dosimetry.h5, regions.csv, regions.json, summary.json).") var out: String
     @Option(help: "TIA map for the transport: hybrid or voxel.") var tiaMap: String = TIAMapMethod.hybrid.rawValue
-    @Option(help: "Reduced-time-point method for cycles with < 4 scans: cycle1_shape, two_point, hanscheid, madsen (default: the manifest's, else cycle1_shape).")
+    @Option(help: "Reduced-time-point method for cycles with < 4 scans: cycle1_clearance, cycle1_shape, two_point, hanscheid, madsen (default: the manifest's, else cycle1_clearance with ≥ 2 scans, cycle1_shape with 1).")
     var reducedMethod: String?
     @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
     var calibration: String?

@@ -83,7 +83,8 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
         let nuclide = try Nuclide.named(manifest.nuclide, source: manifest.path + ": nuclide")
         let analysis = CycleKineticsAnalysis(physicalDecayConstantPerSecond: nuclide.decayConstant,
                                              activityRelativeUncertainty: manifest.activityRelativeUncertainty,
-                                             reducedMethodOverride: options.reducedMethod)
+                                             reducedMethodOverride: options.reducedMethod,
+                                             priors: manifest.populationPriors(nuclide: nuclide.name))
         // Cycle-1 shapes for reduced cycles.
         var cycleOneFits: [String: TimeActivityFit] = [:]
         var cycleOneBlood: (BloodKinetics, StudyCycle)?

@@ -1,0 +1,75 @@
+import Foundation
+import RPTCore
+@testable import RPTKinetics
+import XCTest
+
+/// The maximum a-posteriori fit with a population prior and the uptake-aware choice for 3–4 points.
+final class PriorFitTests: XCTestCase {
+    let fitter = TimeActivityFitter(physicalDecayConstantPerSecond: lu177DecayConstantPerSecond)
+    let fourPoints = [4.0, 24, 48, 72]
+
+    func points(_ curve: ExponentialCurve, _ times: [Double], stated: Double) -> [TimeActivityPoint] {
+        times.map { TimeActivityPoint(timeHours: $0, activityBq: curve.activityBq(atHours: $0), relativeUncertainty: stated) }
+    }
+
+    /// A prior centred on the truth leaves noise-free data exactly fitted (the MAP equals the truth).
+    func testPriorCentredOnTruthIsExact() throws {
+        let truth = ReferenceCurves.biUptake
+        let prior = KineticPrior(name: "centred",
+                                 clearance: LogNormalHalfLife(medianHours: 60, logStandardDeviation: 0.2, source: "test"),
+                                 uptake: LogNormalHalfLife(medianHours: 3, logStandardDeviation: 1, source: "test"))
+        let fit = try fitter.fitWithPrior(.biExponentialUptake, to: points(truth, fourPoints, stated: 0.1), prior: prior)
+        XCTAssertEqual(fit.timeIntegratedActivity.valueBqS / truth.timeIntegratedActivityBqS, 1, accuracy: 1e-6)
+        XCTAssertEqual(fit.chiSquare, 0, accuracy: 1e-10)
+        let w = try XCTUnwrap(fit.priorInfluence)
+        XCTAssertTrue(w.timeIntegratedActivityPriorFraction > 0 && w.timeIntegratedActivityPriorFraction < 1)
+    }
+
+    /// A very wide prior gives the least-squares fit; the prior's share of the information grows with the data's
+    /// uncertainty (0 → 1 as the stated uncertainty grows).
+    func testPriorWeightFollowsDataPrecision() throws {
+        let truth = ReferenceCurves.slowUptake
+        let wide = KineticPrior(name: "wide", clearance: LogNormalHalfLife(medianHours: 40, logStandardDeviation: 50, source: "test"),
+                                uptake: LogNormalHalfLife(medianHours: 3, logStandardDeviation: 50, source: "test"))
+        let five = [4.0, 24, 48, 72, 96]
+        let map = try fitter.fitWithPrior(.biExponentialUptake, to: points(truth, five, stated: 0.05), prior: wide)
+        let ls = try fitter.fit(.biExponentialUptake, to: points(truth, five, stated: 0.05))
+        XCTAssertEqual(map.timeIntegratedActivity.valueBqS / ls.timeIntegratedActivity.valueBqS, 1, accuracy: 1e-6)
+        XCTAssertLessThan(try XCTUnwrap(map.priorInfluence).timeIntegratedActivityPriorFraction, 1e-3)
+        let offCentre = KineticPrior(name: "off", clearance: LogNormalHalfLife(medianHours: 40, logStandardDeviation: 0.2, source: "test"),
+                                     uptake: Lu177DotatatePriors.uptakeRegulariser)
+        var previous = -1.0
+        for stated in [0.01, 0.05, 0.2] {
+            let f = try fitter.fitWithPrior(.biExponentialUptake, to: points(truth, fourPoints, stated: stated), prior: offCentre)
+            let w = try XCTUnwrap(f.priorInfluence).timeIntegratedActivityPriorFraction
+            XCTAssertGreaterThan(w, previous, "stated \(stated)")
+            previous = w
+        }
+        XCTAssertGreaterThan(previous, 0.5)
+    }
+
+    /// The uptake-aware choice: an uptake curve on 4 points gets the uptake model (no mono-exponential through the
+    /// 4-h point); a curve without uptake gets the mono-exponential.
+    func testUptakeAwareChoice() throws {
+        let uptake = try fitter.uptakeAwareFit(points(ReferenceCurves.slowUptake, fourPoints, stated: 0.05), prior: nil)
+        XCTAssertTrue(uptake.uptakeVisible)
+        XCTAssertEqual(uptake.fit.model, .biExponentialUptake)
+        XCTAssertEqual(uptake.fit.timeIntegratedActivity.valueBqS / ReferenceCurves.slowUptake.timeIntegratedActivityBqS, 1,
+                       accuracy: 0.01)
+        let mono = try fitter.uptakeAwareFit(points(ReferenceCurves.mono, fourPoints, stated: 0.05), prior: nil)
+        XCTAssertFalse(mono.uptakeVisible)
+        XCTAssertEqual(mono.fit.model, .monoExponential)
+        XCTAssertEqual(mono.fit.timeIntegratedActivity.valueBqS / ReferenceCurves.mono.timeIntegratedActivityBqS, 1, accuracy: 1e-6)
+    }
+
+    /// The table's priors are the documented literature values.
+    func testLiteratureTable() {
+        XCTAssertEqual(Lu177DotatatePriors.kidney.clearance?.medianHours, 50)
+        XCTAssertEqual(Lu177DotatatePriors.liver.clearance?.medianHours, 67)
+        XCTAssertEqual(Lu177DotatatePriors.spleen.clearance?.medianHours, 67)
+        XCTAssertEqual(Lu177DotatatePriors.tumour.clearance?.medianHours, 77)
+        XCTAssertEqual(Lu177DotatatePriors.prior(forRegion: "kidney_left", isLesion: false), Lu177DotatatePriors.kidney)
+        XCTAssertEqual(Lu177DotatatePriors.prior(forRegion: "tumor_1", isLesion: true), Lu177DotatatePriors.tumour)
+        XCTAssertNil(Lu177DotatatePriors.prior(forRegion: "pancreas", isLesion: false))
+    }
+}
