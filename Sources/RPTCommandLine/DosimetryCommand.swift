@@ -24,6 +24,10 @@ struct DosimetryCommand: ParsableCommand {
     @OptionGroup var methodOptions: DoseMethodOptions
 
     func run() throws {
+        // A cycle given without imaging (`imaged: false`): doses predicted from the earlier cycles' dosimetry.
+        if let text = try PredictedCycleDosimetry.runIfNotImaged(study: study, cycle: cycle, out: out) {
+            print(text, terminator: ""); return
+        }
         _ = try Self.run(study: study, cycle: cycle, out: out, tiaMap: tiaMap, reducedMethod: reducedMethod,
                          calibration: calibration, resume: resume, options: options, methodOptions: methodOptions)
     }

@@ -105,7 +105,8 @@ public enum DosimetryOutputWriter {
                                "blood_tia_concentration_bq_s_per_ml": m.bloodTIAConcentrationBqSPerML,
                                "blood_method": m.bloodMethod, "mc_rel_uncertainty": clean(m.mcRelativeUncertainty),
                                "fit_rel_uncertainty": m.fitRelativeUncertainty,
-                               "combined_rel_uncertainty": clean((m.mcRelativeUncertainty * m.mcRelativeUncertainty
+                               // An undefined (NaN) Monte Carlo term (kernel methods) counts as 0, as for `RegionDoseRow`.
+                               "combined_rel_uncertainty": clean(((m.mcRelativeUncertainty.isNaN ? 0 : m.mcRelativeUncertainty * m.mcRelativeUncertainty)
                                                             + m.fitRelativeUncertainty * m.fitRelativeUncertainty).squareRoot())]
         }
         return o

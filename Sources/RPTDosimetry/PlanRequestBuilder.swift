@@ -41,7 +41,7 @@ public enum PlanRequestBuilder {
                 gyPerGBq: try number(l, "dose_per_gbq_gy", "lesions[\(i)].dose_per_gbq_gy"),
                 relativeUncertainty: try number(l, "combined_rel_uncertainty", "lesions[\(i)].combined_rel_uncertainty"))))
         }
-        return AdministeredCycle(
+        var given = AdministeredCycle(
             cycle: cycle.number, activityGBq: cycle.administeredActivityGBq,
             kidney: DosePerActivity(gyPerGBq: try number(kidneys, "dose_per_gbq_gy", "kidneys.dose_per_gbq_gy"),
                                     relativeUncertainty: try number(kidneys, "combined_rel_uncertainty", "kidneys.combined_rel_uncertainty")),
@@ -52,6 +52,12 @@ public enum PlanRequestBuilder {
             marrow: DosePerActivity(gyPerGBq: try number(marrow, "dose_per_gbq_gy", "red_marrow.dose_per_gbq_gy"),
                                     relativeUncertainty: try number(marrow, "combined_rel_uncertainty", "red_marrow.combined_rel_uncertainty")),
             lesions: lesions)
+        // A cycle given without imaging: its doses were predicted (`PredictedCycleDosimetry`), and the plan says so.
+        if o["predicted"] as? Bool == true {
+            let from = (o["predicted_from_cycles"] as? [Int] ?? []).map(String.init).joined(separator: ", ")
+            given.doseNote = "not imaged — predicted from cycle(s) \(from), with a larger uncertainty (docs/methods/kinetics.md)"
+        }
+        return given
     }
 
     /// The request after cycles 1…`afterCycle` (every one needs a dosimetry folder in `outputs`). The

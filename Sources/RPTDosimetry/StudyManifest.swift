@@ -159,6 +159,9 @@ public struct StudyCycle: Sendable, Equatable {
     /// Toxicity observed after this administration, up to the time of planning (key `toxicity`); `nil` → none
     /// reported. `rptdose plan --after-cycle K` uses cycle K's report.
     public var toxicity: ToxicityReport? = nil
+    /// False for a cycle given without imaging (or whose scans failed; key `imaged: false`): it has no time points,
+    /// and `rptdose dosimetry` predicts its doses from the earlier imaged cycles (`PredictedCycleDosimetry`).
+    public var imaged: Bool = true
 
     /// Administered activity (Bq).
     public var administeredActivityBq: Double { administeredActivityGBq * 1e9 }
