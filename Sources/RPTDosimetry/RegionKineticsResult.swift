@@ -169,7 +169,8 @@ public struct CycleKineticsAnalysis: Sendable {
         }
         if (choice == .cycleOneShape || choice == .cycleOneClearance || choice == .madsen) && cycleOneFit == nil {
             let fallback: ReducedMethodChoice = points.count >= 2 ? .twoPoint : .hanscheid
-            note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for \(choice.rawValue); \(fallback.rawValue) used"
+            note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for \(choice.rawValue) (e.g. a lesion new in this cycle); "
+                + "\(fallback.rawValue) used, the region's own fit"
             choice = fallback
         }
         if choice == .twoPoint && points.count < 2 {

@@ -375,7 +375,11 @@ extension StudyManifest {
                 r.fail(field, name, "not a region; regions: " + reporting.sorted().joined(separator: ", "))
             }
         }
-        for (i, l) in (lesions ?? []).enumerated() { known(l, "lesions[\(i)]") }
+        // A lesion may appear or disappear between cycles: it must be a region of at least one label table.
+        let anyTable = regionNameSets.reduce(Set<String>()) { $0.union($1) }.union(regionGroups.map(\.name))
+        for (i, l) in (lesions ?? []).enumerated() where !anyTable.contains(l) {
+            r.fail("lesions[\(i)]", l, "not a region of any label table; regions: " + anyTable.sorted().joined(separator: ", "))
+        }
         if marrowExplicit { known(marrowRegion, "marrow_region") }
         if kidneysExplicit { for (i, k) in kidneyRegions.enumerated() { known(k, "kidney_regions[\(i)]") } }
         for k in recoveryCoefficients.keys.sorted() { known(k, "recovery_coefficients." + k) }
