@@ -137,6 +137,21 @@ public struct CycleKineticsAnalysis: Sendable {
                 return result("trapezoid", curve: nil, covariance: [], fit: nil, aicc: [], tia: trap.timeIntegratedActivity)
             }
         }
+        // Two points, no cycle-1 curve (e.g. a lesion new in a later cycle), a clearance prior: the MAP uptake fit,
+        // which does not force a mono-exponential through the 4-h point (the prior then carries most of the shape).
+        if points.count == 2 && cycleOneFit == nil && explicitReduced == nil, let prior = priors?(region), prior.clearance != nil {
+            if let fit = try? fitter.fitWithPrior(.biExponentialUptake, to: points, prior: prior), fit.hasCovariance,
+               fit.timeIntegratedActivity.valueBqS.isFinite {
+                if cycle.number > 1 {
+                    note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for this region (e.g. a lesion new in this cycle): its own fit"
+                }
+                var r = result("MAP biExponentialUptake (prior: \(prior.name))", curve: fit.curve, covariance: fit.parameterCovariance,
+                               fit: nil, aicc: [], tia: fit.timeIntegratedActivity)
+                r.priorName = prior.name
+                r.priorTIAFraction = fit.priorInfluence?.timeIntegratedActivityPriorFraction ?? .nan
+                return r
+            }
+        }
         if points.count >= 5 {
             do {
                 let s = try fitter.selectModel(for: points)
@@ -163,6 +178,10 @@ public struct CycleKineticsAnalysis: Sendable {
         var choice = reducedMethodOverride ?? cycle.reducedMethod
             ?? (cycleOneFit != nil ? (points.count >= 2 ? .cycleOneClearance : .cycleOneShape)
                 : (points.count >= 2 ? .twoPoint : .hanscheid))
+        if cycleOneFit == nil && cycle.number > 1 && reducedMethodOverride == nil && cycle.reducedMethod == nil {
+            note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for this region (e.g. a lesion new in this cycle): "
+                + "\(choice.rawValue) used, the region's own fit"
+        }
         if choice == .cycleOneClearance && points.count < 2 {
             note += (note.isEmpty ? "" : "; ") + "one point only; cycle1_shape used"
             choice = .cycleOneShape
