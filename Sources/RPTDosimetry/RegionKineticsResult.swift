@@ -125,6 +125,7 @@ public struct CycleKineticsAnalysis: Sendable {
                 if let influence = u.fit.priorInfluence {
                     r.priorName = influence.prior.name
                     r.priorTIAFraction = influence.timeIntegratedActivityPriorFraction
+                    r.note += (r.note.isEmpty ? "" : "; ") + Self.priorWeightText(influence)
                 }
                 if u.fit.hasCovariance && u.fit.timeIntegratedActivity.valueBqS.isFinite { return r }
                 note += (note.isEmpty ? "" : "; ") + "uptake-aware fit (\(u.method)) has no covariance"
@@ -149,6 +150,9 @@ public struct CycleKineticsAnalysis: Sendable {
                                fit: nil, aicc: [], tia: fit.timeIntegratedActivity)
                 r.priorName = prior.name
                 r.priorTIAFraction = fit.priorInfluence?.timeIntegratedActivityPriorFraction ?? .nan
+                if let influence = fit.priorInfluence {
+                    r.note += (r.note.isEmpty ? "" : "; ") + Self.priorWeightText(influence)
+                }
                 return r
             }
         }
@@ -215,6 +219,13 @@ public struct CycleKineticsAnalysis: Sendable {
                       clearanceMeasured: choice != .hanscheid)
     }
 
+    /// `prior kidney (Lu-177 DOTATATE) supplies 51 % of Ã's information` — the prior's weight, for notes.
+    static func priorWeightText(_ influence: PriorInfluence) -> String {
+        String(format: "prior %@ supplies %.0f %% of Ã's information (T_eff %@)", influence.prior.name,
+               100 * influence.timeIntegratedActivityPriorFraction,
+               influence.prior.clearance.map { String(format: "%g h, σ(ln T) %g", $0.medianHours, $0.logStandardDeviation) } ?? "no prior")
+    }
+
     /// |Δ|/σ_Δ above which the points of a later cycle are called inconsistent with the cycle-1 curve: 2.576,
     /// the two-sided 99 % normal quantile (1 % false alarms per region and cycle when nothing changed).
     public static let clearanceChangeWarningZ = 2.576
@@ -236,6 +247,9 @@ public struct CycleKineticsAnalysis: Sendable {
         }
         if e.rateSetToPhysicalDecay {
             n += (n.isEmpty ? "" : "; ") + "refitted clearance at the physical-decay bound"
+        }
+        if !inconsistent && change.isFinite {
+            n += (n.isEmpty ? "" : "; ") + String(format: "effective half-life %+.0f %% ± %.0f %% against cycle 1", 100 * change, 100 * changeSigma)
         }
         var r = result(n, e.timeIntegratedActivity)
         r.halfLifeChange = change
