@@ -73,3 +73,38 @@ final class PriorFitTests: XCTestCase {
         XCTAssertNil(Lu177DotatatePriors.prior(forRegion: "pancreas", isLesion: false))
     }
 }
+
+/// Method (e), the cycle-1 shape with amplitude and terminal clearance refitted.
+final class ClearanceChangeMethodTests: XCTestCase {
+    let fitter = TimeActivityFitter(physicalDecayConstantPerSecond: lu177DecayConstantPerSecond)
+
+    func cycleOne() throws -> TimeActivityFit {
+        let points = trialTimesHours.map {
+            TimeActivityPoint(timeHours: $0, activityBq: ReferenceCurves.biUptake.activityBq(atHours: $0), relativeUncertainty: 0.05)
+        }
+        return try fitter.fit(.biExponentialUptake, to: points)
+    }
+
+    /// Exact (noise-free) when only the amplitude and the clearance changed; Δ recovered; unchanged → Δ = 0 and
+    /// the same Ã as the amplitude-only method (d).
+    func testExactOnChangedClearance() throws {
+        let one = try cycleOne()
+        let c = ReferenceCurves.biUptake
+        let changed = ExponentialCurve(model: c.model, amplitudesBq: [c.amplitudesBq[0] * 0.8],
+                                       ratesPerSecond: [c.ratesPerSecond[0] * 1.25, c.ratesPerSecond[1]])
+        let points = [4.0, 96].map { TimeActivityPoint(timeHours: $0, activityBq: changed.activityBq(atHours: $0), relativeUncertainty: 0.05) }
+        let e = try fitter.reducedTimePointEstimate(points, method: .cycleOneShapeWithClearanceChange(cycleOneFit: one))
+        XCTAssertEqual(e.timeIntegratedActivity.valueBqS / changed.timeIntegratedActivityBqS, 1, accuracy: 1e-6)
+        XCTAssertEqual(e.clearanceLogChange, log(1.25), accuracy: 1e-6)
+        XCTAssertGreaterThan(e.clearanceLogChangeUncertainty, 0)
+        XCTAssertGreaterThan(e.timeIntegratedActivity.standardUncertaintyBqS, 0)
+
+        let same = [4.0, 96].map { TimeActivityPoint(timeHours: $0, activityBq: 1.5 * c.activityBq(atHours: $0), relativeUncertainty: 0.05) }
+        let e0 = try fitter.reducedTimePointEstimate(same, method: .cycleOneShapeWithClearanceChange(cycleOneFit: one))
+        let d = try fitter.reducedTimePointEstimate(same, method: .cycleOneShapeRescaled(cycleOneFit: one))
+        XCTAssertEqual(e0.clearanceLogChange, 0, accuracy: 1e-6)
+        XCTAssertEqual(e0.timeIntegratedActivity.valueBqS / d.timeIntegratedActivity.valueBqS, 1, accuracy: 1e-6)
+        // Refitting the clearance from two points costs uncertainty compared with rescaling the amplitude only.
+        XCTAssertGreaterThan(e0.timeIntegratedActivity.standardUncertaintyBqS, d.timeIntegratedActivity.standardUncertaintyBqS)
+    }
+}
