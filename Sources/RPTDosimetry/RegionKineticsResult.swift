@@ -141,14 +141,17 @@ public struct CycleKineticsAnalysis: Sendable {
         // Two points, no cycle-1 curve (e.g. a lesion new in a later cycle), a clearance prior: the MAP uptake fit,
         // which does not force a mono-exponential through the 4-h point (the prior then carries most of the shape).
         if points.count == 2 && cycleOneFit == nil && explicitReduced == nil, let prior = priors?(region), prior.clearance != nil {
-            if let fit = try? fitter.fitWithPrior(.biExponentialUptake, to: points, prior: prior), fit.hasCovariance,
-               fit.timeIntegratedActivity.valueBqS.isFinite {
+            var withUptake = prior
+            if withUptake.uptake == nil { withUptake.uptake = Lu177DotatatePriors.uptakeRegulariser }
+            if let u = try? fitter.uptakeFitCheckingConflict(points, prior: withUptake), u.fit.hasCovariance,
+               u.fit.timeIntegratedActivity.valueBqS.isFinite {
+                let fit = u.fit
                 if cycle.number > 1 {
                     note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for this region (e.g. a lesion new in this cycle): its own fit"
                 }
-                var r = result("MAP biExponentialUptake (prior: \(prior.name))", curve: fit.curve, covariance: fit.parameterCovariance,
+                var r = result(u.method, curve: fit.curve, covariance: fit.parameterCovariance,
                                fit: nil, aicc: [], tia: fit.timeIntegratedActivity)
-                r.priorName = prior.name
+                r.priorName = fit.priorInfluence?.prior.name ?? prior.name
                 r.priorTIAFraction = fit.priorInfluence?.timeIntegratedActivityPriorFraction ?? .nan
                 if let influence = fit.priorInfluence {
                     r.note += (r.note.isEmpty ? "" : "; ") + Self.priorWeightText(influence)

@@ -58,18 +58,19 @@ public struct PriorInfluence: Sendable, Equatable {
 /// 54 kidneys, 25 livers, 27 spleens and 30 NET lesions: kidneys 50 h, liver and spleen 67 h, tumours 77 h.
 ///
 /// Spread: not tabulated there as a standard deviation; derived from the same paper's 5th–95th percentile
-/// range of the error of a 24-h single-point estimate made with the fixed half-life (kidneys −15 % … +16 %;
-/// liver, spleen and tumours pooled −25 % … +20 %). For a mono-exponential, ln(Ã_est/Ã) ≈ −(1 − λt)·ln(T/T_fixed)
-/// to first order, so σ(ln T) = [½(ln(1+e₉₅) − ln(1+e₅))/1.645]/(1 − λt) at t = 24 h: kidneys 0.14; liver,
-/// spleen 0.19, tumours 0.18 (0.19 used for all three, the larger). The derivation includes the paper's
-/// measurement scatter, so it errs on the wide side.
+/// ranges of the error of single-point estimates made with the fixed half-life at 24 h (kidneys −15 % … +16 %;
+/// liver, spleen and tumours pooled −25 % … +20 %) and at 48 h (kidneys −9 % … +12 %; pooled −16 % … +17 %).
+/// For a mono-exponential, ln(Ã_est/Ã) ≈ −(1 − λt)·ln(T/T_fixed) to first order, so
+/// σ(ln T) = [½(ln(1+e₉₅) − ln(1+e₅))/1.645]/(1 − λt): kidneys 0.14 (24 h) and 0.19 (48 h); liver and spleen
+/// 0.19 and 0.20; tumours 0.18 and 0.18. The larger value is used — kidneys 0.19, liver, spleen and tumours 0.20
+/// (pooled in the paper) — since the two derivations disagree and the percentiles also contain measurement scatter.
 ///
 /// Uptake: no population value of the uptake half-life of [177Lu]Lu-DOTATATE was found in the sources
 /// reachable for this work. The uptake rate carries a weakly informative regulariser instead —
 /// median 3 h, σ(ln T) = 1.5 (95 % range ≈ 9 min to 57 h) — which keeps the uptake rate finite when four
 /// points cannot pin it down; it is not a literature value, it is reported as such, and its weight is shown.
 public enum Lu177DotatatePriors {
-    static let hanscheid2018 = "Hänscheid et al., Nuklearmedizin 57:1 (2018), tissue-specific T_eff; σ from its 24-h single-point error percentiles"
+    static let hanscheid2018 = "Hänscheid et al., Nuklearmedizin 57:1 (2018), tissue-specific T_eff; σ from its 24-h and 48-h single-point error percentiles"
 
     /// The uptake regulariser (not a literature value; see the type's documentation).
     public static let uptakeRegulariser = LogNormalHalfLife(
@@ -78,19 +79,19 @@ public enum Lu177DotatatePriors {
 
     public static let kidney = KineticPrior(
         name: "kidney (Lu-177 DOTATATE)",
-        clearance: LogNormalHalfLife(medianHours: 50, logStandardDeviation: 0.14, source: hanscheid2018),
+        clearance: LogNormalHalfLife(medianHours: 50, logStandardDeviation: 0.19, source: hanscheid2018),
         uptake: uptakeRegulariser)
     public static let liver = KineticPrior(
         name: "liver (Lu-177 DOTATATE)",
-        clearance: LogNormalHalfLife(medianHours: 67, logStandardDeviation: 0.19, source: hanscheid2018),
+        clearance: LogNormalHalfLife(medianHours: 67, logStandardDeviation: 0.20, source: hanscheid2018),
         uptake: uptakeRegulariser)
     public static let spleen = KineticPrior(
         name: "spleen (Lu-177 DOTATATE)",
-        clearance: LogNormalHalfLife(medianHours: 67, logStandardDeviation: 0.19, source: hanscheid2018),
+        clearance: LogNormalHalfLife(medianHours: 67, logStandardDeviation: 0.20, source: hanscheid2018),
         uptake: uptakeRegulariser)
     public static let tumour = KineticPrior(
         name: "NET lesion (Lu-177 DOTATATE)",
-        clearance: LogNormalHalfLife(medianHours: 77, logStandardDeviation: 0.19, source: hanscheid2018),
+        clearance: LogNormalHalfLife(medianHours: 77, logStandardDeviation: 0.20, source: hanscheid2018),
         uptake: uptakeRegulariser)
     /// Any other region: no clearance prior, only the uptake regulariser (used when the data show uptake).
     public static let uptakeOnly = KineticPrior(name: "uptake regulariser only", clearance: nil, uptake: uptakeRegulariser)

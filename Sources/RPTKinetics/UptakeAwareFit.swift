@@ -7,6 +7,9 @@ public struct UptakeAwareFit: Sendable, Equatable {
     public let uptakeVisible: Bool
     /// The method in words, e.g. `MAP biExponentialUptake (prior: kidney (Lu-177 DOTATATE))`.
     public let method: String
+    /// z of the prior–data conflict test on ln λ₁ (NaN when not tested); |z| > `priorConflictZ` → the clearance prior
+    /// was not used.
+    public var conflictZ: Double = .nan
 }
 
 extension TimeActivityFitter {
@@ -26,9 +29,7 @@ extension TimeActivityFitter {
         if prior?.clearance != nil || visible {
             var p = prior ?? Lu177DotatatePriors.uptakeOnly
             if p.uptake == nil { p.uptake = Lu177DotatatePriors.uptakeRegulariser }
-            let fit = try fitWithPrior(.biExponentialUptake, to: points, prior: p)
-            return UptakeAwareFit(fit: fit, uptakeVisible: visible,
-                                  method: "MAP biExponentialUptake (prior: \(p.name))")
+            return try uptakeFitCheckingConflict(points, prior: p, uptakeVisible: visible)
         }
         if let prior {
             let fit = try fitWithPrior(.monoExponential, to: points, prior: prior)
@@ -36,6 +37,44 @@ extension TimeActivityFitter {
         }
         return UptakeAwareFit(fit: fit(.monoExponential, series: series), uptakeVisible: false,
                               method: "monoExponential (no uptake visible)")
+    }
+
+    /// |z| above which the data's terminal rate is called in conflict with the clearance prior: 2 (two-sided ≈ 95 %).
+    public static let priorConflictZ = 2.0
+
+    /// The MAP uptake fit with `prior`, unless the data conflict with its clearance prior: the data's own estimate of
+    /// ln λ₁ (the same fit with the uptake regulariser only) is compared with the prior,
+    /// z = (ln λ₁,data − μ)/√(σ²_data + σ²_prior); for |z| > `priorConflictZ` the clearance prior is dropped (this
+    /// patient is not like the population it describes — a narrow prior would hide a slow or fast clearance) and the
+    /// method says so. Needs a data-only covariance; without one the prior is kept.
+    public func uptakeFitCheckingConflict(_ points: [TimeActivityPoint], prior: KineticPrior,
+                                          uptakeVisible: Bool = true) throws -> UptakeAwareFit {
+        let full = try fitWithPrior(.biExponentialUptake, to: points, prior: prior)
+        guard let clearance = prior.clearance else {
+            return UptakeAwareFit(fit: full, uptakeVisible: uptakeVisible, method: "MAP biExponentialUptake (prior: \(prior.name))")
+        }
+        var dataPrior = prior
+        dataPrior.clearance = nil
+        dataPrior.name = prior.name + ", uptake regulariser only"
+        guard let data = try? fitWithPrior(.biExponentialUptake, to: points, prior: dataPrior), data.hasCovariance,
+              data.timeIntegratedActivity.valueBqS.isFinite else {
+            return UptakeAwareFit(fit: full, uptakeVisible: uptakeVisible, method: "MAP biExponentialUptake (prior: \(prior.name))")
+        }
+        let m = data.model.amplitudeCount, k = data.parameterCount
+        let lambda = data.curve.ratesPerSecond[0]
+        let sigmaData = data.parameterCovariance[m * k + m].squareRoot() / lambda
+        let z = (_log(lambda) - clearance.meanLogRatePerSecond)
+            / (sigmaData * sigmaData + clearance.logStandardDeviation * clearance.logStandardDeviation).squareRoot()
+        if abs(z) > Self.priorConflictZ {
+            var r = UptakeAwareFit(fit: data, uptakeVisible: uptakeVisible,
+                                   method: String(format: "MAP biExponentialUptake (uptake regulariser only: the data conflict with "
+                                                  + "the %@ clearance prior, z = %+.1f)", prior.name, z))
+            r.conflictZ = z
+            return r
+        }
+        var r = UptakeAwareFit(fit: full, uptakeVisible: uptakeVisible, method: "MAP biExponentialUptake (prior: \(prior.name))")
+        r.conflictZ = z
+        return r
     }
 
     /// ln A₁ below the weighted log-linear fit of points 2…n at t₁.
