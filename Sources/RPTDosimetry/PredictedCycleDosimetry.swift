@@ -185,7 +185,8 @@ public struct PredictedCycleDosimetry: Sendable {
     /// print, or nil when the cycle is imaged (the normal dosimetry then runs). The earlier cycles' folders are the
     /// manifest's `dosimetry_outputs`, else `cycle-K` beside `out`.
     public static func runIfNotImaged(study: String, cycle: Int, out: String) throws -> String? {
-        let manifest = try StudyManifest.load(path: study)
+        // Images are not read here (an imaged cycle's dosimetry loads and checks the manifest fully).
+        let manifest = try StudyManifest.load(path: study, checkImages: false)
         guard let c = manifest.cycle(cycle), !c.imaged else { return nil }
         let parent = ((out as NSString).standardizingPath as NSString).deletingLastPathComponent
         var outputs: [Int: String] = [:]
