@@ -94,7 +94,7 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
         var cycleOneFits: [String: TimeActivityFit] = [:]
         var cycleOneBlood: (BloodKinetics, StudyCycle)?
         if let first = manifest.cycles.first, first.number != cycle.number {
-            if first.imaged && first.timePoints.count >= 4 {
+            if first.imaged && first.timePoints.count >= 3 {  // 3–4 points: the uptake-aware fit gives the shape
                 progress("cycle \(first.number): kinetics for the curve shapes of cycle \(cycle.number)")
                 let k = try kinetics(manifest: manifest, cycle: first, analysis: analysis, cycleOneFits: [:], progress: progress)
                 for r in k.regions + [k.unlabelled] { if let f = r.fit { cycleOneFits[r.region] = f } }
