@@ -14,7 +14,7 @@ struct DosimetryCommand: ParsableCommand {
     @Option(help: "Cycle number.") var cycle: Int
     @Option(help: "Output folder (dosimetry.h5, regions.csv, regions.json, summary.json).") var out: String
     @Option(help: "TIA map for the transport: hybrid or voxel.") var tiaMap: String = TIAMapMethod.hybrid.rawValue
-    @Option(help: "Reduced-time-point method for cycles with < 4 scans: cycle1_shape, two_point, hanscheid, madsen (default: the manifest's, else cycle1_shape).")
+    @Option(help: "Reduced-time-point method for cycles with < 4 scans: cycle1_clearance, cycle1_shape, two_point, hanscheid, madsen (default: the manifest's, else cycle1_clearance with ≥ 2 scans, cycle1_shape with 1).")
     var reducedMethod: String?
     @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
     var calibration: String?
@@ -23,6 +23,10 @@ struct DosimetryCommand: ParsableCommand {
     @OptionGroup var methodOptions: DoseMethodOptions
 
     func run() throws {
+        // A cycle given without imaging (`imaged: false`): doses predicted from the earlier cycles' dosimetry.
+        if let text = try CycleDosimetryWorkflow.predictIfNotImaged(study: study, cycle: cycle, out: out) {
+            print(text, terminator: ""); return
+        }
         guard let method = TIAMapMethod(rawValue: tiaMap) else {
             throw InputError(source: "--tia-map", value: tiaMap, reason: "valid: " + TIAMapMethod.allCases.map(\.rawValue).joined(separator: ", "))
         }

@@ -39,6 +39,14 @@ public struct RegionDoseRow: Sendable {
     public var kineticsMethod: String
     public var effectiveDecayPerHour: Double
     public var effectiveHalfLifeHours: Double { 0.693_147_180_559_945_3 / effectiveDecayPerHour }
+    /// Method, points, prior weight and half-life change in one line (`RegionKineticsResult.methodSummary`).
+    public var kineticsDetail: String = ""
+    /// The population prior of the kinetics and its share of Ã's information (nil / NaN: none).
+    public var priorName: String? = nil
+    public var priorTIAFraction: Double = .nan
+    /// Effective half-life change against cycle 1 (fraction) and its standard uncertainty; NaN when not estimated.
+    public var halfLifeChange: Double = .nan
+    public var halfLifeChangeUncertainty: Double = .nan
 }
 
 /// The kidneys as one organ for the planner.
@@ -158,14 +166,20 @@ public struct CycleDosimetryResult: Sendable {
             // other regions is taken as free of kinetic uncertainty.
             let selfElectronGy = k.tiaBqS * setup.nuclide.electronEnergyPerDecayMeV * PhysicalConstants.joulePerMeV / (mc.massG * 1e-3)
             let selfShare = mc.meanDoseGy > 0 ? min(1, selfElectronGy / mc.meanDoseGy) : 1
-            rows.append(RegionDoseRow(region: name, kind: lesions.contains(name) ? .lesion : .organ, massG: mc.massG,
+            var row = RegionDoseRow(region: name, kind: lesions.contains(name) ? .lesion : .organ, massG: mc.massG,
                                       tiaBqS: k.tiaBqS, tiaRelativeUncertainty: k.tiaRelativeUncertainty,
                                       residenceTimeHours: k.tiaBqS / (adminGBq * 1e9) / 3600,
                                       meanDoseGy: mc.meanDoseGy, dosePerGBqGy: mc.meanDoseGy / adminGBq,
                                       minDoseGy: dvh.minGy, maxDoseGy: dvh.maxGy, d2Gy: dvh.d2Gy, d50Gy: dvh.d50Gy, d98Gy: dvh.d98Gy,
                                       mcRelativeUncertainty: mc.relativeUncertainty,
                                       fitRelativeUncertainty: selfShare * k.tiaRelativeUncertainty,
-                                      kineticsMethod: k.method, effectiveDecayPerHour: k.effectiveDecayPerSecond * 3600))
+                                      kineticsMethod: k.method, effectiveDecayPerHour: k.effectiveDecayPerSecond * 3600)
+            row.kineticsDetail = k.methodSummary
+            row.priorName = k.priorName
+            row.priorTIAFraction = k.priorTIAFraction
+            row.halfLifeChange = k.halfLifeChange
+            row.halfLifeChangeUncertainty = k.halfLifeChangeUncertainty
+            rows.append(row)
         }
         // Kidneys as one organ.
         var kidneys: KidneySummary?

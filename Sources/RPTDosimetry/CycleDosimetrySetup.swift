@@ -80,15 +80,21 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
             throw InputError(source: "--cycle", value: "\(cycleNumber)",
                              reason: "no such cycle in \(manifest.path); cycles: " + manifest.cycles.map { "\($0.number)" }.joined(separator: ", "))
         }
+        guard cycle.imaged else {
+            throw InputError(source: manifest.path, field: "cycles[cycle \(cycleNumber)].imaged", value: "false",
+                             reason: "this cycle was not imaged: its doses are predicted from the earlier cycles' dosimetry "
+                                + "(`rptdose dosimetry` does this; docs/methods/kinetics.md, \"Cycles without imaging\")")
+        }
         let nuclide = try Nuclide.named(manifest.nuclide, source: manifest.path + ": nuclide")
         let analysis = CycleKineticsAnalysis(physicalDecayConstantPerSecond: nuclide.decayConstant,
                                              activityRelativeUncertainty: manifest.activityRelativeUncertainty,
-                                             reducedMethodOverride: options.reducedMethod)
+                                             reducedMethodOverride: options.reducedMethod,
+                                             priors: manifest.populationPriors(nuclide: nuclide.name))
         // Cycle-1 shapes for reduced cycles.
         var cycleOneFits: [String: TimeActivityFit] = [:]
         var cycleOneBlood: (BloodKinetics, StudyCycle)?
         if let first = manifest.cycles.first, first.number != cycle.number {
-            if first.timePoints.count >= 4 {
+            if first.imaged && first.timePoints.count >= 3 {  // 3–4 points: the uptake-aware fit gives the shape
                 progress("cycle \(first.number): kinetics for the curve shapes of cycle \(cycle.number)")
                 let k = try kinetics(manifest: manifest, cycle: first, analysis: analysis, cycleOneFits: [:], progress: progress)
                 for r in k.regions + [k.unlabelled] { if let f = r.fit { cycleOneFits[r.region] = f } }

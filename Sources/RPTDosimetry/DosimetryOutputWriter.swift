@@ -58,6 +58,16 @@ public enum DosimetryOutputWriter {
                 o["cross_dose_gy"] = clean(m.crossDoseGy)
                 o["blood_tia_concentration_bq_s_per_ml"] = m.bloodTIAConcentrationBqSPerML
             }
+            // Kinetics details (docs/methods/kinetics.md): method, points and prior weight; half-life change.
+            if !row.kineticsDetail.isEmpty { o["kinetics_detail"] = row.kineticsDetail }
+            if let prior = row.priorName {
+                o["kinetics_prior"] = prior
+                o["kinetics_prior_tia_fraction"] = clean(row.priorTIAFraction)
+            }
+            if row.halfLifeChange.isFinite {
+                o["half_life_change_vs_cycle1"] = row.halfLifeChange
+                o["half_life_change_uncertainty"] = clean(row.halfLifeChangeUncertainty)
+            }
             return o
         }
     }
@@ -88,7 +98,8 @@ public enum DosimetryOutputWriter {
                                "blood_tia_concentration_bq_s_per_ml": m.bloodTIAConcentrationBqSPerML,
                                "blood_method": m.bloodMethod, "mc_rel_uncertainty": clean(m.mcRelativeUncertainty),
                                "fit_rel_uncertainty": m.fitRelativeUncertainty,
-                               "combined_rel_uncertainty": clean((m.mcRelativeUncertainty * m.mcRelativeUncertainty
+                               // An undefined (NaN) Monte Carlo term (kernel methods) counts as 0, as for `RegionDoseRow`.
+                               "combined_rel_uncertainty": clean(((m.mcRelativeUncertainty.isNaN ? 0 : m.mcRelativeUncertainty * m.mcRelativeUncertainty)
                                                             + m.fitRelativeUncertainty * m.fitRelativeUncertainty).squareRoot())]
         }
         return o
@@ -151,6 +162,14 @@ public enum DosimetryOutputWriter {
                 try f.setAttribute("aicc_models", .strings(k.aicc.map(\.model.rawValue)), at: g)
                 try f.setAttribute("aicc_values", .doubles(k.aicc.map(\.value)), at: g)
                 try f.setAttribute("note", .string(k.note), at: g)
+                if let prior = k.priorName {
+                    try f.setAttribute("prior", .string(prior), at: g)
+                    try f.setAttribute("prior_tia_fraction", .double(k.priorTIAFraction), at: g)
+                }
+                if k.halfLifeChange.isFinite {
+                    try f.setAttribute("half_life_change_vs_cycle1", .double(k.halfLifeChange), at: g)
+                    try f.setAttribute("half_life_change_uncertainty", .double(k.halfLifeChangeUncertainty), at: g)
+                }
             }
             // Cycle-level record.
             let g = "/dosimetry"

@@ -41,7 +41,7 @@ public enum PlanRequestBuilder {
                 gyPerGBq: try number(l, "dose_per_gbq_gy", "lesions[\(i)].dose_per_gbq_gy"),
                 relativeUncertainty: try number(l, "combined_rel_uncertainty", "lesions[\(i)].combined_rel_uncertainty"))))
         }
-        return AdministeredCycle(
+        var given = AdministeredCycle(
             cycle: cycle.number, activityGBq: cycle.administeredActivityGBq,
             kidney: DosePerActivity(gyPerGBq: try number(kidneys, "dose_per_gbq_gy", "kidneys.dose_per_gbq_gy"),
                                     relativeUncertainty: try number(kidneys, "combined_rel_uncertainty", "kidneys.combined_rel_uncertainty")),
@@ -52,6 +52,12 @@ public enum PlanRequestBuilder {
             marrow: DosePerActivity(gyPerGBq: try number(marrow, "dose_per_gbq_gy", "red_marrow.dose_per_gbq_gy"),
                                     relativeUncertainty: try number(marrow, "combined_rel_uncertainty", "red_marrow.combined_rel_uncertainty")),
             lesions: lesions)
+        // A cycle given without imaging: its doses were predicted (`PredictedCycleDosimetry`), and the plan says so.
+        if o["predicted"] as? Bool == true {
+            let from = (o["predicted_from_cycles"] as? [Int] ?? []).map(String.init).joined(separator: ", ")
+            given.doseNote = "not imaged — predicted from cycle(s) \(from), with a larger uncertainty (docs/methods/kinetics.md)"
+        }
+        return given
     }
 
     /// The request after cycles 1…`afterCycle` (every one needs a dosimetry folder in `outputs`). The
@@ -72,9 +78,31 @@ public enum PlanRequestBuilder {
                              reason: "planning after cycle \(afterCycle) needs cycles 1…\(afterCycle) in the manifest")
         }
         try fillUnmeasuredKidneyClearance(&history, source: manifest.path)
+        alignLesions(&history)
         return PlanRequest(arm: arm ?? manifest.arm, history: history, kidneyRiskFactors: manifest.patient.kidneyRiskFactors,
                            toxicity: toxicityInputs(manifest: manifest, afterCycle: afterCycle, policy: toxicityPolicy),
                            source: manifest.path)
+    }
+
+    /// Lesions that appear or disappear between cycles (matched by region name, the stable identifier): every cycle
+    /// lists the union of the lesions in order of first appearance; a lesion absent from a cycle's dosimetry (not yet
+    /// present, or gone) counts 0 Gy/GBq there, so a disappeared lesion keeps its accumulated dose and a new one
+    /// starts from its own cycle. The cycle's `doseNote` names them (and the plan's notes repeat it).
+    static func alignLesions(_ history: inout [AdministeredCycle]) {
+        var order: [String] = []
+        for c in history { for l in c.lesions where !order.contains(l.lesion) { order.append(l.lesion) } }
+        for i in history.indices {
+            let present = Dictionary(history[i].lesions.map { ($0.lesion, $0) }, uniquingKeysWith: { a, _ in a })
+            let missing = order.filter { present[$0] == nil }
+            guard !missing.isEmpty || history[i].lesions.map(\.lesion) != order else { continue }
+            history[i].lesions = order.map {
+                present[$0] ?? LesionDosePerActivity(lesion: $0, dose: DosePerActivity(gyPerGBq: 0, relativeUncertainty: 0))
+            }
+            if !missing.isEmpty {
+                let text = "lesion(s) " + missing.joined(separator: ", ") + " not in this cycle's dosimetry (counted 0 Gy)"
+                history[i].doseNote = history[i].doseNote.map { $0 + "; " + text } ?? text
+            }
+        }
     }
 
     /// A cycle whose kinetics did not measure the kidneys' clearance (λ_eff NaN: trapezoid, single-point

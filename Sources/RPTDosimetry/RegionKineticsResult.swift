@@ -23,6 +23,26 @@ public struct RegionKineticsResult: Sendable {
     public var effectiveDecayPerSecond: Double
     /// Anything the user should know (points dropped, fallbacks).
     public var note: String
+    /// The population prior of a maximum a-posteriori fit (nil: none used) and the fraction of Ã's information
+    /// it supplied (docs/methods/kinetics.md, "Population priors").
+    public var priorName: String? = nil
+    public var priorTIAFraction: Double = .nan
+    /// Cycles 2–3 (`cycle1_clearance`): change of the terminal effective half-life against cycle 1,
+    /// T_eff,N / T_eff,1 − 1, with its standard uncertainty; NaN otherwise.
+    public var halfLifeChange: Double = .nan
+    public var halfLifeChangeUncertainty: Double = .nan
+    /// Set when the points are inconsistent with the cycle-1 curve beyond noise (the region is named in `note`).
+    public var inconsistentWithCycleOne = false
+
+    /// Method, points and prior in one line for reports: `MAP … ; points 4, 24, 48, 72 h; prior weight on Ã 12 %`.
+    public var methodSummary: String {
+        var s = method + "; points " + points.map { String(format: "%g", $0.timeHours) }.joined(separator: ", ") + " h"
+        if let priorName { s += String(format: "; prior %@ supplies %.0f %% of Ã's information", priorName, 100 * priorTIAFraction) }
+        if halfLifeChange.isFinite {
+            s += String(format: "; T_eff change vs cycle 1 %+.0f %% ± %.0f %%", 100 * halfLifeChange, 100 * halfLifeChangeUncertainty)
+        }
+        return s
+    }
 
     /// Ã (Bq·s).
     public var tiaBqS: Double { timeIntegratedActivity.valueBqS }
@@ -39,12 +59,22 @@ public struct CycleKineticsAnalysis: Sendable {
     public var activityRelativeUncertainty: Double
     /// Overrides the cycle's `reduced_method`.
     public var reducedMethodOverride: ReducedMethodChoice?
+    /// The population priors by region (nil: none, e.g. for a nuclide other than Lu-177); used for
+    /// series of 3–4 points (`TimeActivityFitter.uptakeAwareFit`).
+    public var priors: (@Sendable (_ region: String) -> KineticPrior?)?
 
     public init(physicalDecayConstantPerSecond: Double, activityRelativeUncertainty: Double,
-                reducedMethodOverride: ReducedMethodChoice? = nil) {
+                reducedMethodOverride: ReducedMethodChoice? = nil,
+                priors: (@Sendable (_ region: String) -> KineticPrior?)? = nil) {
         self.physicalDecayConstantPerSecond = physicalDecayConstantPerSecond
         self.activityRelativeUncertainty = activityRelativeUncertainty
         self.reducedMethodOverride = reducedMethodOverride
+        self.priors = priors
+    }
+
+    /// The [177Lu]Lu-DOTATATE priors (`Lu177DotatatePriors`) with `lesions` as the lesion regions.
+    public static func lu177DotatatePriors(lesions: Set<String>) -> @Sendable (String) -> KineticPrior? {
+        { name in Lu177DotatatePriors.prior(forRegion: name, isLesion: lesions.contains(name)) }
     }
 
     /// The lowest-AICc fit (ties: fewer parameters) among the converged ones with a covariance and finite Ã;
@@ -54,7 +84,9 @@ public struct CycleKineticsAnalysis: Sendable {
             .min { $0.ranksBefore($1) }
     }
 
-    /// - ≥ 4 points with activity: every model with k < n − 1 fitted, the lowest AICc chosen (or, when that fit
+    /// - 4 points (or 3 without a cycle-1 fit and no explicit reduced method): `uptakeAwareFit` with the region's
+    ///   prior (docs/methods/kinetics.md, "Few time points").
+    /// - ≥ 5 points with activity: every model with k < n − 1 fitted, the lowest AICc chosen (or, when that fit
     ///   has no covariance, the best-ranked one that has; the trapezoid when none has).
     /// - fewer: the reduced method (`override` ?? the cycle's ?? cycle-1 shape when a cycle-1 fit exists,
     ///   else two-point mono-exponential, else Hänscheid for one point).
@@ -83,7 +115,51 @@ public struct CycleKineticsAnalysis: Sendable {
             return result("no activity", curve: nil, covariance: [], fit: nil, aicc: [],
                           tia: TimeIntegratedActivity(valueBqS: 0, standardUncertaintyBqS: 0))
         }
-        if points.count >= 4 {
+        // 3–4 points and no cycle-1 shape to lean on (a short cycle 1): the uptake-aware fit with priors.
+        let explicitReduced = reducedMethodOverride ?? cycle.reducedMethod
+        if points.count == 4 || (points.count == 3 && cycleOneFit == nil && explicitReduced == nil) {
+            do {
+                let u = try fitter.uptakeAwareFit(points, prior: priors?(region))
+                var r = result(u.method, curve: u.fit.curve, covariance: u.fit.parameterCovariance, fit: u.fit, aicc: [],
+                               tia: u.fit.timeIntegratedActivity)
+                if let influence = u.fit.priorInfluence {
+                    r.priorName = influence.prior.name
+                    r.priorTIAFraction = influence.timeIntegratedActivityPriorFraction
+                    r.note += (r.note.isEmpty ? "" : "; ") + Self.priorWeightText(influence)
+                }
+                if u.fit.hasCovariance && u.fit.timeIntegratedActivity.valueBqS.isFinite { return r }
+                note += (note.isEmpty ? "" : "; ") + "uptake-aware fit (\(u.method)) has no covariance"
+            } catch {
+                note += (note.isEmpty ? "" : "; ") + "uptake-aware fit failed (\(error))"
+            }
+            if points.count == 4 {
+                let trap = try fitter.trapezoid(points)
+                note += "; trapezoid + physical-decay tail used"
+                return result("trapezoid", curve: nil, covariance: [], fit: nil, aicc: [], tia: trap.timeIntegratedActivity)
+            }
+        }
+        // Two points, no cycle-1 curve (e.g. a lesion new in a later cycle), a clearance prior: the MAP uptake fit,
+        // which does not force a mono-exponential through the 4-h point (the prior then carries most of the shape).
+        if points.count == 2 && cycleOneFit == nil && explicitReduced == nil, let prior = priors?(region), prior.clearance != nil {
+            var withUptake = prior
+            if withUptake.uptake == nil { withUptake.uptake = Lu177DotatatePriors.uptakeRegulariser }
+            if let u = try? fitter.uptakeFitCheckingConflict(points, prior: withUptake), u.fit.hasCovariance,
+               u.fit.timeIntegratedActivity.valueBqS.isFinite {
+                let fit = u.fit
+                if cycle.number > 1 {
+                    note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for this region (e.g. a lesion new in this cycle): its own fit"
+                }
+                var r = result(u.method, curve: fit.curve, covariance: fit.parameterCovariance,
+                               fit: nil, aicc: [], tia: fit.timeIntegratedActivity)
+                r.priorName = fit.priorInfluence?.prior.name ?? prior.name
+                r.priorTIAFraction = fit.priorInfluence?.timeIntegratedActivityPriorFraction ?? .nan
+                if let influence = fit.priorInfluence {
+                    r.note += (r.note.isEmpty ? "" : "; ") + Self.priorWeightText(influence)
+                }
+                return r
+            }
+        }
+        if points.count >= 5 {
             do {
                 let s = try fitter.selectModel(for: points)
                 if s.selected.hasCovariance {
@@ -107,10 +183,20 @@ public struct CycleKineticsAnalysis: Sendable {
             return result("trapezoid", curve: nil, covariance: [], fit: nil, aicc: [], tia: trap.timeIntegratedActivity)
         }
         var choice = reducedMethodOverride ?? cycle.reducedMethod
-            ?? (cycleOneFit != nil ? .cycleOneShape : (points.count >= 2 ? .twoPoint : .hanscheid))
-        if (choice == .cycleOneShape || choice == .madsen) && cycleOneFit == nil {
+            ?? (cycleOneFit != nil ? (points.count >= 2 ? .cycleOneClearance : .cycleOneShape)
+                : (points.count >= 2 ? .twoPoint : .hanscheid))
+        if cycleOneFit == nil && cycle.number > 1 && reducedMethodOverride == nil && cycle.reducedMethod == nil {
+            note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for this region (e.g. a lesion new in this cycle): "
+                + "\(choice.rawValue) used, the region's own fit"
+        }
+        if choice == .cycleOneClearance && points.count < 2 {
+            note += (note.isEmpty ? "" : "; ") + "one point only; cycle1_shape used"
+            choice = .cycleOneShape
+        }
+        if (choice == .cycleOneShape || choice == .cycleOneClearance || choice == .madsen) && cycleOneFit == nil {
             let fallback: ReducedMethodChoice = points.count >= 2 ? .twoPoint : .hanscheid
-            note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for \(choice.rawValue); \(fallback.rawValue) used"
+            note += (note.isEmpty ? "" : "; ") + "no cycle-1 fit for \(choice.rawValue) (e.g. a lesion new in this cycle); "
+                + "\(fallback.rawValue) used, the region's own fit"
             choice = fallback
         }
         if choice == .twoPoint && points.count < 2 {
@@ -120,13 +206,59 @@ public struct CycleKineticsAnalysis: Sendable {
         let method: ReducedTimePointMethod
         switch choice {
         case .cycleOneShape: method = .cycleOneShapeRescaled(cycleOneFit: cycleOneFit!)
+        case .cycleOneClearance: method = .cycleOneShapeWithClearanceChange(cycleOneFit: cycleOneFit!)
         case .twoPoint: method = .twoPointMonoExponential
         case .hanscheid: method = .hanscheidSinglePoint
         case .madsen: method = .madsenSinglePoint(effectiveDecay: cycleOneFit!.slowestPhase)
         }
         let e = try fitter.reducedTimePointEstimate(points, method: method)
+        if choice == .cycleOneClearance {
+            return clearanceChangeResult(e, region: region, cycle: cycle, result: { n, t in
+                note = n
+                return result(method.name, curve: e.curve, covariance: [], fit: nil, aicc: [], tia: t)
+            }, note: note)
+        }
         return result(method.name, curve: e.curve, covariance: [], fit: nil, aicc: [], tia: e.timeIntegratedActivity,
                       clearanceMeasured: choice != .hanscheid)
+    }
+
+    /// `prior kidney (Lu-177 DOTATATE) supplies 51 % of Ã's information` — the prior's weight, for notes.
+    static func priorWeightText(_ influence: PriorInfluence) -> String {
+        String(format: "prior %@ supplies %.0f %% of Ã's information (T_eff %@)", influence.prior.name,
+               100 * influence.timeIntegratedActivityPriorFraction,
+               influence.prior.clearance.map { String(format: "%g h, σ(ln T) %g", $0.medianHours, $0.logStandardDeviation) } ?? "no prior")
+    }
+
+    /// |Δ|/σ_Δ above which the points of a later cycle are called inconsistent with the cycle-1 curve: 2.576,
+    /// the two-sided 99 % normal quantile (1 % false alarms per region and cycle when nothing changed).
+    public static let clearanceChangeWarningZ = 2.576
+
+    /// Method (e): the half-life change and its uncertainty, and the warning naming the region when the change is
+    /// beyond noise. The Ã uncertainty already contains σ_Δ.
+    private func clearanceChangeResult(_ e: ReducedTimePointEstimate, region: String, cycle: StudyCycle,
+                                       result: (String, TimeIntegratedActivity) -> RegionKineticsResult,
+                                       note: String) -> RegionKineticsResult {
+        let d = e.clearanceLogChange, sd = e.clearanceLogChangeUncertainty
+        let change = _exp(-d) - 1, changeSigma = _exp(-d) * sd
+        var n = note
+        let inconsistent = d.isFinite && sd > 0 && abs(d) > Self.clearanceChangeWarningZ * sd
+        if inconsistent {
+            n += (n.isEmpty ? "" : "; ") + String(format: "WARNING region '%@', cycle %d: the points are inconsistent with the cycle-1 "
+                + "curve beyond noise (effective half-life %+.0f %% ± %.0f %% against cycle 1, |Δ| > %.2f σ): kinetics changed; "
+                + "the Ã uses the refitted clearance and its uncertainty", region, cycle.number, 100 * change, 100 * changeSigma,
+                Self.clearanceChangeWarningZ)
+        }
+        if e.rateSetToPhysicalDecay {
+            n += (n.isEmpty ? "" : "; ") + "refitted clearance at the physical-decay bound"
+        }
+        if !inconsistent && change.isFinite {
+            n += (n.isEmpty ? "" : "; ") + String(format: "effective half-life %+.0f %% ± %.0f %% against cycle 1", 100 * change, 100 * changeSigma)
+        }
+        var r = result(n, e.timeIntegratedActivity)
+        r.halfLifeChange = change
+        r.halfLifeChangeUncertainty = changeSigma
+        r.inconsistentWithCycleOne = inconsistent
+        return r
     }
 }
 

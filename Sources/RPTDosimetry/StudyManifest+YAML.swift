@@ -170,7 +170,7 @@ extension StudyManifest {
                                    sharedLabels: LabelMapReference?) -> StudyCycle? {
         guard let m = r.mapping(node, path: path) else { return nil }
         r.allowOnly(m, ["cycle", "administered_activity_gbq", "administration_time", "time_points", "blood_samples",
-                        "reduced_method", "reference_time_point", "toxicity"], path: path)
+                        "reduced_method", "reference_time_point", "toxicity", "imaged"], path: path)
         let number = r.int(m, "cycle", path: path, required: true)
         if let n = number, n < 1 { r.fail(path + ".cycle", "\(n)", "cycle numbers start at 1") }
         var activity = r.double(m, "administered_activity_gbq", path: path, required: true)
@@ -183,9 +183,18 @@ extension StudyManifest {
         let reference = r.int(m, "reference_time_point", path: path)
         let toxicity = parseToxicity(r, m, path: path)
 
+        // `imaged: false`: a cycle given without imaging (or whose scans failed) has no time points.
+        let imaged = r.bool(m, "imaged", path: path) ?? true
         var points: [ImagingTimePoint] = []
-        if let list = r.sequence(m, "time_points", path: path, required: true) {
-            if list.isEmpty { r.fail(path + ".time_points", "[]", "at least one imaging time point is required") }
+        if !imaged, let list = r.sequence(m, "time_points", path: path), !list.isEmpty {
+            r.fail(path + ".time_points", "\(list.count) time point(s)",
+                   "a cycle with imaged: false has no time points (remove them, or remove imaged: false)")
+        }
+        if imaged, let list = r.sequence(m, "time_points", path: path, required: true) {
+            if list.isEmpty {
+                r.fail(path + ".time_points", "[]", "at least one imaging time point is required (a cycle given without "
+                       + "imaging is written with imaged: false)")
+            }
             for (tn, tp) in list {
                 guard let t = r.mapping(tn, path: tp) else { continue }
                 r.allowOnly(t, ["time", "ct", "spect", "labels"], path: tp)
@@ -263,7 +272,8 @@ extension StudyManifest {
         // Returned even when a field is invalid, so that its files are checked too (the errors are thrown later).
         return StudyCycle(number: number ?? 0, administeredActivityGBq: activity ?? .nan,
                           administrationTime: admin ?? .distantPast, timePoints: points,
-                          bloodSamples: samples, reducedMethod: reduced, referenceTimePoint: reference, toxicity: toxicity)
+                          bloodSamples: samples, reducedMethod: reduced, referenceTimePoint: reference, toxicity: toxicity,
+                          imaged: imaged)
     }
 
     /// Existence of files, readable label tables, known region names and overlapping grids.
@@ -366,7 +376,11 @@ extension StudyManifest {
                 r.fail(field, name, "not a region; regions: " + reporting.sorted().joined(separator: ", "))
             }
         }
-        for (i, l) in (lesions ?? []).enumerated() { known(l, "lesions[\(i)]") }
+        // A lesion may appear or disappear between cycles: it must be a region of at least one label table.
+        let anyTable = regionNameSets.reduce(Set<String>()) { $0.union($1) }.union(regionGroups.map(\.name))
+        for (i, l) in (lesions ?? []).enumerated() where !anyTable.contains(l) {
+            r.fail("lesions[\(i)]", l, "not a region of any label table; regions: " + anyTable.sorted().joined(separator: ", "))
+        }
         if marrowExplicit { known(marrowRegion, "marrow_region") }
         if kidneysExplicit { for (i, k) in kidneyRegions.enumerated() { known(k, "kidney_regions[\(i)]") } }
         for k in recoveryCoefficients.keys.sorted() { known(k, "recovery_coefficients." + k) }

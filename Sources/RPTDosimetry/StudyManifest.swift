@@ -1,4 +1,5 @@
 import Foundation
+import RPTKinetics
 import RPTPlanner
 
 /// A patient study: who, which arm, and per cycle the administration, the imaging time points and the
@@ -128,8 +129,12 @@ public struct BloodSampleEntry: Sendable, Equatable {
 
 /// How Ã is estimated for a cycle with fewer than 4 time points (docs/methods/kinetics.md).
 public enum ReducedMethodChoice: String, Sendable, CaseIterable {
-    /// Cycle-1 fitted shape, amplitude rescaled to the new points (default when cycle 1 has a fit).
+    /// Cycle-1 fitted shape, amplitude rescaled to the new points (default when cycle 1 has a fit and this
+    /// cycle has one point).
     case cycleOneShape = "cycle1_shape"
+    /// Cycle-1 fitted shape with amplitude and terminal clearance refitted (default when cycle 1 has a fit and
+    /// this cycle has ≥ 2 points): estimates the effective half-life change against cycle 1.
+    case cycleOneClearance = "cycle1_clearance"
     /// Mono-exponential through the points.
     case twoPoint = "two_point"
     /// Hänscheid et al. 2018 single time point.
@@ -154,6 +159,9 @@ public struct StudyCycle: Sendable, Equatable {
     /// Toxicity observed after this administration, up to the time of planning (key `toxicity`); `nil` → none
     /// reported. `rptdose plan --after-cycle K` uses cycle K's report.
     public var toxicity: ToxicityReport? = nil
+    /// False for a cycle given without imaging (or whose scans failed; key `imaged: false`): it has no time points,
+    /// and `rptdose dosimetry` predicts its doses from the earlier imaged cycles (`PredictedCycleDosimetry`).
+    public var imaged: Bool = true
 
     /// Administered activity (Bq).
     public var administeredActivityBq: Double { administeredActivityGBq * 1e9 }
@@ -162,5 +170,25 @@ public struct StudyCycle: Sendable, Equatable {
     public var referenceIndex: Int {
         if let r = referenceTimePoint { return r }
         return timePoints.firstIndex { $0.hoursAfterAdministration >= 20 } ?? (timePoints.count - 1)
+    }
+}
+
+extension StudyManifest {
+    /// The regions reported as lesions: `lesions`, or every region named `tumor…`, `tumour…`, `lesion…`.
+    public func isLesion(_ region: String) -> Bool {
+        if let lesions { return lesions.contains(region) }
+        return region.hasPrefix("tumor") || region.hasPrefix("tumour") || region.hasPrefix("lesion")
+    }
+
+    /// The population priors of the kinetics (`Lu177DotatatePriors`) for a Lu-177 study; nil for another nuclide
+    /// (no priors are tabulated for it).
+    public func populationPriors(nuclide: String) -> (@Sendable (String) -> KineticPrior?)? {
+        guard nuclide == "Lu-177" else { return nil }
+        let lesions = self.lesions.map(Set.init)
+        return { name in
+            let lesion = lesions.map { $0.contains(name) }
+                ?? (name.hasPrefix("tumor") || name.hasPrefix("tumour") || name.hasPrefix("lesion"))
+            return Lu177DotatatePriors.prior(forRegion: name, isLesion: lesion)
+        }
     }
 }

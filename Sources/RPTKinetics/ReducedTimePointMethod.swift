@@ -14,6 +14,10 @@ public enum ReducedTimePointMethod: Sendable, Equatable {
     /// (d) The cycle-1 fitted shape (all rates fixed), with only a common amplitude scale s fitted to the new
     /// points by weighted least squares: A(t) = s·A₁(t), Ã = s·Ã₁.
     case cycleOneShapeRescaled(cycleOneFit: TimeActivityFit)
+    /// (e) The cycle-1 fitted shape with its terminal rate changed, λ₁ → λ₁·e^Δ, and an amplitude scale s: both
+    /// fitted to the new points (exact for two). Estimates the change of the effective half-life against
+    /// cycle 1 and carries its uncertainty and the cycle-1 shape's into Ã (`CycleClearanceChange.swift`).
+    case cycleOneShapeWithClearanceChange(cycleOneFit: TimeActivityFit)
 
     /// The documented default: (d) when a cycle-1 fit exists, else (a).
     public static func recommended(cycleOneFit: TimeActivityFit?) -> ReducedTimePointMethod {
@@ -28,6 +32,7 @@ public enum ReducedTimePointMethod: Sendable, Equatable {
         case .hanscheidSinglePoint: return "single-time-point (Hänscheid 2018)"
         case .madsenSinglePoint: return "single-time-point (Madsen 2018)"
         case .cycleOneShapeRescaled: return "cycle-1 shape rescaled"
+        case .cycleOneShapeWithClearanceChange: return "cycle-1 shape, clearance refitted"
         }
     }
 }
@@ -44,6 +49,10 @@ public struct ReducedTimePointEstimate: Sendable, Equatable {
     public let amplitudeScaleStandardUncertainty: Double
     /// (a) only: the fitted rate was slower than λ_phys and was set to λ_phys (rate constraint on).
     public let rateSetToPhysicalDecay: Bool
+    /// (e) only: Δ = ln(λ₁,N/λ₁,1), the log change of the terminal rate against cycle 1, and its standard
+    /// uncertainty (data and cycle-1 shape); NaN otherwise. The half-life changes by e^{−Δ} − 1.
+    public var clearanceLogChange: Double = .nan
+    public var clearanceLogChangeUncertainty: Double = .nan
 }
 
 extension TimeActivityFitter {
@@ -86,6 +95,14 @@ extension TimeActivityFitter {
                                  reason: "the cycle-1 fit has no finite parameters")
             }
             return rescaled(series, cycleOne: cycleOne)
+        case .cycleOneShapeWithClearanceChange(let cycleOne):
+            let series = try PreparedSeries(points: points, options: options, source: source, minimumCount: 2,
+                                            minimumReason: "refitting the cycle-1 clearance needs ≥ 2 points")
+            guard cycleOne.curve.parameters.allSatisfy({ $0.isFinite }) else {
+                throw InputError(source: source, field: "cycleOneFit", value: cycleOne.model.rawValue,
+                                 reason: "the cycle-1 fit has no finite parameters")
+            }
+            return clearanceChanged(series, cycleOne: cycleOne)
         }
     }
 

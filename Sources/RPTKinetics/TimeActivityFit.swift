@@ -19,6 +19,10 @@ public struct TimeActivityFit: Sendable, Equatable {
     public let slowestRateAtPhysicalBound: Bool
     /// Ã = ∫₀^∞ A(t) dt with its propagated standard uncertainty.
     public let timeIntegratedActivity: TimeIntegratedActivity
+    /// For a maximum a-posteriori fit (`fitWithPrior`): the prior and how much of Ã's information it gave;
+    /// nil for a plain least-squares fit. `chiSquare` is then the data part only, and the covariance the
+    /// posterior one.
+    public var priorInfluence: PriorInfluence? = nil
 
     public var model: ExponentialModel { curve.model }
     /// Number of parameters k.
@@ -88,13 +92,23 @@ public struct TimeActivityFitter: Sendable {
         return fit(model, series: series)
     }
 
-    func fit(_ model: ExponentialModel, series: PreparedSeries) -> TimeActivityFit {
+    func fit(_ model: ExponentialModel, series: PreparedSeries, priorTerms: [RatePriorTerm] = []) -> TimeActivityFit {
         let parametrisation = ModelParametrisation(model: model, rateFloorPerSecond: rateFloorPerSecond)
-        let n = series.count, k = model.parameterCount
+        let n = series.count, k = model.parameterCount, m = model.amplitudeCount
         let evaluate: LevenbergMarquardt.Evaluate = { theta, residuals, jacobian in
             guard let curve = parametrisation.curve(theta: theta) else { return false }
             var gradient = [Double](repeating: 0, count: k)
-            let t = jacobian != nil ? parametrisation.naturalJacobian(theta: theta) : []
+            let t = jacobian != nil || !priorTerms.isEmpty ? parametrisation.naturalJacobian(theta: theta) : []
+            // Prior residuals (μ − ln λ_b)/σ_b and their Jacobian rows (∂ln λ_b/∂θ)/σ_b = T[m+b, ·]/(λ_b σ_b).
+            for (j, term) in priorTerms.enumerated() {
+                let lambda = curve.ratesPerSecond[term.rateIndex]
+                residuals[n + j] = (term.meanLogRate - _log(lambda)) / term.logStandardDeviation
+                if jacobian != nil {
+                    for q in 0..<k {
+                        jacobian![(n + j) * k + q] = t[(m + term.rateIndex) * k + q] / (lambda * term.logStandardDeviation)
+                    }
+                }
+            }
             for i in 0..<n {
                 let ti = series.timesSeconds[i], si = series.sigmasBq[i]
                 residuals[i] = (series.activitiesBq[i] - curve.activityBq(atSeconds: ti)) / si
@@ -112,8 +126,12 @@ public struct TimeActivityFitter: Sendable {
         var solver = LevenbergMarquardt()
         solver.maximumIterations = options.maximumIterations
         var best: LevenbergMarquardt.Result?
-        for start in startingPoints(model, series: series, parametrisation: parametrisation) {
-            guard let result = solver.minimise(start: start, pointCount: n, evaluate: evaluate) else { continue }
+        var starts = startingPoints(model, series: series, parametrisation: parametrisation)
+        if let priorStart = priorStartingPoint(model, series: series, parametrisation: parametrisation, priorTerms: priorTerms) {
+            starts.append(priorStart)
+        }
+        for start in starts {
+            guard let result = solver.minimise(start: start, pointCount: n + priorTerms.count, evaluate: evaluate) else { continue }
             if best == nil || result.chiSquare < best!.chiSquare { best = result }
         }
         guard let result = best, let curve = parametrisation.curve(theta: result.theta) else {
@@ -133,14 +151,18 @@ public struct TimeActivityFitter: Sendable {
             let w = 1 / (series.sigmasBq[i] * series.sigmasBq[i])
             for p in 0..<k { for q in 0..<k { normal[p * k + q] += w * gradient[p] * gradient[q] } }
         }
+        let atBound = options.ratesAtLeastPhysicalDecay
+            && curve.slowestRatePerSecond - physicalDecayConstantPerSecond <= 1e-6 * physicalDecayConstantPerSecond
+        let tia = curve.timeIntegratedActivityBqS
+        if !priorTerms.isEmpty {
+            return posteriorFit(curve: curve, dataNormal: normal, series: series, priorTerms: priorTerms,
+                                converged: result.converged, atBound: atBound)
+        }
         let scale = options.covarianceScaleFactor(chiSquare: result.chiSquare, degreesOfFreedom: n - k)
         var covariance = SmallLinearAlgebra.inverseSPD(normal, n: k)?.map { $0 * scale } ?? []
         if covariance.contains(where: { !$0.isFinite }) { covariance = [] }
-        let tia = curve.timeIntegratedActivityBqS
         let tiaSigma = covariance.isEmpty ? Double.nan
             : SmallLinearAlgebra.quadraticForm(covariance, n: k, curve.timeIntegratedActivityGradient).squareRoot()
-        let atBound = options.ratesAtLeastPhysicalDecay
-            && curve.slowestRatePerSecond - physicalDecayConstantPerSecond <= 1e-6 * physicalDecayConstantPerSecond
         return TimeActivityFit(curve: curve, parameterCovariance: covariance, covarianceScaleFactor: scale,
                                chiSquare: result.chiSquare, pointCount: n, converged: result.converged,
                                slowestRateAtPhysicalBound: atBound,

@@ -24,7 +24,8 @@ public struct TruthTimePoint: Equatable, Sendable {
 }
 
 /// Everything a dosimetry pipeline should recover from the synthetic patient's images and samples.
-/// Every cycle has the same administered activity and kinetics, so per-administration values hold for each.
+/// Every cycle has the same administered activity; the kinetics are the same in every cycle unless
+/// `SyntheticPatientConfig.cycleKinetics` changes them (`cycleTimeIntegratedActivityBqS`).
 public struct PhantomTruth: Equatable, Sendable {
     /// Administered activity per cycle (Bq).
     public var administeredActivityBq: Double
@@ -34,6 +35,17 @@ public struct PhantomTruth: Equatable, Sendable {
     public var timePoints: [TruthTimePoint]
     /// ∫₀^∞ C_blood(t) dt (Bq·s/mL).
     public var bloodTimeIntegratedConcentrationBqSPerML: Double
+    /// Ã (Bq·s) per region of the cycles with their own kinetics (`SyntheticPatientConfig.cycleKinetics`); empty
+    /// by default.
+    public var cycleTimeIntegratedActivityBqS: [Int: [PhantomRegion: Double]] = [:]
+
+    /// Ã (Bq·s) of the regions `name` stands for after the administration of `cycle` (its own kinetics when it has
+    /// them, else the common ones).
+    public func timeIntegratedActivityBqS(region name: String, cycle: Int) throws -> Double {
+        guard let perRegion = cycleTimeIntegratedActivityBqS[cycle] else { return try region(named: name).timeIntegratedActivityBqS }
+        let wanted = Set(try PhantomRegion.regions(named: name))
+        return regions.filter { wanted.contains($0.region) }.reduce(0) { $0 + (perRegion[$1.region] ?? 0) }
+    }
 
     /// Sums over the regions a name stands for (`kidney_left` = cortex + medulla, `body` = all).
     /// - Throws: `InputError` for an unknown name.

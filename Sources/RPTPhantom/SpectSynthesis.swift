@@ -16,11 +16,14 @@ struct SpectSynthesis {
     let kinetics: [RegionKinetics]
     let voxelCountByLabel: [UInt16: Int]
     let config: SyntheticPatientConfig
+    /// Region kinetics of the cycles listed in `config.cycleKinetics`.
+    var cycleKinetics: [Int: [RegionKinetics]] = [:]
 
-    /// True activity (Bq) of every region present in the label map at `timeHours`.
-    func trueActivities(timeHours: Double) -> [UInt16: Double] {
+    /// True activity (Bq) of every region present in the label map at `timeHours` after the administration of
+    /// `cycle` (its own kinetics when `config.cycleKinetics` has them).
+    func trueActivities(cycle: Int = 1, timeHours: Double) -> [UInt16: Double] {
         var a: [UInt16: Double] = [:]
-        for k in kinetics where voxelCountByLabel[k.region.label, default: 0] > 0 {
+        for k in cycleKinetics[cycle] ?? kinetics where voxelCountByLabel[k.region.label, default: 0] > 0 {
             a[k.region.label] = k.activityBq(atHours: timeHours, administeredBq: config.administeredActivityBq)
         }
         return a
@@ -28,7 +31,7 @@ struct SpectSynthesis {
 
     func image(cycle: Int, timeHours: Double) -> SpectTimePoint {
         var perVoxel = [Double](repeating: 0, count: 1 << 16)
-        for (label, activity) in trueActivities(timeHours: timeHours) {
+        for (label, activity) in trueActivities(cycle: cycle, timeHours: timeHours) {
             perVoxel[Int(label)] = activity / Double(voxelCountByLabel[label]!)
         }
         let content = Volume<Double>(grid: labels.grid, voxels: labels.voxels.map { perVoxel[Int($0)] }, unit: "Bq")

@@ -59,8 +59,13 @@ public struct SyntheticPatient: Sendable {
 
         let ct = makeCT(anatomy: anatomy, config: config)
 
-        let synthesis = SpectSynthesis(labels: labels, spectGrid: config.spectGrid, kinetics: kinetics,
+        var synthesis = SpectSynthesis(labels: labels, spectGrid: config.spectGrid, kinetics: kinetics,
                                        voxelCountByLabel: voxelCountByLabel, config: config)
+        for (c, model) in config.cycleKinetics {
+            synthesis.cycleKinetics[c] = model.regionKinetics(redMarrowVolumeML: marrowML)
+                .filter { voxelCountByLabel[$0.region.label] != nil && $0.region != .redMarrow }
+                + kinetics.filter { $0.region == .redMarrow }
+        }
         let scanList = config.spectSchedule.flatMap { s in s.timesHours.map { (cycle: s.cycle, timeHours: $0) } }
         // Scans are independent (each has its own random stream), so they are made concurrently.
         let scans = ScanSlots(count: scanList.count)
@@ -69,7 +74,7 @@ public struct SyntheticPatient: Sendable {
         }
         let truthPoints = scanList.map {
             TruthTimePoint(cycle: $0.cycle, timeHours: $0.timeHours,
-                           activityBqByLabel: synthesis.trueActivities(timeHours: $0.timeHours))
+                           activityBqByLabel: synthesis.trueActivities(cycle: $0.cycle, timeHours: $0.timeHours))
         }
 
         let bloodCurve = config.kinetics.blood
@@ -86,9 +91,14 @@ public struct SyntheticPatient: Sendable {
                                massG: massPerLabel[l] * voxelML,
                                timeIntegratedActivityBqS: k.timeIntegratedActivityBqS(administeredBq: a0))
         }
-        let truth = PhantomTruth(administeredActivityBq: a0, regions: regionTruth, timePoints: truthPoints,
+        var truth = PhantomTruth(administeredActivityBq: a0, regions: regionTruth, timePoints: truthPoints,
                                  bloodTimeIntegratedConcentrationBqSPerML:
                                     bloodCurve.timeIntegratedConcentrationBqSPerML(administeredBq: a0))
+        for (c, list) in synthesis.cycleKinetics {
+            truth.cycleTimeIntegratedActivityBqS[c] = Dictionary(uniqueKeysWithValues: list.map {
+                ($0.region, $0.timeIntegratedActivityBqS(administeredBq: a0))
+            })
+        }
         return SyntheticPatient(config: config, ct: ct, labels: labels,
                                 labelNames: Dictionary(uniqueKeysWithValues: present.map { ($0.label, $0.name) }),
                                 kinetics: kinetics, blood: bloodCurve, spectTimePoints: scans.values,

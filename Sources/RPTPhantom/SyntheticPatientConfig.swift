@@ -29,6 +29,11 @@ public struct SyntheticPatientConfig: Equatable, Sendable {
     public var administeredActivityBq = 7.4e9
     /// Biokinetics (default [177Lu]Lu-DOTATATE).
     public var kinetics = PhantomKineticsModel.lu177DOTATATE
+    /// Kinetics of particular cycles when they differ from `kinetics` (cycle number → model), e.g. a faster
+    /// kidney clearance in cycles 2–3; empty by default (every cycle has `kinetics`, as before). The blood curve
+    /// and the red marrow always follow `kinetics`. `PhantomTruth.timeIntegratedActivityBqS(region:cycle:)`
+    /// gives the truth of such a cycle.
+    public var cycleKinetics: [Int: PhantomKineticsModel] = [:]
 
     /// SPECT voxel size (mm, isotropic); the SPECT grid covers at least the CT field of view.
     public var spectVoxelSizeMM = 4.4
@@ -102,6 +107,12 @@ public struct SyntheticPatientConfig: Equatable, Sendable {
                              reason: "must be a finite activity > 0 Bq")
         }
         try kinetics.validate(source: s)
+        for (c, model) in cycleKinetics.sorted(by: { $0.key < $1.key }) {
+            guard c >= 1 else {
+                throw InputError(source: s, field: "cycleKinetics", value: "\(c)", reason: "cycle numbers start at 1")
+            }
+            try model.validate(source: s + ", cycleKinetics[\(c)]")
+        }
         guard spectVoxelSizeMM > 0, spectVoxelSizeMM.isFinite else {
             throw InputError(source: s, field: "spectVoxelSizeMM", value: "\(spectVoxelSizeMM)", reason: "must be > 0 mm")
         }

@@ -35,6 +35,9 @@ public struct AdministeredCycle: Equatable, Sendable {
     public var marrow: DosePerActivity
     /// Tumour lesions' absorbed dose per activity (same lesions in every cycle).
     public var lesions: [LesionDosePerActivity]
+    /// How the doses were obtained when not measured on this cycle's own images (e.g. "not imaged: predicted from
+    /// cycles 1, 2, 3"); nil when measured. Repeated in the plan's notes.
+    public var doseNote: String? = nil
 
     public init(cycle: Int, activityGBq: Double, kidney: DosePerActivity, kidneyEffectiveDecayPerHour: Double,
                 marrow: DosePerActivity, lesions: [LesionDosePerActivity]) {

@@ -29,7 +29,7 @@ public enum TreatmentPlanner {
         let z = quantile ? StandardNormal.upperQuantile(config.planning.exceedanceProbability) : 0
         let lesionNames = history.first?.lesions.map(\.lesion) ?? []
         let kidneyBEDLimit = config.limits.kidneyBEDGy(riskFactors: request.kidneyRiskFactors)
-        var notes: [String] = []
+        var notes: [String] = history.compactMap { c in c.doseNote.map { "cycle \(c.cycle) doses: \($0)" } }
 
         // Delivered cycles: point values (reported) and planning-basis values (checked).
         var nominal = (kidney: 0.0, bed: 0.0, marrow: 0.0)

@@ -29,12 +29,14 @@ public struct RegionFitRecord: Sendable {
         return (0..<k).map { covariance[$0 * k + $0] >= 0 ? covariance[$0 * k + $0].squareRoot() : .nan }
     }
 
-    /// Free parameters of the method: the model's for an AICc fit, 1 (the amplitude) for the rescaled
-    /// cycle-1 shape; nil for methods that do not fit the points (two-point, single-point, trapezoid).
+    /// Free parameters of the method: the model's for an AICc or MAP fit, 1 (the amplitude) for the rescaled
+    /// cycle-1 shape, 2 (amplitude and clearance) for the refitted one; nil for methods that do not fit the points (two-point, single-point, trapezoid).
     public var freeParameterCount: Int? {
         guard let curve else { return nil }
         if method.hasPrefix("AICc") { return curve.model.parameterCount }
         if method == "cycle-1 shape rescaled" { return 1 }
+        if method == "cycle-1 shape, clearance refitted" { return 2 }
+        if method.hasPrefix("MAP") { return curve.model.parameterCount }
         return nil
     }
 

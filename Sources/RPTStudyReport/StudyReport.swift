@@ -84,6 +84,7 @@ public struct StudyReport {
             sections.append(try dvhSection(r))
             sections.append(regionTableSection(r))
         }
+        if let predicted = PredictedCycleSection.section(inputs: inputs) { sections.append(predicted) }
         if let plan { sections.append(try PlanReportSection.section(plan)) }
         sections.append(checksSection())
 
@@ -109,7 +110,8 @@ public struct StudyReport {
                          .text(ISO8601DateFormatter().string(from: c.administrationTime)),
                          .text(c.timePoints.map { NumberFormat.fixed(1).string($0.hoursAfterAdministration) }.joined(separator: ", ")),
                          .text("\(c.bloodSamples.count)"),
-                         .text(r.map { "\($0.decays) decays\($0.partial ? " (partial)" : "")" } ?? "no dosimetry")])
+                         .text(r.map { "\($0.decays) decays\($0.partial ? " (partial)" : "")" }
+                               ?? (c.imaged ? "no dosimetry" : PredictedCycleSection.cycleStatus(cycle: c.number, inputs: inputs)))])
         }
         var blocks: [ReportBlock] = [.table(ReportTable(
             caption: Self.cyclesTableCaption,

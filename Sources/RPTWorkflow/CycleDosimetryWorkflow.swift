@@ -75,6 +75,13 @@ public enum CycleDosimetryWorkflow {
         return result
     }
 
+    /// A cycle given without imaging (`imaged: false` in the manifest): its doses predicted from the earlier
+    /// cycles' dosimetry, written into `out` (`PredictedCycleDosimetry`); returns the text to print, or nil when the
+    /// cycle is imaged (then `run` does its dosimetry).
+    public static func predictIfNotImaged(study: String, cycle: Int, out: String) throws -> String? {
+        try PredictedCycleDosimetry.runIfNotImaged(study: study, cycle: cycle, out: out)
+    }
+
     /// The cycle's dosimetry with a kernel method (ldm, vsv, vsv-density, organ-s) on the same TIA map, CT world
     /// and regions.
     static func runKernelMethod(_ r: CycleDosimetryRequest, setup: CycleDosimetrySetup,

@@ -50,7 +50,7 @@ final class DosimetryPlanCommandTests: XCTestCase {
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(
             with: XCTUnwrap(FileManager.default.contents(atPath: dir + "/c2/regions.json"))) as? [[String: Any]])
         let kidney = try XCTUnwrap(rows.first { $0["region"] as? String == "kidney_left" })
-        XCTAssertEqual(kidney["kinetics"] as? String, "cycle-1 shape rescaled")
+        XCTAssertEqual(kidney["kinetics"] as? String, "cycle-1 shape, clearance refitted")
         try runCommand(["plan", manifest, "--dosimetry", dir + "/c1", dir + "/c2", "--out", dir + "/plan2.json"])
         let plan2 = try XCTUnwrap(try JSONSerialization.jsonObject(
             with: XCTUnwrap(FileManager.default.contents(atPath: dir + "/plan2.json"))) as? [String: Any])

@@ -102,7 +102,7 @@ final class SyntheticStudyTests: XCTestCase {
         for name in tested {
             let r = try XCTUnwrap(k.regions.first { $0.region == name }, name)
             let truth = try Self.patient.truth.region(named: name).timeIntegratedActivityBqS
-            XCTAssertEqual(r.method, "cycle-1 shape rescaled", name)
+            XCTAssertEqual(r.method, "cycle-1 shape, clearance refitted", name)
             XCTAssertEqual(r.tiaBqS / (scale * truth), 1, accuracy: 0.10, name)
         }
     }
