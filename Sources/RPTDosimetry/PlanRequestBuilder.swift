@@ -77,6 +77,18 @@ public enum PlanRequestBuilder {
                            source: manifest.path)
     }
 
+    /// Refuses a planning point outside 0…min(cycles in the manifest, cycles of the arm), naming the
+    /// manifest, the option, the value and the valid range.
+    public static func checkAfterCycle(_ k: Int, manifest: StudyManifest, arm: TreatmentArm, config: ProtocolConfig) throws {
+        let armCycles = arm == .standard ? config.standardArm.cycles : config.investigationalArm.cycles
+        let listed = manifest.cycles.map(\.number).max() ?? 0
+        let upper = min(listed, armCycles)
+        guard !(0...upper).contains(k) else { return }
+        throw InputError(source: manifest.path, field: "--after-cycle", value: "\(k)",
+                         reason: "expected a cycle number from 0 to \(upper): the manifest lists \(listed) administered cycle(s) "
+                            + "and the \(arm.rawValue) arm of protocol \(config.protocolID) (\(config.protocolVersion)) has \(armCycles)")
+    }
+
     /// A cycle whose kinetics did not measure the kidneys' clearance (λ_eff NaN: trapezoid, single-point
     /// Hänscheid) takes the mean λ_eff (1/h) of the cycles that did; the kidney BED needs a measured one somewhere.
     static func fillUnmeasuredKidneyClearance(_ history: inout [AdministeredCycle], source: String) throws {
