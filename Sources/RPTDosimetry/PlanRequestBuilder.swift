@@ -109,9 +109,25 @@ public enum PlanRequestBuilder {
     /// → no toxicity). A toxicity is marked recurred (besides an explicit `recurred: true`) when it
     /// triggers a rule after cycle K, it had triggered a rule after cycle K − 1, and cycle K was given at
     /// no more than the policy's resume activity — the label's "recurrent toxicity at the reduced dose".
+    ///
+    /// `earlierReductions` lists every toxicity that triggered a rule after some cycle K′ < K when cycle K′ + 1
+    /// was then given at no more than the resume activity (a label dose reduction happened because of it); the
+    /// planner uses it for the recurrence rule and to cap later cycles (`ToxicityPolicy.activityAfterReduction`).
     public static func toxicityInputs(manifest: StudyManifest, afterCycle: Int, policy: ToxicityPolicy) -> ToxicityInputs {
-        guard let cycle = manifest.cycle(afterCycle), let report = cycle.toxicity else { return .none }
+        var reducedBefore = Set<ToxicityKind>()
+        if afterCycle >= 2 {
+            for k in 1..<afterCycle {
+                guard let report = manifest.cycle(k)?.toxicity, let nextCycle = manifest.cycle(k + 1),
+                      nextCycle.administeredActivityGBq <= policy.resumeActivityGBq * (1 + 1e-9) else { continue }
+                reducedBefore.formUnion(report.inputs(policy: policy).observations.filter { triggers($0, policy) }.map(\.kind))
+            }
+        }
+        let earlierReductions = ToxicityKind.allCases.filter { reducedBefore.contains($0) }
+        guard let cycle = manifest.cycle(afterCycle), let report = cycle.toxicity else {
+            return ToxicityInputs(earlierReductions: earlierReductions)
+        }
         var inputs = report.inputs(policy: policy)
+        inputs.earlierReductions = earlierReductions
         guard let previous = manifest.cycle(afterCycle - 1)?.toxicity,
               cycle.administeredActivityGBq <= policy.resumeActivityGBq * (1 + 1e-9) else { return inputs }
         let earlier = Set(previous.inputs(policy: policy).observations.filter { triggers($0, policy) }.map(\.kind))

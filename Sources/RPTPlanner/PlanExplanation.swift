@@ -12,12 +12,11 @@ enum PlanExplanation {
         }
     }
 
-    /// Candidate activities of a planned cycle: 3.7, 7.4, 11.1 and 14.8 GBq (multiples of the label's reduced
-    /// activity) and the chosen one, kept when within [minimum, cycleCap]; `evaluate(a)` gives the cumulative
+    /// Candidate activities of a planned cycle: 3.7, 7.4, 11.1 and 14.8 GBq (100–400 mCi) and the chosen one, kept when within [minimum, cycleCap]; `evaluate(a)` gives the cumulative
     /// lesion statistic and whether the limits hold with this cycle at `a` and the others as planned.
     static func candidates(chosen: Double, cycleCap: Double, minimum: Double, lesionNames: [String], lesionGyPerGBq: [Double],
                            percentile: Double, evaluate: (Double) -> (statistic: Double?, withinLimits: Bool)) -> [CandidateActivity] {
-        var activities = [1.0, 2, 3, 4].map { $0 * LabelLimits.reducedActivityGBq }.filter { $0 >= minimum - 1e-9 && $0 <= cycleCap + 1e-9 }
+        var activities = [3.7, 7.4, 11.1, 14.8].filter { $0 >= minimum - 1e-9 && $0 <= cycleCap + 1e-9 }
         if chosen > 0 { activities.append(chosen) }
         var seen = Set<Int>()
         activities = activities.sorted().filter { seen.insert(Int(($0 * 1e6).rounded())).inserted }
