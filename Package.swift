@@ -104,6 +104,11 @@ let package = Package(
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
             "RPTCommandLine", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ], exclude: ["Resources"]),
+
+        // Cohort endpoints and follow-up records (issue 17): SQLite through Debian libsqlite3-dev.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "RPTCohort", dependencies: ["RPTCore", "RPTPlanner", "RPTDosimetry", "RPTReport", "CSQLite"]),
+        .testTarget(name: "RPTCohortTests", dependencies: ["RPTCohort", "RPTCore", "RPTTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
