@@ -107,7 +107,7 @@ let package = Package(
 
         // Cohort endpoints and follow-up records (issue 17): SQLite through Debian libsqlite3-dev.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "RPTCohort", dependencies: ["RPTCore", "RPTPlanner", "RPTDosimetry", "RPTReport", "CSQLite"]),
+        .target(name: "RPTCohort", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTImageIO", "RPTPlanner", "RPTDosimetry", "RPTReport", "CSQLite"]),
         .testTarget(name: "RPTCohortTests", dependencies: ["RPTCohort", "RPTCore", "RPTTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
