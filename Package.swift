@@ -22,7 +22,7 @@ let package = Package(
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
                                             "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTKernels",
                                             "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
-                                            "RPTStudyReport", "RPTCommandLine"]),
+                                            "RPTStudyReport", "RPTCohort", "RPTCommandLine"]),
     ],
     // `swift build --traits MPI`: `rptdose simulate` started by mpirun/srun spreads its decays over the MPI
     // ranks (Debian libopenmpi-dev). Off by default: the default build needs no MPI.
@@ -69,6 +69,7 @@ let package = Package(
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
             "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry", "RPTStudyReport",
+            "RPTCohort",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .target(name: "CMPIShim", condition: .when(traits: ["MPI"])),
         ], swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),

@@ -39,6 +39,22 @@ public enum CohortStudyLoader {
     public static let manifestName = "study.yaml"
     public static let followUpName = "followup.csv"
 
+    /// The study folders named by `paths`: a folder holding `study.yaml` (or a manifest file) is one patient; any
+    /// other folder contributes its immediate subfolders that hold `study.yaml` (e.g. a trial-sim output), sorted.
+    public static func studyFolders(_ paths: [String]) throws -> [String] {
+        let fm = FileManager.default
+        var out: [String] = []
+        for p in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: p, isDirectory: &isDir) else { throw InputError(source: p, reason: "no such file or folder") }
+            if !isDir.boolValue || fm.fileExists(atPath: p + "/" + manifestName) { out.append(p); continue }
+            let subs = try fm.contentsOfDirectory(atPath: p).sorted().map { p + "/" + $0 }.filter { fm.fileExists(atPath: $0 + "/" + manifestName) }
+            guard !subs.isEmpty else { throw InputError(source: p, reason: "holds no \(manifestName) and no study folders with one") }
+            out += subs
+        }
+        return out
+    }
+
     /// `path` is a study folder (holding `study.yaml`) or a manifest file.
     public static func load(_ path: String) throws -> CohortPatient {
         var isDir: ObjCBool = false
