@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RPTCore
+import PropertyBased
 @testable import RPTPlanner
 
 /// Tumour-tailored planning (`planning.lesions`, default `tailored`: median lesion, uptake threshold 1 Gy/GBq,
@@ -112,6 +113,30 @@ import RPTCore
         } catch let e as InputErrors {
             #expect(Set(e.errors.map(\.field)) == ["planning.lesions.mode", "planning.lesions.percentile", "planning.lesions.uptake_threshold_gy_per_gbq",
                                                     "planning.lesions.target_dose_gy", "planning.lesions.base_activity_gbq"], "\(e)")
+        }
+    }
+
+    /// Over random patients with the default (tailored) rule: every limit holds, activities stay on the protocol
+    /// grid, an uptake-limited cycle never exceeds the base activity, and a lesion-target cycle is never above
+    /// what the organ-limits-only plan gives that cycle's total.
+    @Test func tailoredPlansKeepEveryLimit() async throws {
+        await propertyCheck(count: 40, input: Scenario.generator) { s in
+            var tailored = s.config()
+            tailored.planning.lesions = LesionRule()
+            let plan = try TreatmentPlanner.plan(s.request(), config: tailored)
+            let organOnly = try TreatmentPlanner.plan(s.request(), config: s.config())
+            if plan.plannedActivityGBq > 0, let m = plan.cycles.last(where: { $0.margins != nil })?.margins {
+                #expect(m.kidneyDoseGy >= -1e-9 && m.kidneyBEDGy >= -1e-9 && m.marrowDoseGy >= -1e-9, "\(s) \(m)")
+            }
+            for c in plan.cycles {
+                #expect(c.activityGBq <= 14.8 + 1e-9 && (c.activityGBq == 0 || c.activityGBq >= 1.85 - 1e-9), "\(s)")
+                if c.bindingConstraint == .uptakeThreshold { #expect(c.activityGBq <= 7.4 + 1e-9, "\(s)") }
+                #expect(c.explanation?.isEmpty == false, "\(s)")
+            }
+            if plan.cycles.contains(where: { $0.bindingConstraint == .lesionTarget }) {
+                #expect(plan.plannedActivityGBq <= organOnly.plannedActivityGBq + 1e-9 || plan.cycles.allSatisfy { $0.activityGBq <= 7.4 + 1e-9 },
+                        "\(s): \(plan.activities) vs \(organOnly.activities)")
+            }
         }
     }
 }
