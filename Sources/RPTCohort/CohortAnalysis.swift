@@ -30,6 +30,8 @@ public struct CohortAnalysis: Sendable {
     public var doseToxicity: Result<LogisticFit, LogisticFit.FitError>
     /// Logistic fit of lesion response (longest diameter −30 % or more at 6 months) against cumulative lesion dose (Gy).
     public var doseResponse: Result<LogisticFit, LogisticFit.FitError>
+    /// Least-squares line of ln(platelet nadir fraction) against cumulative marrow dose (Gy), or why it failed.
+    public var plateletNadir: Result<LinearFit, LinearFit.FitError>
     /// The lesions that entered the dose–response fit: patient, lesion, dose (Gy), change at 6 months, responded.
     public var lesionOutcomes: [(patient: String, lesion: String, doseGy: Double, change: Double, responded: Bool)]
 
@@ -68,6 +70,8 @@ public struct CohortAnalysis: Sendable {
         doseToxicity = Result { try LogisticFit.fit(x: patients.map(\.marrowDoseGy),
                                                     y: patients.map { $0.followUp.worstHaematologicGrade >= Self.haematologicToxicityGrade }) }
             .mapError { $0 as! LogisticFit.FitError }
+        let nadir = patients.compactMap { p in p.followUp.nadirFraction(.platelets).flatMap { $0 > 0 ? (p.marrowDoseGy, log($0)) : nil } }
+        plateletNadir = Result { try LinearFit.fit(x: nadir.map(\.0), y: nadir.map(\.1)) }.mapError { $0 as! LinearFit.FitError }
         var lesions: [(String, String, Double, Double, Bool)] = []
         for p in patients {
             for (lesion, dose) in p.lesionDosesGy {

@@ -119,6 +119,19 @@ public enum CohortReport {
         sections.append(try fitSection("Marrow dose vs haematologic toxicity", a.doseToxicity, x: a.patients.map(\.marrowDoseGy),
                                        y: a.patients.map { $0.followUp.worstHaematologicGrade >= CohortAnalysis.haematologicToxicityGrade },
                                        xTitle: "Cumulative red-marrow absorbed dose (Gy)", outcome: "haematologic grade ≥ \(CohortAnalysis.haematologicToxicityGrade)"))
+        if case let .success(line) = a.plateletNadir {
+            let pts = a.patients.compactMap { p in p.followUp.nadirFraction(.platelets).map { (p.marrowDoseGy, $0) } }
+            let hi = max(pts.map(\.0).max() ?? 1, 1e-6)
+            var chart = TimeActivityChart(title: "Platelet nadir vs marrow dose", series: [
+                TimeActivitySeries(name: "patients", color: RGBColor(red: 0x33, green: 0x33, blue: 0x33),
+                                   points: pts.map { TimeActivityPoint(timeH: $0.0, activityMBq: $0.1) }, curve: []),
+                TimeActivitySeries(name: "fit", color: RGBColor(red: 0xd6, green: 0x27, blue: 0x28), points: [],
+                                   curve: TimeActivitySeries.sampledCurve(from: 0, to: hi * 1.05) { exp(line.intercept + line.slope * $0) })])
+            chart.timeTitle = "Cumulative red-marrow absorbed dose (Gy)"
+            chart.activityTitle = "Platelet nadir / baseline"
+            sections[sections.count - 1].blocks.append(.paragraph("Platelet nadir fraction: ln(nadir/baseline) = \(f(line.intercept, 3)) + \(f(line.slope, 3))·D (slope 95 % CI \(f(line.slopeCI.lowerBound, 3)) to \(f(line.slopeCI.upperBound, 3)) per Gy; r = \(f(line.correlation, 2)); \(line.observations) patients)."))
+            sections[sections.count - 1].blocks.append(.svg(try chart.svg(), caption: "Platelet nadir fraction against cumulative marrow dose, with the fitted exponential."))
+        }
         sections.append(try fitSection("Lesion dose vs response", a.doseResponse, x: a.lesionOutcomes.map(\.doseGy), y: a.lesionOutcomes.map(\.responded),
                                        xTitle: "Cumulative lesion absorbed dose (Gy)", outcome: "lesion shrinkage ≥ 30 % at 6 months"))
         return ReportDocument(title: "Cohort report", subtitle: "\(a.patients.count) patients; trial NCT06395402 endpoints",

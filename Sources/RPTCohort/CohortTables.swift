@@ -66,6 +66,13 @@ extension CohortAnalysis {
                 endpoints.append([.text(name + "_slope_per_gy"), .text("both"), .null, .null, .null, .integer(0), .text("not estimable: \(e)")])
             }
         }
+        switch plateletNadir {
+        case let .success(f):
+            endpoints.append([.text("platelet_nadir_log_fraction_intercept"), .text("both"), .real(f.intercept), .real(f.interceptCI.lowerBound), .real(f.interceptCI.upperBound), .integer(f.observations), .text("least squares, t 95 % CI; ln(nadir/baseline) vs marrow dose Gy")])
+            endpoints.append([.text("platelet_nadir_log_fraction_slope_per_gy"), .text("both"), .real(f.slope), .real(f.slopeCI.lowerBound), .real(f.slopeCI.upperBound), .integer(f.observations), .text("least squares, t 95 % CI; Pearson r = \(f.correlation)")])
+        case let .failure(e):
+            endpoints.append([.text("platelet_nadir_log_fraction_slope_per_gy"), .text("both"), .null, .null, .null, .integer(0), .text("not estimable: \(e)")])
+        }
         return [
             CohortTable(name: "patients", columns: [("patient_id", "TEXT"), ("arm", "TEXT"), ("cycles", "INTEGER"), ("total_activity_gbq", "REAL"),
                                                     ("kidney_dose_gy", "REAL"), ("marrow_dose_gy", "REAL"), ("treatment_start", "TEXT"),

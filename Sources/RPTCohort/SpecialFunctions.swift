@@ -84,3 +84,22 @@ public enum SpecialFunctions {
     /// P(χ²₁ > x): the survival function of the chi-square distribution with one degree of freedom.
     public static func chiSquare1Survival(_ x: Double) -> Double { x <= 0 ? 1 : erfc((x / 2).squareRoot()) }
 }
+
+extension SpecialFunctions {
+    /// P(T ≤ t) of Student's t distribution with ν degrees of freedom: 1 − I_{ν/(ν+t²)}(ν/2, 1/2)/2 for t ≥ 0.
+    public static func studentTCDF(_ t: Double, degreesOfFreedom nu: Double) -> Double {
+        let tail = 0.5 * regularizedIncompleteBeta(nu / (nu + t * t), a: nu / 2, b: 0.5)
+        return t >= 0 ? 1 - tail : tail
+    }
+
+    /// The upper-tail quantile t with P(T > t) = p (bisection on the CDF to 1e-12).
+    public static func studentTUpperQuantile(_ p: Double, degreesOfFreedom nu: Double) -> Double {
+        var lo = -1e3, hi = 1e3
+        for _ in 0..<200 {
+            let mid = 0.5 * (lo + hi)
+            if 1 - studentTCDF(mid, degreesOfFreedom: nu) > p { lo = mid } else { hi = mid }
+            if hi - lo < 1e-13 { break }
+        }
+        return 0.5 * (lo + hi)
+    }
+}

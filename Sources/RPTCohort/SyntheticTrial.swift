@@ -20,6 +20,8 @@ public struct SyntheticTrial: Sendable {
         public var responseIntercept = -2.5, responseSlopePerGy = 0.02
         /// Progression hazard = ln 2 / 500 d × exp(−0.5 × mean lesion dose / 100 Gy).
         public var baselineMedianTTPDays = 500.0, doseEffectOnHazardPer100Gy = 0.5
+        /// Platelet nadir / baseline = exp(slope × marrow dose [Gy]) × 10 % log-normal noise.
+        public var plateletNadirSlopePerGy = -0.6
         public init() {}
     }
 
@@ -110,7 +112,7 @@ public struct SyntheticTrial: Sendable {
             if bernoulli(0.3) { events.append(AdverseEvent(term: .lymphocytes, grade: 1 + Int(rng.uniform() * 3), date: day(start, 30))) }
             let platelets0 = logNormal(250, 0.2)
             let labs = [LabValue(test: .platelets, date: day(start, -3), value: (platelets0).rounded()),
-                        LabValue(test: .platelets, date: day(start, 45), value: (platelets0 * exp(-0.6 * marrowDose) * exp(0.1 * normal())).rounded())]
+                        LabValue(test: .platelets, date: day(start, 45), value: (platelets0 * exp(truth.plateletNadirSlopePerGy * marrowDose) * exp(0.1 * normal())).rounded())]
             var recist: [RECISTMeasurement] = []
             for (i, name) in names.enumerated() {
                 let responds = bernoulli(logistic(truth.responseIntercept + truth.responseSlopePerGy * lesionDoses[i]))

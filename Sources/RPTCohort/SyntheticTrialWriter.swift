@@ -28,6 +28,7 @@ public enum SyntheticTrialWriter {
             "seed": seed, "patients": trial.patients.count,
             "dose_toxicity": ["outcome": "haematologic CTCAE grade >= 3", "intercept": t.toxicityIntercept, "slope_per_gy": t.toxicitySlopePerGy],
             "dose_response": ["outcome": "lesion longest diameter -30 % or more at 6 months", "intercept": t.responseIntercept, "slope_per_gy": t.responseSlopePerGy],
+            "platelet_nadir": ["model": "nadir/baseline = exp(slope * marrow dose) * lognormal(0.1)", "slope_per_gy": t.plateletNadirSlopePerGy],
             "time_to_progression": ["baseline_median_days": t.baselineMedianTTPDays, "dose_effect_per_100_gy": t.doseEffectOnHazardPer100Gy],
             "method": "docs/methods/cohort.md, Synthetic trial",
         ]

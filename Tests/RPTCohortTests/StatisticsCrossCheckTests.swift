@@ -8,9 +8,14 @@ import XCTest
 /// statsmodels (Clopper–Pearson, Newcombe difference, logistic regression) and lifelines (Kaplan–Meier,
 /// median with CI, log-rank), called from the test with the same data; plus published worked examples.
 final class StatisticsCrossCheckTests: XCTestCase {
+    nonisolated(unsafe) static var pythonChecked = false
+
     /// Runs `script` with `input` as JSON on stdin; returns its JSON output.
     func python(_ script: String, _ input: Any) throws -> Any {
-        try ExternalProcess.requirePython(modules: ["scipy", "statsmodels", "lifelines"], purpose: "to cross-check the cohort statistics")
+        if !Self.pythonChecked {   // the import check costs seconds (lifelines); once per run
+            try ExternalProcess.requirePython(modules: ["scipy", "statsmodels", "lifelines"], purpose: "to cross-check the cohort statistics")
+            Self.pythonChecked = true
+        }
         let r = try ExternalProcess.run(["python3", "-c", script], stdin: try JSONSerialization.data(withJSONObject: input))
         guard r.status == 0 else { throw NSError(domain: "python", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
         return try JSONSerialization.jsonObject(with: r.stdout)
@@ -153,5 +158,32 @@ final class StatisticsCrossCheckTests: XCTestCase {
         // Separated data and a constant outcome are refused, not fitted.
         XCTAssertThrowsError(try LogisticFit.fit(x: [1, 2, 3, 4], y: [false, false, true, true]))
         XCTAssertThrowsError(try LogisticFit.fit(x: [1, 2, 3], y: [true, true, true]))
+    }
+
+    func testLinearRegressionAndStudentTAgainstStatsmodels() throws {
+        var rng = RandomStream(seed: 23, stream: 2)
+        let x = (0..<25).map { _ in 2 * rng.uniform() }
+        let y = x.map { -0.1 - 0.6 * $0 + 0.2 * (rng.uniform() - 0.5) }
+        let ref = try python("""
+        import sys, json
+        import numpy as np, statsmodels.api as sm
+        from scipy import stats
+        c = json.load(sys.stdin)
+        r = sm.OLS(np.array(c["y"]), sm.add_constant(np.array(c["x"]))).fit()
+        print(json.dumps({"params": list(r.params), "ci": r.conf_int(0.05).tolist(), "r": float(np.corrcoef(c["x"], c["y"])[0, 1]),
+                          "t": [stats.t.isf(p, nu) for p, nu in [(0.025, 3), (0.025, 23), (0.1, 1), (0.4, 50)]]}))
+        """, ["x": x, "y": y]) as! [String: Any]
+        let fit = try LinearFit.fit(x: x, y: y)
+        let p = ref["params"] as! [Double], ci = ref["ci"] as! [[Double]]
+        XCTAssertEqual(fit.intercept, p[0], accuracy: 1e-12)
+        XCTAssertEqual(fit.slope, p[1], accuracy: 1e-12)
+        XCTAssertEqual(fit.slopeCI.lowerBound, ci[1][0], accuracy: 1e-9)
+        XCTAssertEqual(fit.slopeCI.upperBound, ci[1][1], accuracy: 1e-9)
+        XCTAssertEqual(fit.interceptCI.lowerBound, ci[0][0], accuracy: 1e-9)
+        XCTAssertEqual(fit.correlation, ref["r"] as! Double, accuracy: 1e-12)
+        for ((pp, nu), t) in zip([(0.025, 3.0), (0.025, 23.0), (0.1, 1.0), (0.4, 50.0)], ref["t"] as! [Double]) {
+            XCTAssertEqual(SpecialFunctions.studentTUpperQuantile(pp, degreesOfFreedom: nu), t, accuracy: 1e-10)
+        }
+        XCTAssertThrowsError(try LinearFit.fit(x: [1, 1, 1], y: [1, 2, 3]))
     }
 }

@@ -79,10 +79,10 @@ final class SyntheticTrialTests: XCTestCase {
     }
 
     /// Recovery of the ground truth: in 10 seeded trials of 200 patients each, the fitted dose–toxicity and
-    /// dose–response slopes' 95 % CIs cover the true slopes. With correct 95 % intervals a single fit covers
+    /// dose–response slopes' and the platelet-nadir slope's 95 % CIs cover the true slopes. With correct 95 % intervals a single fit covers
     /// with probability 0.95, so ≥ 8 of 10 for each has probability 0.988; the test asks ≥ 8 of 10 for each.
     func testCohortRecoversGroundTruthInMostSeeds() throws {
-        var toxicityCovered = 0, responseCovered = 0
+        var toxicityCovered = 0, responseCovered = 0, nadirCovered = 0
         var log: [String] = []
         let truth = SyntheticTrial.Truth()
         for seed in UInt64(1)...10 {
@@ -91,10 +91,12 @@ final class SyntheticTrialTests: XCTestCase {
             let tox = try a.doseToxicity.get(), resp = try a.doseResponse.get()
             if tox.slopeCI.contains(truth.toxicitySlopePerGy) { toxicityCovered += 1 }
             if resp.slopeCI.contains(truth.responseSlopePerGy) { responseCovered += 1 }
+            if try a.plateletNadir.get().slopeCI.contains(truth.plateletNadirSlopePerGy) { nadirCovered += 1 }
             log.append("seed \(seed): toxicity slope \(tox.slope) \(tox.slopeCI), response slope \(resp.slope) \(resp.slopeCI)")
         }
         XCTAssertGreaterThanOrEqual(toxicityCovered, 8, log.joined(separator: "\n"))
         XCTAssertGreaterThanOrEqual(responseCovered, 8, log.joined(separator: "\n"))
-        print("recovery: toxicity \(toxicityCovered)/10, response \(responseCovered)/10\n" + log.joined(separator: "\n"))
+        XCTAssertGreaterThanOrEqual(nadirCovered, 8, log.joined(separator: "\n"))
+        print("recovery: toxicity \(toxicityCovered)/10, response \(responseCovered)/10, platelet nadir \(nadirCovered)/10\n" + log.joined(separator: "\n"))
     }
 }
