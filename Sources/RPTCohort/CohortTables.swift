@@ -19,6 +19,7 @@ extension CohortAnalysis {
             return [.text(p.id), .text(p.arm.rawValue), .integer(p.cycles.count), .real(p.totalActivityGBq), .real(p.kidneyDoseGy),
                     .real(p.marrowDoseGy), date(f.treatmentStart), .real(t.days), .integer(t.progressed ? 1 : 0),
                     RECIST.response(f, at: .m6).map { .text($0.rawValue) } ?? .null, .integer(RECIST.respondedAt6Months(f) ? 1 : 0),
+                    .text(RECIST.bestOverallResponse(f).rawValue), f.bestOverallResponse.map { .text($0.rawValue) } ?? .null,
                     .integer(f.worstHaematologicGrade), opt(f.nadirFraction(.platelets))]
         }
         let cycleRows: [[SQLValue]] = patients.flatMap { p in
@@ -77,7 +78,8 @@ extension CohortAnalysis {
             CohortTable(name: "patients", columns: [("patient_id", "TEXT"), ("arm", "TEXT"), ("cycles", "INTEGER"), ("total_activity_gbq", "REAL"),
                                                     ("kidney_dose_gy", "REAL"), ("marrow_dose_gy", "REAL"), ("treatment_start", "TEXT"),
                                                     ("ttp_days", "REAL"), ("progressed", "INTEGER"), ("response_6m", "TEXT"),
-                                                    ("objective_response_6m", "INTEGER"), ("worst_haematologic_grade", "INTEGER"),
+                                                    ("objective_response_6m", "INTEGER"), ("best_overall_response", "TEXT"),
+                                                    ("best_overall_response_site", "TEXT"), ("worst_haematologic_grade", "INTEGER"),
                                                     ("platelet_nadir_fraction", "REAL")], rows: patientRows),
             CohortTable(name: "cycles", columns: [("patient_id", "TEXT"), ("cycle", "INTEGER"), ("activity_gbq", "REAL"), ("kidney_gy_per_gbq", "REAL"),
                                                   ("marrow_gy_per_gbq", "REAL"), ("kidney_lambda_eff_per_h", "REAL")], rows: cycleRows),

@@ -38,6 +38,20 @@ public enum RECIST {
         return !earlierPD && (response(r, at: .m6)?.isObjectiveResponse ?? false)
     }
 
+    /// Best overall response over the follow-up time points up to and including the first progression: CR, else PR,
+    /// else SD, else PD; NE when no time point is evaluable. Confirmation and the minimum duration of SD are not
+    /// required (simplification, docs/methods/cohort.md).
+    public static func bestOverallResponse(_ r: FollowUpRecord) -> RECISTResponse {
+        var seen: [RECISTResponse] = []
+        for tp in RECISTTimepoint.allCases where tp > .baseline {
+            guard let x = response(r, at: tp) else { continue }
+            seen.append(x)
+            if x == .progressiveDisease { break }
+        }
+        for best in [RECISTResponse.completeResponse, .partialResponse, .stableDisease, .progressiveDisease] where seen.contains(best) { return best }
+        return .notEvaluable
+    }
+
     /// Per-lesion fractional change of the longest diameter from baseline to `timepoint` (−1 = disappeared).
     public static func lesionChange(_ r: FollowUpRecord, lesion: String, at timepoint: RECISTTimepoint) -> Double? {
         guard let b = r.recist.first(where: { $0.timepoint == .baseline && $0.lesion == lesion }), b.diameterMM > 0,

@@ -60,6 +60,7 @@ final class FollowUpImportTests: XCTestCase {
         XCTAssertEqual(RECIST.response(r, at: .m6), .partialResponse)
         XCTAssertNil(RECIST.response(r, at: .m12))
         XCTAssertTrue(RECIST.respondedAt6Months(r))
+        XCTAssertEqual(RECIST.bestOverallResponse(r), .partialResponse)
         XCTAssertEqual(try XCTUnwrap(RECIST.lesionChange(r, lesion: "tumor_1", at: .m6)), -0.35, accuracy: 1e-12)
         let d = r.recist[0].date
         r.recist += [RECISTMeasurement(timepoint: .m12, date: d, lesion: "tumor_1", diameterMM: 32),
@@ -69,8 +70,10 @@ final class FollowUpImportTests: XCTestCase {
         XCTAssertEqual(RECIST.response(r, at: .m12), .stableDisease, "+17.5 % over the nadir is not progression")
         r.recist[r.recist.count - 2].diameterMM = 0; r.recist[r.recist.count - 1].diameterMM = 0
         XCTAssertEqual(RECIST.response(r, at: .m12), .completeResponse)
+        XCTAssertEqual(RECIST.bestOverallResponse(r), .completeResponse)
         r.newLesions.insert(.m12)
         XCTAssertEqual(RECIST.response(r, at: .m12), .progressiveDisease)
+        XCTAssertEqual(RECIST.bestOverallResponse(r), .partialResponse, "responses after the first PD do not count")
         // A missing target lesion makes the time point not evaluable; a missing 6-month CT is a non-response.
         var missing = try REDCapFollowUpImport.parse(validExport, source: "f.csv")[0]
         missing.recist.removeAll { $0.timepoint == .m6 && $0.lesion == "tumor_2" }
