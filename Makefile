@@ -3,14 +3,14 @@
 #   make test   install what the tests need, run `swift test`, then the MPI and Slurm scripts
 SHELL := /bin/bash
 # Libraries the build links (HDF5, zlib, libpng, KISS FFT).
-APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev
+APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev libsqlite3-dev
 # Independent reference tools the tests use: Chromium (report rendering), dicom3tools (dciodvfy).
 APT_TEST_PACKAGES := chromium dicom3tools
-# Independent readers/writers used by the tests (HDF5, NIfTI, DICOM).
-PIP_PACKAGES := h5py numpy nibabel pydicom
+# Independent readers/writers used by the tests (HDF5, NIfTI, DICOM; statistics for the cohort).
+PIP_PACKAGES := h5py numpy nibabel pydicom scipy statsmodels lifelines
 DEMO_OUT ?= demo-output
 
-.PHONY: demo test deps test-deps build release bench clean
+.PHONY: demo trial-demo test deps test-deps build release bench clean
 
 deps:
 	@bash scripts/install-deps.sh $(APT_PACKAGES)
@@ -24,6 +24,12 @@ release: deps
 
 demo: release
 	RPTDOSE_GIT_COMMIT=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .build/release/rptdose demo --out $(DEMO_OUT)
+
+# A 30-patient synthetic trial and its cohort report (docs/methods/cohort.md).
+trial-demo: release
+	rm -rf $(DEMO_OUT)/trial
+	.build/release/rptdose trial-sim --patients 30 --seed 1 --out $(DEMO_OUT)/trial
+	.build/release/rptdose cohort $(DEMO_OUT)/trial --out $(DEMO_OUT)/trial/cohort
 
 test: test-deps
 	swift test 2>&1 | tee .test.log; exit $${PIPESTATUS[0]}
