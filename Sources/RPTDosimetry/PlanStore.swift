@@ -111,6 +111,7 @@ public enum PlanStore {
             num("upper_kidney_bed_gy_cumulative", "Gy", { $0.upperBound?.kidneyBEDGy }),
             num("upper_marrow_dose_gy_cumulative", "Gy", { $0.upperBound?.marrowDoseGy }),
             .init("note", .string(c.map { $0.note ?? "" })),
+            .init("explanation", .string(c.map { $0.explanation ?? "" })),
         ]), at: g + "/cycles")
 
         let given = plan.given
