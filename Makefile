@@ -4,7 +4,7 @@
 # As a normal user, missing Debian packages are listed with the one `sudo apt-get install` line to run.
 SHELL := /bin/bash
 # Libraries the build links (HDF5, zlib, libpng, KISS FFT).
-APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev
+APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev libsqlite3-dev
 # What the tests use besides: Chromium (report rendering), dicom3tools (dciodvfy), python3-venv (the tests'
 # virtual environment), Open MPI (scripts/test-mpi.sh), Slurm (scripts/test-slurm.sh starts a one-node cluster).
 APT_TEST_PACKAGES := chromium dicom3tools python3-venv libopenmpi-dev openmpi-bin slurm-wlm
@@ -14,7 +14,7 @@ VENV := .venv
 export RPTDOSE_PYTHON := $(CURDIR)/$(VENV)/bin/python
 DEMO_OUT ?= demo-output
 
-.PHONY: demo test deps test-deps python-package build release bench clean
+.PHONY: demo trial-demo test deps test-deps python-package build release bench clean
 
 deps:
 	@bash scripts/install-deps.sh $(APT_PACKAGES)
@@ -38,6 +38,12 @@ release: deps
 
 demo: release
 	.build/release/rptdose demo --out $(DEMO_OUT)
+
+# A 30-patient synthetic trial and its cohort report (docs/methods/cohort.md).
+trial-demo: release
+	rm -rf $(DEMO_OUT)/trial
+	.build/release/rptdose trial-sim --patients 30 --seed 1 --out $(DEMO_OUT)/trial
+	.build/release/rptdose cohort $(DEMO_OUT)/trial --out $(DEMO_OUT)/trial/cohort
 
 test: test-deps python-package
 	python3 scripts/architecture.py --check

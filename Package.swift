@@ -16,7 +16,7 @@ let package = Package(
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
                                             "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTKernels",
                                             "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
-                                            "RPTStudyReport", "RPTYAML", "RPTWorkflow", "RPTCommandLine"]),
+                                            "RPTStudyReport", "RPTYAML", "RPTWorkflow", "RPTCohort", "RPTCommandLine"]),
     ],
     // `swift build --traits MPI`: `rptdose simulate` started by mpirun/srun spreads its decays over the MPI
     // ranks (Debian libopenmpi-dev). Off by default: the default build needs no MPI.
@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
             "RPTKernels", "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry", "RPTStudyReport",
-            "RPTWorkflow",
+            "RPTWorkflow", "RPTCohort",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .target(name: "CMPIShim", condition: .when(traits: ["MPI"])),
         ], swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
@@ -109,6 +109,11 @@ let package = Package(
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
             "RPTCommandLine", "RPTWorkflow", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ], exclude: ["Resources"]),
+
+        // Cohort endpoints and follow-up records (issue 17): SQLite through Debian libsqlite3-dev.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "RPTCohort", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTImageIO", "RPTKinetics", "RPTPlanner", "RPTDosimetry", "RPTReport", "CSQLite"]),
+        .testTarget(name: "RPTCohortTests", dependencies: ["RPTCohort", "RPTCore", "RPTTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -34,6 +34,8 @@ OWNS = {
     "RPTStore": "HDF5 files (through the CHDF5 shim): volumes, tables, attributes, provenance",
     "RPTDosimetry": "study manifest, region activities, region kinetics, TIA maps, per-cycle dose results and outputs",
     "RPTStudyReport": "the study's dosimetry report",
+    "RPTCohort": "follow-up records, trial endpoints over a cohort (response, progression, toxicity, dose-effect), the synthetic trial",
+    "RPTRegistration": "registration of time points (elastix), propagated segmentations, registration QA",
     "RPTWorkflow": "application layer: simulation runs (checkpoint, resume, merge), dose-method dispatch, kernel generation and cache, a cycle's dosimetry end to end, planning and reporting entry points",
     "RPTValidation": "the validation suite (cases against published references)",
     "RPTCommandLine": "argument parsing, printing, process concerns (signals, MPI)",

@@ -27,6 +27,8 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Where to write the plan HDF5 (default: plan.h5 beside the plan JSON); the group /plans/after_cycle_K is replaced, other plans in the file are kept.")
     var h5: String?
     @Flag(help: "Print the plan as JSON instead of a table.") var json = false
+    @Flag(help: "Acknowledge the protocol file's research_override of the label activities (recorded in the plan, printed as a warning).")
+    var researchOverride = false
 
     func run() throws {
         let manifest = try StudyManifest.load(path: study, checkImages: false)
@@ -37,9 +39,13 @@ struct PlanCommand: ParsableCommand {
             }
             chosenArm = a
         }
-        let protocolConfig = try config.map { try ProtocolConfig.load(path: $0) } ?? .trialDefault
+        let protocolConfig = try config.map { try ProtocolConfig.load(path: $0, researchOverride: researchOverride) } ?? .trialDefault
         let plan = try PlanningWorkflow.plan(manifest: manifest, dosimetry: dosimetry, afterCycle: afterCycle, arm: chosenArm,
                                  config: protocolConfig)
+        if let o = plan.researchOverride {
+            FileHandle.standardError.write(Data(("WARNING: research override of the label activities (\(o.reason)): "
+                + (o.deviations.isEmpty ? "no setting departs from the label" : o.deviations.joined(separator: "; ")) + "\n").utf8))
+        }
         let path = out ?? (manifest.directory as NSString).appendingPathComponent("plan.json")
         let h5Path = h5 ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(PlanStore.fileName)
         try PlanningWorkflow.write(plan, config: protocolConfig, jsonPath: path, h5Path: h5Path)

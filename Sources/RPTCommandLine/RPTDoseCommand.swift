@@ -11,6 +11,6 @@ public struct RPTDoseCommand: ParsableCommand {
         subcommands: [DemoCommand.self, SimulateCommand.self, MergeCommand.self, SphereCommand.self, KernelCommand.self,
                       PhantomCommand.self, DosimetryCommand.self, PlanCommand.self, ReportCommand.self, InfoCommand.self,
                       ConvertCommand.self, ExportCommand.self, CompareCommand.self,
-                      PhysicsCommand.self, ValidateCommand.self])
+                      PhysicsCommand.self, ValidateCommand.self, CohortCommand.self, TrialSimCommand.self])
     public init() {}
 }

@@ -105,6 +105,18 @@ public enum PlanRequestBuilder {
         }
     }
 
+    /// Refuses a planning point outside 0…min(cycles in the manifest, cycles of the arm), naming the
+    /// manifest, the option, the value and the valid range.
+    public static func checkAfterCycle(_ k: Int, manifest: StudyManifest, arm: TreatmentArm, config: ProtocolConfig) throws {
+        let armCycles = arm == .standard ? config.standardArm.cycles : config.investigationalArm.cycles
+        let listed = manifest.cycles.map(\.number).max() ?? 0
+        let upper = min(listed, armCycles)
+        guard !(0...upper).contains(k) else { return }
+        throw InputError(source: manifest.path, field: "--after-cycle", value: "\(k)",
+                         reason: "expected a cycle number from 0 to \(upper): the manifest lists \(listed) administered cycle(s) "
+                            + "and the \(arm.rawValue) arm of protocol \(config.protocolID) (\(config.protocolVersion)) has \(armCycles)")
+    }
+
     /// A cycle whose kinetics did not measure the kidneys' clearance (λ_eff NaN: trapezoid, single-point
     /// Hänscheid) takes the mean λ_eff (1/h) of the cycles that did; the kidney BED needs a measured one somewhere.
     static func fillUnmeasuredKidneyClearance(_ history: inout [AdministeredCycle], source: String) throws {
@@ -125,9 +137,25 @@ public enum PlanRequestBuilder {
     /// → no toxicity). A toxicity is marked recurred (besides an explicit `recurred: true`) when it
     /// triggers a rule after cycle K, it had triggered a rule after cycle K − 1, and cycle K was given at
     /// no more than the policy's resume activity — the label's "recurrent toxicity at the reduced dose".
+    ///
+    /// `earlierReductions` lists every toxicity that triggered a rule after some cycle K′ < K when cycle K′ + 1
+    /// was then given at no more than the resume activity (a label dose reduction happened because of it); the
+    /// planner uses it for the recurrence rule and to cap later cycles (`ToxicityPolicy.activityAfterReduction`).
     public static func toxicityInputs(manifest: StudyManifest, afterCycle: Int, policy: ToxicityPolicy) -> ToxicityInputs {
-        guard let cycle = manifest.cycle(afterCycle), let report = cycle.toxicity else { return .none }
+        var reducedBefore = Set<ToxicityKind>()
+        if afterCycle >= 2 {
+            for k in 1..<afterCycle {
+                guard let report = manifest.cycle(k)?.toxicity, let nextCycle = manifest.cycle(k + 1),
+                      nextCycle.administeredActivityGBq <= policy.resumeActivityGBq * (1 + 1e-9) else { continue }
+                reducedBefore.formUnion(report.inputs(policy: policy).observations.filter { triggers($0, policy) }.map(\.kind))
+            }
+        }
+        let earlierReductions = ToxicityKind.allCases.filter { reducedBefore.contains($0) }
+        guard let cycle = manifest.cycle(afterCycle), let report = cycle.toxicity else {
+            return ToxicityInputs(earlierReductions: earlierReductions)
+        }
         var inputs = report.inputs(policy: policy)
+        inputs.earlierReductions = earlierReductions
         guard let previous = manifest.cycle(afterCycle - 1)?.toxicity,
               cycle.administeredActivityGBq <= policy.resumeActivityGBq * (1 + 1e-9) else { return inputs }
         let earlier = Set(previous.inputs(policy: policy).observations.filter { triggers($0, policy) }.map(\.kind))

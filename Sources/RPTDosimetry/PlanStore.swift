@@ -89,6 +89,9 @@ public enum PlanStore {
         try set("toxicity_kinds", .strings(plan.toxicity.toxicities.map(\.rawValue)))
         try set("toxicity_reason", .string(plan.toxicity.reason))
         try set("notes", .strings(plan.notes))
+        // Research override of the label activities ("" when none).
+        try set("research_override_reason", .string(plan.researchOverride?.reason ?? ""))
+        try set("research_override_deviations", .strings(plan.researchOverride?.deviations ?? []))
 
         let c = plan.cycles
         func num(_ name: String, _ unit: String, _ v: (PlannedCycle) -> Double?) -> Table.Column {
@@ -108,6 +111,7 @@ public enum PlanStore {
             num("upper_kidney_bed_gy_cumulative", "Gy", { $0.upperBound?.kidneyBEDGy }),
             num("upper_marrow_dose_gy_cumulative", "Gy", { $0.upperBound?.marrowDoseGy }),
             .init("note", .string(c.map { $0.note ?? "" })),
+            .init("explanation", .string(c.map { $0.explanation ?? "" })),
         ]), at: g + "/cycles")
 
         let given = plan.given

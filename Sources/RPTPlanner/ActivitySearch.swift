@@ -46,6 +46,12 @@ struct ActivitySearch {
     /// Tumour dose already delivered or committed per lesion (Gy).
     var committedTumourGy: [Double]
     var objective: TumourObjective
+    /// Lesion target (tailored planning): once the `targetPercentile`-th percentile of the cumulative lesion
+    /// doses reaches `targetDoseGy`, candidates that reach it rank first, by least escalation above `baseLevel`
+    /// (steps), then by the most activity up to `baseLevel` per cycle. nil: no target.
+    var targetDoseGy: Double? = nil
+    var targetPercentile: Double = 0
+    var baseLevel: Int = 0
 
     /// Absolute tolerance (Gy) when comparing a cumulative quantity with its limit.
     static let toleranceGy = 1e-9
@@ -70,18 +76,53 @@ struct ActivitySearch {
         }
     }
 
-    /// True when candidate a = (objective, steps, bed, levels) ranks above b.
-    private static func ranksAbove(_ ao: Double, _ asteps: Int, _ abed: Double, _ alevels: [Int],
-                                   _ bo: Double, _ bsteps: Int, _ bbed: Double, _ blevels: [Int]) -> Bool {
-        let tol = 1e-12 * max(1, abs(ao), abs(bo))
-        if ao > bo + tol { return true }
-        if ao < bo - tol { return false }
-        if asteps != bsteps { return asteps > bsteps }
-        let btol = 1e-12 * max(1, abs(abed), abs(bbed))
-        if abed < bbed - btol { return true }
-        if abed > bbed + btol { return false }
-        for (x, y) in zip(alevels, blevels) where x != y { return x > y }
+    /// A candidate's ranking data.
+    struct Score {
+        /// The lesion target is reached (always false without a target).
+        var reached: Bool
+        var objective: Double
+        var steps: Int
+        /// Σ max(0, n − baseLevel) and Σ min(n, baseLevel) (used when the target is reached).
+        var escalation: Int
+        var baseFill: Int
+        var bed: Double
+        var levels: [Int]
+    }
+
+    /// True when candidate a ranks above b: a reached target first; among those least escalation, then most
+    /// activity up to the base level; otherwise larger objective, then more activity; then smaller BED; then
+    /// earlier cycles larger.
+    static func ranksAbove(_ a: Score, _ b: Score) -> Bool {
+        if a.reached != b.reached { return a.reached }
+        if a.reached {
+            if a.escalation != b.escalation { return a.escalation < b.escalation }
+            if a.baseFill != b.baseFill { return a.baseFill > b.baseFill }
+        } else {
+            let tol = 1e-12 * max(1, abs(a.objective), abs(b.objective))
+            if a.objective > b.objective + tol { return true }
+            if a.objective < b.objective - tol { return false }
+            if a.steps != b.steps { return a.steps > b.steps }
+        }
+        let btol = 1e-12 * max(1, abs(a.bed), abs(b.bed))
+        if a.bed < b.bed - btol { return true }
+        if a.bed > b.bed + btol { return false }
+        for (x, y) in zip(a.levels, b.levels) where x != y { return x > y }
         return false
+    }
+
+    /// The cumulative lesion doses (Gy) for the given levels.
+    func lesionDoses(_ levels: [Int]) -> [Double] {
+        committedTumourGy.indices.map { l in
+            var t = committedTumourGy[l]
+            for j in 0..<cycles.count { t += Double(levels[j]) * cycles[j].tumourGyPerStep[l] }
+            return t
+        }
+    }
+
+    /// Whether the lesion target is reached with the given levels (false without a target or lesions).
+    func reachesTarget(_ levels: [Int]) -> Bool {
+        guard let target = targetDoseGy, let v = LesionRule.percentile(lesionDoses(levels), targetPercentile) else { return false }
+        return v >= target * (1 - 1e-12)
     }
 
     /// The limits that the given levels would break (empty when feasible).
@@ -109,7 +150,7 @@ struct ActivitySearch {
         let committedSum = committedTumourGy.reduce(0, +)
         let sumPerStep = cycles.map { $0.tumourGyPerStep.reduce(0, +) }
         var prefix = [Int](repeating: 0, count: cycles.count)
-        var best = prefix, bestObjective = -Double.infinity, bestSteps = -1, bestBED = Double.infinity
+        var best: Score? = nil
 
         func recurse(_ i: Int, _ k: Double, _ b: Double, _ m: Double, _ steps: Int) {
             let levels = cycles[i].levels
@@ -121,10 +162,27 @@ struct ActivitySearch {
                     if k + kTable[i][mid] <= kMax && b + bTable[i][mid] <= bMax && m + mTable[i][mid] <= mMax { lo = mid } else { hi = mid - 1 }
                 }
                 prefix[i] = levels[lo]
-                let o = objectiveValue(prefix, committedSum: committedSum, sumPerStep: sumPerStep), s = steps + levels[lo], bed = b + bTable[i][lo]
-                if bestSteps < 0 || ActivitySearch.ranksAbove(o, s, bed, prefix, bestObjective, bestSteps, bestBED, best) {
-                    best = prefix; bestObjective = o; bestSteps = s; bestBED = bed
+                var reached = false
+                if targetDoseGy != nil && reachesTarget(prefix) {
+                    // Smallest level that reaches the target (reaching is monotone in the level) …
+                    var r0 = 0, r1 = lo
+                    while r0 < r1 {
+                        let mid = (r0 + r1) / 2
+                        prefix[i] = levels[mid]
+                        if reachesTarget(prefix) { r1 = mid } else { r0 = mid + 1 }
+                    }
+                    // … or, when larger, the largest feasible level up to the base level.
+                    var upToBase = r0
+                    while upToBase < lo && levels[upToBase + 1] <= baseLevel { upToBase += 1 }
+                    lo = max(r0, upToBase)
+                    prefix[i] = levels[lo]
+                    reached = true
                 }
+                let score = Score(reached: reached, objective: objectiveValue(prefix, committedSum: committedSum, sumPerStep: sumPerStep),
+                                  steps: steps + levels[lo],
+                                  escalation: prefix.reduce(0) { $0 + max(0, $1 - baseLevel) },
+                                  baseFill: prefix.reduce(0) { $0 + min($1, baseLevel) }, bed: b + bTable[i][lo], levels: prefix)
+                if best == nil || ActivitySearch.ranksAbove(score, best!) { best = score }
                 return
             }
             for v in 0..<levels.count {
@@ -135,6 +193,6 @@ struct ActivitySearch {
             }
         }
         recurse(0, 0, 0, 0, 0)
-        return best
+        return best?.levels ?? prefix
     }
 }

@@ -14,4 +14,9 @@ public enum BindingConstraint: String, Codable, CaseIterable, Sendable {
     case minimumActivity = "minimum_activity"
     /// Fixed activity by protocol (cycle 1, standard arm).
     case fixedProtocol = "fixed_protocol"
+    /// Tailored planning: the predicted lesion dose per activity is below the protocol's uptake threshold, so
+    /// the cycle is not escalated above the base activity.
+    case uptakeThreshold = "uptake_threshold"
+    /// Tailored planning: the target cumulative lesion dose is reached; no more escalation than it needs.
+    case lesionTarget = "lesion_target"
 }

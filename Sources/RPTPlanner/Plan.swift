@@ -43,6 +43,34 @@ public struct LesionDose: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey { case lesion, doseGy = "dose_gy_cumulative" }
 }
 
+/// What one candidate activity of a planned cycle would give (the other cycles as planned).
+public struct CandidateActivity: Codable, Equatable, Sendable {
+    public var activityGBq: Double
+    public var activityMCi: Double
+    /// Expected absorbed dose of each lesion from this cycle alone (Gy).
+    public var lesionDosesGy: [LesionDose]
+    /// The protocol's lesion statistic (`planning.lesions.percentile`) of the cumulative lesion doses at the
+    /// end of the plan (Gy); nil without lesions.
+    public var lesionStatisticGyCumulative: Double?
+    /// Whether the plan with this candidate keeps every organ limit (in the planning basis).
+    public var withinLimits: Bool
+    /// This is the planned activity.
+    public var chosen: Bool
+    enum CodingKeys: String, CodingKey {
+        case activityGBq = "activity_gbq", activityMCi = "activity_mci", lesionDosesGy = "lesion_doses_gy"
+        case lesionStatisticGyCumulative = "lesion_statistic_gy_cumulative", withinLimits = "within_limits", chosen
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(activityGBq, forKey: .activityGBq)
+        try c.encode(activityMCi, forKey: .activityMCi)
+        try c.encode(lesionDosesGy, forKey: .lesionDosesGy)
+        try c.encode(lesionStatisticGyCumulative, forKey: .lesionStatisticGyCumulative)
+        try c.encode(withinLimits, forKey: .withinLimits)
+        try c.encode(chosen, forKey: .chosen)
+    }
+}
+
 /// One cycle of the plan with its explanation. Dose fields are nil (JSON null) when there is no
 /// dosimetry yet. Cumulative values include all earlier cycles (given and planned).
 public struct PlannedCycle: Codable, Equatable, Sendable {
@@ -67,6 +95,11 @@ public struct PlannedCycle: Codable, Equatable, Sendable {
     /// Quantile mode: cumulative values at the (1 − p) quantile (what the limits were checked against).
     public var upperBound: OrganTotals?
     public var note: String?
+    /// Why this activity, in words (organ limit, lesion target, uptake threshold, label rule, …).
+    public var explanation: String?
+    /// Planned cycles: the expected lesion doses of candidate activities (3.7, 7.4, 11.1, 14.8 GBq and the
+    /// planned one, within the cycle's cap).
+    public var candidates: [CandidateActivity]?
 
     enum CodingKeys: String, CodingKey {
         case cycle, status, activityGBq = "activity_gbq", activityMCi = "activity_mci"
@@ -74,7 +107,7 @@ public struct PlannedCycle: Codable, Equatable, Sendable {
         case marrowDoseGyPerGBq = "marrow_dose_gy_per_gbq", kidneyEffectiveDecayPerHour = "kidney_lambda_eff_per_h"
         case kidneyDoseGyCumulative = "kidney_dose_gy_cumulative", kidneyBEDGyCumulative = "kidney_bed_gy_cumulative"
         case marrowDoseGyCumulative = "marrow_dose_gy_cumulative", tumourDosesGyCumulative = "tumour_doses_gy_cumulative"
-        case margins, upperBound = "upper_bound", note
+        case margins, upperBound = "upper_bound", note, explanation, candidates
     }
 
     /// Writes every key, with null for absent values, so the JSON shape never changes.
@@ -95,6 +128,8 @@ public struct PlannedCycle: Codable, Equatable, Sendable {
         try c.encode(margins, forKey: .margins)
         try c.encode(upperBound, forKey: .upperBound)
         try c.encode(note, forKey: .note)
+        try c.encode(explanation, forKey: .explanation)
+        try c.encode(candidates, forKey: .candidates)
     }
 }
 
@@ -136,6 +171,14 @@ public struct PlanToxicity: Codable, Equatable, Sendable {
     public var reason: String
 }
 
+/// A research override of the label activities under which a plan was made (provenance).
+public struct PlanResearchOverride: Codable, Equatable, Sendable {
+    /// The protocol's stated reason (`research_override.reason`).
+    public var reason: String
+    /// Each setting that departs from the label, in words (empty when none does).
+    public var deviations: [String]
+}
+
 /// A treatment plan: the remaining cycles of one patient with their explanation.
 public struct Plan: Codable, Equatable, Sendable {
     public var protocolID: String
@@ -152,11 +195,33 @@ public struct Plan: Codable, Equatable, Sendable {
     public var given: [GivenCycle]
     public var cycles: [PlannedCycle]
     public var notes: [String]
+    /// The research override of the label activities in force, or nil (JSON null) for a label protocol.
+    public var researchOverride: PlanResearchOverride? = nil
 
     enum CodingKeys: String, CodingKey {
         case protocolID = "protocol_id", protocolVersion = "protocol_version", arm, mode
         case exceedanceProbability = "exceedance_probability", quantileZ = "quantile_z"
         case predictionMethod = "prediction_method", objective, limits, toxicity, given, cycles, notes
+        case researchOverride = "research_override"
+    }
+
+    /// Writes every key, with null for absent values, so the JSON shape never changes.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(protocolID, forKey: .protocolID)
+        try c.encode(protocolVersion, forKey: .protocolVersion)
+        try c.encode(arm, forKey: .arm)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(exceedanceProbability, forKey: .exceedanceProbability)
+        try c.encode(quantileZ, forKey: .quantileZ)
+        try c.encode(predictionMethod, forKey: .predictionMethod)
+        try c.encode(objective, forKey: .objective)
+        try c.encode(limits, forKey: .limits)
+        try c.encode(toxicity, forKey: .toxicity)
+        try c.encode(given, forKey: .given)
+        try c.encode(cycles, forKey: .cycles)
+        try c.encode(notes, forKey: .notes)
+        try c.encode(researchOverride, forKey: .researchOverride)
     }
 
     /// Pretty-printed JSON with sorted keys (stable output for diffs and tests).

@@ -43,6 +43,8 @@ public enum PlanTextRenderer {
         if let last = plan.cycles.last(where: { $0.margins != nil }), let m = last.margins {
             out += "\nMargins after cycle \(last.cycle): kidney \(f(m.kidneyDoseGy, 2)) Gy, BED \(f(m.kidneyBEDGy, 2)) Gy, marrow \(f(m.marrowDoseGy, 3)) Gy\n"
         }
+        let explained = plan.cycles.compactMap { c in c.explanation.map { "  cycle \(c.cycle): \($0)" } }
+        if !explained.isEmpty { out += "\nWhy:\n" + explained.joined(separator: "\n") + "\n" }
         for n in plan.notes { out += "Note: \(n)\n" }
         return out
     }

@@ -36,10 +36,13 @@ public struct PlanningOptions: Equatable, Sendable {
     /// Extra relative standard uncertainty of a predicted future cycle's dose per activity
     /// (cycle-to-cycle change), added in quadrature to the measurement uncertainty (default 0).
     public var predictionRelativeUncertainty: Double
+    /// How lesion dosimetry sets the investigational activities (default: `LesionRule()`, tailored).
+    public var lesions: LesionRule
 
     public init(prediction: PredictionMethod = .mean, objective: TumourObjective = .sumOfLesions,
                 uncertainty: UncertaintyMode = .deterministic, exceedanceProbability: Double = 0.05,
-                predictionRelativeUncertainty: Double = 0) {
+                predictionRelativeUncertainty: Double = 0, lesions: LesionRule = LesionRule()) {
+        self.lesions = lesions
         self.prediction = prediction
         self.objective = objective
         self.uncertainty = uncertainty

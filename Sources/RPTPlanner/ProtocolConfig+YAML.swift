@@ -5,21 +5,22 @@ import Yams
 
 extension ProtocolConfig {
     /// Reads and validates a protocol YAML file (format: docs/formats/protocol.md).
-    /// Throws `InputErrors` listing every problem with its key path.
-    public static func load(path: String) throws -> ProtocolConfig {
+    /// Throws `InputErrors` listing every problem with its key path. `researchOverride`: the user passed
+    /// `--research-override`, acknowledging the file's `research_override` section (ignored without one).
+    public static func load(path: String, researchOverride: Bool = false) throws -> ProtocolConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputErrors([InputError(source: path, reason: "cannot read file (missing or not readable)")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputErrors([InputError(source: path, reason: "file is not UTF-8 text")])
         }
-        return try parse(yaml: text, source: path)
+        return try parse(yaml: text, source: path, researchOverride: researchOverride)
     }
 
     /// Parses and validates protocol YAML text. Keys that are absent take the `trialDefault`
     /// value, except `format_version`, `protocol.id` and `protocol.version`, which are required.
     /// Unknown keys, wrong types, unknown toxicity names and invalid values are all reported together.
-    public static func parse(yaml text: String, source: String = "protocol") throws -> ProtocolConfig {
+    public static func parse(yaml text: String, source: String = "protocol", researchOverride: Bool = false) throws -> ProtocolConfig {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -30,7 +31,7 @@ extension ProtocolConfig {
         let d = ProtocolConfig.trialDefault
         var c = d
         guard let top = r.mapping(root, path: "") else { throw InputErrors(r.errors) }
-        r.allowOnly(top, ["format_version", "protocol", "arms", "limits", "planning", "toxicity"], path: "")
+        r.allowOnly(top, ["format_version", "protocol", "arms", "limits", "planning", "toxicity", "research_override"], path: "")
 
         if let v = r.int(top, "format_version", path: "", required: true) { c.formatVersion = v }
         if let p = r.section(top, "protocol", path: "", required: true) {
@@ -40,6 +41,12 @@ extension ProtocolConfig {
             c.title = r.string(p, "title", path: "protocol") ?? ""
         } else {
             c.protocolID = ""; c.protocolVersion = ""
+        }
+
+        if let o = r.section(top, "research_override", path: "") {
+            r.allowOnly(o, ["reason"], path: "research_override")
+            c.researchOverride = ResearchOverride(reason: r.string(o, "reason", path: "research_override", required: true) ?? "",
+                                                  acknowledged: researchOverride)
         }
 
         if let arms = r.section(top, "arms", path: "") {
@@ -78,7 +85,20 @@ extension ProtocolConfig {
         }
 
         if let p = r.section(top, "planning", path: "") {
-            r.allowOnly(p, ["prediction", "objective", "uncertainty"], path: "planning")
+            r.allowOnly(p, ["prediction", "objective", "uncertainty", "lesions"], path: "planning")
+            if let l = r.section(p, "lesions", path: "planning") {
+                let path = "planning.lesions", dl = d.planning.lesions
+                r.allowOnly(l, ["mode", "percentile", "uptake_threshold_gy_per_gbq", "target_dose_gy", "base_activity_gbq"], path: path)
+                c.planning.lesions.mode = r.enumeration(l, "mode", path: path) ?? dl.mode
+                c.planning.lesions.percentile = r.double(l, "percentile", path: path) ?? dl.percentile
+                c.planning.lesions.uptakeThresholdGyPerGBq = r.double(l, "uptake_threshold_gy_per_gbq", path: path) ?? dl.uptakeThresholdGyPerGBq
+                if let t = r.node(l, "target_dose_gy", path: path, required: false), t.string == "none" {
+                    c.planning.lesions.targetDoseGy = nil
+                } else {
+                    c.planning.lesions.targetDoseGy = r.double(l, "target_dose_gy", path: path) ?? dl.targetDoseGy
+                }
+                c.planning.lesions.baseActivityGBq = r.double(l, "base_activity_gbq", path: path) ?? dl.baseActivityGBq
+            }
             c.planning.prediction = r.enumeration(p, "prediction", path: "planning") ?? d.planning.prediction
             c.planning.objective = r.enumeration(p, "objective", path: "planning") ?? d.planning.objective
             if let u = r.section(p, "uncertainty", path: "planning") {
@@ -92,7 +112,9 @@ extension ProtocolConfig {
         }
 
         if let t = r.section(top, "toxicity", path: "") {
-            r.allowOnly(t, ["resume_activity_gbq", "max_withhold_weeks", "rules"], path: "toxicity")
+            r.allowOnly(t, ["resume_activity_gbq", "max_withhold_weeks", "after_reduction", "recurrence", "rules"], path: "toxicity")
+            c.toxicity.activityAfterReduction = r.enumeration(t, "after_reduction", path: "toxicity") ?? d.toxicity.activityAfterReduction
+            c.toxicity.recurrence = r.enumeration(t, "recurrence", path: "toxicity") ?? d.toxicity.recurrence
             c.toxicity.resumeActivityGBq = r.double(t, "resume_activity_gbq", path: "toxicity") ?? d.toxicity.resumeActivityGBq
             c.toxicity.maxWithholdWeeks = r.double(t, "max_withhold_weeks", path: "toxicity") ?? d.toxicity.maxWithholdWeeks
             if let rules = r.section(t, "rules", path: "toxicity") {
@@ -186,9 +208,17 @@ extension ProtocolConfig {
             mode: \(planning.uncertainty.rawValue)
             exceedance_probability: \(planning.exceedanceProbability)
             prediction_relative_uncertainty: \(planning.predictionRelativeUncertainty)
+          lesions:
+            mode: \(planning.lesions.mode.rawValue)
+            percentile: \(planning.lesions.percentile)
+            uptake_threshold_gy_per_gbq: \(planning.lesions.uptakeThresholdGyPerGBq)
+            target_dose_gy: \(planning.lesions.targetDoseGy.map { "\($0)" } ?? "none")
+            base_activity_gbq: \(planning.lesions.baseActivityGBq)
         toxicity:
           resume_activity_gbq: \(toxicity.resumeActivityGBq)
           max_withhold_weeks: \(toxicity.maxWithholdWeeks)
+          after_reduction: \(toxicity.activityAfterReduction.rawValue)
+          recurrence: \(toxicity.recurrence.rawValue)
           rules:
 
         """
@@ -214,6 +244,7 @@ extension ProtocolConfig {
                 } else { y += "    \(kind.rawValue):\n      enabled: false\n" }
             }
         }
+        if let o = researchOverride { y += "research_override:\n  reason: \(q(o.reason))\n" }
         return y
     }
 }

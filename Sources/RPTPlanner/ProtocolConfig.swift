@@ -22,10 +22,12 @@ public struct ProtocolConfig: Equatable, Sendable {
     public var limits: DoseLimits
     public var planning: PlanningOptions
     public var toxicity: ToxicityPolicy
+    /// A declared departure from the label activities (key `research_override`); nil for a label protocol.
+    public var researchOverride: ResearchOverride?
 
     public init(formatVersion: Int = ProtocolConfig.currentFormatVersion, protocolID: String, protocolVersion: String,
                 title: String, standardArm: StandardArmSchedule, investigationalArm: InvestigationalArmSchedule,
-                limits: DoseLimits, planning: PlanningOptions, toxicity: ToxicityPolicy) {
+                limits: DoseLimits, planning: PlanningOptions, toxicity: ToxicityPolicy, researchOverride: ResearchOverride? = nil) {
         self.formatVersion = formatVersion
         self.protocolID = protocolID
         self.protocolVersion = protocolVersion
@@ -35,6 +37,7 @@ public struct ProtocolConfig: Equatable, Sendable {
         self.limits = limits
         self.planning = planning
         self.toxicity = toxicity
+        self.researchOverride = researchOverride
     }
 
     /// Built-in defaults for trial NCT06395402 (Lu-177 DOTATATE in GEP-NETs, randomised 2:1):
@@ -89,7 +92,7 @@ public struct ProtocolConfig: Equatable, Sendable {
         if a.roundingStepGBq > 0, a.maxActivityGBq > 0, a.maxActivityGBq < a.roundingStepGBq {
             err("arms.investigational.rounding_step_gbq", a.roundingStepGBq, "is larger than the cap")
         }
-        if a.roundingStepGBq > 0, a.maxActivityGBq >= a.roundingStepGBq, a.cycles >= 1 {
+        if a.roundingStepGBq > 0, a.maxActivityGBq >= a.roundingStepGBq, a.maxActivityGBq <= LabelLimits.researchCeilingGBq, a.cycles >= 1 {
             let levels = Double(Int((a.maxActivityGBq / a.roundingStepGBq + 1e-9).rounded(.down)) + 1)
             let planned = max(0, a.cycles - max(a.fixedCycles, 1))
             let prefixes = planned > 1 ? pow(levels, Double(planned - 1)) : 1
@@ -99,19 +102,33 @@ public struct ProtocolConfig: Equatable, Sendable {
             }
         }
 
-        let l = limits
-        positive("limits.kidney_dose_gy", l.kidneyDoseGy)
-        positive("limits.kidney_bed_gy_with_risk_factors", l.kidneyBEDWithRiskFactorsGy)
-        positive("limits.kidney_bed_gy_without_risk_factors", l.kidneyBEDWithoutRiskFactorsGy)
-        positive("limits.marrow_dose_gy", l.marrowDoseGy)
-        positive("limits.kidney_alpha_beta_gy", l.kidneyAlphaBetaGy)
-        positive("limits.kidney_repair_half_time_h", l.kidneyRepairHalfTimeHours)
+        // Dose limits and radiobiology: plausible physical ranges, with or without an override.
+        for r in LabelLimits.physicalRanges {
+            let v = r.value(limits)
+            if !v.isFinite || !r.range.contains(v) {
+                err(r.field, v, "outside the plausible range \(fmt(r.range.lowerBound))–\(fmt(r.range.upperBound)) \(r.unit) (a typo or a unit mistake?)")
+            }
+        }
+        e += labelErrors(source: source)
 
         let p = planning
         if !(p.exceedanceProbability > 0 && p.exceedanceProbability < 0.5) {
             err("planning.uncertainty.exceedance_probability", p.exceedanceProbability, "must be in (0, 0.5)")
         }
         nonNegative("planning.uncertainty.prediction_relative_uncertainty", p.predictionRelativeUncertainty)
+        let lr = p.lesions
+        if !(lr.percentile >= 0 && lr.percentile <= 100) { err("planning.lesions.percentile", lr.percentile, "expected a percentile from 0 (minimum lesion) to 100") }
+        nonNegative("planning.lesions.uptake_threshold_gy_per_gbq", lr.uptakeThresholdGyPerGBq)
+        if lr.uptakeThresholdGyPerGBq > 1000 {
+            err("planning.lesions.uptake_threshold_gy_per_gbq", lr.uptakeThresholdGyPerGBq, "expected 0–1000 Gy/GBq (lesion doses per activity are of the order of 0.1–50 Gy/GBq)")
+        }
+        if let t = lr.targetDoseGy, !(t > 0 && t <= 10_000) {
+            err("planning.lesions.target_dose_gy", t, "expected a cumulative lesion dose in (0, 10000] Gy, or `none`")
+        }
+        if !(lr.baseActivityGBq > 0 && lr.baseActivityGBq <= a.maxActivityGBq) {
+            err("planning.lesions.base_activity_gbq", lr.baseActivityGBq,
+                "expected an activity in (0, arms.investigational.max_activity_gbq = \(fmt(a.maxActivityGBq))] GBq")
+        }
 
         let t = toxicity
         positive("toxicity.resume_activity_gbq", t.resumeActivityGBq)
@@ -152,6 +169,45 @@ public struct ProtocolConfig: Equatable, Sendable {
                 err("toxicity.rules.hepatotoxicity.resolved_bilirubin_x_uln", h.resolvedBilirubinTimesULN,
                     "must be > 0 and at most bilirubin_above_uln_multiple (\(fmt(h.bilirubinAboveULNMultiple)))")
             }
+        }
+        return e
+    }
+
+    /// Departures from the label activities: each is an error without an acknowledged research override;
+    /// with one, only values above the research ceiling (29.6 GBq) and a resume activity above the cap are.
+    func labelErrors(source: String) -> [InputError] {
+        var e: [InputError] = []
+        let deviations = LabelLimits.deviations(self)
+        let override = researchOverride
+        if let o = override, o.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            e.append(InputError(source: source, field: "research_override.reason", value: "",
+                                reason: "must say why the protocol departs from the label (e.g. the approving ethics committee and protocol number)"))
+        }
+        if override == nil {
+            for d in deviations {
+                e.append(InputError(source: source, field: d.field, value: fmt(d.value),
+                                    reason: "expected \(d.allowed) (LUTATHERA label / trial NCT06395402); a research protocol that departs from it must declare research_override and be run with --research-override"))
+            }
+        } else if override?.acknowledged == false {
+            e.append(InputError(source: source, field: "research_override", value: override!.reason,
+                                reason: "the protocol declares a research override of the label activities; pass --research-override to plan with it"
+                                    + (deviations.isEmpty ? "" : " (departs: " + deviations.map(\.field).joined(separator: ", ") + ")")))
+        }
+        let ceiling = LabelLimits.researchCeilingGBq
+        for (field, v) in [("arms.standard.activity_gbq", standardArm.activityGBq),
+                           ("arms.investigational.fixed_activity_gbq", investigationalArm.fixedActivityGBq),
+                           ("arms.investigational.max_activity_gbq", investigationalArm.maxActivityGBq),
+                           ("toxicity.resume_activity_gbq", toxicity.resumeActivityGBq)] where v > ceiling {
+            e.append(InputError(source: source, field: field, value: fmt(v),
+                                reason: "expected at most \(fmt(ceiling)) GBq (800 mCi) per cycle even under a research override; \(fmt(LabelLimits.maxCycleActivityGBq)) GBq (400 mCi) without one (was the value typed in mCi or MBq?)"))
+        }
+        if toxicity.resumeActivityGBq > investigationalArm.maxActivityGBq {
+            e.append(InputError(source: source, field: "toxicity.resume_activity_gbq", value: fmt(toxicity.resumeActivityGBq),
+                                reason: "expected at most arms.investigational.max_activity_gbq (\(fmt(investigationalArm.maxActivityGBq)) GBq): a reduced cycle cannot exceed the cap"))
+        }
+        if toxicity.resumeActivityGBq > standardArm.activityGBq {
+            e.append(InputError(source: source, field: "toxicity.resume_activity_gbq", value: fmt(toxicity.resumeActivityGBq),
+                                reason: "expected at most arms.standard.activity_gbq (\(fmt(standardArm.activityGBq)) GBq): a reduced cycle cannot exceed the full activity"))
         }
         return e
     }

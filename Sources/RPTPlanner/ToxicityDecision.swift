@@ -87,6 +87,8 @@ public struct ToxicityDecision: Equatable, Sendable {
             let delay = inputs.treatmentDelayWeeks
             if obs.recurredAfterReducedActivity {
                 stop.append((obs.kind, "\(name) recurred after the reduced activity: permanently discontinue"))
+            } else if policy.recurrence == .afterAnyReduction && inputs.earlierReductions.contains(obs.kind) {
+                stop.append((obs.kind, "\(name) recurred after it had caused a dose reduction earlier in this treatment: permanently discontinue (label: recurrent toxicity)"))
             } else if delay >= policy.maxWithholdWeeks {
                 // Label: discontinue for a toxicity that requires a treatment delay of 16 weeks or longer — also
                 // when it has resolved by now, since the delay has already reached the limit.

@@ -44,12 +44,17 @@ public struct ToxicityInputs: Equatable, Sendable {
     /// Scheduled weeks between administrations (the arm's interval; `TreatmentPlanner` sets it from the
     /// protocol). The treatment delay is `weeksSinceLastAdministration` minus this.
     public var scheduledIntervalWeeks: Double
+    /// Toxicities that caused a label dose reduction earlier in this treatment (a reduced cycle was given
+    /// because of them). Under `RecurrenceRule.afterAnyReduction` such a toxicity triggering again is
+    /// recurrent (discontinue); any entry caps later cycles per `ToxicityPolicy.activityAfterReduction`.
+    public var earlierReductions: [ToxicityKind]
 
     public init(observations: [ToxicityObservation] = [], weeksSinceLastAdministration: Double = 8,
-                scheduledIntervalWeeks: Double = 8) {
+                scheduledIntervalWeeks: Double = 8, earlierReductions: [ToxicityKind] = []) {
         self.observations = observations
         self.weeksSinceLastAdministration = weeksSinceLastAdministration
         self.scheduledIntervalWeeks = scheduledIntervalWeeks
+        self.earlierReductions = earlierReductions
     }
 
     /// Weeks by which the next administration is already late (≥ 0).

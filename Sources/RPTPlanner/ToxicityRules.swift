@@ -68,6 +68,28 @@ public struct HepatotoxicityCriteria: Equatable, Sendable {
     }
 }
 
+/// The largest activity of the cycles after a label dose reduction (protocol key `toxicity.after_reduction`).
+public enum ActivityAfterReduction: String, CaseIterable, Sendable {
+    /// No cycle after a reduction exceeds the reduced (resume) activity — RPTDose default: no re-escalation
+    /// unless the protocol says so.
+    case reduced
+    /// The label's rule: if the reduced activity is tolerated, return to the full label activity (the standard
+    /// arm's 7.4 GBq) — never above it, also in the investigational arm.
+    case labelFull = "label_full"
+    /// Later cycles are planned with the protocol's normal cap again (investigational re-escalation up to 14.8 GBq).
+    case protocolCap = "protocol_cap"
+}
+
+/// When a toxicity that triggers again counts as recurrent (label: permanently discontinue) — protocol key
+/// `toxicity.recurrence`.
+public enum RecurrenceRule: String, CaseIterable, Sendable {
+    /// Label (LUTATHERA PI Table 2, rows "Recurrent …"): the same toxicity triggering again at any time after
+    /// it caused a dose reduction.
+    case afterAnyReduction = "after_any_reduction"
+    /// Only when it triggers again right after the reduced cycle (the rule before 2026-12; narrower than the label).
+    case afterReducedCycleOnly = "after_reduced_cycle_only"
+}
+
 /// The package-insert dose-modification policy as data.
 ///
 /// Every rule has the same action scheme (label Table 2): withhold until resolution (complete or partial
@@ -89,14 +111,21 @@ public struct ToxicityPolicy: Equatable, Sendable {
     public var renal: RenalToxicityCriteria?
     /// Hepatic criteria, or nil when hepatotoxicity is not acted upon.
     public var hepatic: HepatotoxicityCriteria?
+    /// Largest activity of the cycles after a dose reduction (default `.reduced`: no re-escalation).
+    public var activityAfterReduction: ActivityAfterReduction
+    /// When a toxicity counts as recurrent (default `.afterAnyReduction`, the label's).
+    public var recurrence: RecurrenceRule
 
     public init(resumeActivityGBq: Double, maxWithholdWeeks: Double, graded: [ToxicityKind: GradedToxicityRule],
-                renal: RenalToxicityCriteria?, hepatic: HepatotoxicityCriteria?) {
+                renal: RenalToxicityCriteria?, hepatic: HepatotoxicityCriteria?,
+                activityAfterReduction: ActivityAfterReduction = .reduced, recurrence: RecurrenceRule = .afterAnyReduction) {
         self.resumeActivityGBq = resumeActivityGBq
         self.maxWithholdWeeks = maxWithholdWeeks
         self.graded = graded
         self.renal = renal
         self.hepatic = hepatic
+        self.activityAfterReduction = activityAfterReduction
+        self.recurrence = recurrence
     }
 
     /// LUTATHERA US Prescribing Information (revised 4/2024), section 2.4, Table 2:

@@ -77,10 +77,32 @@ public enum TreatmentPlanner {
         }
 
         // Decide what kind of entry each remaining cycle is.
-        enum Slot { case fixed(activity: Double, binding: BindingConstraint), planned(nMin: Int, nMax: Int, capByToxicity: Bool),
-                    withheld, discontinued, pending }
+        enum Slot { case fixed(activity: Double, binding: BindingConstraint),
+                    planned(nMin: Int, nMax: Int, capBinding: BindingConstraint), withheld, discontinued, pending }
         let next = history.count + 1
         var slots: [(cycle: Int, slot: Slot)] = []
+        var capNotes: [Int: String] = [:]
+        let lesionRule = config.planning.lesions
+        let tailored = request.arm == .investigational && lesionRule.mode == .tailored
+        let resume = config.toxicity.resumeActivityGBq
+        // No re-escalation after a label dose reduction unless the protocol allows it (toxicity.after_reduction).
+        let afterReductionCap: Double? = {
+            switch config.toxicity.activityAfterReduction {
+            case .reduced: return resume
+            case .labelFull: return config.standardArm.activityGBq
+            case .protocolCap: return nil
+            }
+        }()
+        let afterReductionNote = { (cap: Double) in
+            "no re-escalation after the label dose reduction (" + toxicity.earlierReductions.map(\.rawValue).joined(separator: ", ")
+                + (toxicity.earlierReductions.isEmpty ? "" : "; ") + "protocol toxicity.after_reduction: "
+                + config.toxicity.activityAfterReduction.rawValue + "): at most \(fmt(cap)) GBq"
+        }
+        if let o = config.researchOverride {
+            let d = LabelLimits.deviations(config)
+            notes.append("RESEARCH OVERRIDE of the label activities (\(o.reason))"
+                         + (d.isEmpty ? "" : ": " + d.map(\.description).joined(separator: "; ")))
+        }
         if next <= armCycles {
             for j in next...armCycles {
                 let isNext = j == next
@@ -90,19 +112,42 @@ public enum TreatmentPlanner {
                     continue
                 }
                 let reduce = isNext && decision.action == .reduce
-                let resume = config.toxicity.resumeActivityGBq
+                let afterReduction = !toxicity.earlierReductions.isEmpty || (decision.action == .reduce && !isNext)
                 if request.arm == .standard || j <= inv.fixedCycles {
                     let fixed = request.arm == .standard ? config.standardArm.activityGBq : inv.fixedActivityGBq
-                    slots.append((j, reduce && resume < fixed ? .fixed(activity: resume, binding: .toxicityRule)
-                                                              : .fixed(activity: fixed, binding: .fixedProtocol)))
+                    if reduce && resume < fixed {
+                        slots.append((j, .fixed(activity: resume, binding: .toxicityRule)))
+                        capNotes[j] = decision.reason
+                    } else if afterReduction, let a = afterReductionCap, a < fixed {
+                        slots.append((j, .fixed(activity: a, binding: .toxicityRule)))
+                        capNotes[j] = afterReductionNote(a)
+                    } else {
+                        slots.append((j, .fixed(activity: fixed, binding: .fixedProtocol)))
+                    }
                 } else if history.isEmpty {
                     slots.append((j, .pending))
                 } else {
                     let step = inv.roundingStepGBq
-                    let cap = reduce ? min(inv.maxActivityGBq, resume) : inv.maxActivityGBq
+                    var cap = inv.maxActivityGBq, capBinding = BindingConstraint.activityCap
+                    if reduce && resume < cap {
+                        cap = resume; capBinding = .toxicityRule; capNotes[j] = decision.reason
+                    }
+                    if afterReduction, let a = afterReductionCap, a < cap {
+                        cap = a; capBinding = .toxicityRule; capNotes[j] = afterReductionNote(a)
+                    }
+                    if tailored, lesionRule.baseActivityGBq < cap {
+                        let uptake = predict(j).flatMap { LesionRule.percentile($0.tumour, lesionRule.percentile) }
+                        if uptake.map({ $0 < lesionRule.uptakeThresholdGyPerGBq }) ?? true {
+                            cap = lesionRule.baseActivityGBq; capBinding = .uptakeThreshold
+                            capNotes[j] = uptake.map {
+                                "predicted lesion dose per activity (\(PlanExplanation.statisticName(lesionRule.percentile))) \(fmt2($0)) Gy/GBq is below "
+                                    + "the uptake threshold \(fmt(lesionRule.uptakeThresholdGyPerGBq)) Gy/GBq: not escalated above \(fmt(cap)) GBq"
+                            } ?? "no lesion dosimetry: escalation above \(fmt(cap)) GBq needs a lesion dose per activity (planning.lesions.mode: tailored)"
+                        }
+                    }
                     let nMax = Int((cap / step + 1e-9).rounded(.down))
                     let nMin = Int((inv.minActivityGBq / step - 1e-9).rounded(.up))
-                    slots.append((j, .planned(nMin: nMin, nMax: nMax, capByToxicity: reduce && resume < inv.maxActivityGBq)))
+                    slots.append((j, .planned(nMin: nMin, nMax: nMax, capBinding: capBinding)))
                 }
             }
         } else {
@@ -135,7 +180,9 @@ public enum TreatmentPlanner {
                                                  marrowGyPerStep: step * p.marrowBasis, tumourGyPerStep: p.tumour.map { step * $0 })
             },
             kidneyBudgetGy: budget.kidney, bedBudgetGy: budget.bed, marrowBudgetGy: budget.marrow,
-            committedTumourGy: committedTumour, objective: config.planning.objective)
+            committedTumourGy: committedTumour, objective: config.planning.objective,
+            targetDoseGy: tailored ? lesionRule.targetDoseGy : nil, targetPercentile: lesionRule.percentile,
+            baseLevel: Int((lesionRule.baseActivityGBq / inv.roundingStepGBq + 1e-9).rounded(.down)))
         let levels = search.solve()
         var levelOf: [Int: Int] = [:]
         for (k, i) in plannedIndex.enumerated() { levelOf[slots[i].cycle] = levels[k] }
@@ -149,8 +196,8 @@ public enum TreatmentPlanner {
             case let .fixed(a, binding):
                 entry.activityGBq = a
                 entry.bindingConstraint = binding
-                if binding == .toxicityRule { entry.note = decision.reason }
-            case let .planned(nMin, nMax, capByToxicity):
+                if binding == .toxicityRule { entry.note = capNotes[j] }
+            case let .planned(nMin, nMax, capBinding):
                 let k = plannedIndex.firstIndex { slots[$0].cycle == j }!
                 let n = levels[k]
                 entry.activityGBq = roundedActivity(n, step: step)
@@ -159,12 +206,23 @@ public enum TreatmentPlanner {
                     entry.bindingConstraint = .minimumActivity
                     entry.note = "room left under the limits is below the minimum activity of \(fmt(inv.minActivityGBq)) GBq"
                 } else if n >= nMax {
-                    entry.bindingConstraint = capByToxicity ? .toxicityRule : .activityCap
-                    if capByToxicity { entry.note = decision.reason }
+                    entry.bindingConstraint = capBinding
+                    entry.note = capNotes[j]
                 } else {
                     var raised = levels
                     raised[k] = max(n + 1, nMin)
-                    entry.bindingConstraint = search.violations(raised).first ?? .activityCap
+                    entry.bindingConstraint = search.violations(raised).first
+                        ?? (search.reachesTarget(levels) ? .lesionTarget : .activityCap)
+                }
+                if let p = predictions[j] ?? nil {
+                    entry.candidates = PlanExplanation.candidates(
+                        chosen: entry.activityGBq, cycleCap: roundedActivity(nMax, step: step), minimum: inv.minActivityGBq,
+                        lesionNames: lesionNames, lesionGyPerGBq: p.tumour, percentile: lesionRule.percentile) { a in
+                            var alt = levels
+                            alt[k] = Int((a / step + 1e-9).rounded(.down))
+                            let doses = search.lesionDoses(alt)
+                            return (LesionRule.percentile(doses, lesionRule.percentile), search.violations(alt).isEmpty)
+                        }
                 }
             case .withheld:
                 entry.status = .withheld
@@ -215,16 +273,26 @@ public enum TreatmentPlanner {
             }
             cycles.append(entry)
         }
+        // Explanations in words, with the lesion statistic at the end of the plan.
+        let planLimits = PlanLimits(kidneyDoseGy: config.limits.kidneyDoseGy, kidneyBEDGy: kidneyBEDLimit,
+                                    kidneyRiskFactors: request.kidneyRiskFactors, marrowDoseGy: config.limits.marrowDoseGy,
+                                    kidneyAlphaBetaGy: config.limits.kidneyAlphaBetaGy,
+                                    kidneyRepairHalfTimeHours: config.limits.kidneyRepairHalfTimeHours)
+        let finalStatistic = history.isEmpty ? nil : LesionRule.percentile(tumour, lesionRule.percentile)
+        for i in cycles.indices {
+            cycles[i].explanation = PlanExplanation.text(cycles[i], config: config, limits: planLimits, arm: request.arm,
+                                                         lesionStatisticGy: finalStatistic)
+        }
 
         return Plan(protocolID: config.protocolID, protocolVersion: config.protocolVersion, arm: request.arm,
                     mode: config.planning.uncertainty, exceedanceProbability: quantile ? config.planning.exceedanceProbability : nil,
                     quantileZ: quantile ? z : nil, predictionMethod: config.planning.prediction, objective: config.planning.objective,
-                    limits: PlanLimits(kidneyDoseGy: config.limits.kidneyDoseGy, kidneyBEDGy: kidneyBEDLimit,
-                                       kidneyRiskFactors: request.kidneyRiskFactors, marrowDoseGy: config.limits.marrowDoseGy,
-                                       kidneyAlphaBetaGy: config.limits.kidneyAlphaBetaGy,
-                                       kidneyRepairHalfTimeHours: config.limits.kidneyRepairHalfTimeHours),
+                    limits: planLimits,
                     toxicity: PlanToxicity(action: decision.action, toxicities: decision.kinds, reason: decision.reason),
-                    given: given, cycles: cycles, notes: notes)
+                    given: given, cycles: cycles, notes: notes,
+                    researchOverride: config.researchOverride.map { o in
+                        PlanResearchOverride(reason: o.reason, deviations: LabelLimits.deviations(config).map(\.description))
+                    })
     }
 
     /// n·step, rounded to 1e-9 GBq so that e.g. 52 × 0.1 prints as 5.2.
@@ -245,6 +313,10 @@ public enum TreatmentPlanner {
             let f = "history[\(i)]"
             if c.cycle != i + 1 { err(f + ".cycle", c.cycle, "cycles must be listed in order 1, 2, …; expected \(i + 1)") }
             if !(c.activityGBq > 0) || !c.activityGBq.isFinite { err(f + ".activity_gbq", c.activityGBq, "must be a positive number") }
+            let ceiling = LabelLimits.cycleCeilingGBq(config)
+            if c.activityGBq > ceiling * (1 + 1e-9) {
+                err(f + ".activity_gbq", c.activityGBq, "expected an administered activity of at most \(fmt(ceiling)) GBq (\(fmt(ActivityUnits.mCi(fromGBq: ceiling))) mCi) per cycle (was the activity typed in mCi?)")
+            }
             for (name, d) in [("kidney", c.kidney), ("marrow", c.marrow)] + c.lesions.map({ ("lesions.\($0.lesion)", $0.dose) }) {
                 if !(d.gyPerGBq >= 0) || !d.gyPerGBq.isFinite { err(f + "." + name + ".gy_per_gbq", d.gyPerGBq, "must be a finite number ≥ 0") }
                 if !(d.relativeUncertainty >= 0) || !d.relativeUncertainty.isFinite {

@@ -76,21 +76,22 @@ final class PlanToxicityCommandTests: XCTestCase {
         XCTAssertEqual(wc[0]["activity_gbq"] as? Double, 0)
         XCTAssertEqual(wc[0]["binding_constraint"] as? String, "toxicity_rule")
 
-        // Resolved to grade ≤ 1: cycle 3 at 3.7 GBq (100 mCi), cycle 4 back at the full 7.4 GBq.
+        // Resolved to grade ≤ 1: cycle 3 at 3.7 GBq (100 mCi), and cycle 4 stays at 3.7 GBq (default
+        // toxicity.after_reduction: reduced — no re-escalation unless the protocol allows it).
         // Hand-computed cumulative doses (mean prediction = 0.5 Gy/GBq kidney, 0.03 Gy/GBq marrow):
-        // kidney 7.4 (given) + 1.85 = 9.25 Gy, then + 3.7 = 12.95 Gy; marrow 0.03 × 25.9 = 0.777 Gy.
+        // kidney 7.4 (given) + 1.85 = 9.25 Gy, then + 1.85 = 11.1 Gy; marrow 0.03 × 22.2 = 0.666 Gy.
         _ = try writeManifest(arm: "standard", currentGrade: 1)
         try runCommand(["plan", m, "--out", dir + "/plan.json", "--json"])
         let p = try readJSON(dir + "/plan.json")
         XCTAssertEqual((p["toxicity"] as? [String: Any])?["action"] as? String, "reduce")
         let c = try XCTUnwrap(p["cycles"] as? [[String: Any]])
         XCTAssertEqual(c.compactMap { $0["cycle"] as? Int }, [3, 4])
-        XCTAssertEqual(c.compactMap { $0["activity_gbq"] as? Double }, [3.7, 7.4])
+        XCTAssertEqual(c.compactMap { $0["activity_gbq"] as? Double }, [3.7, 3.7])
         XCTAssertEqual(try XCTUnwrap(c[0]["activity_mci"] as? Double), 100, accuracy: 1e-9)
-        XCTAssertEqual(c.compactMap { $0["binding_constraint"] as? String }, ["toxicity_rule", "fixed_protocol"])
+        XCTAssertEqual(c.compactMap { $0["binding_constraint"] as? String }, ["toxicity_rule", "toxicity_rule"])
         XCTAssertEqual(try XCTUnwrap(c[0]["kidney_dose_gy_cumulative"] as? Double), 9.25, accuracy: 1e-9)
-        XCTAssertEqual(try XCTUnwrap(c[1]["kidney_dose_gy_cumulative"] as? Double), 12.95, accuracy: 1e-9)
-        XCTAssertEqual(try XCTUnwrap(c[1]["marrow_dose_gy_cumulative"] as? Double), 0.777, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(c[1]["kidney_dose_gy_cumulative"] as? Double), 11.1, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(c[1]["marrow_dose_gy_cumulative"] as? Double), 0.666, accuracy: 1e-9)
 
         // The HDF5 copy (plan.h5 beside plan.json) holds the same numbers.
         try assertHDF5MatchesJSON(h5: dir + "/plan.h5", json: p, afterCycle: 2)
@@ -102,6 +103,45 @@ final class PlanToxicityCommandTests: XCTestCase {
         XCTAssertEqual(inv.first?["activity_gbq"] as? Double, 3.7)
         XCTAssertEqual(inv.first?["binding_constraint"] as? String, "toxicity_rule")
         try assertHDF5MatchesJSON(h5: dir + "/inv.h5", json: try readJSON(dir + "/inv.json"), afterCycle: 2)
+    }
+
+    /// `--after-cycle 9` names the manifest, the option, the value and the valid range.
+    func testAfterCycleOutOfRangeIsRefusedClearly() throws {
+        let m = try writeManifest(arm: "investigational", currentGrade: 1)
+        XCTAssertThrowsError(try runCommand(["plan", m, "--after-cycle", "9", "--out", dir + "/p.json"])) { error in
+            let e = error as? InputError
+            XCTAssertEqual(e?.source, m)
+            XCTAssertEqual(e?.field, "--after-cycle")
+            XCTAssertEqual(e?.value, "9")
+            XCTAssertTrue(e?.reason.hasPrefix("expected a cycle number from 0 to 2") == true, "\(error)")
+        }
+        XCTAssertThrowsError(try runCommand(["plan", m, "--after-cycle", "-1", "--out", dir + "/p.json"]))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/p.json"))
+    }
+
+    /// A protocol above the label cap needs both its research_override section and --research-override; the
+    /// plan then records the override in plan.json and plan.h5.
+    func testResearchOverrideNeedsFlagAndIsRecorded() throws {
+        let m = try writeManifest(arm: "investigational", currentGrade: 1)
+        let protocolPath = dir + "/research.yaml"
+        try """
+        format_version: 1
+        protocol: {id: NCT06395402, version: research-1}
+        arms:
+          investigational: {max_activity_gbq: 18.5}
+        research_override: {reason: "EC 2026-17 escalation cohort"}
+
+        """.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try runCommand(["plan", m, "--config", protocolPath, "--out", dir + "/p.json"])) { error in
+            XCTAssertTrue("\(error)".contains("field 'research_override'") && "\(error)".contains("--research-override"), "\(error)")
+        }
+        try runCommand(["plan", m, "--config", protocolPath, "--research-override", "--out", dir + "/p.json", "--json"])
+        let p = try readJSON(dir + "/p.json")
+        let o = try XCTUnwrap(p["research_override"] as? [String: Any])
+        XCTAssertEqual(o["reason"] as? String, "EC 2026-17 escalation cohort")
+        XCTAssertEqual((o["deviations"] as? [String])?.count, 1)
+        let reason = try H5File.read(dir + "/plan.h5") { try $0.stringAttribute("research_override_reason", at: "/plans/after_cycle_2") }
+        XCTAssertEqual(reason, "EC 2026-17 escalation cohort")
     }
 
     func testReplanningKeepsEarlierPlanGroups() throws {

@@ -122,6 +122,37 @@ final class ToxicityManifestTests: XCTestCase {
                                                      policy: .packageInsert).action, .discontinue)
     }
 
+    /// Label (LUTATHERA PI Table 2, "Recurrent …: permanently discontinue"): a toxicity that caused a dose
+    /// reduction and triggers again later — here after a full-activity cycle 3 — is recurrent under the default
+    /// `recurrence: after_any_reduction`, and only a new episode under `after_reduced_cycle_only`.
+    func testRecurrenceAfterAnyEarlierReductionDiscontinues() throws {
+        let third = """
+          - cycle: 3
+            administered_activity_gbq: 7.4
+            administration_time: 2025-05-06T09:00:00Z
+            time_points:
+              - {time: 2025-05-07T09:00:00Z, ct: ct.nii, spect: {image: s.nii, unit: bq_per_ml}}
+            toxicity: {weeks_since_administration: 10, thrombocytopenia: {worst_grade: 2, current_grade: 1}}
+
+        """
+        let m = try load(manifest(cycle2GBq: 3.7,
+                                  toxicity1: "toxicity: {weeks_since_administration: 10, thrombocytopenia: {worst_grade: 3, current_grade: 1}}",
+                                  toxicity2: "toxicity: {weeks_since_administration: 8, thrombocytopenia: {worst_grade: 0, current_grade: 0}}") + third)
+        let inputs = PlanRequestBuilder.toxicityInputs(manifest: m, afterCycle: 3, policy: .packageInsert)
+        XCTAssertEqual(inputs.earlierReductions, [.thrombocytopenia])
+        XCTAssertEqual(inputs.observations, [.graded(.thrombocytopenia, worst: 2, current: 1)], "not right after the reduced cycle")
+        XCTAssertEqual(try ToxicityDecision.evaluate(inputs, policy: .packageInsert).action, .discontinue)
+        var narrow = ToxicityPolicy.packageInsert
+        narrow.recurrence = .afterReducedCycleOnly
+        XCTAssertEqual(try ToxicityDecision.evaluate(PlanRequestBuilder.toxicityInputs(manifest: m, afterCycle: 3, policy: narrow),
+                                                     policy: narrow).action, .reduce)
+        // After cycle 2 (the tolerated reduced cycle) the reduction is known, so cycle 3 is capped by the
+        // after-reduction rule, and nothing has recurred.
+        let after2 = PlanRequestBuilder.toxicityInputs(manifest: m, afterCycle: 2, policy: .packageInsert)
+        XCTAssertEqual(after2.earlierReductions, [.thrombocytopenia])
+        XCTAssertEqual(try ToxicityDecision.evaluate(after2, policy: .packageInsert).action, .none)
+    }
+
     func testInvalidToxicityEntriesNameTheirKeyPaths() throws {
         let errors = messages { _ = try load(manifest(toxicity2: """
         toxicity:

@@ -6,8 +6,14 @@ import RPTCore
 /// Worked examples with the answers computed by hand (shown in the comments). Protocol: trial
 /// defaults (cap 14.8 GBq, minimum 1.85 GBq, step 0.1 GBq, limits 23 Gy / BED 28 or 40 Gy / 2 Gy,
 /// α/β 2.6 Gy, T_rep 2.8 h, prediction = mean). Cycle 1 = 7.4 GBq was given; cycles 2–4 are planned.
+/// These examples exercise the organ limits, so lesion doses only rank candidates
+/// (`planning.lesions.mode: organ_limits_only`); tailored planning is tested in `TailoredPlanningTests`.
 @Suite struct PlannerWorkedExampleTests {
-    let config = ProtocolConfig.trialDefault
+    let config: ProtocolConfig = {
+        var c = ProtocolConfig.trialDefault
+        c.planning.lesions.mode = .organLimitsOnly
+        return c
+    }()
 
     func investigational(_ c1: AdministeredCycle, risk: Bool = false) throws -> Plan {
         try TreatmentPlanner.plan(PlanRequest(arm: .investigational, history: [c1], kidneyRiskFactors: risk), config: config)
@@ -88,9 +94,12 @@ import RPTCore
 
     /// Grade-3 thrombocytopenia, standard arm, after cycle 2 (package insert, section 2.4):
     /// week 9, platelets still grade 2 → withhold; week 11, grade 1 (partial resolution) → cycle 3 at
-    /// 3.7 GBq (100 mCi), cycle 4 back at 7.4 GBq if tolerated; recurrence after the reduced cycle →
+    /// 3.7 GBq (100 mCi), cycle 4 back at 7.4 GBq if tolerated under the label's `after_reduction: label_full`
+    /// (3.7 GBq under the default `reduced`); recurrence after the reduced cycle →
     /// discontinue; still grade 2 at week 16 → discontinue.
     @Test func grade3ThrombocytopeniaStandardArm() throws {
+        var config = self.config
+        config.toxicity.activityAfterReduction = .labelFull
         let history = [givenCycle(1, activity: 7.4, kidney: 0.5, marrow: 0.03), givenCycle(2, activity: 7.4, kidney: 0.5, marrow: 0.03)]
         func plan(worst: Int, current: Int, weeks: Double, recurred: Bool = false, hist: [AdministeredCycle]? = nil) throws -> Plan {
             let tox = ToxicityInputs(observations: [.graded(.thrombocytopenia, worst: worst, current: current, recurred: recurred)],
@@ -109,12 +118,30 @@ import RPTCore
         #expect(abs(resumed.cycles[0].activityMCi - 100) < 1e-9)
         // Predictions for the fixed schedule: kidney 0.5 × (7.4 + 7.4 + 3.7 + 7.4) = 12.95 Gy.
         #expect(abs(resumed.cycles[1].kidneyDoseGyCumulative! - 12.95) < 1e-9)
+        // Default (`reduced`): no re-escalation above 3.7 GBq after the reduction.
+        config.toxicity.activityAfterReduction = .reduced
+        let stayReduced = try plan(worst: 3, current: 1, weeks: 11)
+        #expect(stayReduced.activities == [3.7, 3.7])
+        #expect(stayReduced.cycles.map(\.bindingConstraint) == [.toxicityRule, .toxicityRule])
+        #expect(stayReduced.cycles[1].note?.contains("no re-escalation") == true)
+        config.toxicity.activityAfterReduction = .labelFull
 
         let reduced3 = history + [givenCycle(3, activity: 3.7, kidney: 0.5, marrow: 0.03)]
         let recurred = try plan(worst: 2, current: 1, weeks: 8, recurred: true, hist: reduced3)
         #expect(recurred.toxicity.action == .discontinue && recurred.cycles.map(\.status) == [.discontinued])
-        let tolerated = try plan(worst: 1, current: 0, weeks: 8, hist: reduced3)
-        #expect(tolerated.activities == [7.4] && tolerated.cycles[0].bindingConstraint == .fixedProtocol)
+        // Tolerated reduced cycle: the label returns to 7.4 GBq (the planner knows of the reduction through
+        // `earlierReductions`, as PlanRequestBuilder fills it from the manifest).
+        func tolerated(_ rule: ActivityAfterReduction) throws -> Plan {
+            config.toxicity.activityAfterReduction = rule
+            let tox = ToxicityInputs(observations: [.graded(.thrombocytopenia, worst: 1, current: 0)], weeksSinceLastAdministration: 8,
+                                     earlierReductions: [.thrombocytopenia])
+            return try TreatmentPlanner.plan(PlanRequest(arm: .standard, history: reduced3, kidneyRiskFactors: false, toxicity: tox), config: config)
+        }
+        let labelFull = try tolerated(.labelFull)
+        #expect(labelFull.activities == [7.4] && labelFull.cycles[0].bindingConstraint == .fixedProtocol)
+        let stays = try tolerated(.reduced)
+        #expect(stays.activities == [3.7] && stays.cycles[0].bindingConstraint == .toxicityRule)
+        config.toxicity.activityAfterReduction = .labelFull
 
         let tooLong = try plan(worst: 3, current: 2, weeks: 24)  // 8-week interval + a 16-week delay
         #expect(tooLong.toxicity.action == .discontinue)
@@ -122,13 +149,15 @@ import RPTCore
         #expect(tooLong.cycles.count == 2)
     }
 
-    /// In the investigational arm the rule caps the planned activity at 3.7 GBq for the next cycle
-    /// only. Kidney 0.3 Gy/GBq (cap example above): cycle 2 → 3.7 GBq (toxicity_rule), cycles 3–4
+    /// In the investigational arm the rule caps the planned activity at 3.7 GBq for the next cycle;
+    /// with `after_reduction: protocol_cap` later cycles use the normal cap again. Kidney 0.3 Gy/GBq (cap example above): cycle 2 → 3.7 GBq (toxicity_rule), cycles 3–4
     /// → 14.8 GBq (activity_cap). Kidney 1.0 Gy/GBq (first example): 156 steps of 0.1 GBq to share;
     /// cycle 2 is capped at 37 steps, the other 119 split as evenly as the grid allows (smallest BED:
     /// 37² + 60² + 59² = 8450 < 36² + 60² + 60² = 8496), earlier cycle larger → 3.7 / 6.0 / 5.9 GBq.
     @Test func toxicityCapsPlannedActivity() throws {
         let tox = ToxicityInputs(observations: [.graded(.thrombocytopenia, worst: 3, current: 1)], weeksSinceLastAdministration: 10)
+        var config = self.config
+        config.toxicity.activityAfterReduction = .protocolCap
         let capped = try TreatmentPlanner.plan(PlanRequest(arm: .investigational, history: [givenCycle(1, activity: 7.4, kidney: 0.3, marrow: 0.02)],
                                                            kidneyRiskFactors: false, toxicity: tox), config: config)
         #expect(capped.activities == [3.7, 14.8, 14.8])
@@ -137,6 +166,16 @@ import RPTCore
                                                            kidneyRiskFactors: false, toxicity: tox), config: config)
         #expect(shared.activities == [3.7, 6.0, 5.9])
         #expect(shared.cycles.map(\.bindingConstraint) == [.toxicityRule, .kidneyDose, .kidneyDose])
+        // Default `reduced`: every later cycle stays at 3.7 GBq; `label_full`: at most 7.4 GBq.
+        config.toxicity.activityAfterReduction = .reduced
+        let reduced = try TreatmentPlanner.plan(PlanRequest(arm: .investigational, history: [givenCycle(1, activity: 7.4, kidney: 0.3, marrow: 0.02)],
+                                                            kidneyRiskFactors: false, toxicity: tox), config: config)
+        #expect(reduced.activities == [3.7, 3.7, 3.7])
+        config.toxicity.activityAfterReduction = .labelFull
+        let labelFull = try TreatmentPlanner.plan(PlanRequest(arm: .investigational, history: [givenCycle(1, activity: 7.4, kidney: 0.3, marrow: 0.02)],
+                                                              kidneyRiskFactors: false, toxicity: tox), config: config)
+        #expect(labelFull.activities == [3.7, 7.4, 7.4])
+        #expect(labelFull.cycles.map(\.bindingConstraint) == [.toxicityRule, .toxicityRule, .toxicityRule])
     }
 
     /// Before cycle 1: both arms give 7.4 GBq; the investigational cycles 2–4 await dosimetry.
@@ -213,7 +252,8 @@ import RPTCore
     @Test func resumeActivityBelowOneStepPlansZeroInsteadOfTrapping() throws {
         var config = ProtocolConfig.trialDefault
         config.investigationalArm.minActivityGBq = 0
-        config.toxicity.resumeActivityGBq = 0.05
+        config.toxicity.resumeActivityGBq = 0.05   // departs from the label's 3.7 GBq: needs a research override
+        config.researchOverride = ResearchOverride(reason: "test of a degenerate resume activity", acknowledged: true)
         let tox = ToxicityInputs(observations: [.graded(.thrombocytopenia, worst: 3, current: 1)], weeksSinceLastAdministration: 10)
         let plan = try TreatmentPlanner.plan(PlanRequest(arm: .investigational, history: [givenCycle(1, activity: 7.4, kidney: 0.5, marrow: 0.02)], kidneyRiskFactors: false,
                                                          toxicity: tox), config: config)

@@ -74,8 +74,10 @@ import RPTCore
             #expect(fields.contains("toxicity.rules.anemia.resolved_at_grade"))
             #expect(text.contains("cap is below arms.investigational.min_activity_gbq"))
             #expect(text.contains("unknown toxicity"))
-            #expect(text.contains("-23") && text.contains("must be a positive number"))
-            #expect(e.errors.count == 8, "\(text)")
+            #expect(text.contains("-23") && text.contains("outside the plausible range 1–40 Gy"))
+            // The 1 GBq cap is also below the resume activity and the lesion rule's base activity.
+            #expect(fields.contains("toxicity.resume_activity_gbq") && fields.contains("planning.lesions.base_activity_gbq"))
+            #expect(e.errors.count == 10, "\(text)")
         }
     }
 

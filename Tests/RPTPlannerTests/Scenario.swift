@@ -46,6 +46,7 @@ struct Scenario: Sendable, CustomStringConvertible {
         c.planning.prediction = method
         c.planning.uncertainty = mode
         c.planning.objective = objective
+        c.planning.lesions.mode = .organLimitsOnly   // the property tests are about the organ limits
         return c
     }
 

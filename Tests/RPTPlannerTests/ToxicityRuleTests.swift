@@ -41,6 +41,52 @@ import RPTCore
         #expect(mixed.action == .withhold && mixed.kinds == [.thrombocytopenia])
     }
 
+    /// Label Table 2, rows "Recurrent …": permanently discontinue. A toxicity that caused a reduction earlier in
+    /// the treatment and triggers again (at any later cycle) is recurrent under `after_any_reduction` (default);
+    /// under `after_reduced_cycle_only` only the explicit flag (set right after the reduced cycle) counts.
+    @Test func recurrenceAfterAnyEarlierReduction() throws {
+        let again = ToxicityInputs(observations: [.graded(.thrombocytopenia, worst: 2, current: 1)], weeksSinceLastAdministration: 10,
+                                   earlierReductions: [.thrombocytopenia])
+        #expect(try ToxicityDecision.evaluate(again, policy: policy).action == .discontinue)
+        var narrow = policy
+        narrow.recurrence = .afterReducedCycleOnly
+        #expect(try ToxicityDecision.evaluate(again, policy: narrow).action == .reduce)
+        // Another toxicity is a first episode, not a recurrence.
+        let other = ToxicityInputs(observations: [.graded(.neutropenia, worst: 3, current: 2)], weeksSinceLastAdministration: 10,
+                                   earlierReductions: [.thrombocytopenia])
+        #expect(try ToxicityDecision.evaluate(other, policy: policy).action == .reduce)
+        // An earlier reduction alone (nothing triggers now) changes nothing in the decision.
+        let quiet = ToxicityInputs(observations: [.graded(.thrombocytopenia, worst: 1, current: 0)], earlierReductions: [.thrombocytopenia])
+        #expect(try ToxicityDecision.evaluate(quiet, policy: policy).action == .none)
+    }
+
+    /// The after-reduction rules are data in the protocol file.
+    @Test func afterReductionRulesReadFromYAML() throws {
+        let c = try ProtocolConfig.parse(yaml: "format_version: 1\nprotocol: {id: T, version: '1'}\ntoxicity: {after_reduction: label_full, recurrence: after_reduced_cycle_only}\n")
+        #expect(c.toxicity.activityAfterReduction == .labelFull && c.toxicity.recurrence == .afterReducedCycleOnly)
+        #expect(ProtocolConfig.trialDefault.toxicity.activityAfterReduction == .reduced)
+        #expect(ProtocolConfig.trialDefault.toxicity.recurrence == .afterAnyReduction)
+        #expect(throws: InputErrors.self) {
+            _ = try ProtocolConfig.parse(yaml: "format_version: 1\nprotocol: {id: T, version: '1'}\ntoxicity: {after_reduction: always}\n")
+        }
+    }
+
+    /// Cycles after a reduction in the investigational arm, per rule, once the reduced cycle was given.
+    @Test func noReEscalationAfterReduction() throws {
+        let history = [givenCycle(1, activity: 7.4, kidney: 0.3, marrow: 0.02), givenCycle(2, activity: 3.7, kidney: 0.3, marrow: 0.02)]
+        let tolerated = ToxicityInputs(observations: [.graded(.thrombocytopenia, worst: 1, current: 0)], earlierReductions: [.thrombocytopenia])
+        func plan(_ rule: ActivityAfterReduction) throws -> Plan {
+            var c = ProtocolConfig.trialDefault
+            c.planning.lesions.mode = .organLimitsOnly
+            c.toxicity.activityAfterReduction = rule
+            return try TreatmentPlanner.plan(PlanRequest(arm: .investigational, history: history, kidneyRiskFactors: false, toxicity: tolerated), config: c)
+        }
+        #expect(try plan(.reduced).activities == [3.7, 3.7])
+        #expect(try plan(.labelFull).activities == [7.4, 7.4])
+        #expect(try plan(.protocolCap).activities == [14.8, 14.8])
+        #expect(try plan(.reduced).cycles.allSatisfy { $0.bindingConstraint == .toxicityRule && $0.note?.contains("no re-escalation") == true })
+    }
+
     @Test func laboratoryCriteria() throws {
         let renal = policy.renal!, hep = policy.hepatic!
         #expect(renal.isMet(creatinineClearance: 39, baselineCreatinineClearance: 60, serumCreatinine: 1, baselineSerumCreatinine: 1))

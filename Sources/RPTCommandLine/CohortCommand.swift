@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import RPTCohort
+import RPTCore
+
+/// `rptdose cohort DIR... --out DIR`: the trial's endpoints over many patients' study folders.
+struct CohortCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cohort",
+        abstract: "Trial endpoints over a cohort: ORR at 6 months, time to progression, toxicity, dose–effect fits (docs/methods/cohort.md).",
+        discussion: """
+        Each DIR is a study folder (study.yaml with dosimetry_outputs, and followup.csv in the REDCap layout of
+        docs/formats/followup-redcap.md) or a folder of study folders (e.g. a trial-sim output). Writes CSV tables,
+        cohort.sqlite and cohort.html into --out (formats: docs/formats/cohort.md).
+        """)
+
+    @Argument(help: "Study folders, or folders holding study folders.") var studies: [String]
+    @Option(help: "Output folder (replaced as a whole when the analysis succeeds).") var out: String
+
+    func run() throws {
+        let patients = try CohortStudyLoader.studyFolders(studies).map(CohortStudyLoader.load)
+        guard !patients.isEmpty else { throw InputError(source: "cohort", reason: "no patients") }
+        let analysis = CohortAnalysis(patients)
+        try CohortReport.write(analysis, to: out)
+        for a in analysis.arms {
+            let r = a.responseAt6Months!
+            print("\(a.arm.rawValue): \(a.patients) patients, ORR at 6 months \(r.count)/\(r.total) (95 % CI \(String(format: "%.1f–%.1f", 100 * r.lower, 100 * r.upper)) %)")
+        }
+        print("wrote \(out)/cohort.html, \(out)/\(CohortReport.databaseName) and CSV tables")
+    }
+}
