@@ -40,7 +40,7 @@ chmod +x "$work/bin/sbatch" "$work/bin/squeue"
 
 "$RPTDOSE" phantom --out "$work/case" --size 46x31x32 --voxel-mm 8 --format .nii >/dev/null
 c="$work/case"
-opts=(--ct "$c/ct.nii" --activity "$c/spect_c1_024h.nii" --activity-unit bq-s-per-ml
+opts=(--ct "$c/ct.nii" --activity "$c/tia_true.nii"
       --regions "$c/labels.nii" --region-names "$c/labels.csv" --decays 3000 --seed 5 --quiet)
 PATH="$work/bin:$PATH" bash scripts/slurm/submit-shards.sh 3 "$work/out" -- "${opts[@]}"
 "$RPTDOSE" simulate "${opts[@]}" --threads 2 --out "$work/single.h5" >/dev/null

@@ -20,18 +20,49 @@ struct DosimetryCommand: ParsableCommand {
     @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
     var calibration: String?
     @Flag(help: "Continue an interrupted Monte Carlo run from its checkpoint.") var resume = false
+    @Flag(help: "Start afresh even though an interrupted run of this output left a resumable checkpoint (discarded).")
+    var overwrite = false
     @OptionGroup var options: RunOptions
     @OptionGroup var methodOptions: DoseMethodOptions
 
     func run() throws {
-        _ = try Self.run(study: study, cycle: cycle, out: out, tiaMap: tiaMap, reducedMethod: reducedMethod,
-                         calibration: calibration, resume: resume, options: options, methodOptions: methodOptions)
+        let result = try Self.run(study: study, cycle: cycle, out: out, tiaMap: tiaMap, reducedMethod: reducedMethod,
+                                  calibration: calibration, resume: resume, overwrite: overwrite, options: options,
+                                  methodOptions: methodOptions)
+        if result.partial { throw ExitCode(ExitStatus.partialResult) }
     }
 
-    /// Runs the dosimetry of one cycle and prints its region table; returns the result.
+    /// Runs the dosimetry of one cycle and prints its region table; returns the result. The output folder is
+    /// locked for the run and replaced as a whole at the end (`StagedFolder`); a partial (interrupted) result
+    /// stays in the staging folder for `--resume`, and the previous result in `out` stays intact.
     static func run(study: String, cycle: Int, out: String, tiaMap: String = "hybrid", reducedMethod: String? = nil,
-                    calibration: String? = nil, resume: Bool = false, options: RunOptions,
+                    calibration: String? = nil, resume: Bool = false, overwrite: Bool = false, options: RunOptions,
                     methodOptions: DoseMethodOptions? = nil) throws -> CycleDosimetryResult {
+        let lock = try OutputLock(output: out)
+        defer { lock.release() }
+        let stagingMC = StagedFolder.stagingPath(for: out) + "/simulation.h5"
+        try ResumableOutput.refuseToDiscard(checkpoint: stagingMC + ".checkpoint.h5", resume: resume, overwrite: overwrite)
+        let staged = try StagedFolder(target: out, keepExisting: resume)
+        do {
+            let result = try runStaged(study: study, cycle: cycle, out: out, staged: staged, tiaMap: tiaMap,
+                                       reducedMethod: reducedMethod, calibration: calibration, resume: resume,
+                                       options: options, methodOptions: methodOptions)
+            if result.partial {
+                Console.error("partial result kept in \(staged.staging) (\(out) is unchanged); continue it with --resume")
+            } else {
+                try staged.commit()
+            }
+            return result
+        } catch {
+            // Keep an interrupted Monte Carlo run's checkpoint for --resume; otherwise leave nothing behind.
+            if !FileManager.default.fileExists(atPath: staged.file("simulation.h5.checkpoint.h5")) { staged.discard() }
+            throw error
+        }
+    }
+
+    static func runStaged(study: String, cycle: Int, out: String, staged: StagedFolder, tiaMap: String,
+                          reducedMethod: String?, calibration: String?, resume: Bool, options: RunOptions,
+                          methodOptions: DoseMethodOptions?) throws -> CycleDosimetryResult {
         let doseMethod = try methodOptions?.resolvedMethod() ?? .mc
         guard let method = TIAMapMethod(rawValue: tiaMap) else {
             throw InputError(source: "--tia-map", value: tiaMap, reason: "valid: " + TIAMapMethod.allCases.map(\.rawValue).joined(separator: ", "))
@@ -57,7 +88,7 @@ struct DosimetryCommand: ParsableCommand {
         if doseMethod != .mc, let methodOptions {
             return try runKernelMethod(doseMethod, setup: setup, methodOptions: methodOptions, control: control,
                                        options: options, resume: resume, study: study, cycle: cycle, out: out,
-                                       tiaMap: method)
+                                       staging: staged.staging, tiaMap: method)
         }
         let sim = try setup.simulation(settings: options.settings, seed: control.seed)
         // With a target uncertainty, the kidney (first kidney region present) drives the stopping rule.
@@ -69,19 +100,19 @@ struct DosimetryCommand: ParsableCommand {
             }
         }
         control.decays = max(control.decays, 1)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let mcPath = out + "/simulation.h5"
-        let runner = SimulationRunner(simulation: sim, control: control, out: mcPath, nuclide: setup.nuclide.name,
+        let mcPath = staged.file("simulation.h5")
+        var runner = SimulationRunner(simulation: sim, control: control, out: mcPath, nuclide: setup.nuclide.name,
                                       quiet: quiet, resume: resume, targetRegion: target,
                                       extraSettings: ["manifest": study, "cycle": "\(cycle)", "tia_map": method.rawValue,
                                                       "total_tia_bq_s": "\(setup.sourceTIABqS)"])
+        runner.lockOutput = false  // the whole output folder is locked
         if !quiet { Console.error("cycle \(cycle): Monte Carlo, \(control.decays) decays on \(control.threads) thread(s)") }
         let state = try runner.run()
         let result = try CycleDosimetryResult.make(setup: setup, dose: sim.result(state))
-        try DosimetryOutputWriter.write(result, setup: setup, to: out, seed: control.seed,
+        try DosimetryOutputWriter.write(result, setup: setup, to: staged.staging, seed: control.seed,
                                         settings: ["fingerprint": sim.fingerprint.hex, "decays": "\(state.decaysDone)",
                                                    "threads": "\(control.threads)", "tia_map": method.rawValue, "method": "mc",
-                                                   "monte_carlo_file": mcPath])
+                                                   "monte_carlo_file": out + "/simulation.h5"])
         print(result.renderTable(), terminator: "")
         print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5}")
         return result
@@ -90,7 +121,7 @@ struct DosimetryCommand: ParsableCommand {
     /// The cycle's dosimetry with `--method ldm|vsv|vsv-density|organ-s` on the same TIA map, CT world and regions.
     static func runKernelMethod(_ doseMethod: DoseMethod, setup: CycleDosimetrySetup, methodOptions: DoseMethodOptions,
                                 control: RunControl, options: RunOptions, resume: Bool, study: String, cycle: Int,
-                                out: String, tiaMap: TIAMapMethod) throws -> CycleDosimetryResult {
+                                out: String, staging: String, tiaMap: TIAMapMethod) throws -> CycleDosimetryResult {
         for (flag, used) in [("--resume", resume), ("--target-uncertainty", control.targetUncertainty != nil)] where used {
             throw InputError(source: flag, value: doseMethod.rawValue, reason: "only available with --method mc")
         }
@@ -105,11 +136,10 @@ struct DosimetryCommand: ParsableCommand {
             regionDoses: dose.regions.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
             decays: dose.decays, partial: false, method: doseMethod.rawValue)
         result.notes.append(contentsOf: dose.warnings)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var settings = dose.settings
         settings["tia_map"] = tiaMap.rawValue
         settings["threads"] = "\(control.threads)"
-        try DosimetryOutputWriter.write(result, setup: setup, to: out, seed: control.seed, settings: settings)
+        try DosimetryOutputWriter.write(result, setup: setup, to: staging, seed: control.seed, settings: settings)
         print(result.renderTable(), terminator: "")
         print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json} (method \(doseMethod.rawValue))")
         return result

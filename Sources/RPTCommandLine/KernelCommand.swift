@@ -28,8 +28,8 @@ struct KernelVSVCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        guard size >= 1, size % 2 == 1 else {
-            throw InputError(source: "--size", value: "\(size)", reason: "must be an odd number ≥ 1")
+        guard size >= 1, size % 2 == 1, size <= 255 else {
+            throw InputError(source: "--size", value: "\(size)", reason: "must be an odd number from 1 to 255")
         }
         guard voxelMm > 0, voxelMm.isFinite else {
             throw InputError(source: "--voxel-mm", value: "\(voxelMm)", reason: "must be > 0")

@@ -18,7 +18,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Label map of a computational phantom (geometry through --material-table).") var labels: String?
     @Option(help: "CSV label,material,density_g_cm3 for --labels.") var materialTable: String?
     @Option(help: "Time-integrated activity map (Bq·s per voxel); its grid is the dose grid.") var activity: String
-    @Option(help: "Unit of the activity map: bq-s (per voxel) or bq-s-per-ml.") var activityUnit: String = "bq-s"
+    @Option(help: "Unit of the activity map: bq-s (per voxel) or bq-s-per-ml; required when the file does not state it.")
+    var activityUnit: String?
     @Option(help: "Dose grid: activity (the map's grid; the CT is resampled onto it) or ct (the map is moved onto the CT grid, conserving Bq·s).")
     var doseGrid: String = "activity"
     @Option(help: "Radionuclide.") var nuclide: String = "Lu-177"
@@ -28,6 +29,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Region whose uncertainty drives --target-uncertainty.") var roi: String?
     @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n); combine the shards with `rptdose merge`.") var shard: String?
     @Flag(help: "Continue an interrupted run from its checkpoint (or partial result).") var resume = false
+    @Flag(help: "Start afresh even though --out has a resumable checkpoint (which is then discarded).") var overwrite = false
     @Flag(help: "Also write dose to water (stopping-power ratio at the nuclide's mean β energy; docs/methods/transport.md).")
     var doseToWater = false
     @Option(help: "Output HDF5 file.") var out: String
@@ -41,12 +43,15 @@ struct SimulateCommand: ParsableCommand {
         try actVolume.grid.validate(source: activity)
         try actVolume.requireFinite(source: activity)
         var grid = actVolume.grid
+        try ResumableOutput.refuseToDiscard(checkpoint: out + ".checkpoint.h5", resume: resume, overwrite: overwrite)
         var weights: [Double]
-        switch activityUnit {
-        case "bq-s": weights = actVolume.voxels
-        case "bq-s-per-ml": weights = actVolume.voxels.map { $0 * grid.voxelVolumeML }
-        default: throw InputError(source: "--activity-unit", value: activityUnit, reason: "valid: bq-s, bq-s-per-ml")
+        let unit = try ActivityMapUnit.resolve(fileUnit: actVolume.unit, option: activityUnit, source: activity)
+        switch unit {
+        case .becquerelSecond: weights = actVolume.voxels
+        case .becquerelSecondPerML: weights = actVolume.voxels.map { $0 * grid.voxelVolumeML }
         }
+        let unitWarning = ActivityMapUnit.magnitudeWarning(totalBqS: weights.reduce(0, +), source: activity)
+        if let unitWarning { Console.error("warning: " + unitWarning) }
         var gridNote = "activity"
         switch doseGrid {
         case "activity": break
@@ -54,6 +59,7 @@ struct SimulateCommand: ParsableCommand {
             guard let ct else { throw InputError(source: "--dose-grid", value: doseGrid, reason: "needs --ct") }
             // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids).
             let ctGrid = try VolumeFiles.read(ct).grid
+            try GridOverlap.require(grid, imageSource: activity, inside: ctGrid, referenceSource: "the CT (\(ct))")
             let moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ctGrid)
             let total = weights.reduce(0, +)
             if total > 0 && moved.contentOutside > 1e-6 * total {
@@ -72,7 +78,7 @@ struct SimulateCommand: ParsableCommand {
                              reason: "time-integrated activity must be ≥ 0")
         }
         let world = try Self.buildWorld(ct: ct, calibration: calibration, labels: labels, materialTable: materialTable,
-                                        grid: grid)
+                                        grid: grid, gridSource: activity)
         let scored = try Self.loadRegions(regions, names: regionNames, grid: grid)
         var target: Int? = nil
         if let roi {
@@ -110,7 +116,9 @@ struct SimulateCommand: ParsableCommand {
                                       totalDecays: control0.decays,
                                       extraSettings: ["activity_file": activity, "geometry": ct ?? labels ?? "",
                                                       "shard": shard ?? "1/1", "dose_grid": gridNote, "total_tia_bq_s": "\(totalTIA)",
-                                                      "method": DoseMethod.mc.rawValue])
+                                                      "method": DoseMethod.mc.rawValue, "activity_unit": unit.rawValue,
+                                                      "overwrite": overwrite ? "yes (checkpoint discarded)" : "no",
+                                                      "warnings": unitWarning ?? ""])
         if doseToWater {
             let eRef = max(nuc.betaMeanEnergyMeV, 0.01)
             runner.doseToWaterFactors = try DoseToWater.factors(materials: world.materials, referenceEnergyMeV: eRef)
@@ -126,6 +134,7 @@ struct SimulateCommand: ParsableCommand {
             print("  " + r.name.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + " mean dose \(fmt(r.meanDoseGy)) Gy ± \(fmt(100 * r.relativeUncertainty)) %  (mass \(fmt(r.massG)) g)")
         }
+        if state.partial { throw ExitCode(ExitStatus.partialResult) }
     }
 
     /// `--method ldm|vsv|vsv-density|organ-s`: the dose without (or, organ-s, with per-region) Monte Carlo runs.
@@ -160,13 +169,16 @@ struct SimulateCommand: ParsableCommand {
         return (p[0], p[1])
     }
 
+    /// - Parameter gridSource: the file `grid` comes from (the activity map): it must lie where the geometry is
+    ///   (`GridOverlap`, the rule of the study manifest too).
     static func buildWorld(ct: String?, calibration: String?, labels: String?, materialTable: String?,
-                           grid: Grid3D) throws -> VoxelWorld {
+                           grid: Grid3D, gridSource: String = "--activity") throws -> VoxelWorld {
         switch (ct, labels) {
         case (let ct?, nil):
             let cal = try CTCalibration.load(directory: calibration ?? DataPaths.defaultCalibration())
             let hu = try VolumeFiles.readDouble(ct)
             try hu.grid.validate(source: ct)
+            try GridOverlap.require(grid, imageSource: gridSource, inside: hu.grid, referenceSource: "the CT (\(ct))")
             return try WorldBuilder.fromCT(hu, calibration: cal, grid: grid, source: ct)
         case (nil, let labels?):
             guard let materialTable else {
@@ -174,6 +186,7 @@ struct SimulateCommand: ParsableCommand {
             }
             let table = try LabelMaterialTable.load(path: materialTable)
             var l = try VolumeFiles.readDouble(labels)
+            try GridOverlap.require(grid, imageSource: gridSource, inside: l.grid, referenceSource: "the label map (\(labels))")
             if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
             return try WorldBuilder.fromLabels(l, table: table, source: labels, tableSource: materialTable)
         default:

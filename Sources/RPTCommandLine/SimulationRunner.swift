@@ -23,6 +23,8 @@ struct SimulationRunner {
     var extraSettings: [String: String] = [:]
     /// Per-material D_w/D_m factors; when set, a `dose_to_water` volume is written too.
     var doseToWaterFactors: [Double]? = nil
+    /// Hold an exclusive `OutputLock` on `out` during the run (off when the caller locks a whole folder).
+    var lockOutput = true
 
     var checkpointPath: String { out + ".checkpoint.h5" }
 
@@ -86,6 +88,8 @@ struct SimulationRunner {
 
     /// Runs on this process (or, with `roundRunner`, as the driving rank of a distributed run) and writes `out`.
     func runLocal(roundRunner: RoundRunner? = nil) throws -> SimulationState {
+        let lock = lockOutput ? try OutputLock(output: out) : nil
+        defer { lock?.release() }
         var initial: SimulationState? = nil
         if resume {
             let from = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : out

@@ -5,6 +5,8 @@ import RPTPlanner
 /// blood samples (format: docs/formats/study-manifest.md). Paths are absolute (resolved against the
 /// manifest's folder when read).
 public struct StudyManifest: Sendable {
+    /// Largest accepted `spect_resolution_fwhm_mm` (mm): well above any Lu-177 SPECT (10–20 mm FWHM).
+    public static let maximumSpectResolutionFWHMMM = 50.0
     /// Current `format_version`.
     public static let currentFormatVersion = 1
 
