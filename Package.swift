@@ -104,6 +104,9 @@ let package = Package(
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
             "RPTCommandLine", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ], exclude: ["Resources"]),
+        .testTarget(name: "RPTReliabilityTests", dependencies: [
+            "RPTDosimetry", "RPTTransport", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore",
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -38,6 +38,8 @@ struct DosimetryCommand: ParsableCommand {
     static func run(study: String, cycle: Int, out: String, tiaMap: String = "hybrid", reducedMethod: String? = nil,
                     calibration: String? = nil, resume: Bool = false, overwrite: Bool = false, options: RunOptions,
                     methodOptions: DoseMethodOptions? = nil) throws -> CycleDosimetryResult {
+        try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent.isEmpty ? "."
+                                                : (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let lock = try OutputLock(output: out)
         defer { lock.release() }
         let stagingMC = StagedFolder.stagingPath(for: out) + "/simulation.h5"

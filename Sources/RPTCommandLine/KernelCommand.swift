@@ -40,6 +40,7 @@ struct KernelVSVCommand: ParsableCommand {
         let n = size + 2 * (size / 2 + 1)
         let grid = Grid3D(shape: SIMD3(n, n, n), spacing: SIMD3(repeating: voxelMm),
                           origin: SIMD3(repeating: -Double(n / 2) * voxelMm))
+        try grid.validate(source: "--voxel-mm")
         let world = try VoxelWorld.homogeneous(grid: grid, material: mat)
         var weights = [Double](repeating: 0, count: grid.voxelCount)
         weights[grid.linearIndex(n / 2, n / 2, n / 2)] = 1

@@ -12,7 +12,10 @@ public final class OutputLock {
     public init(output: String) throws {
         let url = URL(fileURLWithPath: output)
         let dir = url.deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw InputError(source: output, reason: "output folder '\(dir)' does not exist")
+        }
         path = dir + "/." + url.lastPathComponent + ".lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {

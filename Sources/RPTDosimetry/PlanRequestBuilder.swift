@@ -22,6 +22,7 @@ public enum PlanRequestBuilder {
             }
             return v
         }
+        try DosimetrySummaryCheck.check(o, path: path, cycle: cycle, folder: folder)
         let c = Int(try number(o, "cycle", "cycle"))
         guard c == cycle.number else {
             throw InputError(source: path, field: "cycle", value: "\(c)", reason: "expected the dosimetry of cycle \(cycle.number)")

@@ -182,6 +182,9 @@ extension StudyManifest {
         if let a = activity, !(a > 0) {
             r.fail(path + ".administered_activity_gbq", "\(a)", "administered activity must be > 0 GBq")
             activity = nil
+        } else if let a = activity, let problem = StudyManifest.administeredActivityProblem(a) {
+            r.fail(path + ".administered_activity_gbq", "\(a)", problem)
+            activity = nil
         }
         let admin = r.time(m, "administration_time", path: path)
         let reduced: ReducedMethodChoice? = r.enumeration(m, "reduced_method", path: path)

@@ -35,6 +35,7 @@ public struct SphereGeometry: Sendable {
         let mm = voxel * 10
         let grid = Grid3D(shape: SIMD3(n, n, n), spacing: SIMD3(repeating: mm),
                           origin: SIMD3(repeating: -(Double(n) / 2 - 0.5) * mm))
+        try grid.validate(source: "--mass-g")
         world = try VoxelWorld.homogeneous(grid: grid, material: material)
         var voxels: [Int] = []
         let c = Double(n) / 2

@@ -50,7 +50,7 @@ public enum GridOverlap {
                 "(\(Int(x.lower.x)), \(Int(x.lower.y)), \(Int(x.lower.z)))…(\(Int(x.upper.x)), \(Int(x.upper.y)), \(Int(x.upper.z))) mm"
             }
             throw InputError(source: imageSource, field: field, value: box(b),
-                             reason: "only \(Int((100 * f).rounded())) % of this image lies inside \(referenceSource) "
+                             reason: "the grids do not overlap enough: only \(Int((100 * f).rounded())) % of this image lies inside \(referenceSource) "
                                 + "\(box(r)) (at least \(Int(100 * minimumFraction)) % needed): different frame of reference or origin?")
         }
     }
