@@ -105,7 +105,7 @@ let package = Package(
             "RPTCommandLine", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ], exclude: ["Resources"]),
         .testTarget(name: "RPTReliabilityTests", dependencies: [
-            "RPTDosimetry", "RPTTransport", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore",
+            "RPTDosimetry", "RPTDicom", "RPTTransport", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore",
         ]),
     ],
     swiftLanguageModes: [.v5]

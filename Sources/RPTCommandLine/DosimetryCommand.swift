@@ -48,7 +48,7 @@ struct DosimetryCommand: ParsableCommand {
         do {
             let result = try runStaged(study: study, cycle: cycle, out: out, staged: staged, tiaMap: tiaMap,
                                        reducedMethod: reducedMethod, calibration: calibration, resume: resume,
-                                       options: options, methodOptions: methodOptions)
+                                       overwrite: overwrite, options: options, methodOptions: methodOptions)
             if result.partial {
                 Console.error("partial result kept in \(staged.staging) (\(out) is unchanged); continue it with --resume")
             } else {
@@ -63,8 +63,8 @@ struct DosimetryCommand: ParsableCommand {
     }
 
     static func runStaged(study: String, cycle: Int, out: String, staged: StagedFolder, tiaMap: String,
-                          reducedMethod: String?, calibration: String?, resume: Bool, options: RunOptions,
-                          methodOptions: DoseMethodOptions?) throws -> CycleDosimetryResult {
+                          reducedMethod: String?, calibration: String?, resume: Bool, overwrite: Bool = false,
+                          options: RunOptions, methodOptions: DoseMethodOptions?) throws -> CycleDosimetryResult {
         let doseMethod = try methodOptions?.resolvedMethod() ?? .mc
         guard let method = TIAMapMethod(rawValue: tiaMap) else {
             throw InputError(source: "--tia-map", value: tiaMap, reason: "valid: " + TIAMapMethod.allCases.map(\.rawValue).joined(separator: ", "))
@@ -114,7 +114,8 @@ struct DosimetryCommand: ParsableCommand {
         try DosimetryOutputWriter.write(result, setup: setup, to: staged.staging, seed: control.seed,
                                         settings: ["fingerprint": sim.fingerprint.hex, "decays": "\(state.decaysDone)",
                                                    "threads": "\(control.threads)", "tia_map": method.rawValue, "method": "mc",
-                                                   "monte_carlo_file": out + "/simulation.h5"])
+                                                   "monte_carlo_file": out + "/simulation.h5",
+                                                   "overwrite": overwrite ? "yes (an interrupted run's checkpoint was discarded)" : "no"])
         print(result.renderTable(), terminator: "")
         print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5}")
         return result

@@ -77,6 +77,7 @@ struct KernelVSVCommand: ParsableCommand {
             try JSONOutput.print(["voxel_mm": voxelMm, "nuclide": nuc.name, "material": mat.name,
                                   "decays": state.decaysDone, "unit": "mGy/(MBq s)",
                                   "kernel": nested(kernel), "rel_uncertainty": nested(rel)])
+            if state.partial { throw ExitCode(ExitStatus.partialResult) }
             return
         }
         let c = size / 2
@@ -87,5 +88,6 @@ struct KernelVSVCommand: ParsableCommand {
             print("  \(label)  \(fmt(kernel[idx])) ± \(fmt(100 * rel[idx])) %")
         }
         if let out { print("wrote \(out)") }
+        if state.partial { throw ExitCode(ExitStatus.partialResult) }
     }
 }

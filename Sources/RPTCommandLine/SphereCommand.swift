@@ -24,6 +24,7 @@ struct SphereCommand: ParsableCommand {
         let control = try options.control()
         let sampler = EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)
         var parts: [(dose: Double, se: Double, emitted: Double, deposited: Double)] = []
+        var partial = false  // interrupted or --max-time: exit status 3 after printing
         for filter in [EmissionFilter.electrons, .photons] {
             let sim = try PreparedSimulation(world: geometry.world, source: .voxelMap(weights: geometry.sourceWeights),
                                              emitter: .nuclide(sampler, filter), settings: options.settings,
@@ -35,6 +36,7 @@ struct SphereCommand: ParsableCommand {
             let state = try sim.run(control: control, stop: stop, progress: reporter.report)
             reporter.finish()
             InterruptHandler.uninstall()
+            partial = partial || state.partial
             let r = sim.result(state).regions[0]
             let n = Double(state.decaysDone)
             let depositedMeV = r.meanDoseGy * r.massG / 1000 / PhysicalConstants.joulePerMeV  // per decay
@@ -59,11 +61,13 @@ struct SphereCommand: ParsableCommand {
                 "absorbed_fraction_photons": afP, "absorbed_fraction_photons_uncertainty": afPu,
                 "electron_energy_per_decay_mev": parts[0].emitted, "photon_energy_per_decay_mev": parts[1].emitted,
             ])
+            if partial { throw ExitCode(ExitStatus.partialResult) }
             return
         }
         print("\(nuc.name) uniform in a \(fmt(massG)) g \(mat.name) sphere (R = \(fmt(geometry.radiusCm)) cm, voxelised mass \(fmt(geometry.sphereMassG)) g)")
         print("  S value                 \(fmt(s)) mGy/(MBq·s) ± \(fmt(100 * se / max(dose, 1e-300))) %")
         print("  absorbed fraction, e⁻   \(fmt(afE)) ± \(fmt(afEu))")
         print("  absorbed fraction, γ    \(fmt(afP)) ± \(fmt(afPu))")
+        if partial { throw ExitCode(ExitStatus.partialResult) }
     }
 }

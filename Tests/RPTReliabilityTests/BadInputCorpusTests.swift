@@ -13,7 +13,7 @@ final class BadInputCorpusTests: XCTestCase {
     var fx: CorpusFixtures { CorpusFixtures(dir: scratch + "/fx") }
     var studyDir: String { Self.study! }
 
-    override class func tearDown() { if let d = scratch { try? FileManager.default.removeItem(atPath: d) } }
+    // The fixtures are removed when the test process exits (FaultTests reuse them), see `prepare`.
 
     func exe() throws -> String {
         guard let e = CorpusRunner.executable() else {
@@ -30,6 +30,7 @@ final class BadInputCorpusTests: XCTestCase {
             try Self.makeStudy(in: d, exe: exe)
             Self.scratch = d
             Self.study = d + "/study"
+            atexit { if let d = BadInputCorpusTests.scratch { try? FileManager.default.removeItem(atPath: d) } }
         }
         return exe
     }
@@ -310,6 +311,12 @@ final class BadInputCorpusTests: XCTestCase {
         c.append(dosimetry("m-empty", empty, "empty.yaml"))
         c.append(dosimetry("m-format", try manifest("m-format", [("format_version: 1", "format_version: 7")]), "format_version"))
         c.append(dosimetry("m-unit", try manifest("m-unit", [("unit: bq_per_ml}", "unit: mci}")]), "unit"))
+        if fx.hasDicom {  // DICOM CT series by pydicom: Rescale Slope 0 would turn the CT into uniform water
+            c.append(dosimetry("m-dicom-slope0", try manifest("m-dicom-slope0", [("ct: ct.nii", "ct: \(fx.path("dicom_ct_slope0"))")]),
+                               "Rescale Slope"))
+            c.append(CorpusCase(name: "dicom-info-slope0", args: ["info", fx.path("dicom_ct_slope0")], exit: 0, message: "",
+                                warning: "Rescale Slope"))
+        }
         // A failed run into a folder holding a good result leaves the result as it was.
         let good = studyDir + "/good-c1"
         c.append(CorpusCase(name: "m-keeps-old-result", args: ["dosimetry", try activity("200"), "--cycle", "1", "--out", good,
@@ -353,7 +360,7 @@ final class BadInputCorpusTests: XCTestCase {
         try "{ not json".write(toFile: notJSON + "/summary.json", atomically: true, encoding: .utf8)
         c.append(plan("plan-not-json", ["--dosimetry", notJSON], "summary.json"))
         c.append(plan("plan-missing", ["--dosimetry", scratch + "/nowhere"], "no dosimetry summary"))
-        c.append(plan("plan-after-9", ["--dosimetry", good, "--after-cycle", "9"], "9"))
+        c.append(plan("plan-after-9", ["--dosimetry", good, "--after-cycle", "9"], "--after-cycle"))
         c.append(plan("plan-after-negative", ["--dosimetry", good, "--after-cycle=-1"], "--after-cycle"))
         c.append(plan("plan-arm", ["--dosimetry", good, "--arm", "both"], "--arm"))
         c.append(plan("plan-config-missing", ["--dosimetry", good, "--config", scratch + "/nowhere.yaml"], "nowhere.yaml"))

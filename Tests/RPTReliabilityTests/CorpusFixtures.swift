@@ -155,8 +155,51 @@ struct CorpusFixtures {
         try h33("h33_missing.h33", sizes: ("4", "4", "4"), data: "nowhere.raw")
         try h33("h33_tiny_spacing.h33", sizes: ("4", "4", "4"), scale: "1e-30")
         try h33("h33_zero_size.h33", sizes: ("0", "4", "4"))
+        try f.writeDicomCT()
         return f
     }
+
+    /// `dicom_ct_slope0/` and `dicom_ct_ok/`: CT series of 4 slices of 8 × 8 voxels (10 mm) written by pydicom (an
+    /// independent writer), with Rescale Slope 0 and 1. Skipped (no folder) when Python with pydicom is missing.
+    func writeDicomCT() throws {
+        let script = """
+        import os, sys
+        import numpy as np
+        from pydicom.dataset import Dataset, FileMetaDataset
+        from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+        for name, slope in (("dicom_ct_slope0", 0), ("dicom_ct_ok", 1)):
+            out = os.path.join(sys.argv[1], name); os.makedirs(out, exist_ok=True)
+            series, study, frame = generate_uid(), generate_uid(), generate_uid()
+            for k in range(4):
+                ds = Dataset(); ds.file_meta = FileMetaDataset(); ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+                ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.2"; ds.SOPInstanceUID = generate_uid()
+                ds.PatientName, ds.PatientID = "Test^Corpus", "C1"
+                ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame
+                ds.Modality, ds.StudyDate, ds.StudyTime = "CT", "20250106", "090000"
+                ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+                ds.ImagePositionPatient = [-35.0, -35.0, -15.0 + 10 * k]
+                ds.PixelSpacing, ds.SliceThickness = [10.0, 10.0], 10.0
+                ds.Rows, ds.Columns = 8, 8
+                ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+                ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
+                ds.RescaleSlope, ds.RescaleIntercept = slope, 0
+                ds.InstanceNumber = k + 1
+                ds.PixelData = (np.arange(64, dtype="<i2") * 10 - 300).tobytes()
+                ds.save_as(os.path.join(out, "%03d.dcm" % k), enforce_file_format=True)
+        """
+        let py = path("make_ct.py")
+        try script.write(toFile: py, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", py, dir]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try? p.run()
+        p.waitUntilExit()
+    }
+
+    /// Whether the pydicom CT series were written.
+    var hasDicom: Bool { FileManager.default.fileExists(atPath: path("dicom_ct_slope0/000.dcm")) }
 
     func write<T: VoxelScalar>(_ v: Volume<T>, _ name: String) throws {
         try ImageIO.write(AnyVolume(v), to: path(name))

@@ -11,14 +11,21 @@ final class FaultTests: XCTestCase {
     var scratch: String { Self.scratch! }
     var fx: CorpusFixtures { CorpusFixtures(dir: scratch + "/fx") }
 
-    override class func tearDown() { if let d = scratch { try? FileManager.default.removeItem(atPath: d) } }
+    override class func tearDown() {
+        if let d = scratch, d != BadInputCorpusTests.scratch { try? FileManager.default.removeItem(atPath: d) }
+    }
 
     func prepare() throws -> String {
         guard let exe = CorpusRunner.executable() else { throw XCTSkip("the rptdose executable was not built (swift build)") }
         if Self.scratch == nil {
-            let d = NSTemporaryDirectory() + "rpt-faults-\(UUID().uuidString)"
-            try BadInputCorpusTests.makeStudy(in: d, exe: exe)
-            Self.scratch = d
+            // The corpus's fixtures when it ran first in this process (the study takes a while to make).
+            if let shared = BadInputCorpusTests.scratch {
+                Self.scratch = shared
+            } else {
+                let d = NSTemporaryDirectory() + "rpt-faults-\(UUID().uuidString)"
+                try BadInputCorpusTests.makeStudy(in: d, exe: exe)
+                Self.scratch = d
+            }
         }
         return exe
     }
@@ -86,7 +93,7 @@ final class FaultTests: XCTestCase {
     func testDosimetryFolderIsReplacedWholeAndLocked() throws {
         let exe = try prepare()
         let study = scratch + "/study"
-        let out = scratch + "/dosimetry-c1"
+        let out = scratch + "/faults-dosimetry-c1"
         try FileManager.default.copyItem(atPath: study + "/good-c1", toPath: out)
         let files = ["summary.json", "regions.csv", "regions.json", "dosimetry.h5", "simulation.h5"]
         let before = files.map { FileManager.default.contents(atPath: out + "/" + $0) }
