@@ -38,8 +38,8 @@ struct DosimetryCommand: ParsableCommand {
     static func run(study: String, cycle: Int, out: String, tiaMap: String = "hybrid", reducedMethod: String? = nil,
                     calibration: String? = nil, resume: Bool = false, overwrite: Bool = false, options: RunOptions,
                     methodOptions: DoseMethodOptions? = nil) throws -> CycleDosimetryResult {
-        try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent.isEmpty ? "."
-                                                : (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: out).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
         let lock = try OutputLock(output: out)
         defer { lock.release() }
         let stagingMC = StagedFolder.stagingPath(for: out) + "/simulation.h5"
@@ -117,7 +117,7 @@ struct DosimetryCommand: ParsableCommand {
                                                    "monte_carlo_file": out + "/simulation.h5",
                                                    "overwrite": overwrite ? "yes (an interrupted run's checkpoint was discarded)" : "no"])
         print(result.renderTable(), terminator: "")
-        print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5}")
+        if !state.partial { print("wrote \(out)/{dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5}") }
         return result
     }
 

@@ -18,8 +18,8 @@ public enum CycleConsistencyCheck {
     public static let maximumSpectToAdministered = 1.3
     /// Below this fraction the inputs are flagged: even a one-bed-position SPECT of the abdomen holds more.
     public static let minimumSpectToAdministered = 0.05
-    /// Allowed rise of the decay-expected total between scans (noise, redistribution into the field).
-    public static let decayTolerance = 0.10
+    /// Allowed rise above the decay-expected total between scans (counting noise and calibration drift of a few %).
+    public static let decayTolerance = 0.05
     /// A fit's λ_eff within this fraction of λ_p is "at the physical-decay limit".
     public static let limitTolerance = 0.01
 

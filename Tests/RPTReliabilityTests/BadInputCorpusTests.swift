@@ -1,5 +1,7 @@
 import Foundation
 import RPTCore
+import RPTImageIO
+import RPTVolume
 import XCTest
 
 /// The bad-input corpus (docs/reliability.md): ≥ 150 plausible user mistakes and faults, each run through the
@@ -323,6 +325,29 @@ final class BadInputCorpusTests: XCTestCase {
                                                                "--method", "ldm", "--quiet"],
                             exit: ExitStatus.failure, message: "typed in mCi",
                             unchanged: ["summary.json", "regions.csv", "regions.json", "dosimetry.h5"].map { good + "/" + $0 }))
+        // A NaN voxel in the study's CT (refused by dosimetry as by simulate).
+        var ct = try ImageIO.read(studyDir + "/ct.nii").converted(to: Float.self)
+        ct.voxels[ct.voxels.count / 2] = .nan
+        try ImageIO.write(AnyVolume(ct), to: studyDir + "/ct_nan.nii")
+        c.append(dosimetry("m-ct-nan", try manifest("m-ct-nan", [("ct: ct.nii", "ct: ct_nan.nii")]), "NaN"))
+        // SPECTs decay-corrected to the administration (a NIfTI export without the DICOM tag): a loud warning.
+        let lambda = log(2.0) / (6.647 * 86400)  // Lu-177, ICRP 107
+        var edits: [(String, String)] = []
+        for h in [4, 24, 48, 72, 96] {
+            let stem = String(format: "spect_c1_%03dh", h)
+            var s = try ImageIO.read(studyDir + "/" + stem + ".nii").asDouble
+            let f = exp(lambda * Double(h) * 3600)
+            s.voxels = s.voxels.map { $0 * f }
+            try ImageIO.write(AnyVolume(s.converted(to: Float.self)), to: studyDir + "/" + stem + "_dc.nii")
+            edits.append((stem + ".nii", stem + "_dc.nii"))
+        }
+        let dc = out("m-decay-corrected", "dosimetry")
+        c.append(CorpusCase(name: "m-decay-corrected", args: ["dosimetry", try manifest("m-decay-corrected", edits), "--cycle", "1",
+                                                              "--out", dc, "--method", "ldm", "--quiet"],
+                            exit: 0, message: "", warning: "decay-corrected"))
+        // An output whose parent is a file (Foundation's "file exists" error, named).
+        c.append(dosimetry("m-out-parent-file", studyDir + "/manifest.yaml", "tia.nii").with(args: [
+            "dosimetry", studyDir + "/manifest.yaml", "--cycle", "1", "--out", fx.path("tia.nii") + "/sub", "--method", "ldm", "--quiet"]))
         // An output that is a file.
         let fileOut = out("m-out-is-file", "taken")
         FileManager.default.createFile(atPath: fileOut, contents: Data("x".utf8))

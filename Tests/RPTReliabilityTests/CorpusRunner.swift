@@ -126,6 +126,9 @@ enum CorpusRunner {
                     problems.append("first message line '\(o.firstMessageLine)' does not contain '\(c.message)'")
                 }
                 if let w = c.warning, !(o.stderr + o.stdout).contains(w) { problems.append("no warning containing '\(w)'") }
+                for raw in ["NSCocoaErrorDomain", "Fatal error", "Segmentation fault"] where o.stderr.contains(raw) {
+                    problems.append("raw '\(raw)' in the message")
+                }
                 if problems.isEmpty == false { problems.append("stderr: \(o.stderr.prefix(600))") }
             }
             for p in c.mustNotExist where FileManager.default.fileExists(atPath: p) { problems.append("left \(p) behind") }
