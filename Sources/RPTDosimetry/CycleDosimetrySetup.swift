@@ -130,7 +130,7 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
                                                                       physicalDecayPerSecond: nuclide.decayConstant,
                                                                       source: manifest.path)
             + CycleConsistencyCheck.decayCorrection(timesHours: act.timesHours, totalBq: totals,
-                                                    fits: regionKinetics.map { ($0.region, $0.effectiveDecayPerSecond) },
+                                                    fits: (regionKinetics + [unlabelled]).map { ($0.region, $0.effectiveDecayPerSecond, $0.tiaBqS) },
                                                     physicalDecayPerSecond: nuclide.decayConstant)
         for w in warnings { progress("WARNING: " + w) }
         let regions = images.regions

@@ -74,17 +74,24 @@ final class ReliabilityUnitTests: XCTestCase {
                                                              physicalDecayPerSecond: lambda), [])
         let cleared = t.map { 5e9 * exp(-(lambda + 1e-5) * $0 * 3600) }
         XCTAssertEqual(CycleConsistencyCheck.decayCorrection(timesHours: t, totalBq: cleared,
-                                                             fits: [("kidney", lambda + 1e-5), ("liver", lambda + 5e-6)],
+                                                             fits: [("kidney", lambda + 1e-5, 1e14), ("liver", lambda + 5e-6, 2e14),
+                                                                    ("lung", lambda, 1e11)],  // a near-empty region on the limit
                                                              physicalDecayPerSecond: lambda), [])
         let corrected = t.map { _ in 5e9 * 0.9 }
         let w = CycleConsistencyCheck.decayCorrection(timesHours: t, totalBq: corrected, fits: [], physicalDecayPerSecond: lambda)
         XCTAssertEqual(w.count, 1)
         XCTAssertTrue(w[0].contains("decay-corrected"))
         let atLimit = CycleConsistencyCheck.decayCorrection(timesHours: t, totalBq: cleared,
-                                                            fits: [("kidney", lambda), ("liver", lambda), ("spleen", 2 * lambda)],
+                                                            fits: [("kidney", lambda, 1e14), ("liver", lambda, 2e14), ("spleen", 2 * lambda, 1e14)],
                                                             physicalDecayPerSecond: lambda)
         XCTAssertEqual(atLimit.count, 1)
         XCTAssertTrue(atLimit[0].contains("2 of 3"))
+        // One region on the limit, but holding 40 % of the activity (tumour burden): flagged.
+        let heavy = CycleConsistencyCheck.decayCorrection(timesHours: t, totalBq: cleared,
+                                                          fits: [("tumour", lambda, 2e14), ("kidney", 3 * lambda, 1e14),
+                                                                 ("liver", 2 * lambda, 1e14), ("spleen", 2 * lambda, 0.5e14)],
+                                                          physicalDecayPerSecond: lambda)
+        XCTAssertEqual(heavy.count, 1)
     }
 
     func testActivityMapUnitFromFileOrOption() throws {
