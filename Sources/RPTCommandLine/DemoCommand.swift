@@ -66,6 +66,10 @@ struct DemoCommand: ParsableCommand {
         let options = try RunOptions.parse(args)
         let manifestPath = studyDir + "/manifest.yaml"
         let result = try DosimetryCommand.run(study: manifestPath, cycle: 1, out: out + "/cycle-1", options: options)
+        if result.partial {  // interrupted: no plan from a partial dosimetry
+            Console.error("demo interrupted: the cycle-1 dosimetry is partial; no plan or report was made")
+            throw ExitCode(ExitStatus.partialResult)
+        }
         print("  region        TIA / true TIA")
         for row in result.rows where row.kind != .redMarrow {
             if let truth = try? patient.truth.region(named: row.region), truth.timeIntegratedActivityBqS > 0 {
