@@ -74,7 +74,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .target(name: "CMPIShim", condition: .when(traits: ["MPI"])),
         ], swiftSettings: [.define("MPI", .when(traits: ["MPI"]))]),
-        .executableTarget(name: "rptdose", dependencies: ["RPTCommandLine"]),
+        .executableTarget(name: "rptdose", dependencies: ["RPTCore", "RPTCommandLine"]),
         // Embeds the git commit and build date into RPTCore (RPTDoseVersion) on every build.
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
 
@@ -114,6 +114,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "RPTCohort", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTImageIO", "RPTKinetics", "RPTPlanner", "RPTDosimetry", "RPTReport", "CSQLite"]),
         .testTarget(name: "RPTCohortTests", dependencies: ["RPTCohort", "RPTCore", "RPTTestSupport"]),
+        .testTarget(name: "RPTReliabilityTests", dependencies: [
+            "RPTDosimetry", "RPTDicom", "RPTTransport", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore",
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

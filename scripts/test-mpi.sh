@@ -20,7 +20,7 @@ run_mpi() { local n=$1; shift; mpirun --allow-run-as-root --oversubscribe -np "$
 
 .build/debug/rptdose phantom --out "$work/case" --size 46x31x32 --voxel-mm 8 --format .nii >/dev/null
 c="$work/case"
-case_args=(--ct "$c/ct.nii" --activity "$c/spect_c1_024h.nii" --activity-unit bq-s-per-ml
+case_args=(--ct "$c/ct.nii" --activity "$c/tia_true.nii"
            --regions "$c/labels.nii" --region-names "$c/labels.csv" --seed 11 --quiet)
 
 for config in ${MPI_TEST_CONFIGS:-debug release}; do

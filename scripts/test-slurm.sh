@@ -36,7 +36,7 @@ trap 'exit 130' INT TERM
 
 "$RPTDOSE" phantom --out "$work/case" --size 46x31x32 --voxel-mm 8 --format .nii >/dev/null
 c="$work/case"
-opts=(--ct "$c/ct.nii" --activity "$c/spect_c1_024h.nii" --activity-unit bq-s-per-ml
+opts=(--ct "$c/ct.nii" --activity "$c/tia_true.nii"
       --regions "$c/labels.nii" --region-names "$c/labels.csv" --decays 3000 --seed 5 --quiet)
 
 # --- a one-node Slurm cluster in $work/slurm -------------------------------------------------------------------

@@ -52,6 +52,10 @@ struct DemoCommand: ParsableCommand {
             try CycleDosimetryWorkflow.run(request, environment: environment)
         }) else { return }
         print(result.renderTable(), terminator: "")
+        if result.partial {  // interrupted: no plan from a partial dosimetry
+            Console.error("demo interrupted: the cycle-1 dosimetry is partial; no plan or report was made")
+            throw ExitCode(ExitStatus.partialResult)
+        }
         print("  region        TIA / true TIA")
         for row in result.rows where row.kind != .redMarrow {
             if let truth = try? patient.truth.region(named: row.region), truth.timeIntegratedActivityBqS > 0 {

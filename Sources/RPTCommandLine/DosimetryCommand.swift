@@ -19,6 +19,8 @@ struct DosimetryCommand: ParsableCommand {
     @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
     var calibration: String?
     @Flag(help: "Continue an interrupted Monte Carlo run from its checkpoint.") var resume = false
+    @Flag(help: "Start afresh even though an interrupted run of this output left a resumable checkpoint (discarded).")
+    var overwrite = false
     @OptionGroup var options: RunOptions
     @OptionGroup var methodOptions: DoseMethodOptions
 
@@ -41,6 +43,7 @@ struct DosimetryCommand: ParsableCommand {
         }
         request.calibration = calibration
         request.resume = resume
+        request.overwrite = overwrite
         request.settings = options.settings
         request.method = try methodOptions.configuration()
         let result = try ProcessEnvironment.withInterrupts(quiet: options.quiet, distributed: true) { environment in
@@ -48,6 +51,7 @@ struct DosimetryCommand: ParsableCommand {
         }
         guard let result else { return }  // other MPI ranks: rank 0 writes and reports
         print(result.renderTable(), terminator: "")
+        if result.partial { throw ExitCode(ExitStatus.partialResult) }
         let files = request.method.method == .mc ? "dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5"
             : "dosimetry.h5, regions.csv, regions.json, summary.json"
         print("wrote \(out)/{\(files)} (method \(request.method.method.rawValue))")

@@ -29,8 +29,8 @@ struct KernelVSVCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        guard size >= 1, size % 2 == 1 else {
-            throw InputError(source: "--size", value: "\(size)", reason: "must be an odd number ≥ 1")
+        guard size >= 1, size % 2 == 1, size <= 255 else {
+            throw InputError(source: "--size", value: "\(size)", reason: "must be an odd number from 1 to 255")
         }
         guard voxelMm > 0, voxelMm.isFinite else {
             throw InputError(source: "--voxel-mm", value: "\(voxelMm)", reason: "must be > 0")
@@ -65,6 +65,7 @@ struct KernelVSVCommand: ParsableCommand {
             try JSONOutput.print(["voxel_mm": voxelMm, "nuclide": nuc.name, "material": mat.name,
                                   "decays": UInt64(decaysDone) ?? 0, "unit": "mGy/(MBq s)",
                                   "kernel": nested(kernel), "rel_uncertainty": nested(rel)])
+            if k.provenance["partial"] == "yes" { throw ExitCode(ExitStatus.partialResult) }
             return
         }
         let c = size / 2
@@ -75,5 +76,6 @@ struct KernelVSVCommand: ParsableCommand {
             print("  \(label)  \(fmt(kernel[idx])) ± \(fmt(100 * rel[idx])) %")
         }
         if let out { print("wrote \(out)") }
+        if k.provenance["partial"] == "yes" { throw ExitCode(ExitStatus.partialResult) }
     }
 }

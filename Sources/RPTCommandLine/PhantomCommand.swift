@@ -22,6 +22,7 @@ struct PhantomCommand: ParsableCommand {
         config.shape = try Self.parseSize(size)
         config.voxelSizeMM = SIMD3(repeating: voxelMm)
         let ext = format.hasPrefix(".") ? format : "." + format
+        _ = try VolumeFiles.formatName("ct" + ext)  // an unknown format is refused before the patient is made
         let patient = try SyntheticPatient.generate(config: config)
         let files = try SyntheticPatientWriter.write(patient, to: out, ext: ext)
         print("wrote \(files.count) files to \(out)")

@@ -10,7 +10,7 @@ struct PhysicsPhotonCommand: ParsableCommand {
         abstract: "μ/ρ (total and per process) and μen/ρ of a material at one photon energy (1 keV – 3 MeV).")
 
     @Option(help: "Material name (see `rptdose physics materials`).") var material: String
-    @Option(help: "Photon energy (keV).") var energyKev: Double
+    @Option(parsing: .unconditional, help: "Photon energy (keV).") var energyKev: Double
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -49,7 +49,7 @@ struct PhysicsElectronCommand: ParsableCommand {
         abstract: "Collision and radiative stopping powers and CSDA range at one electron energy (1 keV – 3 MeV).")
 
     @Option(help: "Material name (see `rptdose physics materials`).") var material: String
-    @Option(help: "Electron kinetic energy (keV).") var energyKev: Double
+    @Option(parsing: .unconditional, help: "Electron kinetic energy (keV).") var energyKev: Double
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {

@@ -5,15 +5,18 @@ import RPTTransport
 
 /// Run-control options shared by every command that runs the Monte Carlo.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Number of decays (histories) to simulate; with --target-uncertainty, the maximum.")
+    @Option(parsing: .unconditional, help: "Number of decays (histories) to simulate; with --target-uncertainty, the maximum.",
+            transform: { try WholeNumberOption.parse($0, option: "--decays", minimum: 1) })
     var decays: UInt64 = 1_000_000
     @Option(help: "Stop when the ROI's relative standard uncertainty reaches this value (e.g. 0.01 for 1 %).")
     var targetUncertainty: Double?
     @Option(help: "Uncertainty the target applies to: roi-mean or roi-median-voxel.")
     var criterion: String = UncertaintyCriterion.roiMean.rawValue
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).",
+            transform: { Int(try WholeNumberOption.parse($0, option: "--threads", minimum: 1, maximum: 4096)) })
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Master seed of the random streams.")
+    @Option(parsing: .unconditional, help: "Master seed of the random streams.",
+            transform: { try WholeNumberOption.parse($0, option: "--seed", minimum: 0) })
     var seed: UInt64 = 1
     @Option(help: "Stop after this many seconds with a valid (partial) result.")
     var maxTime: Double?
@@ -55,5 +58,18 @@ struct RunOptions: ParsableArguments {
         var s = TransportSettings()
         s.maxEnergyLossFraction = maxEnergyLossFraction
         return noAccelerations ? s.withoutAccelerations : s
+    }
+}
+
+/// A whole-number option whose value may look like an option (`--decays -5`): parsed here so that the
+/// message says what is wrong with the value instead of "missing value".
+enum WholeNumberOption {
+    static func parse(_ text: String, option: String, minimum: UInt64, maximum: UInt64 = .max) throws -> UInt64 {
+        let t = text.replacingOccurrences(of: "_", with: "")
+        guard let v = UInt64(t), v >= minimum, v <= maximum else {
+            let range = maximum == .max ? "≥ \(minimum)" : "\(minimum)…\(maximum)"
+            throw InputError(source: option, value: text, reason: "expected a whole number \(range)")
+        }
+        return v
     }
 }

@@ -16,7 +16,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Label map of a computational phantom (geometry through --material-table).") var labels: String?
     @Option(help: "Material table CSV for --labels: label → built-in material or elemental composition, and density (docs/formats/material-table.md).") var materialTable: String?
     @Option(help: "Time-integrated activity map (Bq·s per voxel); its grid is the dose grid.") var activity: String
-    @Option(help: "Unit of the activity map: bq-s (per voxel) or bq-s-per-ml.") var activityUnit: String = "bq-s"
+    @Option(help: "Unit of the activity map: bq-s (per voxel) or bq-s-per-ml; required when the file does not state it.")
+    var activityUnit: String?
     @Option(help: "Dose grid: activity (the map's grid; the CT is resampled onto it) or ct (the map is moved onto the CT grid, conserving Bq·s).")
     var doseGrid: String = "activity"
     @Option(help: "Radionuclide.") var nuclide: String = "Lu-177"
@@ -27,6 +28,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Region whose uncertainty drives --target-uncertainty.") var roi: String?
     @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n); combine the shards with `rptdose merge`.") var shard: String?
     @Flag(help: "Continue an interrupted run from its checkpoint (or partial result).") var resume = false
+    @Flag(help: "Start afresh even though --out has a resumable checkpoint (which is then discarded).") var overwrite = false
     @Flag(help: "Also write dose to water (stopping-power ratio at the nuclide's mean β energy; docs/methods/transport.md).")
     var doseToWater = false
     @Option(help: "Output HDF5 file.") var out: String
@@ -38,7 +40,7 @@ struct SimulateCommand: ParsableCommand {
         request.ct = ct; request.calibration = calibration; request.labels = labels; request.materialTable = materialTable
         request.activityUnit = activityUnit; request.doseGrid = doseGrid; request.nuclide = nuclide
         request.regions = regions; request.regionNames = regionNames; request.roi = roi; request.shard = shard
-        request.resume = resume; request.doseToWater = doseToWater
+        request.resume = resume; request.overwrite = overwrite; request.doseToWater = doseToWater
         request.settings = options.settings
         request.method = try methodOptions.configuration()
         let outcome = try ProcessEnvironment.withInterrupts(quiet: options.quiet, distributed: true) { environment in
@@ -55,5 +57,6 @@ struct SimulateCommand: ParsableCommand {
             print("  " + r.name.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + " mean dose \(fmt(r.meanDoseGy)) Gy\(u)  (mass \(fmt(r.massG)) g)")
         }
+        if outcome.partial { throw ExitCode(ExitStatus.partialResult) }
     }
 }

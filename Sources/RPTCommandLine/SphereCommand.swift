@@ -39,11 +39,13 @@ struct SphereCommand: ParsableCommand {
                 "absorbed_fraction_photons": r.photonFraction, "absorbed_fraction_photons_uncertainty": r.photonFractionSigma,
                 "electron_energy_per_decay_mev": r.electronEnergyPerDecayMeV, "photon_energy_per_decay_mev": r.photonEnergyPerDecayMeV,
             ])
+            if r.partial { throw ExitCode(ExitStatus.partialResult) }
             return
         }
         print("\(nuc.name) uniform in a \(fmt(massG)) g \(mat.name) sphere (R = \(fmt(r.geometry.radiusCm)) cm, voxelised mass \(fmt(r.geometry.sphereMassG)) g)")
         print("  S value                 \(fmt(r.sValueMGyPerMBqS)) mGy/(MBq·s) ± \(fmt(100 * se / max(dose, 1e-300))) %")
         print("  absorbed fraction, e⁻   \(fmt(r.electronFraction)) ± \(fmt(r.electronFractionSigma))")
         print("  absorbed fraction, γ    \(fmt(r.photonFraction)) ± \(fmt(r.photonFractionSigma))")
+        if r.partial { throw ExitCode(ExitStatus.partialResult) }
     }
 }

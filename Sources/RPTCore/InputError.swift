@@ -32,7 +32,9 @@ public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
 public struct InputErrors: Error, CustomStringConvertible, Sendable {
     public var errors: [InputError]
     public init(_ errors: [InputError]) { self.errors = errors }
+    /// One problem on one line; several as a count followed by one line each.
     public var description: String {
-        "\(errors.count) problem(s):\n" + errors.map { "  - \($0)" }.joined(separator: "\n")
+        if errors.count == 1 { return errors[0].description }
+        return "\(errors.count) problems:\n" + errors.map { "  - \($0)" }.joined(separator: "\n")
     }
 }

@@ -25,7 +25,9 @@ public enum DicomCTReader {
                                                   seriesInstanceUID: seriesInstanceUID)
         let chosen = headers.filter { series.files.contains($0.path) }
         return try readSlices(chosen, unit: "HU", spacingToleranceMM: spacingToleranceMM) { ds, stored in
-            let slope = try ds.double(.rescaleSlope) ?? 1, intercept = try ds.double(.rescaleIntercept) ?? 0
+            let (slope, intercept) = try RescaleValues.checked(slope: try ds.double(.rescaleSlope) ?? 1,
+                                                               intercept: try ds.double(.rescaleIntercept) ?? 0,
+                                                               source: "CT series in \(folder)")
             return stored.map { $0 * slope + intercept }
         }
     }

@@ -224,6 +224,7 @@ struct ValueMapping {
             slope = try frameItem.double(.rescaleSlope) ?? slope
             intercept = try frameItem.double(.rescaleIntercept) ?? intercept
         }
+        (slope, intercept) = try RescaleValues.checked(slope: slope, intercept: intercept, source: "NM/PT image")
         return stored.map { $0 * slope + intercept }
     }
 }

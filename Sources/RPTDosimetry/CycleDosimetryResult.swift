@@ -116,7 +116,7 @@ public struct CycleDosimetryResult: Sendable {
         let top = scoredIndices.flatMap { voxels[$0] }.reduce(0.0) { max($0, doseGy[$1]) }
         var dvhs: [CumulativeDVH] = []
         var rows: [RegionDoseRow] = []
-        var notes: [String] = []
+        var notes: [String] = setup.warnings.map { "WARNING: " + $0 }
         var marrow: RedMarrowDose?
         for r in regions.names.indices {
             let name = regions.names[r], k = setup.kinetics[r]

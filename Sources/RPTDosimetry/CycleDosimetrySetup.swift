@@ -36,6 +36,8 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
     /// Index of the marrow region in the reporting regions, when the image has one.
     public let marrowIndex: Int?
     public let options: DosimetryOptions
+    /// Loud warnings about the cycle's inputs as a whole (`CycleConsistencyCheck`), shown first in the notes.
+    public internal(set) var warnings: [String] = []
 
     /// Name used for the unlabelled voxels in tables.
     public static let unlabelledName = "(unlabelled)"
@@ -57,6 +59,14 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
                                 cycleOneFits: [String: TimeActivityFit],
                                 progress: (String) -> Void = { _ in }) throws -> (images: CycleImages, activities: RegionActivities,
                                                                                 regions: [RegionKineticsResult], unlabelled: RegionKineticsResult) {
+        // Before anything else: the first SPECT must not hold more than the administered activity.
+        if let first = cycle.timePoints.first {
+            let s = try StudyImages.readSpect(first.spect).asDouble
+            let total = s.voxels.reduce(0, +) * first.spect.unit.becquerelPerUnit(voxelVolumeML: s.grid.voxelVolumeML)
+            _ = try CycleConsistencyCheck.administeredActivity(cycle: cycle, totalBq: [total],
+                                                              physicalDecayPerSecond: analysis.physicalDecayConstantPerSecond,
+                                                              source: manifest.path)
+        }
         let images = try CycleImages.load(manifest: manifest, cycle: cycle, progress: progress)
         let act = try RegionActivities.measure(images: images, manifest: manifest)
         progress("cycle \(cycle.number): fitting \(act.regionNames.count) time-activity curves (\(act.correction))")
@@ -90,6 +100,13 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
                                              activityRelativeUncertainty: manifest.activityRelativeUncertainty,
                                              reducedMethodOverride: options.reducedMethod,
                                              priors: manifest.populationPriors(nuclide: nuclide.name))
+        // The reference CT first: a wrong image given as the CT is refused before the kinetics.
+        let ctPath = cycle.timePoints[cycle.referenceIndex].ct
+        progress("cycle \(cycle.number): CT \(ctPath)")
+        let ct = try StudyImages.read(ctPath, role: .ct).asDouble
+        try ct.grid.validate(source: ctPath)
+        try ct.requireFinite(source: ctPath)
+        try CTNumberCheck.validate(ct, source: ctPath)
         // Cycle-1 shapes for reduced cycles.
         var cycleOneFits: [String: TimeActivityFit] = [:]
         var cycleOneBlood: (BloodKinetics, StudyCycle)?
@@ -113,9 +130,15 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
         }
         let (images, act, regionKinetics, unlabelled) = try kinetics(manifest: manifest, cycle: cycle, analysis: analysis,
                                                                          cycleOneFits: cycleOneFits, progress: progress)
-        progress("cycle \(cycle.number): CT \(cycle.timePoints[cycle.referenceIndex].ct)")
-        let ct = try StudyImages.read(cycle.timePoints[cycle.referenceIndex].ct, role: .ct).asDouble
-        try ct.grid.validate(source: cycle.timePoints[cycle.referenceIndex].ct)
+        // The cycle's inputs as a whole, before the CT and the transport: administered activity vs SPECT, decay correction.
+        let totals = images.activityBq.map { $0.reduce(0, +) }
+        let warnings = try CycleConsistencyCheck.administeredActivity(cycle: cycle, totalBq: totals,
+                                                                      physicalDecayPerSecond: nuclide.decayConstant,
+                                                                      source: manifest.path)
+            + CycleConsistencyCheck.decayCorrection(timesHours: act.timesHours, totalBq: totals,
+                                                    fits: (regionKinetics + [unlabelled]).map { ($0.region, $0.effectiveDecayPerSecond, $0.tiaBqS) },
+                                                    physicalDecayPerSecond: nuclide.decayConstant)
+        for w in warnings { progress("WARNING: " + w) }
         let regions = images.regions
         let marrowIndex = regions.index(of: manifest.marrowRegion)
 
@@ -144,9 +167,11 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
         var voxels = [[Int]](repeating: [], count: regions.names.count)
         for (v, r) in images.referenceRegionIndex.enumerated() where r >= 0 { voxels[Int(r)].append(v) }
         let scored = regions.names.indices.filter { !voxels[$0].isEmpty }.map { ScoredRegion(name: regions.names[$0], voxels: voxels[$0]) }
-        return CycleDosimetrySetup(manifest: manifest, cycle: cycle, images: images, activities: act, kinetics: regionKinetics,
-                                   unlabelledKinetics: unlabelled, blood: blood, tiaMap: map, world: world,
-                                   scoredRegions: scored, nuclide: nuclide, marrowIndex: marrowIndex, options: options)
+        let setup = CycleDosimetrySetup(manifest: manifest, cycle: cycle, images: images, activities: act, kinetics: regionKinetics,
+                                        unlabelledKinetics: unlabelled, blood: blood, tiaMap: map, world: world,
+                                        scoredRegions: scored, nuclide: nuclide, marrowIndex: marrowIndex, options: options)
+        setup.warnings = warnings
+        return setup
     }
 
     /// Total Ã of the transport source (Bq·s).

@@ -239,7 +239,9 @@ extension StudyImages {
             return (merged.labels.converted(to: Double.self), LabelTable(names: merged.names))
         }
         guard ref.names.isEmpty, DicomStudyImages.isDicom(ref.image) else {
-            return (try read(ref.image).asDouble, try LabelTable.load(ref.names))
+            let labels = try read(ref.image).asDouble
+            try labels.requireLabels(source: ref.image)
+            return (labels, try LabelTable.load(ref.names))
         }
         guard FileManager.default.fileExists(atPath: ref.image) else { throw InputError(source: ref.image, reason: "file not found") }
         var grid: Grid3D?, frame: String?

@@ -22,6 +22,7 @@ public enum PlanRequestBuilder {
             }
             return v
         }
+        try DosimetrySummaryCheck.check(o, path: path, cycle: cycle, folder: folder)
         let c = Int(try number(o, "cycle", "cycle"))
         guard c == cycle.number else {
             throw InputError(source: path, field: "cycle", value: "\(c)", reason: "expected the dosimetry of cycle \(cycle.number)")
@@ -65,6 +66,12 @@ public enum PlanRequestBuilder {
     /// (`toxicityInputs(manifest:afterCycle:policy:)`).
     public static func request(manifest: StudyManifest, outputs: [Int: String], afterCycle: Int,
                                arm: TreatmentArm? = nil, toxicityPolicy: ToxicityPolicy = .packageInsert) throws -> PlanRequest {
+        let numbers = manifest.cycles.map(\.number)
+        guard afterCycle == 0 || numbers.contains(afterCycle) else {
+            throw InputError(source: "--after-cycle", value: "\(afterCycle)",
+                             reason: "the manifest has cycle(s) " + numbers.map(String.init).joined(separator: ", ")
+                                + ": plan after one of them, or after 0 (before any dosimetry)")
+        }
         var history: [AdministeredCycle] = []
         for c in manifest.cycles where c.number <= afterCycle {
             guard let folder = outputs[c.number] else {

@@ -25,26 +25,11 @@ public enum StudyImages {
         return try ImageIO.readHeader(path).grid
     }
 
-    /// World-space (LPS mm) axis-aligned bounding box of the voxels' outer faces.
-    public static func bounds(_ g: Grid3D) -> (lower: SIMD3<Double>, upper: SIMD3<Double>) {
-        var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
-        for c in 0..<8 {
-            let p = SIMD3<Double>(c & 1 == 0 ? -0.5 : Double(g.shape.x) - 0.5,
-                                  c & 2 == 0 ? -0.5 : Double(g.shape.y) - 0.5,
-                                  c & 4 == 0 ? -0.5 : Double(g.shape.z) - 0.5)
-            let w = g.world(continuousIndex: p)
-            lo = pointwiseMin(lo, w); hi = pointwiseMax(hi, w)
-        }
-        return (lo, hi)
-    }
+    /// World-space (LPS mm) axis-aligned bounding box of the voxels' outer faces (`GridOverlap.bounds`).
+    public static func bounds(_ g: Grid3D) -> (lower: SIMD3<Double>, upper: SIMD3<Double>) { GridOverlap.bounds(g) }
 
-    /// Volume (mm³) of the intersection of the two grids' bounding boxes (0 when they do not overlap).
-    public static func overlapMM3(_ a: Grid3D, _ b: Grid3D) -> Double {
-        let x = bounds(a), y = bounds(b)
-        let lo = pointwiseMax(x.lower, y.lower), hi = pointwiseMin(x.upper, y.upper)
-        let d = hi - lo
-        return d.x > 0 && d.y > 0 && d.z > 0 ? d.x * d.y * d.z : 0
-    }
+    /// Volume (mm³) of the intersection of the two grids' bounding boxes (`GridOverlap.overlapMM3`).
+    public static func overlapMM3(_ a: Grid3D, _ b: Grid3D) -> Double { GridOverlap.overlapMM3(a, b) }
 }
 
 /// A `label,name` table. Several labels may share a name: together they form one region.

@@ -85,7 +85,13 @@ extension StudyManifest {
                 }
             }
         }
-        let fwhm = r.positive(top, "spect_resolution_fwhm_mm", path: "", unit: "mm")
+        var fwhm = r.positive(top, "spect_resolution_fwhm_mm", path: "", unit: "mm")
+        // Lu-177 SPECT with medium-energy collimators resolves 10–20 mm FWHM; beyond 50 mm the transfer matrix
+        // would spread each region over the whole body (and its blur kernel over more voxels than the image).
+        if let f = fwhm, f > StudyManifest.maximumSpectResolutionFWHMMM {
+            r.fail("spect_resolution_fwhm_mm", "\(f)", "implausible SPECT resolution: expected 1…\(Int(StudyManifest.maximumSpectResolutionFWHMMM)) mm FWHM (Lu-177 SPECT: 10–20 mm)")
+            fwhm = nil
+        }
         if fwhm != nil && !rc.isEmpty {
             r.fail("recovery_coefficients", "\(rc.count) region(s)",
                    "give either spect_resolution_fwhm_mm (transfer-matrix correction) or recovery_coefficients, not both")
@@ -176,6 +182,9 @@ extension StudyManifest {
         var activity = r.double(m, "administered_activity_gbq", path: path, required: true)
         if let a = activity, !(a > 0) {
             r.fail(path + ".administered_activity_gbq", "\(a)", "administered activity must be > 0 GBq")
+            activity = nil
+        } else if let a = activity, let problem = StudyManifest.administeredActivityProblem(a) {
+            r.fail(path + ".administered_activity_gbq", "\(a)", problem)
             activity = nil
         }
         let admin = r.time(m, "administration_time", path: path)
@@ -352,12 +361,16 @@ extension StudyManifest {
                     labelGrid = grid(l.image, field: lp + ".image", role: .labels)
                     if let tab = table(l, path: lp) { regionNameSets.append(Set(tab.names.values)) }
                 }
-                if let s = spectGrid, let g = ctGrid, StudyImages.overlapMM3(s, g) == 0 {
-                    r.fail(p + ".spect.image", t.spect.image, "its grid does not overlap the CT's (\(t.ct)): "
-                           + "\(s.description) vs \(g.description)")
+                // The same rule as `simulate` (GridOverlap): most of the SPECT inside the CT, labels where the SPECT is.
+                if let s = spectGrid, let g = ctGrid {
+                    do { try GridOverlap.require(s, imageSource: t.spect.image, inside: g, referenceSource: "the CT (\(t.ct))") } catch let e as InputError {
+                        r.fail(p + ".spect.image", t.spect.image, e.reason)
+                    } catch {}
                 }
-                if let s = spectGrid, let l = labelGrid, StudyImages.overlapMM3(s, l) == 0 {
-                    r.fail(p + ".labels", labelRef!.image, "the label map's grid does not overlap the SPECT's (\(t.spect.image))")
+                if let s = spectGrid, let l = labelGrid {
+                    do { try GridOverlap.require(l, imageSource: labelRef!.image, inside: s, referenceSource: "the SPECT (\(t.spect.image))") } catch let e as InputError {
+                        r.fail(p + ".labels", labelRef!.image, e.reason)
+                    } catch {}
                 }
             }
         }

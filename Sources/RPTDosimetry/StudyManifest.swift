@@ -6,6 +6,27 @@ import RPTPlanner
 /// blood samples (format: docs/formats/study-manifest.md). Paths are absolute (resolved against the
 /// manifest's folder when read).
 public struct StudyManifest: Sendable {
+    /// Plausible activity of one Lu-177 DOTATATE administration (GBq). The label gives 7.4 GBq (200 mCi) per
+    /// cycle, reduced to 3.7 GBq after toxicity (LUTATHERA prescribing information, 2018, section 2.2), and
+    /// dosimetry-guided protocols stay ≤ 14.8 GBq (400 mCi) per cycle (NCT06395402). Outside 0.5…15 GBq the
+    /// number is a unit slip (mCi or MBq typed into a GBq field), not a treatment.
+    public static let plausibleAdministeredActivityGBq = 0.5...15.0
+
+    /// Why `gbq` is not a plausible administered activity (naming the unit it probably is), or nil.
+    public static func administeredActivityProblem(_ gbq: Double) -> String? {
+        let range = plausibleAdministeredActivityGBq
+        guard !range.contains(gbq) else { return nil }
+        var s = "implausible administered activity: expected \(range.lowerBound)…\(range.upperBound) GBq (label: 7.4 GBq per cycle, 3.7 GBq reduced)"
+        if range.contains(gbq * 0.037) {
+            s += String(format: "; %g mCi would be %.2f GBq — was it typed in mCi?", gbq, gbq * 0.037)
+        } else if range.contains(gbq / 1000) {
+            s += String(format: "; %g MBq would be %.2f GBq — was it typed in MBq?", gbq, gbq / 1000)
+        }
+        return s
+    }
+
+    /// Largest accepted `spect_resolution_fwhm_mm` (mm): well above any Lu-177 SPECT (10–20 mm FWHM).
+    public static let maximumSpectResolutionFWHMMM = 50.0
     /// Current `format_version`.
     public static let currentFormatVersion = 1
 

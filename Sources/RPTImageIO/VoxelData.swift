@@ -55,6 +55,14 @@ enum VoxelData {
                 throw InputError(source: source, field: "voxel data", value: loc.path,
                                  reason: "data offset \(offset) lies beyond the end of the \(file.count)-byte file")
             }
+            // Deflate cannot expand data more than 1032-fold (zlib FAQ, "maximum compression ratio"): a header
+            // asking for more than that is inconsistent with the data, refused before allocating its size.
+            let compressedCount = file.count - offset
+            guard expected <= compressedCount * Zlib.maximumInflationRatio + 1024 else {
+                throw InputError(source: source, field: "compressed data", value: loc.path,
+                                 reason: "header/data size mismatch: the header needs \(expected) bytes but \(compressedCount) "
+                                    + "compressed bytes can hold at most \(compressedCount * Zlib.maximumInflationRatio + 1024)")
+            }
             bytes = try Zlib.inflate(file.subdata(in: offset..<file.count), expectedCount: expected,
                                      file: loc.path, source: source)
         }

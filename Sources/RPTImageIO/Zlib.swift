@@ -63,6 +63,9 @@ enum Zlib {
         if fd >= 0 { fsync(fd); close(fd) }
     }
 
+    /// Largest expansion of deflate-compressed data (1032:1, zlib technical details, zlib.net/zlib_tech.html).
+    static let maximumInflationRatio = 1032
+
     /// Inflates one zlib or gzip stream that must decompress to exactly `expectedCount` bytes.
     static func inflate(_ compressed: Data, expectedCount: Int, file: String, source: String) throws -> Data {
         var out = Data(count: expectedCount)

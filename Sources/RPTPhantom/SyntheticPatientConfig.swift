@@ -81,9 +81,16 @@ public struct SyntheticPatientConfig: Equatable, Sendable {
         return Grid3D(shape: n, spacing: SIMD3(repeating: h), origin: -(nd - 1) * h / 2)
     }
 
+    /// Largest phantom grid dimension (voxels): 512 × 512 × 512 at 1 mm already holds the torso.
+    public static let maximumShape = 512
+
     /// Checks every field once; errors name the field and value.
     public func validate() throws {
         let s = Self.source
+        guard shape.min() >= 1, shape.max() <= Self.maximumShape else {
+            throw InputError(source: s, field: "shape", value: "\(shape.x)x\(shape.y)x\(shape.z)",
+                             reason: "each dimension must be 1…\(Self.maximumShape) voxels")
+        }
         try ctGrid.validate(source: s)
         // The torso outline (≈ 360 × 235 mm at the top of the default field of view) must fit in-plane.
         let fov = SIMD3<Double>(Double(shape.x), Double(shape.y), Double(shape.z)) * voxelSizeMM

@@ -19,8 +19,18 @@ public struct HDF5Error: Error, CustomStringConvertible, Equatable, Sendable {
         self.file = file; self.objectPath = objectPath; self.operation = operation; self.detail = detail
     }
 
+    /// Whether the failure was a full disk (errno ENOSPC or EDQUOT in HDF5's error stack).
+    public var isDiskFull: Bool {
+        detail.contains("No space left on device") || detail.contains("errno = 28") || detail.contains("Disk quota exceeded")
+    }
+
     public var description: String {
-        "\(file): \(objectPath): HDF5 could not \(operation)" + (detail.isEmpty ? "" : " (\(detail))")
+        if isDiskFull {
+            return "\(file): no space left on the disk (HDF5 could not \(operation) at \(objectPath)); files are written "
+                + "to a temporary name first, so no previous result was replaced — free some space and run again"
+        }
+        let flat = detail.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "\(file): \(objectPath): HDF5 could not \(operation)" + (flat.isEmpty ? "" : " (\(flat))")
     }
 }
 

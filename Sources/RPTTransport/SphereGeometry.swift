@@ -20,6 +20,13 @@ public struct SphereGeometry: Sendable {
         guard massG > 0 && massG.isFinite else {
             throw InputError(source: "--mass-g", value: "\(massG)", reason: "sphere mass must be a finite number > 0 g")
         }
+        // 4 voxels hardly make a sphere; 400 across already means ≥ 3·10⁷ voxels in the surrounding medium.
+        guard (4...400).contains(voxelsAcrossDiameter) else {
+            throw InputError(source: "--voxels-across", value: "\(voxelsAcrossDiameter)", reason: "must be 4…400 voxels")
+        }
+        guard massG <= 1e7 else {
+            throw InputError(source: "--mass-g", value: "\(massG)", reason: "sphere mass must be ≤ 10⁷ g (10 t)")
+        }
         let rho = material.density
         radiusCm = _pow(3 * massG / (4 * Double.pi * rho), 1.0 / 3.0)
         let voxel = 2 * radiusCm / Double(voxelsAcrossDiameter)
@@ -28,6 +35,7 @@ public struct SphereGeometry: Sendable {
         let mm = voxel * 10
         let grid = Grid3D(shape: SIMD3(n, n, n), spacing: SIMD3(repeating: mm),
                           origin: SIMD3(repeating: -(Double(n) / 2 - 0.5) * mm))
+        try grid.validate(source: "--mass-g")
         world = try VoxelWorld.homogeneous(grid: grid, material: material)
         var voxels: [Int] = []
         let c = Double(n) / 2

@@ -12,6 +12,7 @@ public enum WorldBuilder {
     public static func fromCT(_ ct: Volume<Double>, calibration: CTCalibration, grid: Grid3D? = nil,
                               source: String = "CT") throws -> VoxelWorld {
         try ct.requireFinite(source: source)
+        try CTNumberCheck.validate(ct, source: source)
         let target = grid ?? ct.grid
         let hu = target.isSameGrid(as: ct.grid) ? ct : ct.resampled(onto: target, mode: .trilinear, fill: -1000)
         var index = [UInt8](repeating: 0, count: target.voxelCount)

@@ -64,18 +64,59 @@ public struct Grid3D: Equatable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Checks shape > 0, finite positive spacing, finite origin, orthonormal direction cosines.
+    /// Smallest voxel spacing accepted (mm): 1 µm, below any CT, SPECT or dose-kernel grid (micro-CT ≈ 10 µm).
+    public static let minimumSpacingMM = 1e-3
+    /// Largest voxel spacing accepted (mm): 10 cm, coarser than any patient image.
+    public static let maximumSpacingMM = 100.0
+    /// Largest extent of an image along any axis (mm): 3 m, more than any patient or scanner field of view.
+    public static let maximumExtentMM = 3000.0
+    /// Largest |origin| coordinate accepted (mm): 10 m from the scanner's origin.
+    public static let maximumOriginMM = 10_000.0
+    /// Largest voxel count accepted: 2²⁹ ≈ 5.4·10⁸ (e.g. 1024 × 1024 × 512; a few GB per double volume), so that
+    /// voxel counts × bytes per voxel never overflow and a corrupt header cannot ask for unbounded memory.
+    public static let maximumVoxelCount = 1 << 29
+
+    /// The voxel count of `shape`, or nil when a dimension is < 1 or the product overflows or exceeds
+    /// `maximumVoxelCount` (checked multiplication: never traps).
+    public static func checkedVoxelCount(_ shape: SIMD3<Int>) -> Int? {
+        guard shape.x > 0, shape.y > 0, shape.z > 0 else { return nil }
+        let (xy, o1) = shape.x.multipliedReportingOverflow(by: shape.y)
+        guard !o1 else { return nil }
+        let (n, o2) = xy.multipliedReportingOverflow(by: shape.z)
+        guard !o2, n <= maximumVoxelCount else { return nil }
+        return n
+    }
+
+    /// Checks shape > 0 with a bounded voxel count, finite spacing within [`minimumSpacingMM`,
+    /// `maximumSpacingMM`], extent ≤ `maximumExtentMM`, finite bounded origin, orthonormal direction cosines.
     public func validate(source: String) throws {
         guard shape.x > 0, shape.y > 0, shape.z > 0 else {
             throw InputError(source: source, field: "shape", value: "\(shape.x)x\(shape.y)x\(shape.z)",
                              reason: "every dimension must be ≥ 1")
         }
+        guard Self.checkedVoxelCount(shape) != nil else {
+            throw InputError(source: source, field: "shape", value: "\(shape.x)x\(shape.y)x\(shape.z)",
+                             reason: "too many voxels: at most \(Self.maximumVoxelCount) (e.g. 1024×1024×512) are supported")
+        }
         for a in 0..<3 where !(spacing[a] > 0 && spacing[a].isFinite) {
             throw InputError(source: source, field: "spacing[\(a)]", value: "\(spacing[a])",
                              reason: "voxel spacing must be a finite number > 0 mm")
         }
+        for a in 0..<3 where !(spacing[a] >= Self.minimumSpacingMM && spacing[a] <= Self.maximumSpacingMM) {
+            throw InputError(source: source, field: "spacing[\(a)]", value: "\(spacing[a])",
+                             reason: "implausible voxel spacing: expected \(Self.minimumSpacingMM)…\(Self.maximumSpacingMM) mm "
+                                + "(is the header's unit metres or micrometres instead of mm?)")
+        }
+        for a in 0..<3 where Double(shape[a]) * spacing[a] > Self.maximumExtentMM {
+            throw InputError(source: source, field: "extent[\(a)]", value: "\(Double(shape[a]) * spacing[a]) mm",
+                             reason: "implausible image extent: at most \(Self.maximumExtentMM) mm along an axis")
+        }
         for a in 0..<3 where !origin[a].isFinite {
             throw InputError(source: source, field: "origin[\(a)]", value: "\(origin[a])", reason: "must be finite")
+        }
+        for a in 0..<3 where abs(origin[a]) > Self.maximumOriginMM {
+            throw InputError(source: source, field: "origin[\(a)]", value: "\(origin[a])",
+                             reason: "implausible origin: expected within ±\(Self.maximumOriginMM) mm of the scanner origin")
         }
         let err = direction.orthonormalityError
         guard err < 1e-4 else {

@@ -185,3 +185,18 @@ public enum AnyVolume: Equatable, Sendable {
         }
     }
 }
+
+extension Volume {
+    /// Throws unless every voxel is a label: an integer in 0…`maximum` (`LabelValue.integer`); the message
+    /// names the first offending voxel. A float, fractional (interpolated) or negative label map is refused,
+    /// never truncated.
+    public func requireLabels(source: String, maximum: Int = Int(UInt16.max)) throws {
+        for (n, v) in voxels.enumerated() {
+            do { _ = try LabelValue.integer(v.doubleValue, source: source, maximum: maximum) } catch var e as InputError {
+                let ijk = grid.voxelIndex(n)
+                e.field = "label at voxel (\(ijk.x), \(ijk.y), \(ijk.z))"
+                throw e
+            }
+        }
+    }
+}

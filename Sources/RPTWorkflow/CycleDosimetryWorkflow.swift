@@ -18,6 +18,8 @@ public struct CycleDosimetryRequest {
     /// CT calibration folder (nil: the shipped default).
     public var calibration: String?
     public var resume: Bool = false
+    /// Start afresh although an interrupted run left a resumable checkpoint (discarded; recorded in provenance).
+    public var overwrite: Bool = false
     public var control: RunControl
     public var seed: UInt64
     public var settings: TransportSettings = TransportSettings()
@@ -33,8 +35,40 @@ public struct CycleDosimetryRequest {
 public enum CycleDosimetryWorkflow {
     /// Runs the dosimetry of one cycle and writes its output folder; returns the result, or nil on the
     /// processes of a distributed run that do not write results.
+    ///
+    /// The output folder is locked for the run (`OutputLock`: a second run into it is refused) and built beside
+    /// the target (`StagedFolder`), then moved into place as a whole: a failed run leaves the previous result
+    /// intact; an interrupted (partial) Monte Carlo run stays in the staging folder for `--resume`. (A distributed
+    /// MPI run writes into `out` directly from rank 0.)
     @discardableResult
     public static func run(_ request: CycleDosimetryRequest, environment: RunEnvironment) throws -> CycleDosimetryResult? {
+        if environment.distributed != nil { return try runStaged(request, into: request.out, environment: environment) }
+        let r = request
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: r.out).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        let lock = try OutputLock(output: r.out)
+        defer { lock.release() }
+        let stagingMC = StagedFolder.stagingPath(for: r.out) + "/simulation.h5"
+        try ResumableOutput.refuseToDiscard(checkpoint: stagingMC + ".checkpoint.h5", resume: r.resume, overwrite: r.overwrite)
+        let staged = try StagedFolder(target: r.out, keepExisting: r.resume)
+        do {
+            let result = try runStaged(r, into: staged.staging, environment: environment)
+            if let result, result.partial {
+                environment.warn("partial result kept in \(staged.staging) (\(r.out) is unchanged); continue it with --resume")
+            } else {
+                try staged.commit()
+            }
+            return result
+        } catch {
+            // Keep an interrupted Monte Carlo run's checkpoint for --resume; otherwise leave nothing behind.
+            if !FileManager.default.fileExists(atPath: staged.file("simulation.h5.checkpoint.h5")) { staged.discard() }
+            throw error
+        }
+    }
+
+    /// The dosimetry written into `folder` (the staging folder, or `out` itself for MPI runs).
+    static func runStaged(_ request: CycleDosimetryRequest, into folder: String,
+                          environment: RunEnvironment) throws -> CycleDosimetryResult? {
         let r = request
         var control = r.control
         if control.targetUncertainty != nil && control.criterion != .roiMean {
@@ -46,7 +80,7 @@ public enum CycleDosimetryWorkflow {
                                                     options: DosimetryOptions(tiaMap: r.tiaMap, reducedMethod: r.reducedMethod),
                                                     progress: environment.log)
         if r.method.method != .mc {
-            return try runKernelMethod(r, setup: setup, environment: environment)
+            return try runKernelMethod(r, setup: setup, into: folder, environment: environment)
         }
         let sim = try setup.simulation(settings: r.settings, seed: r.seed)
         // With a target uncertainty, the kidney (first kidney region present) drives the stopping rule.
@@ -58,20 +92,22 @@ public enum CycleDosimetryWorkflow {
             }
         }
         control.decays = max(control.decays, 1)
-        try FileManager.default.createDirectory(atPath: r.out, withIntermediateDirectories: true)
-        let mcPath = r.out + "/simulation.h5"
-        let runner = SimulationRunner(simulation: sim, control: control, out: mcPath, nuclide: setup.nuclide.name,
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let mcPath = folder + "/simulation.h5"
+        var runner = SimulationRunner(simulation: sim, control: control, out: mcPath, nuclide: setup.nuclide.name,
                                       environment: environment, resume: r.resume, targetRegion: target,
                                       extraSettings: ["manifest": r.study, "cycle": "\(r.cycle)", "tia_map": r.tiaMap.rawValue,
                                                       "total_tia_bq_s": "\(setup.sourceTIABqS)"])
+        runner.lockOutput = false  // the whole output folder is locked
         environment.log("cycle \(r.cycle): Monte Carlo, \(control.decays) decays on \(control.threads) thread(s)")
         let state = try runner.run()
         guard environment.writesResults else { return nil }
         let result = try CycleDosimetryResult.make(setup: setup, dose: sim.result(state))
-        try DosimetryOutputWriter.write(result, setup: setup, to: r.out, seed: r.seed,
+        try DosimetryOutputWriter.write(result, setup: setup, to: folder, seed: r.seed,
                                         settings: ["fingerprint": sim.fingerprint.hex, "decays": "\(state.decaysDone)",
                                                    "threads": "\(control.threads)", "tia_map": r.tiaMap.rawValue, "method": "mc",
-                                                   "monte_carlo_file": mcPath])
+                                                   "monte_carlo_file": r.out + "/simulation.h5",
+                                                   "overwrite": r.overwrite ? "yes (an interrupted run's checkpoint was discarded)" : "no"])
         return result
     }
 
@@ -84,7 +120,7 @@ public enum CycleDosimetryWorkflow {
 
     /// The cycle's dosimetry with a kernel method (ldm, vsv, vsv-density, organ-s) on the same TIA map, CT world
     /// and regions.
-    static func runKernelMethod(_ r: CycleDosimetryRequest, setup: CycleDosimetrySetup,
+    static func runKernelMethod(_ r: CycleDosimetryRequest, setup: CycleDosimetrySetup, into folder: String,
                                 environment: RunEnvironment) throws -> CycleDosimetryResult {
         let doseMethod = r.method.method
         for (flag, used) in [("--resume", r.resume), ("--target-uncertainty", r.control.targetUncertainty != nil)] where used {
@@ -100,11 +136,11 @@ public enum CycleDosimetryWorkflow {
             regionDoses: dose.regions.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
             decays: dose.decays, partial: false, method: doseMethod.rawValue)
         result.notes.append(contentsOf: dose.warnings)
-        try FileManager.default.createDirectory(atPath: r.out, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var settings = dose.settings
         settings["tia_map"] = r.tiaMap.rawValue
         settings["threads"] = "\(r.control.threads)"
-        try DosimetryOutputWriter.write(result, setup: setup, to: r.out, seed: r.seed, settings: settings)
+        try DosimetryOutputWriter.write(result, setup: setup, to: folder, seed: r.seed, settings: settings)
         return result
     }
 }

@@ -10,7 +10,7 @@ public enum DataPaths {
         var candidates: [String] = []
         if let d = ProcessInfo.processInfo.environment["RPTDOSE_DATA"] { candidates.append(d + "/scanners/default") }
         candidates.append(FileManager.default.currentDirectoryPath + "/" + rel)
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var dir = URL(fileURLWithPath: ExecutablePath.current).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             candidates.append(dir.path + "/" + rel)
             dir = dir.deletingLastPathComponent()

@@ -11,14 +11,16 @@ import RPTVolume
 /// scored regions.
 public enum SimulationInputs {
     /// The voxel world on `grid` from a CT (through a CT calibration folder; default: the shipped one) or from
-    /// a label map with a material table (exactly one of the two).
+    /// a label map with a material table (exactly one of the two). `gridSource` names the file `grid` comes from
+    /// (the activity map): it must lie where the geometry is (`GridOverlap`, the rule of the study manifest too).
     public static func buildWorld(ct: String?, calibration: String?, labels: String?, materialTable: String?,
-                                  grid: Grid3D) throws -> VoxelWorld {
+                                  grid: Grid3D, gridSource: String = "--activity") throws -> VoxelWorld {
         switch (ct, labels) {
         case (let ct?, nil):
             let cal = try CTCalibration.load(directory: calibration ?? DataPaths.defaultCalibration())
             let hu = try VolumeFiles.readDouble(ct)
             try hu.grid.validate(source: ct)
+            try GridOverlap.require(grid, imageSource: gridSource, inside: hu.grid, referenceSource: "the CT (\(ct))")
             return try WorldBuilder.fromCT(hu, calibration: cal, grid: grid, source: ct)
         case (nil, let labels?):
             guard let materialTable else {
@@ -26,6 +28,7 @@ public enum SimulationInputs {
             }
             let table = try LabelMaterialTable.load(path: materialTable)
             var l = try VolumeFiles.readDouble(labels)
+            try GridOverlap.require(grid, imageSource: gridSource, inside: l.grid, referenceSource: "the label map (\(labels))")
             if !l.grid.isSameGrid(as: grid) { l = l.resampled(onto: grid, mode: .nearest) }
             return try WorldBuilder.fromLabels(l, table: table, source: labels, tableSource: materialTable)
         default:

@@ -23,6 +23,8 @@ public struct SimulationRunner {
     public var extraSettings: [String: String] = [:]
     /// Per-material D_w/D_m factors; when set, a `dose_to_water` volume is written too.
     public var doseToWaterFactors: [Double]? = nil
+    /// Hold an exclusive `OutputLock` on `out` during the run (off when the caller locks a whole folder).
+    public var lockOutput = true
 
     public init(simulation: PreparedSimulation, control: RunControl, out: String, nuclide: String,
                 environment: RunEnvironment, resume: Bool = false, targetRegion: Int? = nil, firstDecay: UInt64 = 0,
@@ -89,6 +91,8 @@ public struct SimulationRunner {
 
     /// Runs on this process (or, with `roundRunner`, as the driving rank of a distributed run) and writes `out`.
     public func runLocal(roundRunner: RoundRunner? = nil) throws -> SimulationState {
+        let lock = lockOutput ? try OutputLock(output: out) : nil
+        defer { lock?.release() }
         var initial: SimulationState? = nil
         if resume {
             let from = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : out

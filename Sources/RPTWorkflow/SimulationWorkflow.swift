@@ -1,5 +1,6 @@
 import Foundation
 import RPTCore
+import RPTDosimetry
 import RPTPhysics
 import RPTTransport
 import RPTVolume
@@ -14,8 +15,8 @@ public struct SimulationRequest {
     public var materialTable: String?
     /// Time-integrated activity map; its grid is the dose grid unless `doseGrid` is "ct".
     public var activity: String
-    /// "bq-s" (per voxel) or "bq-s-per-ml".
-    public var activityUnit: String = "bq-s"
+    /// "bq-s" (per voxel) or "bq-s-per-ml"; nil: the unit the file states (required when it states none).
+    public var activityUnit: String?
     /// "activity" or "ct".
     public var doseGrid: String = "activity"
     public var nuclide: String = "Lu-177"
@@ -28,6 +29,8 @@ public struct SimulationRequest {
     /// "i/n": run only shard i of n.
     public var shard: String?
     public var resume: Bool = false
+    /// Start afresh although `out` has a resumable checkpoint (which is discarded; recorded in provenance).
+    public var overwrite: Bool = false
     public var doseToWater: Bool = false
     public var out: String
     public var control: RunControl
@@ -63,12 +66,15 @@ public enum SimulationWorkflow {
         try actVolume.grid.validate(source: r.activity)
         try actVolume.requireFinite(source: r.activity)
         var grid = actVolume.grid
+        try ResumableOutput.refuseToDiscard(checkpoint: r.out + ".checkpoint.h5", resume: r.resume, overwrite: r.overwrite)
         var weights: [Double]
-        switch r.activityUnit {
-        case "bq-s": weights = actVolume.voxels
-        case "bq-s-per-ml": weights = actVolume.voxels.map { $0 * grid.voxelVolumeML }
-        default: throw InputError(source: "--activity-unit", value: r.activityUnit, reason: "valid: bq-s, bq-s-per-ml")
+        let unit = try ActivityMapUnit.resolve(fileUnit: actVolume.unit, option: r.activityUnit, source: r.activity)
+        switch unit {
+        case .becquerelSecond: weights = actVolume.voxels
+        case .becquerelSecondPerML: weights = actVolume.voxels.map { $0 * grid.voxelVolumeML }
         }
+        let unitWarning = ActivityMapUnit.magnitudeWarning(totalBqS: weights.reduce(0, +), source: r.activity)
+        if let unitWarning { environment.warn(unitWarning) }
         var gridNote = "activity"
         switch r.doseGrid {
         case "activity": break
@@ -76,6 +82,7 @@ public enum SimulationWorkflow {
             guard let ct = r.ct else { throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "needs --ct") }
             // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids).
             let ctGrid = try VolumeFiles.read(ct).grid
+            try GridOverlap.require(grid, imageSource: r.activity, inside: ctGrid, referenceSource: "the CT (\(ct))")
             let moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ctGrid)
             let total = weights.reduce(0, +)
             if total > 0 && moved.contentOutside > 1e-6 * total {
@@ -94,7 +101,7 @@ public enum SimulationWorkflow {
                              reason: "time-integrated activity must be ≥ 0")
         }
         let world = try SimulationInputs.buildWorld(ct: r.ct, calibration: r.calibration, labels: r.labels,
-                                                    materialTable: r.materialTable, grid: grid)
+                                                    materialTable: r.materialTable, grid: grid, gridSource: r.activity)
         let scored = try SimulationInputs.loadRegions(r.regions, names: r.regionNames, grid: grid)
         var target: Int? = nil
         if let roi = r.roi {
@@ -149,7 +156,10 @@ public enum SimulationWorkflow {
                                       totalDecays: r.control.decays,
                                       extraSettings: ["activity_file": r.activity, "geometry": geometry,
                                                       "shard": r.shard ?? "1/1", "dose_grid": gridNote,
-                                                      "total_tia_bq_s": "\(totalTIA)", "method": DoseMethod.mc.rawValue])
+                                                      "total_tia_bq_s": "\(totalTIA)", "method": DoseMethod.mc.rawValue,
+                                                      "activity_unit": unit.rawValue,
+                                                      "overwrite": r.overwrite ? "yes (checkpoint discarded)" : "no",
+                                                      "warnings": unitWarning ?? ""])
         if r.doseToWater {
             let eRef = max(nuc.betaMeanEnergyMeV, 0.01)
             runner.doseToWaterFactors = try DoseToWater.factors(materials: world.materials, referenceEnergyMeV: eRef)

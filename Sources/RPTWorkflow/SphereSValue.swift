@@ -14,6 +14,8 @@ public struct SphereSValue {
     public var photonFraction: Double, photonFractionSigma: Double
     /// Emitted electron and photon energy per decay (MeV).
     public var electronEnergyPerDecayMeV: Double, photonEnergyPerDecayMeV: Double
+    /// True when a run stopped before its decays (interrupted or out of time): a partial result.
+    public var partial: Bool
 
     /// S value in mGy/(MBq·s): Gy per decay × 10⁶ decays per MBq·s × 10³ mGy/Gy.
     public var sValueMGyPerMBqS: Double { doseGyPerDecay * 1e9 }
@@ -24,6 +26,7 @@ public struct SphereSValue {
         let geometry = try SphereGeometry(massG: massG, material: material, voxelsAcrossDiameter: voxelsAcross)
         let sampler = EmissionSampler(nuclide: nuclide, includeAnnihilationPhotons: false)
         var parts: [(dose: Double, se: Double, emitted: Double, deposited: Double)] = []
+        var partial = false
         for filter in [EmissionFilter.electrons, .photons] {
             let sim = try PreparedSimulation(world: geometry.world, source: .voxelMap(weights: geometry.sourceWeights),
                                              emitter: .nuclide(sampler, filter), settings: settings,
@@ -32,6 +35,7 @@ public struct SphereSValue {
             let reporter = ProgressReporter(quiet: environment.quiet)
             let state = try sim.run(control: control, stop: environment.stop, progress: reporter.report)
             reporter.finish()
+            partial = partial || state.partial
             let r = sim.result(state).regions[0]
             let n = Double(state.decaysDone)
             let depositedMeV = r.meanDoseGy * r.massG / 1000 / PhysicalConstants.joulePerMeV  // per decay
@@ -44,6 +48,7 @@ public struct SphereSValue {
         return SphereSValue(geometry: geometry, doseGyPerDecay: dose, doseSigmaGyPerDecay: se,
                             electronFraction: afE, electronFractionSigma: parts[0].dose > 0 ? afE * parts[0].se / parts[0].dose : 0,
                             photonFraction: afP, photonFractionSigma: parts[1].dose > 0 ? afP * parts[1].se / parts[1].dose : 0,
-                            electronEnergyPerDecayMeV: parts[0].emitted, photonEnergyPerDecayMeV: parts[1].emitted)
+                            electronEnergyPerDecayMeV: parts[0].emitted, photonEnergyPerDecayMeV: parts[1].emitted,
+                            partial: partial)
     }
 }

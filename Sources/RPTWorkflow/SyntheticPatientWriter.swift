@@ -31,6 +31,7 @@ public enum SyntheticPatientWriter {
         for s in p.spectTimePoints {
             try image(AnyVolume(s.image), spectStem(cycle: s.cycle, timeHours: s.timeHours))
         }
+        try image(AnyVolume(p.trueTIAMap()), "tia_true")  // true Ã per voxel (Bq·s): an input for `simulate`
         let labelCSV = "label,name\n" + p.labelNames.keys.sorted().map { "\($0),\(p.labelNames[$0]!)" }.joined(separator: "\n") + "\n"
         try AtomicFile.write(Data(labelCSV.utf8), to: dir + "/labels.csv")
         written.append(dir + "/labels.csv")

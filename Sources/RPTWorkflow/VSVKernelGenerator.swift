@@ -35,6 +35,7 @@ public enum VSVKernelGenerator {
         let n = size + 2 * (size / 2 + 1)
         let grid = Grid3D(shape: SIMD3(n, n, n), spacing: voxelMM,
                           origin: -SIMD3(Double(n / 2), Double(n / 2), Double(n / 2)) * voxelMM)
+        try grid.validate(source: "VSV kernel (voxel size and kernel size)")
         let world = try VoxelWorld.homogeneous(grid: grid, material: material)
         var weights = [Double](repeating: 0, count: grid.voxelCount)
         weights[grid.linearIndex(n / 2, n / 2, n / 2)] = 1

@@ -73,8 +73,8 @@ final class SimulateCommandTests: XCTestCase {
 
     func simulateArgs(decays: Int, out: String, extra: [String] = []) -> [String] {
         let d: String = dir
-        var a: [String] = ["simulate", "--ct", d + "/ct.nii", "--activity", d + "/spect_c1_024h.nii"]
-        a += ["--activity-unit", "bq-s-per-ml", "--regions", d + "/labels.nii", "--region-names", d + "/labels.csv"]
+        var a: [String] = ["simulate", "--ct", d + "/ct.nii", "--activity", d + "/tia_true.nii"]
+        a += ["--regions", d + "/labels.nii", "--region-names", d + "/labels.csv"]
         a += ["--decays", String(decays), "--seed", "5", "--quiet", "--out", out]
         return a + extra
     }
@@ -118,8 +118,8 @@ final class SimulateCommandTests: XCTestCase {
         let dose = try VolumeFiles.read(out, volume: "dose")
         let ct = try VolumeFiles.read(dir + "/ct.nii")
         XCTAssertTrue(dose.grid.isSameGrid(as: ct.grid))
-        let spect = try VolumeFiles.readDouble(dir + "/spect_c1_024h.nii")
-        let total = spect.voxels.reduce(0, +) * spect.grid.voxelVolumeML
+        let tia = try VolumeFiles.readDouble(dir + "/tia_true.nii")
+        let total = tia.voxels.reduce(0, +)
         let (_, record, _) = try SimulationFile.read(out)
         XCTAssertLessThanOrEqual(record.decaysRepresented, total * (1 + 1e-12))
         XCTAssertGreaterThan(record.decaysRepresented, 0.99 * total)
@@ -179,7 +179,7 @@ final class PhysicsCommandTests: XCTestCase {
 }
 
 /// Ctrl-C on a real `rptdose simulate` process: it finishes the batches in flight, writes a valid result
-/// marked partial, exits 0, and `--resume` continues it.
+/// marked partial, exits with the partial-result status 3 (never 0), and `--resume` continues it.
 final class InterruptCommandTests: XCTestCase {
     func testSigintWritesPartialResult() throws {
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -197,8 +197,7 @@ final class InterruptCommandTests: XCTestCase {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.currentDirectoryURL = URL(fileURLWithPath: SharedRoot.packageRoot)
-        p.arguments = ["simulate", "--ct", dir + "/ct.nii", "--activity", dir + "/spect_c1_024h.nii",
-                       "--activity-unit", "bq-s-per-ml", "--decays", "2000000000", "--threads", "2", "--out", out]
+        p.arguments = ["simulate", "--ct", dir + "/ct.nii", "--activity", dir + "/tia_true.nii", "--decays", "2000000000", "--threads", "2", "--out", out]
         let err = Pipe()
         p.standardError = err
         p.standardOutput = Pipe()
@@ -215,7 +214,8 @@ final class InterruptCommandTests: XCTestCase {
         XCTAssertTrue(String(decoding: seen, as: UTF8.self).contains("decays/s"), String(decoding: seen, as: UTF8.self))
         kill(p.processIdentifier, SIGINT)
         p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(p.terminationReason, .exit)
+        XCTAssertEqual(p.terminationStatus, ExitStatus.partialResult)
         let (state, record, _) = try SimulationFile.read(out)
         XCTAssertTrue(record.partial)
         XCTAssertGreaterThan(state.decaysDone, 0)

@@ -19,7 +19,7 @@ final class PlanToxicityCommandTests: XCTestCase {
         for c in [1, 2] {
             try fm.createDirectory(atPath: dir + "/c\(c)", withIntermediateDirectories: true)
             let summary: [String: Any] = [
-                "cycle": c,
+                "format_version": 1, "cycle": c, "partial": false,
                 "kidneys": ["dose_per_gbq_gy": 0.5, "combined_rel_uncertainty": 0.1, "effective_decay_per_h": 0.0139],
                 "red_marrow": ["dose_per_gbq_gy": 0.03, "combined_rel_uncertainty": 0.2],
                 "lesions": [["region": "tumor_1", "dose_per_gbq_gy": 4.0, "combined_rel_uncertainty": 0.1]],
