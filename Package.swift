@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "RPTPlanner", dependencies: ["RPTCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "RPTKernels", dependencies: ["RPTCore", "RPTVolume", "CKissFFT"]),
         .target(name: "RPTDicom", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
-        .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "CPNG"]),
+        .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "RPTKernels", "CPNG"]),
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "RPTTransport", "CHDF5"]),
         .target(name: "RPTValidation", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTKernels"]),
@@ -64,7 +64,7 @@ let package = Package(
             "RPTPlanner", "RPTStore", "RPTImageIO", "RPTDicom", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "RPTStudyReport", dependencies: [
-            "RPTCore", "RPTVolume", "RPTKinetics", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry",
+            "RPTCore", "RPTVolume", "RPTKinetics", "RPTKernels", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry",
         ]),
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTStore", "RPTTransport"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
         .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),
-        .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTVolume", "RPTCore", "RPTTestSupport"]),
+        .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTKernels", "RPTVolume", "RPTCore", "RPTTestSupport"]),
         .testTarget(name: "RPTPlannerTests", dependencies: [
             "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

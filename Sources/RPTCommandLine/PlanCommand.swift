@@ -61,8 +61,6 @@ struct PlanCommand: ParsableCommand {
         var k = afterCycle ?? 0
         if afterCycle == nil { while outputs[k + 1] != nil { k += 1 } }
         guard k >= 0 else { throw InputError(source: "--after-cycle", value: "\(k)", reason: "must be ≥ 0") }
-        let request = try PlanRequestBuilder.request(manifest: manifest, outputs: outputs, afterCycle: k, arm: arm,
-                                                     toxicityPolicy: config.toxicity)
-        return try TreatmentPlanner.plan(request, config: config)
+        return try StudyPlanning.plan(manifest: manifest, outputs: outputs, afterCycle: k, arm: arm, config: config)
     }
 }

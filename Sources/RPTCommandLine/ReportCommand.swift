@@ -18,21 +18,25 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "HTML file to write.") var out: String = "report.html"
     @Option(help: "Study manifest (default: STUDY_OUTPUT_DIR/study/manifest.yaml, else STUDY_OUTPUT_DIR/manifest.yaml).")
     var manifest: String?
-    @Option(help: "Plan JSON (default: STUDY_OUTPUT_DIR/plan.json, else plan.json beside the manifest, if present).")
+    @Option(help: "Plan JSON (default: the most recent of plan.json beside the manifest and STUDY_OUTPUT_DIR/plan.json).")
     var plan: String?
     @Flag(help: "Also print the report to PDF (same name, .pdf) with headless Chromium.") var pdf = false
+    @Flag(help: "Print the patient's name, ID and date of birth (from the manifest) on every page (hidden by default).")
+    var showIdentifiers = false
+    @Flag(help: "One dose colour scale for all rows of a cycle's dose maps.") var sharedDoseScale = false
 
     func run() throws {
-        let written = try Self.write(studyOutputDir: studyOutputDir, out: out, manifest: manifest, plan: plan, pdf: pdf)
+        let written = try Self.write(studyOutputDir: studyOutputDir, out: out, manifest: manifest, plan: plan, pdf: pdf,
+                                     showIdentifiers: showIdentifiers, sharedDoseScale: sharedDoseScale)
         for path in written { print("wrote \(path)") }
     }
 
     /// Writes the report (and the PDF when asked); returns the paths written.
     @discardableResult
     static func write(studyOutputDir: String, out: String, manifest: String? = nil, plan: String? = nil,
-                      pdf: Bool = false) throws -> [String] {
+                      pdf: Bool = false, showIdentifiers: Bool = false, sharedDoseScale: Bool = false) throws -> [String] {
         let inputs = try StudyReportInputs.locate(studyOutputDirectory: studyOutputDir, manifestPath: manifest, planPath: plan)
-        try StudyReport(inputs: inputs).write(to: out)
+        try StudyReport(inputs: inputs, showIdentifiers: showIdentifiers, sharedDoseScale: sharedDoseScale).write(to: out)
         var written = [out]
         if pdf {
             let pdfPath = (out as NSString).deletingPathExtension + ".pdf"

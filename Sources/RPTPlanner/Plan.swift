@@ -152,11 +152,17 @@ public struct Plan: Codable, Equatable, Sendable {
     public var given: [GivenCycle]
     public var cycles: [PlannedCycle]
     public var notes: [String]
+    /// When, by what and from which manifest and dosimetry the plan was made (set by the caller that
+    /// read the study; nil in plans written before it existed).
+    public var provenance: PlanProvenance? = nil
+    /// The per-cycle error model behind the plan (nil in plans written before it existed).
+    public var uncertainty: PlanUncertainty? = nil
 
     enum CodingKeys: String, CodingKey {
         case protocolID = "protocol_id", protocolVersion = "protocol_version", arm, mode
         case exceedanceProbability = "exceedance_probability", quantileZ = "quantile_z"
         case predictionMethod = "prediction_method", objective, limits, toxicity, given, cycles, notes
+        case provenance, uncertainty
     }
 
     /// Pretty-printed JSON with sorted keys (stable output for diffs and tests).

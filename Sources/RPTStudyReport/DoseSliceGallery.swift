@@ -25,8 +25,9 @@ public struct DoseSliceGallery {
 
     /// - Parameters:
     ///   - structures: region names to centre rows on, in order (those absent from the labels are skipped).
+    ///   - sharedScale: one colour scale for all rows (top = the highest D2 of the structures).
     public static func rows(record: CycleDosimetryRecord, manifest: StudyManifest, cycle: StudyCycle,
-                            structures: [String]) throws -> [Row] {
+                            structures: [String], sharedScale: Bool = false) throws -> [Row] {
         let tp = cycle.timePoints[cycle.referenceIndex]
         let ct = try StudyImages.read(tp.ct).asDouble
         try ct.grid.validate(source: tp.ct)
@@ -47,7 +48,7 @@ public struct DoseSliceGallery {
         let outlined = (structures + contextRegions).filter { regions.index(of: $0) != nil }
         var seen = Set<String>()
         let outlines = outlined.filter { seen.insert($0).inserted }.enumerated().map { n, name in
-            RegionOutlineStyle(label: regions.index(of: name)! + 1, name: name, color: RGBColor.distinct(n))
+            RegionOutlineStyle(label: regions.index(of: name)! + 1, name: ClinicalNames.region(name), color: RGBColor.distinct(n))
         }
         let pixel = min(ct.grid.spacing.x, ct.grid.spacing.y, ct.grid.spacing.z) / 2
         var rows: [Row] = []
@@ -55,14 +56,16 @@ public struct DoseSliceGallery {
             guard let r = regions.index(of: name), let centre = centroid(of: UInt16(r + 1), in: regionNumber) else { continue }
             // Colour scale: lowerFraction × top … top, top = the structure's D2 (its maximum is a single,
             // noisy voxel); below lowerFraction the CT shows through, so the wash marks where the dose is.
-            let top = record.region(name)?.d2Gy ?? 0
+            let own = record.region(name)?.d2Gy ?? 0
+            let shared = structures.compactMap { record.region($0)?.d2Gy }.filter(\.isFinite).max() ?? 0
+            let top = sharedScale && own > 0 ? shared : own
             guard top > 0, top.isFinite else { continue }
             let style = DoseOverlayStyle(lowerGy: lowerFraction * top, upperGy: top, opacity: 0.55)
             let options = SliceRenderOptions(window: .softTissue, dose: style, outlines: outlines, pixelSizeMM: pixel,
                                              maximumDimension: 480)
             let figures = try SlicePlane.allCases.map { plane in
                 try SliceFigure(slice: renderer.render(plane, through: centre, options: options),
-                                caption: "\(name), \(plane.rawValue), cycle \(cycle.number).", displayWidth: displayWidth)
+                                caption: "\(ClinicalNames.region(name)), \(plane.rawValue), cycle \(cycle.number).", displayWidth: displayWidth)
             }
             rows.append(Row(structure: name, figures: figures, style: style))
         }
