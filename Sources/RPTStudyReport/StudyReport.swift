@@ -2,6 +2,7 @@ import Foundation
 import RPTCore
 import RPTDosimetry
 import RPTKernels
+import RPTKinetics
 import RPTPlanner
 import RPTReport
 
@@ -210,7 +211,8 @@ public struct StudyReport {
             + (sharedDoseScale ? "One colour scale for all rows runs from \(Int(DoseSliceGallery.lowerFraction * 100)) % of the highest D2 of the structures to that D2"
                                : "The colour scale of each row runs from \(Int(DoseSliceGallery.lowerFraction * 100)) % of the structure's D2 to its D2")
             + " (viridis, 55 % opacity); lower "
-            + "doses are not coloured. Outlines: kidneys, lesions, liver and spleen. Radiological convention: the "
+            + "doses are not coloured. Outlines: kidneys, lesions, liver and spleen. A structure narrower than "
+            + "\(Int(DoseSliceGallery.insetThresholdPixels)) display pixels also gets zoomed views. Radiological convention: the "
             + "patient's right is on the image left.")]
         do {
             let rows = try DoseSliceGallery.rows(record: r, manifest: m, cycle: cycle, structures: m.kidneyRegions + lesions,
@@ -218,6 +220,7 @@ public struct StudyReport {
             for row in rows {
                 blocks.append(.subheading(ClinicalNames.region(row.structure)))
                 blocks += row.figures.map { ReportBlock.slice($0) }
+                blocks += row.insets.map { ReportBlock.slice($0) }
             }
         } catch {
             blocks.append(.warnings(["Dose maps not drawn: \(error)"]))
@@ -229,7 +232,9 @@ public struct StudyReport {
         let sigma = inputs.manifest.activityRelativeUncertainty
         var blocks: [ReportBlock] = [.paragraph(
             "Region activities (after partial-volume correction, error bars ±1σ = \(fmt(sigma * 100, 3)) %) and the "
-            + "curve integrated for the time-integrated activity (TIA). Time after administration in hours.")]
+            + "curve integrated for the time-integrated activity (TIA). Time after administration in hours. Each curve drawn is "
+            + "the one integrated for the TIA, and every point shown was used for it (the fits exclude no point); the "
+            + "trapezoid method draws no curve (straight lines between the points, a physical-decay tail after the last).")]
         var rows: [[ReportCell]] = []
         for (n, region) in r.regions.enumerated() {
             guard let fit = r.fit(region.region) else { continue }
@@ -247,6 +252,11 @@ public struct StudyReport {
                     TimeActivitySeries(name: fit.curve.map { ClinicalNames.model($0.model) } ?? ClinicalNames.method(fit.method),
                                        color: RGBColor.distinct(n % 7), points: points, curve: curve)], width: 360, height: 250)
                 var caption = "\(name): \(ClinicalNames.method(fit.method))"
+                if let c = fit.curve, c.model == .monoExponential,
+                   abs(c.ratesPerSecond[0] * 3600 / ActivityUnits.lutetium177DecayConstantPerHour - 1) < 1e-9 {
+                    caption += ". The points imply a clearance slower than physical decay, so the rate was held at the Lu-177 "
+                        + "physical decay constant: the curve drawn is the one integrated and need not pass through the points"
+                }
                 if region.kind == "red_marrow" {
                     caption += ". Image-based (SPECT in the marrow label); not used for the marrow dose, which is blood-based (see the region doses)"
                 }

@@ -202,4 +202,20 @@ final class StudyReportConsistencyTests: XCTestCase {
             XCTAssertEqual(p["pagesOK"] as? Int, p["pages"] as? Int, paper)
         }
     }
+
+    /// --shared-dose-scale: every row of a cycle's dose maps uses the highest D2 of the structures;
+    /// otherwise each row its own D2.
+    func testSharedDoseScaleAcrossRows() throws {
+        let inputs = try StudyReportInputs.locate(studyOutputDirectory: try studyDir())
+        let record = try CycleDosimetryRecord.load(path: inputs.dosimetryFiles[1]!)
+        let cycle = try XCTUnwrap(inputs.manifest.cycle(1))
+        let names = ["kidney_left", "tumor_1"]
+        let d2 = names.map { record.region($0)!.d2Gy }
+        let own = try DoseSliceGallery.rows(record: record, manifest: inputs.manifest, cycle: cycle, structures: names)
+        XCTAssertEqual(own.map(\.style.upperGy), d2)
+        let shared = try DoseSliceGallery.rows(record: record, manifest: inputs.manifest, cycle: cycle, structures: names,
+                                               sharedScale: true)
+        XCTAssertEqual(shared.map(\.style.upperGy), [d2.max()!, d2.max()!])
+        XCTAssertEqual(shared.map(\.style.lowerGy), [d2.max()! * DoseSliceGallery.lowerFraction, d2.max()! * DoseSliceGallery.lowerFraction])
+    }
 }

@@ -52,8 +52,13 @@ final class StudyReportTests: XCTestCase {
     func testEveryImageIsAPNGDataURIThatDecodes() throws {
         let p = try parsed()
         let images = try XCTUnwrap(p["images"] as? [[String: Any]])
-        // 2 kidneys + 3 lesions, three planes each.
-        XCTAssertEqual(images.count, 15)
+        // 2 kidneys + 3 lesions, three planes each, and zoomed insets (240 × 240 px) of the three lesions,
+        // which are under 30 display pixels across on 8 mm voxels; the kidneys are larger and get none.
+        XCTAssertEqual(images.count, 15 + 9)
+        XCTAssertEqual(images.filter { $0["width"] as? Int == 240 && $0["height"] as? Int == 240 }.count, 9)
+        let text = try XCTUnwrap(p["text"] as? String)
+        for lesion in 1...3 { XCTAssertTrue(text.contains("Lesion \(lesion), axial, zoomed ×"), "inset of lesion \(lesion)") }
+        XCTAssertFalse(text.contains("Left kidney, axial, zoomed"))
         let outlineColours = Set((RGBColor.okabeIto + [.white]).map { "\($0.red),\($0.green),\($0.blue)" })
         var washColours = Set<String>()
         for im in images {
