@@ -7,7 +7,7 @@ APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev
 # Independent reference tools the tests use: Chromium (report rendering), dicom3tools (dciodvfy).
 APT_TEST_PACKAGES := chromium dicom3tools
 # Independent readers/writers used by the tests (HDF5, NIfTI, DICOM).
-PIP_PACKAGES := h5py numpy nibabel pydicom
+PIP_PACKAGES := h5py numpy nibabel pydicom pypdf
 DEMO_OUT ?= demo-output
 
 .PHONY: demo test deps test-deps build release bench clean

@@ -11,7 +11,8 @@ A4 and US Letter paper:
   2. prints the PDF (Page.printToPDF, paper size from the arguments) and reads each page's text with
      pypdf: every page must show "Page i of N" and, with --expect, the given text (e.g. the patient ID).
 Prints a JSON summary; exits 1 on any failure.
-With --screenshot, instead takes a full-page PNG of the report on screen at --width CSS px.
+With --screenshot, instead takes a full-page PNG of the report on screen at --width CSS px; with
+--screenshots DIR, the parts shown in docs/report.md (report-1…4.png).
 """
 import base64, json, os, subprocess, sys, tempfile, io, pathlib
 
@@ -160,11 +161,53 @@ def screenshot(report, out, width):
         browser.close()
 
 
+CLIPS = """
+(() => {
+  const sections = [...document.querySelectorAll('section')];
+  const find = (text) => sections.find(s => (s.querySelector('h2') || {}).textContent?.startsWith(text));
+  const box = (e, maxHeight) => { const r = e.getBoundingClientRect();
+    return {x: 0, y: r.top + window.scrollY, width: document.documentElement.clientWidth,
+            height: Math.min(r.height, maxHeight || 1e9), scale: 1}; };
+  const first = sections[0].getBoundingClientRect().top + window.scrollY;
+  const out = {'report-1.png': {x: 0, y: 0, width: document.documentElement.clientWidth, height: first, scale: 1}};
+  const maps = find('Cycle 1: absorbed dose maps'); if (maps) out['report-2.png'] = box(maps, 1100);
+  const doses = find('Cycle 1: region doses'); if (doses) out['report-3.png'] = box(doses);
+  const plan = find('Treatment plan'); if (plan) out['report-4.png'] = box(plan, 1600);
+  return JSON.stringify(out);
+})()
+"""
+
+
+def screenshots(report, folder, width):
+    """The report's header, first dose maps, region doses and plan as PNGs (report-1…4.png) in `folder`."""
+    url = pathlib.Path(report).resolve().as_uri()
+    browser = Chromium()
+    written = []
+    try:
+        session = browser.open(url)
+        browser.send("Emulation.setDeviceMetricsOverride",
+                     {"width": width, "height": 1200, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        clips = json.loads(browser.send("Runtime.evaluate", {"expression": CLIPS, "returnByValue": True},
+                                        session=session)["result"]["value"])
+        for name, clip in clips.items():
+            png = browser.send("Page.captureScreenshot", {"format": "png", "clip": clip, "captureBeyondViewport": True},
+                               session=session)
+            path = pathlib.Path(folder) / name
+            path.write_bytes(base64.b64decode(png["data"]))
+            written.append(str(path))
+    finally:
+        browser.close()
+    return written
+
+
 def main(argv):
     import argparse
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("report"); p.add_argument("--expect"); p.add_argument("--screenshot"); p.add_argument("--width", type=int, default=1200)
+    p.add_argument("--screenshots", metavar="DIR", help="write report-1…4.png (header, dose maps, region doses, plan) to DIR")
     a = p.parse_args(argv)
+    if a.screenshots:
+        print("\n".join(screenshots(a.report, a.screenshots, a.width))); return 0
     if a.screenshot:
         screenshot(a.report, a.screenshot, a.width); return 0
     s = check(a.report, a.expect)
