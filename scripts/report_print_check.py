@@ -170,7 +170,7 @@ CLIPS = """
             height: Math.min(r.height, maxHeight || 1e9), scale: 1}; };
   const first = sections[0].getBoundingClientRect().top + window.scrollY;
   const out = {'report-1.png': {x: 0, y: 0, width: document.documentElement.clientWidth, height: first, scale: 1}};
-  const maps = find('Cycle 1: absorbed dose maps'); if (maps) out['report-2.png'] = box(maps, 1100);
+  const maps = find('Cycle 1: absorbed dose maps'); if (maps) out['report-2.png'] = box(maps, 2300);
   const doses = find('Cycle 1: region doses'); if (doses) out['report-3.png'] = box(doses);
   const plan = find('Treatment plan'); if (plan) out['report-4.png'] = box(plan, 1600);
   return JSON.stringify(out);

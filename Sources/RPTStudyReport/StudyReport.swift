@@ -80,8 +80,15 @@ public struct StudyReport {
             ReportField("Radiopharmaceutical", ClinicalNames.radiopharmaceutical),
             ReportField("Treatment arm", ClinicalNames.arm(m.arm)),
             ReportField("Study", m.path),
-            ReportField("Administered activities (study manifest)", m.cycles.map {
-                "cycle \($0.number): \(NumberFormat.fixed(2).string($0.administeredActivityGBq)) GBq" }.joined(separator: "; ")),
+            ReportField("Administered activities (study manifest)", m.cycles.map { c in
+                var t = "cycle \(c.number): \(NumberFormat.fixed(2).string(c.administeredActivityGBq)) GBq"
+                if !cycles.contains(c.number) { t += " (no dosimetry)" }
+                if let plan, planCheck?.refusal == nil, let p = plan.cycles.first(where: { $0.cycle == c.number }),
+                   abs(p.activityGBq - c.administeredActivityGBq) > 1e-9 {
+                    t += " — the plan recommended \(NumberFormat.fixed(2).string(p.activityGBq)) GBq"
+                }
+                return t
+            }.joined(separator: "; ")),
             ReportField("Cycles with dosimetry", cycles.map(String.init).joined(separator: ", ")),
             ReportField("Report created", created),
             ReportField("Software", "RPTDose \(RPTDoseVersion.string) (results written by RPTDose "
@@ -183,7 +190,7 @@ public struct StudyReport {
         }
         var blocks: [ReportBlock] = [.table(ReportTable(
             caption: Self.cyclesTableCaption,
-            header: ["Cycle", "Activity (GBq)", "Administered", "Scans (h after administration)", "Blood samples", "Dosimetry"],
+            header: ["Cycle", "Administered activity, manifest (GBq)", "Administered", "Scans (h after administration)", "Blood samples", "Dosimetry"],
             rows: rows))]
         for r in records {
             var prov: [[ReportCell]] = [
