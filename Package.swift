@@ -64,7 +64,7 @@ let package = Package(
             "RPTPlanner", "RPTStore", "RPTImageIO", "RPTDicom", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "RPTStudyReport", dependencies: [
-            "RPTCore", "RPTVolume", "RPTKinetics", "RPTKernels", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry",
+            "RPTCore", "RPTVolume", "RPTKinetics", "RPTKernels", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry", "RPTDicom",
         ]),
         .target(name: "RPTCommandLine", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTPlanner",

@@ -107,7 +107,8 @@ public struct StudyReport {
                                           message: "an older plan file \(other) was found and not used"))
         }
         let known = Set(regionNames)
-        var warnings = findings.map { f -> String in
+        let conflicts = PatientIdentification.from(manifest: m, reveal: showIdentifiers).conflicts
+        var warnings = conflicts + findings.map { f -> String in
             var f = f
             if known.contains(f.subject) { f.subject = ClinicalNames.region(f.subject) }
             return ClinicalNames.prose(f.text, regions: regionNames)
@@ -145,12 +146,12 @@ public struct StudyReport {
             pageFooter: "RPTDose \(RPTDoseVersion.string) · report created \(created) · results digest \(Self.resultsDigest(records))")
     }
 
-    /// The patient line: name, ID and date of birth from the manifest with `showIdentifiers`, else a
-    /// line to fill in by hand.
+    /// The patient line: name, ID and date of birth (`PatientIdentification`: the manifest, else the
+    /// reference CT's DICOM header) with `showIdentifiers`, else a line to fill in by hand.
     func identification(hand: Bool) -> String {
-        let p = inputs.manifest.patient
+        let p = PatientIdentification.from(manifest: inputs.manifest, reveal: showIdentifiers)
         if showIdentifiers {
-            func v(_ s: String) -> String { s.isEmpty ? "(not in the manifest)" : s }
+            func v(_ s: String) -> String { s.isEmpty ? "(not recorded)" : s }
             return "Name: \(v(p.name)) · ID: \(v(p.id)) · Date of birth: \(v(p.birthDate))"
         }
         let blank = "________________"

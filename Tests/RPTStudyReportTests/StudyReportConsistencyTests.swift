@@ -218,4 +218,45 @@ final class StudyReportConsistencyTests: XCTestCase {
         XCTAssertEqual(shared.map(\.style.upperGy), [d2.max()!, d2.max()!])
         XCTAssertEqual(shared.map(\.style.lowerGy), [d2.max()! * DoseSliceGallery.lowerFraction, d2.max()! * DoseSliceGallery.lowerFraction])
     }
+
+    /// Identifiers missing from the manifest come from the reference CT's DICOM header (written here by
+    /// pydicom); a manifest value that differs from the header is a warning, naming the values only when
+    /// identifiers are shown.
+    func testIdentifiersFromDicomAndConflicts() throws {
+        let src = try studyDir()
+        let dir = NSTemporaryDirectory() + "rpt-ident-dicom-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dcm = dir + "/ct.dcm"
+        let script = """
+        import sys, pydicom
+        from pydicom.dataset import Dataset, FileMetaDataset
+        from pydicom.uid import ExplicitVRLittleEndian, generate_uid, CTImageStorage
+        meta = FileMetaDataset(); meta.MediaStorageSOPClassUID = CTImageStorage
+        meta.MediaStorageSOPInstanceUID = generate_uid(); meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds = Dataset(); ds.file_meta = meta; ds.preamble = b'\\0' * 128
+        ds.SOPClassUID = CTImageStorage; ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID; ds.Modality = 'CT'
+        ds.PatientName = 'DOE^JANE'; ds.PatientID = 'D-123'; ds.PatientBirthDate = '19610430'
+        ds.save_as(sys.argv[1], enforce_file_format=True)
+        """
+        let r = try ReportTestSupport.run(["python3", "-c", script, dcm])
+        guard r.status == 0 else { return try ReportTestSupport.skipOrFail("pydicom could not write the test file: \(r.stderr)") }
+        var yaml = try String(contentsOfFile: src + "/study/manifest.yaml", encoding: .utf8)
+        let ct = try XCTUnwrap(yaml.range(of: #"ct: [^\n]*"#, options: .regularExpression))
+        yaml.replaceSubrange(ct, with: "ct: " + dcm)
+        // Relative image paths still resolve: the manifest stays in the study folder.
+        let path = src + "/study/manifest-dicom-\(UUID().uuidString).yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let manifest = try StudyManifest.load(path: path, checkImages: false)
+        let shown = PatientIdentification.from(manifest: manifest, reveal: true)
+        XCTAssertEqual(shown.name, "DOE^JANE")
+        XCTAssertEqual(shown.birthDate, "1961-04-30")
+        XCTAssertEqual(shown.id, manifest.patient.id, "the manifest's value is kept")
+        XCTAssertEqual(shown.conflicts.count, 1)
+        XCTAssertTrue(shown.conflicts[0].contains("patient ID") && shown.conflicts[0].contains("D-123"), shown.conflicts[0])
+        let hidden = PatientIdentification.from(manifest: manifest, reveal: false)
+        XCTAssertEqual(hidden.conflicts.count, 1)
+        XCTAssertFalse(hidden.conflicts[0].contains("D-123") || hidden.conflicts[0].contains(manifest.patient.id))
+    }
 }
