@@ -42,7 +42,7 @@ public enum ClinicalNames {
     }
 
     /// Why a cycle has its activity, in a sentence.
-    public static func reason(_ c: BindingConstraint, activityGBq: Double) -> String {
+    public static func reason(_ c: BindingConstraint) -> String {
         switch c {
         case .kidneyDose: "highest activity (in protocol steps) that keeps the cumulative kidney dose under its limit"
         case .kidneyBED: "highest activity (in protocol steps) that keeps the cumulative kidney BED under its limit"

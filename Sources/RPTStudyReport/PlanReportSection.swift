@@ -37,7 +37,7 @@ public enum PlanReportSection {
         }
         for c in plan.cycles {
             let label = c.status == .planned ? "planned (recommendation)" : ClinicalNames.status(c.status)
-            var reason = ClinicalNames.reason(c.bindingConstraint, activityGBq: c.activityGBq)
+            var reason = ClinicalNames.reason(c.bindingConstraint)
             if let n = c.note, !n.isEmpty { reason += " — " + n }
             rows.append([.text("\(c.cycle)"), .text(label), .number(c.activityGBq, .fixed(2)), .text(reason)])
         }
