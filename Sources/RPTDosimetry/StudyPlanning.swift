@@ -1,6 +1,7 @@
 import Foundation
 import RPTCore
 import RPTPlanner
+import RPTStore
 
 /// Plans a study's remaining cycles from its dosimetry folders and stamps the plan with where it came
 /// from (`PlanProvenance`) and the planner's error model (`PlanUncertainty`), so that a report can
@@ -18,7 +19,7 @@ public enum StudyPlanning {
             let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
             return PlanDosimetrySource(cycle: c.cycle, path: path, modifiedAt: modified.map(iso.string) ?? "unknown")
         }
-        plan.provenance = PlanProvenance(createdAt: iso.string(from: now), softwareVersion: RPTDoseVersion.string,
+        plan.provenance = PlanProvenance(createdAt: iso.string(from: now), softwareVersion: RPTDoseVersion.string + " (commit \(HDF5Store.gitCommit()))",
                                          manifestPath: standardPath(manifest.path), dosimetry: sources)
         plan.uncertainty = PlanUncertainty.make(request: request, plan: plan, config: config)
         return plan

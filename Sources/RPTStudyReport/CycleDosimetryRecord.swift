@@ -19,6 +19,8 @@ public struct CycleDosimetryRecord: Sendable {
     public var partial: Bool
     public var notes: [String]
     public var softwareVersion: String
+    /// Git commit of the software that wrote the file (root attribute `git_commit`; "unknown" when not recorded).
+    public var gitCommit: String
     public var provenance: Provenance
     /// `/tables/regions`, one row per reported region, in file order.
     public var regions: [RegionDoseRecord]
@@ -97,6 +99,7 @@ public struct CycleDosimetryRecord: Sendable {
                 partial: (try f.attributeIfPresent("partial", at: g)?.asInt ?? 0) != 0,
                 notes: try f.attributeIfPresent("notes", at: g)?.asStrings ?? [],
                 softwareVersion: try f.attributeIfPresent("software_version")?.asString ?? "unknown",
+                gitCommit: try f.attributeIfPresent("git_commit")?.asString ?? "unknown",
                 provenance: try f.readProvenance(),
                 regions: regions, fits: fits, marrow: marrow, marrowBloodMethod: bloodMethod,
                 dose: dose, regionMap: regionMap, regionLabels: labelNames)

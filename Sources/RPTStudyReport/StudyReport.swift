@@ -5,6 +5,7 @@ import RPTKernels
 import RPTKinetics
 import RPTPlanner
 import RPTReport
+import RPTStore
 
 /// The dosimetry report of a study (docs/report.md): patient, cycles and provenance, warnings, dose
 /// colour-wash slices, time-activity fits, DVHs, the region dose table and the plan, as one
@@ -91,8 +92,8 @@ public struct StudyReport {
             }.joined(separator: "; ")),
             ReportField("Cycles with dosimetry", cycles.map(String.init).joined(separator: ", ")),
             ReportField("Report created", created),
-            ReportField("Software", "RPTDose \(RPTDoseVersion.string) (results written by RPTDose "
-                        + Set(records.map(\.softwareVersion)).sorted().joined(separator: ", ") + ")"),
+            ReportField("Software", "RPTDose \(Self.softwareIdentity) (results written by RPTDose "
+                        + Set(records.map { "\($0.softwareVersion), commit \(Self.short($0.gitCommit))" }).sorted().joined(separator: "; ") + ")"),
             ReportField("Random seeds", records.map { "cycle \($0.cycle): \($0.provenance.seed.map(String.init) ?? "—")" }
                         .joined(separator: "; ")),
             ReportField("Results digest", Self.resultsDigest(records)),
@@ -143,7 +144,7 @@ public struct StudyReport {
             pageHeader: identification(hand: false),
             pageHeaderRight: "Lu-177 DOTATATE dosimetry · study \(study) · cycle\(cycles.count == 1 ? "" : "s") "
                 + cycles.map(String.init).joined(separator: ", "),
-            pageFooter: "RPTDose \(RPTDoseVersion.string) · report created \(created) · results digest \(Self.resultsDigest(records))")
+            pageFooter: "RPTDose \(Self.softwareIdentity) · report created \(created) · results digest \(Self.resultsDigest(records))")
     }
 
     /// The patient line: name, ID and date of birth (`PatientIdentification`: the manifest, else the
@@ -158,6 +159,12 @@ public struct StudyReport {
         return "Name: \(blank) · ID: \(blank) · Date of birth: \(blank)"
             + (hand ? " (not printed: write by hand, or report with --show-identifiers)" : "")
     }
+
+    /// This software's version and git commit (`RPTDOSE_GIT_COMMIT`, set by `make demo`; else "unknown").
+    static var softwareIdentity: String { "\(RPTDoseVersion.string), commit \(short(HDF5Store.gitCommit()))" }
+
+    /// A commit hash shortened to 12 characters.
+    static func short(_ commit: String) -> String { commit.count > 12 && commit.allSatisfy(\.isHexDigit) ? String(commit.prefix(12)) : commit }
 
     /// FNV-1a 64-bit digest (hex) of every cycle's region-table numbers printed to 6 significant digits:
     /// identical results give identical digests, so a screenshot or a printed report can be matched to

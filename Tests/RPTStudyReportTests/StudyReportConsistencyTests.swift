@@ -1,4 +1,5 @@
 import Foundation
+import RPTCore
 @testable import RPTCommandLine
 import RPTDosimetry
 import RPTPlanner
@@ -169,6 +170,10 @@ final class StudyReportConsistencyTests: XCTestCase {
         let css = ReportHTML.pageBoxes(ReportDocument(title: "t", pageHeader: "Name: \"Doe\" <x>"))
         XCTAssertTrue(css.contains("@top-left { content: \"Name: \\22 Doe\\22  \\3c x\\3e \";"), css)
         XCTAssertTrue(css.contains("counter(page) \" of \" counter(pages)"))
+        // The software's commit (RPTDOSE_GIT_COMMIT) is printed, shortened to 12 characters.
+        setenv("RPTDOSE_GIT_COMMIT", "0123456789abcdef0123456789abcdef01234567", 1)
+        defer { unsetenv("RPTDOSE_GIT_COMMIT") }
+        XCTAssertEqual(StudyReport.softwareIdentity, "\(RPTDoseVersion.string), commit 0123456789ab")
         // An impossible date of birth is refused.
         try yaml.replacingOccurrences(of: "1961-04-30", with: "1961-02-30").write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try StudyManifest.load(path: path, checkImages: false)) { XCTAssertTrue("\($0)".contains("birth_date"), "\($0)") }
