@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "RPTPlanner", dependencies: ["RPTCore", "RPTPhysics", "RPTYAML", .product(name: "Yams", package: "Yams")]),
         .target(name: "RPTKernels", dependencies: ["RPTCore", "RPTVolume", "CKissFFT"]),
         .target(name: "RPTDicom", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
-        .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "RPTKinetics", "CPNG"]),
+        .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "RPTKinetics", "RPTKernels", "CPNG"]),
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "CHDF5"]),
         .target(name: "RPTDosimetry", dependencies: [
@@ -58,7 +58,7 @@ let package = Package(
             "RPTPlanner", "RPTStore", "RPTImageIO", "RPTDicom", "RPTYAML", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "RPTStudyReport", dependencies: [
-            "RPTCore", "RPTVolume", "RPTKinetics", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry",
+            "RPTCore", "RPTVolume", "RPTKinetics", "RPTKernels", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry", "RPTDicom",
         ]),
         // The application layer: simulation runs (checkpoint, resume, merge), dose-method dispatch, kernel
         // generation and caching, a cycle's dosimetry end to end, planning and reporting entry points.
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
         .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),
-        .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTKinetics", "RPTVolume", "RPTCore", "RPTTestSupport"]),
+        .testTarget(name: "RPTReportTests", dependencies: ["RPTReport", "RPTKinetics", "RPTKernels", "RPTVolume", "RPTCore", "RPTTestSupport"]),
         .testTarget(name: "RPTPlannerTests", dependencies: [
             "RPTPlanner", "RPTCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

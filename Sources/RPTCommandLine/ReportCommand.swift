@@ -17,12 +17,16 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "HTML file to write.") var out: String = "report.html"
     @Option(help: "Study manifest (default: STUDY_OUTPUT_DIR/study/manifest.yaml, else STUDY_OUTPUT_DIR/manifest.yaml).")
     var manifest: String?
-    @Option(help: "Plan JSON (default: STUDY_OUTPUT_DIR/plan.json, else plan.json beside the manifest, if present).")
+    @Option(help: "Plan JSON (default: the most recent of plan.json beside the manifest and STUDY_OUTPUT_DIR/plan.json).")
     var plan: String?
     @Flag(help: "Also print the report to PDF (same name, .pdf) with headless Chromium.") var pdf = false
+    @Flag(help: "Print the patient's name, ID and date of birth (from the manifest) on every page (hidden by default).")
+    var showIdentifiers = false
+    @Flag(help: "One dose colour scale for all rows of a cycle's dose maps.") var sharedDoseScale = false
 
     func run() throws {
-        let written = try ReportingWorkflow.write(studyOutputDir: studyOutputDir, out: out, manifest: manifest, plan: plan, pdf: pdf)
+        let written = try ReportingWorkflow.write(studyOutputDir: studyOutputDir, out: out, manifest: manifest, plan: plan,
+                                                  pdf: pdf, showIdentifiers: showIdentifiers, sharedDoseScale: sharedDoseScale)
         for path in written { print("wrote \(path)") }
     }
 }

@@ -49,8 +49,15 @@ extension StudyManifest {
 
         var patient = StudyPatient(id: "", sex: .male, massKg: 73, heightCm: 176, kidneyRiskFactors: false)
         if let p = r.section(top, "patient", path: "", required: true) {
-            r.allowOnly(p, ["id", "sex", "mass_kg", "height_cm", "kidney_risk_factors"], path: "patient")
+            r.allowOnly(p, ["id", "name", "birth_date", "sex", "mass_kg", "height_cm", "kidney_risk_factors"], path: "patient")
             patient.id = r.string(p, "id", path: "patient") ?? ""
+            patient.name = r.string(p, "name", path: "patient") ?? ""
+            if let b = r.string(p, "birth_date", path: "patient") {
+                patient.birthDate = b
+                if !StudyPatient.isBirthDate(b) {
+                    r.fail("patient.birth_date", b, "expected a past date YYYY-MM-DD")
+                }
+            }
             if let s: PatientSex = r.enumeration(p, "sex", path: "patient", required: true) { patient.sex = s }
             if let m = r.positive(p, "mass_kg", path: "patient", required: true, unit: "kg") { patient.massKg = m }
             if let h = r.positive(p, "height_cm", path: "patient", required: true, unit: "cm") { patient.heightCm = h }

@@ -83,6 +83,20 @@ public struct StudyPatient: Sendable, Equatable {
     public var heightCm: Double
     /// Renal risk factors (hypertension, diabetes…): selects the planner's kidney BED limit.
     public var kidneyRiskFactors: Bool
+    /// Patient name as it should appear on the report (optional; printed only with `--show-identifiers`).
+    public var name: String = ""
+    /// Date of birth, ISO 8601 `YYYY-MM-DD` (optional; printed only with `--show-identifiers`).
+    public var birthDate: String = ""
+
+    /// True for an ISO 8601 calendar date `YYYY-MM-DD` that exists, after 1900 and not in the future.
+    public static func isBirthDate(_ s: String, now: Date = Date()) -> Bool {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd"
+        guard s.count == 10, let d = f.date(from: s), f.string(from: d) == s else { return false }
+        return d <= now && d >= f.date(from: "1900-01-01")!
+    }
 }
 
 /// Sex of the patient; selects the ICRP 89 reference values.

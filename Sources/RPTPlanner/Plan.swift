@@ -197,12 +197,17 @@ public struct Plan: Codable, Equatable, Sendable {
     public var notes: [String]
     /// The research override of the label activities in force, or nil (JSON null) for a label protocol.
     public var researchOverride: PlanResearchOverride? = nil
+    /// When, by what and from which manifest and dosimetry the plan was made (set by the caller that
+    /// read the study; nil in plans written before it existed).
+    public var provenance: PlanProvenance? = nil
+    /// The per-cycle error model behind the plan (nil in plans written before it existed).
+    public var uncertainty: PlanUncertainty? = nil
 
     enum CodingKeys: String, CodingKey {
         case protocolID = "protocol_id", protocolVersion = "protocol_version", arm, mode
         case exceedanceProbability = "exceedance_probability", quantileZ = "quantile_z"
         case predictionMethod = "prediction_method", objective, limits, toxicity, given, cycles, notes
-        case researchOverride = "research_override"
+        case researchOverride = "research_override", provenance, uncertainty
     }
 
     /// Writes every key, with null for absent values, so the JSON shape never changes.
@@ -222,6 +227,8 @@ public struct Plan: Codable, Equatable, Sendable {
         try c.encode(cycles, forKey: .cycles)
         try c.encode(notes, forKey: .notes)
         try c.encode(researchOverride, forKey: .researchOverride)
+        try c.encode(provenance, forKey: .provenance)
+        try c.encode(uncertainty, forKey: .uncertainty)
     }
 
     /// Pretty-printed JSON with sorted keys (stable output for diffs and tests).

@@ -1,6 +1,8 @@
 import RPTCore
+import RPTKernels
 
-/// Cumulative DVHs of several regions on one plot (dose in Gy, volume in %), with a legend.
+/// Cumulative DVHs of several regions on one plot (dose in Gy, volume in %), with a legend. Each line is
+/// `CumulativeDVH.curve()`: the same curve its D2/D50/D98 are read from.
 ///
 /// SVG classes: `dvh` (one polyline per region) plus those of the axes (see `ChartFrame`).
 public struct DVHChart: Sendable {
@@ -19,8 +21,8 @@ public struct DVHChart: Sendable {
         guard !curves.isEmpty else {
             throw InputError(source: "DVH chart '\(title)'", field: "curves", reason: "no region to plot")
         }
-        let lo = min(0, curves.map { $0.dvh.minimumDoseGy }.min()!)
-        let hi = curves.map { $0.dvh.maximumDoseGy }.max()!
+        let lo = min(0, curves.map { $0.dvh.minGy }.min()!)
+        let hi = curves.map { $0.dvh.maxGy }.max()!
         return (AxisTicks.linear(minimum: lo, maximum: hi), AxisTicks.linear(minimum: 0, maximum: 100))
     }
 
@@ -37,7 +39,7 @@ public struct DVHChart: Sendable {
             let dash = dashes[(n / RGBColor.okabeIto.count) % dashes.count]
             let points = c.dvh.curve().map { SIMD2(frame.px($0.x), frame.py($0.y)) }
             svg.polyline(points, stroke: c.color.hex, width: 2, dash: dash, className: "dvh")
-            legend.append((c.dvh.name, c.color.hex, dash))
+            legend.append((c.dvh.region, c.color.hex, dash))
         }
         frame.drawLegend(&svg, entries: legend)
         return svg.finish(width: width, height: height, title: title)

@@ -15,12 +15,20 @@ public struct ReportDocument: Sendable {
     public var signatureRoles: [String]
     /// Small print at the bottom (software version, generation time …).
     public var footer: String?
+    /// Printed at the top left of every PDF page (patient identification), nil for none.
+    public var pageHeader: String?
+    /// Printed at the top right of every PDF page (study, report), nil for none.
+    public var pageHeaderRight: String?
+    /// Printed at the bottom left of every PDF page (software, creation time); the bottom right always
+    /// holds "Page x of y".
+    public var pageFooter: String?
 
     public init(title: String, subtitle: String? = nil, metadata: [ReportField] = [], warnings: [String] = [],
                 sections: [ReportSection] = [], signatureRoles: [String] = ["Prepared by", "Reviewed and approved by (medical physicist)"],
-                footer: String? = nil) {
+                footer: String? = nil, pageHeader: String? = nil, pageHeaderRight: String? = nil, pageFooter: String? = nil) {
         self.title = title; self.subtitle = subtitle; self.metadata = metadata; self.warnings = warnings
         self.sections = sections; self.signatureRoles = signatureRoles; self.footer = footer
+        self.pageHeader = pageHeader; self.pageHeaderRight = pageHeaderRight; self.pageFooter = pageFooter
     }
 
     /// The document as HTML.

@@ -4,7 +4,7 @@ public enum ReportHTML {
     public static func render(_ doc: ReportDocument) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>\(esc(doc.title))</title>\n<style>\n\(stylesheet)</style>\n</head>\n<body>\n"
+        h += "<title>\(esc(doc.title))</title>\n<style>\n\(stylesheet)\(pageBoxes(doc))</style>\n</head>\n<body>\n"
         h += "<header>\n<h1>\(esc(doc.title))</h1>\n"
         if let subtitle = doc.subtitle { h += "<p class=\"subtitle\">\(esc(subtitle))</p>\n" }
         h += "</header>\n"
@@ -33,6 +33,35 @@ public enum ReportHTML {
     }
 
     private static func esc(_ s: String) -> String { XMLText.escape(s) }
+
+    /// Paged-media margin boxes (CSS Paged Media 3, printed by Chromium ≥ 131): the document's page
+    /// header and footer on every page and "Page x of y" at the bottom right.
+    public static func pageBoxes(_ doc: ReportDocument) -> String {
+        func box(_ name: String, _ content: String, align: String) -> String {
+            "  @\(name) { content: \(content); font: 7.5pt Helvetica, Arial, sans-serif; color: #333; text-align: \(align); "
+                + "vertical-align: middle; }\n"
+        }
+        var css = "@page {\n"
+        if let t = doc.pageHeader { css += box("top-left", cssString(t), align: "left") }
+        if let t = doc.pageHeaderRight { css += box("top-right", cssString(t), align: "right") }
+        if let t = doc.pageFooter { css += box("bottom-left", cssString(t), align: "left") }
+        css += box("bottom-right", "\"Page \" counter(page) \" of \" counter(pages)", align: "right")
+        return css + "}\n"
+    }
+
+    /// A CSS string literal: quotes, backslashes and control characters escaped (`\HH `); `<` too,
+    /// so that the text cannot close the `<style>` element.
+    static func cssString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"", "\\", "<", ">", "&": out += "\\" + String(u.value, radix: 16) + " "
+            case _ where u.value < 0x20 || u.value == 0x7f: out += "\\" + String(u.value, radix: 16) + " "
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
 
     private static func warnings(_ items: [String], heading: String?) -> String {
         var h = "<div class=\"warnings\" role=\"alert\">\n"
@@ -123,7 +152,8 @@ public enum ReportHTML {
         return h + "</figure>\n"
     }
 
-    /// Inline stylesheet: readable on screen, A4 with 14 mm margins in print, figures never split.
+    /// Inline stylesheet: readable on screen; in print (A4 or US Letter, the printer's paper size) 12 mm side
+    /// margins, smaller type and tables, charts and images no wider than the text; figures never split.
     static let stylesheet = """
     body { font-family: Helvetica, Arial, sans-serif; font-size: 11pt; line-height: 1.4; color: #111;
       max-width: 190mm; margin: 0 auto; padding: 12px 16px; background: #fff; }
@@ -159,8 +189,16 @@ public enum ReportHTML {
     .sig-label { font-size: 9.5pt; color: #333; }
     footer { margin-top: 24px; font-size: 8.5pt; color: #555; border-top: 1px solid #ccc; padding-top: 4px; }
     * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-    @page { size: A4; margin: 14mm; }
-    @media print { body { max-width: none; padding: 0; } }
+    table.data { max-width: 100%; }
+    td { overflow-wrap: anywhere; }
+    td.num { overflow-wrap: normal; }
+    svg { max-width: 100%; height: auto; }
+    @page { size: A4; margin: 16mm 12mm 14mm; }
+    @media print {
+      body { max-width: none; padding: 0; font-size: 9.5pt; }
+      th, td { padding: 2px 4px; }
+      table.data { font-size: 8.5pt; }
+    }
 
     """
 }

@@ -63,6 +63,11 @@ public struct SliceRenderer: Sendable {
             let a = (w * u).sum(), b = (w * v).sum()
             uLo = min(uLo, a); uHi = max(uHi, a); vLo = min(vLo, b); vHi = max(vHi, b)
         }
+        if let fov = options.fieldOfViewMM {
+            precondition(fov > 0 && fov.isFinite, "field of view must be a finite number > 0 mm")
+            let pu = (point * u).sum(), pv = (point * v).sum()
+            (uLo, uHi, vLo, vHi) = (pu - fov / 2, pu + fov / 2, pv - fov / 2, pv + fov / 2)
+        }
         var pixel = options.pixelSizeMM ?? min(grid.spacing.x, grid.spacing.y, grid.spacing.z)
         precondition(pixel > 0 && pixel.isFinite, "pixel size must be a finite number > 0 mm")
         let longest = max(uHi - uLo, vHi - vLo)

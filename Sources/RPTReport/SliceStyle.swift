@@ -49,6 +49,9 @@ public struct SliceRenderOptions: Equatable, Sendable {
     public var pixelSizeMM: Double?
     /// Largest image width or height (pixels); the pixel size grows to respect it.
     public var maximumDimension: Int
+    /// Side (mm) of a square field of view centred on the rendered point (a zoomed view); nil shows the
+    /// whole grid.
+    public var fieldOfViewMM: Double? = nil
 
     public init(window: WindowLevel = .softTissue, dose: DoseOverlayStyle? = nil,
                 outlines: [RegionOutlineStyle] = [], pixelSizeMM: Double? = nil, maximumDimension: Int = 800) {

@@ -21,6 +21,8 @@ public struct CycleDosimetryRecord: Sendable {
     public var notes: [String]
     /// The RPTDose that wrote the file: version and git commit (root attributes), e.g. "0.1.0 (commit 4df7af7…)".
     public var softwareVersion: String
+    /// Git commit of the software that wrote the file (root attribute `git_commit`; "unknown" when not recorded).
+    public var gitCommit: String
     public var provenance: Provenance
     /// `/tables/regions`, one row per reported region, in file order.
     public var regions: [RegionDoseRecord]
@@ -98,8 +100,8 @@ public struct CycleDosimetryRecord: Sendable {
                 decays: try f.attribute("decays", at: g).asUInt ?? 0,
                 partial: (try f.attributeIfPresent("partial", at: g)?.asInt ?? 0) != 0,
                 notes: try f.attributeIfPresent("notes", at: g)?.asStrings ?? [],
-                softwareVersion: (try f.attributeIfPresent("software_version")?.asString ?? "unknown")
-                    + " (commit " + (try f.attributeIfPresent("git_commit")?.asString ?? "unknown") + ")",
+                softwareVersion: try f.attributeIfPresent("software_version")?.asString ?? "unknown",
+                gitCommit: try f.attributeIfPresent("git_commit")?.asString ?? "unknown",
                 provenance: try f.readProvenance(),
                 regions: regions, fits: fits, marrow: marrow, marrowBloodMethod: bloodMethod,
                 dose: dose, regionMap: regionMap, regionLabels: labelNames)

@@ -1,6 +1,7 @@
 import Foundation
 import RPTCore
 import RPTDosimetry
+import RPTKernels
 import RPTKinetics
 import RPTPlanner
 import RPTReport
@@ -15,15 +16,25 @@ public struct StudyReport {
     public var thresholds: ReviewThresholds
     /// When the report was made (printed in the footer).
     public var generated: Date
+    /// Print the patient's name, ID and date of birth (from the manifest) on every page; otherwise a
+    /// line to write them by hand.
+    public var showIdentifiers: Bool
+    /// One dose colour scale for every row of the dose maps of a cycle (the highest structure D2),
+    /// instead of one per structure.
+    public var sharedDoseScale: Bool
 
-    public init(inputs: StudyReportInputs, thresholds: ReviewThresholds = ReviewThresholds(), generated: Date = Date()) {
+    public init(inputs: StudyReportInputs, thresholds: ReviewThresholds = ReviewThresholds(), generated: Date = Date(),
+                showIdentifiers: Bool = false, sharedDoseScale: Bool = false) {
         self.inputs = inputs; self.thresholds = thresholds; self.generated = generated
+        self.showIdentifiers = showIdentifiers; self.sharedDoseScale = sharedDoseScale
     }
 
     /// Table captions (stable: tests and readers find the tables by them).
     public static func regionTableCaption(cycle: Int) -> String { "Region doses, cycle \(cycle)" }
     public static func fitTableCaption(cycle: Int) -> String { "Time-activity fits, cycle \(cycle)" }
-    public static let planTableCaption = "Plan: activity and cumulative doses per cycle"
+    public static let planTableCaption = "Plan: cumulative organ doses with uncertainty"
+    public static let planActivitiesCaption = "Plan: activity per cycle"
+    public static let planLesionCaption = "Plan: cumulative lesion doses"
     public static let planLimitsCaption = "Plan: cumulative doses against the limits"
     public static let cyclesTableCaption = "Cycles and administered activities"
 
@@ -52,6 +63,8 @@ public struct StudyReport {
         let cycles = inputs.dosimetryFiles.keys.sorted()
         let records = try cycles.map { try CycleDosimetryRecord.load(path: inputs.dosimetryFiles[$0]!) }
         let plan = try inputs.planPath.map(StudyReportInputs.loadPlan)
+        let regionNames = records.flatMap { $0.regionLabels + $0.regions.map(\.region) + $0.fits.map(\.region) }
+        let planCheck = plan.map { PlanCheck.check($0, planPath: inputs.planPath!, manifest: m, dosimetryFiles: inputs.dosimetryFiles) }
 
         var findings: [ReviewFinding] = []
         for r in records {
@@ -60,21 +73,48 @@ public struct StudyReport {
         }
 
         let p = m.patient
+        let created = ISO8601DateFormatter().string(from: generated)
         var meta = [
+            ReportField("Patient identification", identification(hand: true)),
             ReportField("Patient", "\(p.sex.rawValue), \(fmt(p.massKg, 3)) kg, \(fmt(p.heightCm, 3)) cm"
                         + (p.kidneyRiskFactors ? ", renal risk factors" : ", no renal risk factors")),
-            ReportField("Treatment arm", m.arm.rawValue),
-            ReportField("Radiopharmaceutical", "\(m.nuclide) (manifest format \(m.formatVersion))"),
-            ReportField("Cycles (administered activity)", m.cycles.map {
-                "\($0.number): \(NumberFormat.fixed(2).string($0.administeredActivityGBq)) GBq" }.joined(separator: "; ")),
+            ReportField("Radiopharmaceutical", ClinicalNames.radiopharmaceutical),
+            ReportField("Treatment arm", ClinicalNames.arm(m.arm)),
+            ReportField("Study", m.path),
+            ReportField("Administered activities (study manifest)", m.cycles.map { c in
+                var t = "cycle \(c.number): \(NumberFormat.fixed(2).string(c.administeredActivityGBq)) GBq"
+                if !cycles.contains(c.number) { t += " (no dosimetry)" }
+                if let plan, planCheck?.refusal == nil, let p = plan.cycles.first(where: { $0.cycle == c.number }),
+                   abs(p.activityGBq - c.administeredActivityGBq) > 1e-9 {
+                    t += " — the plan recommended \(NumberFormat.fixed(2).string(p.activityGBq)) GBq"
+                }
+                return t
+            }.joined(separator: "; ")),
             ReportField("Cycles with dosimetry", cycles.map(String.init).joined(separator: ", ")),
-            ReportField("Software", "RPTDose \(SoftwareInfo.version) (commit \(SoftwareInfo.gitCommit), built "
-                        + "\(SoftwareInfo.buildDate), HDF5 \(SoftwareInfo.hdf5Version); results written by "
-                        + Set(records.map(\.softwareVersion)).sorted().joined(separator: ", ") + ")"),
+            ReportField("Report created", created),
+            ReportField("Software", "RPTDose \(Self.softwareIdentity) (results written by RPTDose "
+                        + Set(records.map { "\($0.softwareVersion), commit \(Self.short($0.gitCommit))" }).sorted().joined(separator: "; ") + ")"),
             ReportField("Random seeds", records.map { "cycle \($0.cycle): \($0.provenance.seed.map(String.init) ?? "—")" }
                         .joined(separator: "; ")),
+            ReportField("Results digest", Self.resultsDigest(records)),
         ]
-        if let plan { meta.append(ReportField("Plan", "\(plan.protocolID) \(plan.protocolVersion), \(plan.arm.rawValue) arm")) }
+        if let plan, let path = inputs.planPath {
+            let made = plan.provenance.map { "made \($0.createdAt)" } ?? "creation time not recorded"
+            meta.append(ReportField("Plan", "\(path), after cycle \(plan.given.count), \(made)"
+                                    + (planCheck?.refusal != nil ? " — not shown: belongs to another manifest" : "")))
+        }
+        for other in inputs.otherPlans {
+            findings.append(ReviewFinding(rule: .checkNotPossible, cycle: nil, subject: "Plan",
+                                          message: "an older plan file \(other) was found and not used"))
+        }
+        let known = Set(regionNames)
+        let conflicts = PatientIdentification.from(manifest: m, reveal: showIdentifiers).conflicts
+        var warnings = conflicts + findings.map { f -> String in
+            var f = f
+            if known.contains(f.subject) { f.subject = ClinicalNames.region(f.subject) }
+            return ClinicalNames.prose(f.text, regions: regionNames)
+        }
+        if let c = planCheck { warnings += [c.refusal].compactMap { $0 } + c.warnings }
 
         var sections = [cyclesSection(records: records)]
         for r in records {
@@ -85,18 +125,65 @@ public struct StudyReport {
             sections.append(regionTableSection(r))
         }
         if let predicted = PredictedCycleSection.section(inputs: inputs) { sections.append(predicted) }
-        if let plan { sections.append(try PlanReportSection.section(plan)) }
+        if let plan, let planCheck {
+            var administered: [Int: Double] = [:]
+            for c in m.cycles { administered[c.number] = c.administeredActivityGBq }
+            sections.append(try PlanReportSection.section(plan, check: planCheck, administered: administered))
+        }
         sections.append(checksSection())
 
+        let study = ((m.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
         return ReportDocument(
-            title: "Lu-177 dosimetry report",
-            subtitle: "Patient-specific Monte Carlo dosimetry — \(m.arm.rawValue) arm",
+            title: "Lu-177 DOTATATE dosimetry report",
+            subtitle: "Patient-specific Monte Carlo dosimetry — \(ClinicalNames.arm(m.arm))",
             metadata: meta,
-            warnings: findings.map(\.text),
+            warnings: warnings,
             sections: sections,
             footer: "RPTDose \(RPTDoseVersion.string). Generated \(ISO8601DateFormatter().string(from: generated)) from "
                 + "\(inputs.studyOutputDirectory). Manifest: \(m.path). Methods: docs/methods/dosimetry.md, "
-                + "docs/methods/kinetics.md, docs/methods/planner.md; warning rules: docs/report.md.")
+                + "docs/methods/kinetics.md, docs/methods/planner.md; warning rules: docs/report.md.",
+            pageHeader: identification(hand: false),
+            pageHeaderRight: "Lu-177 DOTATATE dosimetry · study \(study) · cycle\(cycles.count == 1 ? "" : "s") "
+                + cycles.map(String.init).joined(separator: ", "),
+            pageFooter: "RPTDose \(Self.softwareIdentity) · report created \(created) · results digest \(Self.resultsDigest(records))")
+    }
+
+    /// The patient line: name, ID and date of birth (`PatientIdentification`: the manifest, else the
+    /// reference CT's DICOM header) with `showIdentifiers`, else a line to fill in by hand.
+    func identification(hand: Bool) -> String {
+        let p = PatientIdentification.from(manifest: inputs.manifest, reveal: showIdentifiers)
+        if showIdentifiers {
+            func v(_ s: String) -> String { s.isEmpty ? "(not recorded)" : s }
+            return "Name: \(v(p.name)) · ID: \(v(p.id)) · Date of birth: \(v(p.birthDate))"
+        }
+        let blank = "________________"
+        return "Name: \(blank) · ID: \(blank) · Date of birth: \(blank)"
+            + (hand ? " (not printed: write by hand, or report with --show-identifiers)" : "")
+    }
+
+    /// This software's version and git commit (`RPTDOSE_GIT_COMMIT`, set by `make demo`; else "unknown").
+    static var softwareIdentity: String {
+        "\(SoftwareInfo.version), commit \(short(SoftwareInfo.gitCommit)), built \(SoftwareInfo.buildDate), HDF5 \(SoftwareInfo.hdf5Version)"
+    }
+
+    /// A commit hash shortened to 12 characters.
+    static func short(_ commit: String) -> String { commit.count > 12 && commit.allSatisfy(\.isHexDigit) ? String(commit.prefix(12)) : commit }
+
+    /// FNV-1a 64-bit digest (hex) of every cycle's region-table numbers printed to 6 significant digits:
+    /// identical results give identical digests, so a screenshot or a printed report can be matched to
+    /// the run that made it (scripts/report-screenshots.sh).
+    public static func resultsDigest(_ records: [CycleDosimetryRecord]) -> String {
+        var text = ""
+        for r in records.sorted(by: { $0.cycle < $1.cycle }) {
+            text += "cycle \(r.cycle)\n"
+            for x in r.regions {
+                text += x.region + " " + [x.massG, x.tiaBqS, x.meanDoseGy, x.d2Gy, x.d50Gy, x.d98Gy]
+                    .map { String(format: "%.6g", $0) }.joined(separator: " ") + "\n"
+            }
+        }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return String(h, radix: 16).leftPadded(to: 16)
     }
 
     // MARK: Sections
@@ -115,19 +202,20 @@ public struct StudyReport {
         }
         var blocks: [ReportBlock] = [.table(ReportTable(
             caption: Self.cyclesTableCaption,
-            header: ["Cycle", "Activity (GBq)", "Administered", "Scans (h after administration)", "Blood samples", "Dosimetry"],
+            header: ["Cycle", "Administered activity, manifest (GBq)", "Administered", "Scans (h after administration)", "Blood samples", "Dosimetry"],
             rows: rows))]
         for r in records {
             var prov: [[ReportCell]] = [
                 ["File", .text(r.path)], ["Command line", .text(r.provenance.commandLine)],
                 ["Seed", .text(r.provenance.seed.map(String.init) ?? "—")],
-                ["Nuclide", .text(r.nuclide)], ["TIA map", .text(r.tiaMapMethod)],
-                ["Partial-volume correction", .text(r.partialVolumeCorrection)],
+                ["Nuclide", .text(r.nuclide)], ["Time-integrated activity map", .text(ClinicalNames.setting(r.tiaMapMethod))],
+                ["Partial-volume correction", .text(ClinicalNames.setting(r.partialVolumeCorrection))],
             ]
             for key in r.provenance.settings.keys.sorted() {
-                prov.append([.text(key), .text(r.provenance.settings[key]!.description)])
+                prov.append([.text(ClinicalNames.setting(key)), .text(r.provenance.settings[key]!.description)])
             }
-            for n in r.notes { prov.append(["Note", .text(n)]) }
+            let names = r.regionLabels + r.regions.map(\.region)
+            for n in r.notes { prov.append(["Note", .text(ClinicalNames.prose(n, regions: names))]) }
             blocks.append(.table(ReportTable(caption: "Provenance, cycle \(r.cycle)", header: ["Item", "Value"], rows: prov)))
         }
         return ReportSection(heading: "Treatment and provenance", blocks: blocks)
@@ -138,15 +226,20 @@ public struct StudyReport {
         let lesions = m.lesions ?? r.regions.filter { $0.kind == "lesion" }.map(\.region)
         var blocks: [ReportBlock] = [.paragraph(
             "Absorbed dose of cycle \(r.cycle) washed over the reference CT (scan \(cycle.referenceIndex + 1), "
-            + "soft-tissue window W400/L40), through the centroid of each kidney and lesion. The colour scale of each "
-            + "row runs from \(Int(DoseSliceGallery.lowerFraction * 100)) % of the structure's D2 to its D2 (viridis, 55 % opacity); lower "
-            + "doses are not coloured. Outlines: kidneys, lesions, liver and spleen. Radiological convention: the "
+            + "soft-tissue window W400/L40), through the centroid of each kidney and lesion. "
+            + (sharedDoseScale ? "One colour scale for all rows runs from \(Int(DoseSliceGallery.lowerFraction * 100)) % of the highest D2 of the structures to that D2"
+                               : "The colour scale of each row runs from \(Int(DoseSliceGallery.lowerFraction * 100)) % of the structure's D2 to its D2")
+            + " (viridis, 55 % opacity); lower "
+            + "doses are not coloured. Outlines: kidneys, lesions, liver and spleen. A structure narrower than "
+            + "\(Int(DoseSliceGallery.insetThresholdPixels)) display pixels also gets zoomed views. Radiological convention: the "
             + "patient's right is on the image left.")]
         do {
-            let rows = try DoseSliceGallery.rows(record: r, manifest: m, cycle: cycle, structures: m.kidneyRegions + lesions)
+            let rows = try DoseSliceGallery.rows(record: r, manifest: m, cycle: cycle, structures: m.kidneyRegions + lesions,
+                                                 sharedScale: sharedDoseScale)
             for row in rows {
-                blocks.append(.subheading(row.structure))
+                blocks.append(.subheading(ClinicalNames.region(row.structure)))
                 blocks += row.figures.map { ReportBlock.slice($0) }
+                blocks += row.insets.map { ReportBlock.slice($0) }
             }
         } catch {
             blocks.append(.warnings(["Dose maps not drawn: \(error)"]))
@@ -158,7 +251,9 @@ public struct StudyReport {
         let sigma = inputs.manifest.activityRelativeUncertainty
         var blocks: [ReportBlock] = [.paragraph(
             "Region activities (after partial-volume correction, error bars ±1σ = \(fmt(sigma * 100, 3)) %) and the "
-            + "curve integrated for the time-integrated activity (TIA). Time after administration in hours.")]
+            + "curve integrated for the time-integrated activity (TIA). Time after administration in hours. Each curve drawn is "
+            + "the one integrated for the TIA, and every point shown was used for it (the fits exclude no point); the "
+            + "trapezoid method draws no curve (straight lines between the points, a physical-decay tail after the last).")]
         var rows: [[ReportCell]] = []
         for (n, region) in r.regions.enumerated() {
             guard let fit = r.fit(region.region) else { continue }
@@ -171,10 +266,20 @@ public struct StudyReport {
                     let end = (fit.timesHours.max() ?? 1) * 1.25
                     curve = TimeActivitySeries.sampledCurve(from: 0, to: end, count: 160) { c.activityBq(atHours: $0) / 1e6 }
                 }
-                let chart = TimeActivityChart(title: region.region, series: [
-                    TimeActivitySeries(name: fit.curve?.model.rawValue ?? fit.method, color: RGBColor.distinct(n % 7),
-                                       points: points, curve: curve)], width: 360, height: 250)
-                blocks.append(.svg(try chart.svg(), caption: "\(region.region): \(fit.method)"))
+                let name = ClinicalNames.region(region.region)
+                let chart = TimeActivityChart(title: name, series: [
+                    TimeActivitySeries(name: fit.curve.map { ClinicalNames.model($0.model) } ?? ClinicalNames.method(fit.method),
+                                       color: RGBColor.distinct(n % 7), points: points, curve: curve)], width: 360, height: 250)
+                var caption = "\(name): \(ClinicalNames.method(fit.method))"
+                if let c = fit.curve, c.model == .monoExponential,
+                   abs(c.ratesPerSecond[0] * 3600 / ActivityUnits.lutetium177DecayConstantPerHour - 1) < 1e-9 {
+                    caption += ". The points imply a clearance slower than physical decay, so the rate was held at the Lu-177 "
+                        + "physical decay constant: the curve drawn is the one integrated and need not pass through the points"
+                }
+                if region.kind == "red_marrow" {
+                    caption += ". Image-based (SPECT in the marrow label); not used for the marrow dose, which is blood-based (see the region doses)"
+                }
+                blocks.append(.svg(try chart.svg(), caption: caption))
             }
             rows.append(fitRow(fit, sigma: sigma))
         }
@@ -201,11 +306,11 @@ public struct StudyReport {
         }
         let chi = fit.reducedChiSquare(relativeUncertainty: sigma)
         let w = fit.akaikeWeightOfChosenModel
-        return [.text(fit.region), .text(fit.method), .text(parameters),
+        return [.text(ClinicalNames.region(fit.region)), .text(ClinicalNames.method(fit.method)), .text(parameters),
                 .number(fit.tiaBqS / 3.6e9, .significant(4)),
                 .number(fit.tiaStandardUncertaintyBqS / 3.6e9, .significant(3)),
                 chi.map { .number($0, .fixed(2)) } ?? .text(""), w.map { .number($0, .fixed(2)) } ?? .text(""),
-                .text(fit.note)]
+                .text(ClinicalNames.prose(fit.note, regions: [fit.region]))]
     }
 
     func dvhSection(_ r: CycleDosimetryRecord) throws -> ReportSection {
@@ -217,7 +322,7 @@ public struct StudyReport {
             for region in r.regions where kinds.contains(region.kind) {
                 let doses = r.voxelDoses(of: region.region)
                 guard !doses.isEmpty else { continue }
-                curves.append((try CumulativeDVH(name: region.region, doses: doses), RGBColor.okabeIto[curves.count % RGBColor.okabeIto.count]))
+                curves.append((try CumulativeDVH(region: ClinicalNames.region(region.region), doses: doses), RGBColor.okabeIto[curves.count % RGBColor.okabeIto.count]))
             }
             guard !curves.isEmpty else { continue }
             blocks.append(.svg(try DVHChart(title: "\(title), cycle \(r.cycle)", curves: curves, width: 760, height: 420).svg(),
@@ -228,7 +333,7 @@ public struct StudyReport {
 
     func regionTableSection(_ r: CycleDosimetryRecord) -> ReportSection {
         let rows: [[ReportCell]] = r.regions.map { x in
-            [.text(x.region), .text(x.kind), .number(x.massG, .significant(4)), .number(x.tiaBqS / 3.6e9, .significant(4)),
+            [.text(ClinicalNames.region(x.region)), .text(ClinicalNames.kind(x.kind)), .number(x.massG, .significant(4)), .number(x.tiaBqS / 3.6e9, .significant(4)),
              .number(x.meanDoseGy, .significant(4)), .number(x.d2Gy, .significant(4)), .number(x.d50Gy, .significant(4)),
              .number(x.d98Gy, .significant(4)), .number(x.dosePerGBqGy, .significant(4)),
              .number(x.mcRelativeUncertainty * 100, .fixed(2)), .number(x.fitRelativeUncertainty * 100, .fixed(2)),
@@ -253,8 +358,16 @@ public struct StudyReport {
                 ("blood_tia_concentration_bq_s_per_ml", "Blood TIA concentration (Bq·s/mL)", .significant(4)),
             ]
             var rows: [[ReportCell]] = keys.compactMap { k in r.marrow[k.0].map { [.text(k.1), .number($0, k.2)] } }
-            if let b = r.marrowBloodMethod { rows.append(["Blood curve", .text(b)]) }
+            if let b = r.marrowBloodMethod { rows.append(["Blood curve", .text(ClinicalNames.method(b))]) }
             blocks.append(.table(ReportTable(caption: "Red marrow, cycle \(r.cycle)", header: ["Quantity", "Value"], rows: rows)))
+            blocks.append(.paragraph(
+                "Method of the red-marrow dose: blood-based. The self-dose is the blood time-integrated activity concentration "
+                + "times the marrow-to-blood concentration ratio and the marrow mass (ICRP 89 reference, scaled to the patient), "
+                + "with the electron energy absorbed locally; the cross-dose from the rest of the body is the Monte Carlo dose to "
+                + "the marrow region (docs/methods/dosimetry.md). The image-based red-marrow curve of the time-activity section "
+                + "is the SPECT signal in the marrow label: at SPECT resolution it holds spill-in from the blood pool, bone "
+                + "lesions and neighbouring organs and cannot separate marrow uptake from them, so it differs from the blood "
+                + "curve and is shown for review only."))
         }
         return ReportSection(heading: "Cycle \(r.cycle): region doses", blocks: blocks)
     }
@@ -277,3 +390,7 @@ public struct StudyReport {
 }
 
 func fmt(_ x: Double, _ digits: Int) -> String { NumberFormat.significant(digits).string(x) }
+
+extension String {
+    func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}

@@ -8,7 +8,9 @@ import RPTPlanner
 /// - the manifest: `DIR/study/manifest.yaml`, else `DIR/manifest.yaml` (or given);
 /// - per cycle of the manifest, `dosimetry.h5` in the manifest's `dosimetry_outputs` folder of that
 ///   cycle, else in `DIR/cycle-K/`; cycles without one are listed as "no dosimetry";
-/// - the plan: `DIR/plan.json`, else `plan.json` beside the manifest (or given), if present.
+/// - the plan (or given): of `plan.json` beside the manifest (where `rptdose plan` writes it) and
+///   `DIR/plan.json` (where `rptdose demo` used to), the most recently made one (its recorded creation
+///   time, else the file's modification time); the others are listed in `otherPlans`.
 ///
 /// This is the layout `rptdose demo --out DIR` writes.
 public struct StudyReportInputs: Sendable {
@@ -17,6 +19,8 @@ public struct StudyReportInputs: Sendable {
     /// Cycle number → `dosimetry.h5` path, for the cycles that have one.
     public var dosimetryFiles: [Int: String]
     public var planPath: String?
+    /// Plans found but not used (older than `planPath`).
+    public var otherPlans: [String] = []
 
     /// - Throws: `InputError` when the manifest cannot be found or read, or no cycle has a dosimetry result.
     public static func locate(studyOutputDirectory dir: String, manifestPath: String? = nil,
@@ -44,14 +48,27 @@ public struct StudyReportInputs: Sendable {
             throw InputError(source: mPath, field: "dosimetry_outputs",
                              reason: "no cycle has a dosimetry result (dosimetry.h5 in the dosimetry_outputs folder or \(dir)/cycle-K); run `rptdose dosimetry` first")
         }
-        var plan: String?
+        var plan: String?, others: [String] = []
         if let planPath {
             guard fm.fileExists(atPath: planPath) else { throw InputError(source: planPath, reason: "plan file not found") }
             plan = planPath
         } else {
-            plan = [dir + "/plan.json", manifest.directory + "/plan.json"].first { fm.fileExists(atPath: $0) }
+            var seen = Set<String>()
+            let found = [manifest.directory + "/plan.json", dir + "/plan.json"].filter {
+                fm.fileExists(atPath: $0) && seen.insert(StudyPlanning.standardPath($0)).inserted
+            }
+            let newestFirst = found.map { ($0, madeAt($0)) }.sorted { $0.1 > $1.1 }.map(\.0)
+            plan = newestFirst.first
+            others = Array(newestFirst.dropFirst())
         }
-        return StudyReportInputs(studyOutputDirectory: dir, manifest: manifest, dosimetryFiles: files, planPath: plan)
+        return StudyReportInputs(studyOutputDirectory: dir, manifest: manifest, dosimetryFiles: files, planPath: plan,
+                                 otherPlans: others)
+    }
+
+    /// When a plan file was made: its recorded creation time, else its modification time.
+    static func madeAt(_ path: String) -> Date {
+        if let plan = try? loadPlan(path), let d = plan.provenance?.created { return d }
+        return ((try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date) ?? .distantPast
     }
 
     /// Reads a plan written by `rptdose plan` (docs/methods/planner.md).

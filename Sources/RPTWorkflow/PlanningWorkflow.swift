@@ -17,9 +17,8 @@ public enum PlanningWorkflow {
         var k = afterCycle ?? 0
         if afterCycle == nil { while outputs[k + 1] != nil { k += 1 } }
         try PlanRequestBuilder.checkAfterCycle(k, manifest: manifest, arm: arm ?? manifest.arm, config: config)
-        let request = try PlanRequestBuilder.request(manifest: manifest, outputs: outputs, afterCycle: k, arm: arm,
-                                                     toxicityPolicy: config.toxicity)
-        return try TreatmentPlanner.plan(request, config: config)
+        // Stamped with its provenance (manifest, dosimetry files, time) and the planner's error model.
+        return try StudyPlanning.plan(manifest: manifest, outputs: outputs, afterCycle: k, arm: arm, config: config)
     }
 
     /// Writes `plan` as JSON to `jsonPath` and into the HDF5 plan store `h5Path` (group /plans/after_cycle_K).

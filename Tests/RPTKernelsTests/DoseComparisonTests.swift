@@ -63,7 +63,10 @@ final class CumulativeDVHTests: XCTestCase {
         let dvhs = try CumulativeDVH.compute(dose: dose, regions: regions, binCount: 9)
         XCTAssertEqual(dvhs.map(\.region), ["a", "b"])
         XCTAssertEqual(dvhs[0].doseAxisGy.last, 9)   // common axis up to the largest dose of all regions
-        XCTAssertEqual(dvhs[0].volumeFraction[2], 0.5)   // V(2 Gy) of region a: only the 3 Gy voxel
+        // V(2 Gy) of region a (3 Gy at v = 25 %, 1 Gy at 75 %): halfway between, 50 %.
+        XCTAssertEqual(dvhs[0].volumeFraction[2], 0.5, accuracy: 1e-12)
+        XCTAssertEqual(dvhs[0].volumeFraction[1], 1)      // V(1 Gy) = V(minimum) = 100 %
+        XCTAssertEqual(dvhs[0].volumeFraction[4], 0)      // above the maximum
         // Two voxels: midpoints at v = 0.25 (9 Gy) and 0.75 (7 Gy): D50 halfway, D2 and D98 clamp.
         XCTAssertEqual(dvhs[1].d50Gy, 8, accuracy: 1e-12)
         XCTAssertEqual(dvhs[1].d2Gy, 9)

@@ -2,6 +2,7 @@ import Foundation
 import RPTCore
 import RPTKinetics
 import XCTest
+import RPTKernels
 @testable import RPTReport
 
 /// Charts are parsed by Python's xml.etree (an independent XML parser); geometry is read back from
@@ -130,34 +131,38 @@ final class ChartTests: XCTestCase {
         XCTAssertThrowsError(try bad.svg()) { XCTAssertTrue("\($0)".contains("a point 0"), "\($0)") }
     }
 
-    func testCumulativeDVHAgainstDirectCounting() throws {
+    /// The plotted curve and Dx are one curve: reading the chart's polyline at x % gives Dx, and
+    /// V(Dx) = x, for a skewed random dose sample (large: sampled curve) and a small one (exact vertices).
+    func testDVHCurveAndDxAreOneCurve() throws {
         var rng = RandomStream(seed: 5, stream: 2)
-        let doses = (0..<2000).map { _ in 30 * rng.uniform() * rng.uniform() }
-        let weights = (0..<2000).map { _ in 0.5 + rng.uniform() }
-        let dvh = try CumulativeDVH(name: "kidney", doses: doses, weights: weights)
-        let total = weights.reduce(0, +)
-        for d in [0.0, 1, 2.5, 7, 15, 29, 31] {
-            var w = 0.0
-            for (x, wt) in zip(doses, weights) where x >= d { w += wt }
-            XCTAssertEqual(dvh.volumePercent(receivingAtLeast: d), 100 * w / total, accuracy: 1e-9)
+        for n in [2000, 37] {
+            let doses = (0..<n).map { _ in 30 * rng.uniform() * rng.uniform() }
+            let dvh = try CumulativeDVH(region: "kidney", doses: doses)
+            let curve = dvh.curve()
+            XCTAssertEqual(curve.first!, SIMD2(0, 100))
+            XCTAssertEqual(curve.last!, SIMD2(doses.max()!, 0))
+            for x in [2.0, 10, 50, 90, 98] {
+                let d = dvh.dose(coveringVolumePercent: x)
+                XCTAssertEqual(dvh.volumePercent(receivingAtLeast: d), x, accuracy: 1e-9, "n \(n), V(D\(x))")
+                // Dose where the polyline crosses x %: linear interpolation between its vertices.
+                let k = try XCTUnwrap(curve.indices.dropFirst().first { curve[$0 - 1].y >= x && curve[$0].y <= x && curve[$0 - 1].y != curve[$0].y })
+                let (p, q) = (curve[k - 1], curve[k])
+                let read = p.x + (q.x - p.x) * (p.y - x) / (p.y - q.y)
+                XCTAssertEqual(read, d, accuracy: 1e-9 * max(1, d), "n \(n), D\(x) from the curve")
+            }
         }
-        XCTAssertEqual(dvh.meanDoseGy, zip(doses, weights).map { $0 * $1 }.reduce(0, +) / total, accuracy: 1e-9)
-        XCTAssertEqual(dvh.dose(coveringPercent: 0), doses.max()!)
-        XCTAssertEqual(dvh.dose(coveringPercent: 100), doses.min()!)
-        // D50: the hottest voxels, taken in order, first reach half the weight at this dose.
-        let order = doses.indices.sorted { doses[$0] > doses[$1] }
-        var acc = 0.0, d50 = 0.0
-        for n in order { acc += weights[n]; if acc >= total / 2 { d50 = doses[n]; break } }
-        XCTAssertEqual(dvh.dose(coveringPercent: 50), d50)
-        // Equal voxels 1…100 Gy: D50 = 51 Gy (voxels 51…100 are half the volume).
-        let simple = try CumulativeDVH(name: "s", doses: (1...100).map(Double.init))
-        XCTAssertEqual(simple.dose(coveringPercent: 50), 51)
-        XCTAssertThrowsError(try CumulativeDVH(name: "bad", doses: [1, .nan]))
+        // Equal voxels 1…100 Gy: voxel 51 Gy sits at v = 49.5 %, 50 Gy at 50.5 %, so D50 = 50.5 Gy.
+        let simple = try CumulativeDVH(region: "s", doses: (1...100).map(Double.init))
+        XCTAssertEqual(simple.d50Gy, 50.5, accuracy: 1e-12)
+        XCTAssertEqual(simple.volumePercent(receivingAtLeast: 50.5), 50, accuracy: 1e-12)
+        XCTAssertEqual(simple.volumePercent(receivingAtLeast: 1), 100)
+        XCTAssertEqual(simple.volumePercent(receivingAtLeast: 100.5), 0)
+        XCTAssertThrowsError(try CumulativeDVH(region: "bad", doses: [1, .nan]))
     }
 
     func testDVHChart() throws {
-        let a = try CumulativeDVH(name: "Kidneys", doses: (0..<300).map { 2 + Double($0 % 40) * 0.2 })
-        let b = try CumulativeDVH(name: "Spleen", doses: (0..<300).map { Double($0) * 0.05 })
+        let a = try CumulativeDVH(region: "Kidneys", doses: (0..<300).map { 2 + Double($0 % 40) * 0.2 })
+        let b = try CumulativeDVH(region: "Spleen", doses: (0..<300).map { Double($0) * 0.05 })
         let chart = DVHChart(title: "Cumulative DVH", curves: [(a, .distinct(0)), (b, .distinct(1))])
         let (dose, volume) = try chart.axes()
         XCTAssertEqual(volume.labels, ["0", "20", "40", "60", "80", "100"])

@@ -3,6 +3,7 @@ import RPTCore
 import RPTKinetics
 import RPTVolume
 import XCTest
+import RPTKernels
 @testable import RPTReport
 
 /// Builds a small complete report (used by these tests and by the Chromium tests).
@@ -32,7 +33,7 @@ enum SampleReport {
             curve: TimeActivitySeries.sampledCurve(from: 0, to: 170) { 130 * exp(-0.0125 * $0) })],
             activityScale: .logarithmic).svg()
         let dvh = try DVHChart(title: "Cumulative DVH", curves: [
-            (try CumulativeDVH(name: "Left kidney", doses: dose.voxels.enumerated().filter { labels.voxels[$0.offset] == 2 }.map(\.element)),
+            (try CumulativeDVH(region: "Left kidney", doses: dose.voxels.enumerated().filter { labels.voxels[$0.offset] == 2 }.map(\.element)),
              RGBColor.distinct(0))]).svg()
         let bars = try BarChart(title: "Doses vs limits", items: [BarChartItem(label: "Kidneys", value: 18, limit: 23)]).svg()
         let table = ReportTable(caption: "Absorbed doses", header: ["Region", "Mass", "Dose"], rows: [

@@ -53,8 +53,13 @@ final class StudyReportTests: XCTestCase {
     func testEveryImageIsAPNGDataURIThatDecodes() throws {
         let p = try parsed()
         let images = try XCTUnwrap(p["images"] as? [[String: Any]])
-        // 2 kidneys + 3 lesions, three planes each.
-        XCTAssertEqual(images.count, 15)
+        // 2 kidneys + 3 lesions, three planes each, and zoomed insets (240 × 240 px) of the three lesions,
+        // which are under 30 display pixels across on 8 mm voxels; the kidneys are larger and get none.
+        XCTAssertEqual(images.count, 15 + 9)
+        XCTAssertEqual(images.filter { $0["width"] as? Int == 240 && $0["height"] as? Int == 240 }.count, 9)
+        let text = try XCTUnwrap(p["text"] as? String)
+        for lesion in 1...3 { XCTAssertTrue(text.contains("Lesion \(lesion), axial, zoomed ×"), "inset of lesion \(lesion)") }
+        XCTAssertFalse(text.contains("Left kidney, axial, zoomed"))
         let outlineColours = Set((RGBColor.okabeIto + [.white]).map { "\($0.red),\($0.green),\($0.blue)" })
         var washColours = Set<String>()
         for im in images {
@@ -83,7 +88,7 @@ final class StudyReportTests: XCTestCase {
             with: Data(contentsOf: URL(fileURLWithPath: dir + "/cycle-1/regions.json"))) as? [[String: Any]])
         let h5 = try H5File.read(dir + "/cycle-1/dosimetry.h5") { try $0.readTable(at: "regions") }
         XCTAssertEqual(rows.count, json.count)
-        XCTAssertEqual(rows.map { $0[0] }, json.map { $0["region"] as? String ?? "" })
+        XCTAssertEqual(rows.map { $0[0] }, json.map { ClinicalNames.region($0["region"] as? String ?? "") })
         // Column → (key, scale, significant digits or decimals).
         let columns: [(String, String, Double, Int?, Int?)] = [
             ("Mass (g)", "mass_g", 1, 4, nil), ("TIA (MBq·h)", "tia_bq_s", 1 / 3.6e9, 4, nil),
@@ -114,9 +119,10 @@ final class StudyReportTests: XCTestCase {
         let tia = try XCTUnwrap(header.firstIndex(of: "TIA (MBq·h)")), sd = try XCTUnwrap(header.firstIndex(of: "TIA 1σ (MBq·h)"))
         let method = try XCTUnwrap(header.firstIndex(of: "Method"))
         try H5File.read(dir + "/cycle-1/dosimetry.h5") { f in
+            let names = Dictionary(uniqueKeysWithValues: try f.members(of: "/fits").map { (ClinicalNames.region($0), $0) })
             for row in rows {
-                let g = "/fits/" + row[0]
-                XCTAssertEqual(row[method], try f.stringAttribute("method", at: g))
+                let g = "/fits/" + (try XCTUnwrap(names[row[0]], row[0]))
+                XCTAssertEqual(row[method], ClinicalNames.method(try f.stringAttribute("method", at: g)))
                 try assertPrinted(row[tia], equals: try f.doubleAttribute("tia_bq_s", at: g) / 3.6e9, significant: 4, "\(row[0]) TIA")
                 try assertPrinted(row[sd], equals: try f.doubleAttribute("tia_standard_uncertainty_bq_s", at: g) / 3.6e9,
                                   significant: 3, "\(row[0]) σ(TIA)")
@@ -130,23 +136,35 @@ final class StudyReportTests: XCTestCase {
         let p = try parsed()
         let plan = try XCTUnwrap(try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: dir + "/plan.json"))) as? [String: Any])
-        let (header, rows) = try table(StudyReport.planTableCaption, in: p)
         let given = try XCTUnwrap(plan["given"] as? [[String: Any]]), cycles = try XCTUnwrap(plan["cycles"] as? [[String: Any]])
-        XCTAssertEqual(rows.count, given.count + cycles.count)
-        let all = given + cycles
-        let columns: [(String, String, Int)] = [("Activity (GBq)", "activity_gbq", 3),
-                                                ("Kidney dose, cumulative (Gy)", "kidney_dose_gy_cumulative", 3),
-                                                ("Kidney BED, cumulative (Gy)", "kidney_bed_gy_cumulative", 3),
-                                                ("Marrow dose, cumulative (Gy)", "marrow_dose_gy_cumulative", 4)]
-        for (row, entry) in zip(rows, all) {
+        // Activities: administered (given) and planned, labelled.
+        let (ah, arows) = try table(StudyReport.planActivitiesCaption, in: p)
+        XCTAssertEqual(arows.count, given.count + cycles.count)
+        let status = try XCTUnwrap(ah.firstIndex(of: "Status")), act = try XCTUnwrap(ah.firstIndex(of: "Activity (GBq)"))
+        for (row, entry) in zip(arows, given + cycles) {
             XCTAssertEqual(row[0], "\(entry["cycle"] as? Int ?? -1)")
-            for (c, key, d) in columns {
-                let col = try XCTUnwrap(header.firstIndex(of: c))
-                try assertPrinted(row[col], equals: entry[key] as? Double ?? .nan, decimals: d, "cycle \(row[0]) \(c)")
+            try assertPrinted(row[act], equals: entry["activity_gbq"] as? Double ?? .nan, decimals: 2, "cycle \(row[0]) activity")
+        }
+        XCTAssertEqual(arows.prefix(given.count).map { $0[status] }, given.map { _ in "administered" })
+        XCTAssertTrue(arows.dropFirst(given.count).allSatisfy { $0[status] != "administered" })
+        // Cumulative organ doses: the point value first, then its 68 % interval around it.
+        let (header, rows) = try table(StudyReport.planTableCaption, in: p)
+        let withDoses = given + cycles.filter { $0["kidney_dose_gy_cumulative"] is Double }
+        XCTAssertEqual(rows.count, withDoses.count)
+        let columns: [(String, String)] = [("Kidney dose (Gy)", "kidney_dose_gy_cumulative"),
+                                           ("Kidney BED (Gy)", "kidney_bed_gy_cumulative"),
+                                           ("Marrow dose (Gy)", "marrow_dose_gy_cumulative")]
+        for (row, entry) in zip(rows, withDoses) {
+            XCTAssertEqual(row[0], "\(entry["cycle"] as? Int ?? -1)")
+            for (c, key) in columns {
+                let cell = row[try XCTUnwrap(header.firstIndex(of: c))]
+                let parts = cell.split(whereSeparator: { " ()–".contains($0) }).map(String.init)
+                XCTAssertEqual(parts.count, 3, cell)
+                let v = try value(parts[0]), lo = try value(parts[1]), hi = try value(parts[2])
+                try assertPrinted(parts[0], equals: entry[key] as? Double ?? .nan, decimals: 2, "cycle \(row[0]) \(c)")
+                XCTAssertLessThanOrEqual(lo, v, cell); XCTAssertGreaterThanOrEqual(hi, v, cell)
             }
-            if let b = entry["binding_constraint"] as? String {
-                XCTAssertEqual(row[try XCTUnwrap(header.firstIndex(of: "Binding constraint"))], b)
-            }
+            XCTAssertEqual(row.filter { $0.hasSuffix("%") }.count, 3, "three exceedance probabilities")
         }
         let limits = try XCTUnwrap(plan["limits"] as? [String: Any])
         let (lh, lrows) = try table(StudyReport.planLimitsCaption, in: p)
@@ -154,9 +172,16 @@ final class StudyReportTests: XCTestCase {
         for (row, key) in zip(lrows, ["kidney_dose_gy", "kidney_bed_gy", "marrow_dose_gy"]) {
             try assertPrinted(row[limitCol], equals: limits[key] as? Double ?? .nan, decimals: 2, "limit \(key)")
         }
-        let last = try XCTUnwrap(cycles.last { $0["kidney_dose_gy_cumulative"] is Double })
-        try assertPrinted(lrows[0][1], equals: last["kidney_dose_gy_cumulative"] as! Double, decimals: 3, "final kidney dose")
-        try assertPrinted(lrows[2][1], equals: last["marrow_dose_gy_cumulative"] as! Double, decimals: 3, "final marrow dose")
+        let last = try XCTUnwrap(withDoses.last)
+        try assertPrinted(lrows[0][1], equals: last["kidney_dose_gy_cumulative"] as! Double, decimals: 2, "final kidney dose")
+        try assertPrinted(lrows[2][1], equals: last["marrow_dose_gy_cumulative"] as! Double, decimals: 2, "final marrow dose")
+        // Lesion doses per cycle.
+        let (_, lesionRows) = try table(StudyReport.planLesionCaption, in: p)
+        let lastLesions = try XCTUnwrap(last["tumour_doses_gy_cumulative"] as? [[String: Any]])
+        XCTAssertFalse(lastLesions.isEmpty)
+        for (n, l) in lastLesions.enumerated() {
+            try assertPrinted(lesionRows.last![n + 1], equals: l["dose_gy_cumulative"] as! Double, decimals: 1, "lesion \(n + 1)")
+        }
     }
 
     /// The high-MC-uncertainty warning is given exactly for the regions above 5 %.
@@ -168,7 +193,7 @@ final class StudyReportTests: XCTestCase {
         var warned = 0
         for r in json {
             let name = r["region"] as! String, mc = r["mc_rel_uncertainty"] as? Double ?? 0
-            let has = text.contains("Cycle 1, \(name): Monte Carlo relative uncertainty")
+            let has = text.contains("Cycle 1, \(ClinicalNames.region(name)): Monte Carlo relative uncertainty")
             XCTAssertEqual(has, mc > 0.05, "\(name): MC \(mc)")
             if has { warned += 1 }
         }
