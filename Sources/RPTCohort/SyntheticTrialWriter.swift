@@ -48,7 +48,11 @@ public enum SyntheticTrialWriter {
                     time_points: [{time: \(iso.string(from: when.addingTimeInterval(86_400))), ct: ../images/ct.nii, spect: {image: ../images/spect.nii, unit: bq_per_ml}}]
 
                 """
+                // The dosimetry summary format (docs/formats/study-manifest.md, "Outputs"): version, cycle, activity and
+                // administration time as in the manifest, a complete (not partial) result.
                 let summary: [String: Any] = [
+                    "format_version": 1, "partial": false, "administered_activity_gbq": c.activityGBq,
+                    "administration_time": iso.string(from: when),
                     "cycle": c.cycle, "method": "trial-sim organ-S",
                     "kidneys": ["dose_per_gbq_gy": c.kidney.gyPerGBq, "combined_rel_uncertainty": c.kidney.relativeUncertainty,
                                 "effective_decay_per_h": c.kidneyEffectiveDecayPerHour],

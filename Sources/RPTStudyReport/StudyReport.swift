@@ -92,7 +92,7 @@ public struct StudyReport {
             }.joined(separator: "; ")),
             ReportField("Cycles with dosimetry", cycles.map(String.init).joined(separator: ", ")),
             ReportField("Report created", created),
-            ReportField("Software", "RPTDose \(Self.softwareIdentity) (results written by RPTDose "
+            ReportField("Software", "RPTDose \(Self.softwareIdentity), built \(SoftwareInfo.buildDate), HDF5 \(SoftwareInfo.hdf5Version) (results written by RPTDose "
                         + Set(records.map { "\($0.softwareVersion), commit \(Self.short($0.gitCommit))" }).sorted().joined(separator: "; ") + ")"),
             ReportField("Random seeds", records.map { "cycle \($0.cycle): \($0.provenance.seed.map(String.init) ?? "—")" }
                         .joined(separator: "; ")),
@@ -162,9 +162,7 @@ public struct StudyReport {
     }
 
     /// This software's version and git commit (`RPTDOSE_GIT_COMMIT`, set by `make demo`; else "unknown").
-    static var softwareIdentity: String {
-        "\(SoftwareInfo.version), commit \(short(SoftwareInfo.gitCommit)), built \(SoftwareInfo.buildDate), HDF5 \(SoftwareInfo.hdf5Version)"
-    }
+    static var softwareIdentity: String { "\(SoftwareInfo.version), commit \(short(SoftwareInfo.gitCommit))" }
 
     /// A commit hash shortened to 12 characters.
     static func short(_ commit: String) -> String { commit.count > 12 && commit.allSatisfy(\.isHexDigit) ? String(commit.prefix(12)) : commit }
