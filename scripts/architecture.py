@@ -31,6 +31,7 @@ OWNS = {
     "RPTDicom": "DICOM reading and writing (series, SPECT, RTSTRUCT, SEG, RT Dose)",
     "RPTReport": "report building blocks: slices, colour maps, charts, PNG, HTML, PDF through Chromium",
     "RPTImageIO": "NIfTI, MetaImage, Interfile (zlib)",
+    "RPTRegistration": "registration of time points: elastix/transformix as subprocesses, SPECT carried along, QA and refusals",
     "RPTStore": "HDF5 files (through the CHDF5 shim): volumes, tables, attributes, provenance",
     "RPTDosimetry": "study manifest, region activities, region kinetics, TIA maps, per-cycle dose results and outputs",
     "RPTStudyReport": "the study's dosimetry report",

@@ -2,6 +2,7 @@ import Foundation
 import RPTCore
 import RPTDicom
 import RPTPlanner
+import RPTRegistration
 import RPTVolume
 import RPTYAML
 import Yams
@@ -39,7 +40,7 @@ extension StudyManifest {
         r.allowOnly(top, ["format_version", "nuclide", "patient", "arm", "labels", "region_groups", "lesions",
                           "marrow_region", "kidney_regions", "recovery_coefficients", "spect_resolution_fwhm_mm",
                           "activity_relative_uncertainty", "blood_relative_uncertainty", "haematocrit", "marrow_to_blood_ratio", "cycles",
-                          "dosimetry_outputs"], path: "")
+                          "dosimetry_outputs", "registration"], path: "")
 
         let version = r.int(top, "format_version", path: "", required: true)
         if let v = version, v != currentFormatVersion {
@@ -144,7 +145,8 @@ extension StudyManifest {
                                      kidneyRegions: kidneysExplicit ?? ["kidney_left", "kidney_right"],
                                      recoveryCoefficients: rc, spectResolutionFWHMMM: fwhm,
                                      activityRelativeUncertainty: relUnc, bloodRelativeUncertainty: bloodUnc, haematocrit: hct, marrowToBloodRatio: rmblr,
-                                     cycles: cycles, dosimetryOutputs: outputs)
+                                     cycles: cycles, dosimetryOutputs: outputs,
+                                     registration: r.enumeration(top, "registration", path: "") ?? .none)
         manifest.checkFilesAndRegions(r, checkImages: checkImages, marrowExplicit: marrowExplicit != nil,
                                       kidneysExplicit: kidneysExplicit != nil)
         if !r.errors.isEmpty { throw InputErrors(r.errors) }
