@@ -149,6 +149,24 @@ final class MovingPatientRegistrationTests: XCTestCase {
         }
     }
 
+    /// A motion beyond the stated limit is refused with an error naming the time point, the value and the limit.
+    func testImplausibleMotionIsRefused() throws {
+        let r = try Self.registered()
+        let p = r.patient
+        let scan = p.spectTimePoints[0]
+        var limits = RegistrationLimits()
+        limits.maximumDisplacementMM = 1
+        let rigid = try ElastixRegistration(mode: .rigid)
+        let activity = Volume(grid: scan.image.grid, voxels: scan.image.voxels.map { Double($0) }, unit: "Bq")
+        XCTAssertThrowsError(try TimePointRegistration.run(referenceCT: p.ct.converted(to: Double.self),
+                                                           ct: scan.ct!.converted(to: Double.self), activityBq: activity,
+                                                           doseGrid: p.config.spectGrid, mode: .rigid, registration: rigid,
+                                                           limits: limits, what: "scan 4 h")) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("scan 4 h") && text.contains("largest displacement") && text.contains("limit 1.0 mm"), text)
+        }
+    }
+
     func testMissingElastixIsReportedWithThePackageName() {
         XCTAssertThrowsError(try ElastixTools.locate(searchPath: "/nonexistent")) { error in
             XCTAssertTrue("\(error)".contains("apt-get install elastix"), "\(error)")
