@@ -7,7 +7,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev libsqlite3-dev
 # What the tests use besides: Chromium (report rendering), dicom3tools (dciodvfy), python3-venv (the tests'
 # virtual environment), Open MPI (scripts/test-mpi.sh), Slurm (scripts/test-slurm.sh starts a one-node cluster).
-APT_TEST_PACKAGES := chromium dicom3tools python3-venv libopenmpi-dev openmpi-bin slurm-wlm
+APT_TEST_PACKAGES := chromium dicom3tools python3-venv libopenmpi-dev openmpi-bin slurm-wlm elastix
 # The tests' Python: a virtual environment with the pinned packages of requirements-test.txt. Every test that
 # runs Python uses it (env RPTDOSE_PYTHON; without make, the tests look for .venv/bin/python themselves).
 VENV := .venv

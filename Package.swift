@@ -16,7 +16,8 @@ let package = Package(
         .library(name: "RPTDose", targets: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport",
                                             "RPTPhantom", "RPTKinetics", "RPTPlanner", "RPTKernels",
                                             "RPTDicom", "RPTReport", "RPTImageIO", "RPTStore", "RPTValidation", "RPTDosimetry",
-                                            "RPTStudyReport", "RPTYAML", "RPTWorkflow", "RPTCohort", "RPTCommandLine"]),
+                                            "RPTStudyReport", "RPTYAML", "RPTWorkflow", "RPTCohort", "RPTRegistration",
+                                            "RPTCommandLine"]),
     ],
     // `swift build --traits MPI`: `rptdose simulate` started by mpirun/srun spreads its decays over the MPI
     // ranks (Debian libopenmpi-dev). Off by default: the default build needs no MPI.
@@ -53,9 +54,11 @@ let package = Package(
         .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "RPTKinetics", "RPTKernels", "CPNG"]),
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "CHDF5"]),
+        // Registration of time points with elastix/transformix run as subprocesses (Debian package `elastix`).
+        .target(name: "RPTRegistration", dependencies: ["RPTCore", "RPTVolume", "RPTImageIO"]),
         .target(name: "RPTDosimetry", dependencies: [
             "RPTCore", "RPTPhysics", "RPTVolume", "RPTTransport", "RPTPhantom", "RPTKinetics", "RPTKernels",
-            "RPTPlanner", "RPTStore", "RPTImageIO", "RPTDicom", "RPTYAML", .product(name: "Yams", package: "Yams"),
+            "RPTPlanner", "RPTStore", "RPTImageIO", "RPTDicom", "RPTYAML", "RPTRegistration", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "RPTStudyReport", dependencies: [
             "RPTCore", "RPTVolume", "RPTKinetics", "RPTKernels", "RPTPlanner", "RPTReport", "RPTStore", "RPTDosimetry", "RPTDicom",
@@ -85,6 +88,9 @@ let package = Package(
         .testTarget(name: "RPTStoreTests", dependencies: ["RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport"]),
         .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO", "RPTTestSupport"]),
         .testTarget(name: "RPTPhantomTests", dependencies: ["RPTPhantom"]),
+        .testTarget(name: "RPTRegistrationTests", dependencies: [
+            "RPTRegistration", "RPTPhantom", "RPTKinetics", "RPTVolume", "RPTCore",
+        ]),
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),
         .testTarget(name: "RPTTransportTests", dependencies: ["RPTTransport"]),

@@ -202,6 +202,7 @@ public struct CycleDosimetryResult: Sendable {
         var regionMap = [UInt16](repeating: 0, count: grid.voxelCount)
         for (v, r) in setup.images.referenceRegionIndex.enumerated() where r >= 0 { regionMap[v] = UInt16(r + 1) }
         if partial { notes.append("the Monte Carlo run stopped early (partial result: \(decays) decays)") }
+        notes.append(contentsOf: setup.images.registrations.flatMap(\.result.warnings))
         var result = CycleDosimetryResult(cycle: setup.cycle.number, administeredActivityGBq: adminGBq, rows: rows, marrow: marrow,
                                     kidneys: kidneys, dvhs: dvhs,
                                     dose: Volume(grid: grid, voxels: doseGy, unit: "Gy"),

@@ -1,5 +1,6 @@
 import Foundation
 import RPTCore
+import RPTRegistration
 import RPTVolume
 
 /// A label map prepared for one dose grid: its table, the reporting regions, the label of every dose-grid
@@ -28,6 +29,8 @@ public struct CycleImages: Sendable {
     /// Label map of each time point (index into `labelMaps`).
     public let labelMapOfTimePoint: [Int]
     public let labelMaps: [PreparedLabelMap]
+    /// With `registration:` rigid or deformable: what the registration of each non-reference time point found.
+    public var registrations: [TimePointRegistrationRecord] = []
 
     /// The reporting regions (those of the reference time point's label map).
     public var regions: ReportingRegions { labelMaps[labelMapOfTimePoint[cycle.referenceIndex]].regions }
@@ -45,6 +48,8 @@ public struct CycleImages: Sendable {
         var activity: [[Double]] = []
         var mapIndex: [Int] = []
         var maps: [PreparedLabelMap] = []
+        let registration = manifest.registration == .none ? nil : try CycleRegistration(manifest: manifest, cycle: cycle)
+        var registrations: [TimePointRegistrationRecord] = []
         for (n, tp) in cycle.timePoints.enumerated() {
             progress("cycle \(cycle.number): SPECT \(n + 1)/\(cycle.timePoints.count) (\(fmtHours(tp.hoursAfterAdministration)))")
             let spect = n == ref ? refSpect.asDouble : try StudyImages.readSpect(tp.spect).asDouble
@@ -56,11 +61,21 @@ public struct CycleImages: Sendable {
                 throw InputError(source: tp.spect.image, field: "voxel (\(ijk.x), \(ijk.y), \(ijk.z))", value: "\(v)",
                                  reason: "activity must be ≥ 0")
             }
-            if !content.grid.isSameGrid(as: doseGrid) {
-                content = content.resampledConservingContent(onto: doseGrid).volume
+            if let registration, n != ref {
+                progress("cycle \(cycle.number): registering \(tp.ct) to the reference CT (\(manifest.registration.rawValue), elastix)")
+                var record = try registration.register(timePoint: n, activity: content, doseGrid: doseGrid)
+                activity.append(record.result.activityBq)
+                record.result.activityBq = []
+                registrations.append(record)
+            } else {
+                if !content.grid.isSameGrid(as: doseGrid) {
+                    content = content.resampledConservingContent(onto: doseGrid).volume
+                }
+                activity.append(content.voxels)
             }
-            activity.append(content.voxels)
-            guard let labelRef = tp.labels ?? manifest.sharedLabels else {
+            // Registered time points are in the reference anatomy: the reference time point's labels apply.
+            let labelTimePoint = registration == nil ? tp : cycle.timePoints[ref]
+            guard let labelRef = labelTimePoint.labels ?? manifest.sharedLabels else {
                 throw InputError(source: manifest.path, field: "cycles[\(cycle.number)].time_points[\(n)].labels",
                                  reason: "no label map")
             }
@@ -69,7 +84,7 @@ public struct CycleImages: Sendable {
             } else {
                 progress("cycle \(cycle.number): label map \(labelRef.image)")
                 // An RTSTRUCT is rasterised on the CT of the time point naming it (the reference CT for shared labels).
-                let ctPath = tp.labels != nil ? tp.ct : cycle.timePoints[ref].ct
+                let ctPath = labelTimePoint.labels != nil ? labelTimePoint.ct : cycle.timePoints[ref].ct
                 maps.append(try prepareLabels(labelRef, manifest: manifest, doseGrid: doseGrid, ctPath: ctPath))
                 mapIndex.append(maps.count - 1)
             }
@@ -80,7 +95,7 @@ public struct CycleImages: Sendable {
                                 + maps[0].regions.names.joined(separator: ",") + ")")
         }
         return CycleImages(cycle: cycle, doseGrid: doseGrid, activityBq: activity, labelMapOfTimePoint: mapIndex,
-                           labelMaps: maps)
+                           labelMaps: maps, registrations: registrations)
     }
 
     static func prepareLabels(_ ref: LabelMapReference, manifest: StudyManifest, doseGrid: Grid3D,

@@ -84,6 +84,7 @@ public enum DosimetryOutputWriter {
                  "combined_rel_uncertainty": clean($0.combinedRelativeUncertainty)]
             },
         ]
+        o["registration"] = registrationSummary(setup)
         if let k = result.kidneys {
             o["kidneys"] = ["regions": k.regions, "dose_per_gbq_gy": clean(k.dosePerGBqGy),
                             "mc_rel_uncertainty": clean(k.mcRelativeUncertainty),
@@ -206,6 +207,7 @@ public enum DosimetryOutputWriter {
                 try f.setAttribute("electron_energy_per_decay_mev", .double(m.electronEnergyPerDecayMeV), at: mg)
                 try f.setAttribute("cross_mc_rel_uncertainty", .double(m.crossMCRelativeUncertainty), at: mg)
             }
+            try writeRegistration(f, setup: setup)
             var prov: [String: H5AttributeValue] = [
                 "manifest": .string(setup.manifest.path), "cycle": .int(Int64(result.cycle)),
                 "patient_sex": .string(setup.manifest.patient.sex.rawValue),
@@ -214,6 +216,7 @@ public enum DosimetryOutputWriter {
             ]
             if let h = setup.manifest.haematocrit { prov["haematocrit"] = .double(h) }
             prov["method"] = .string(result.method)
+            prov["registration"] = .string(setup.manifest.registration.rawValue)
             for (k, v) in settings where !Provenance.reservedKeys.contains(k) { prov[k] = .string(v) }
             try f.writeProvenance(Provenance(seed: seed, settings: prov))
         }

@@ -2,6 +2,7 @@ import Foundation
 import RPTCore
 import RPTDicom
 import RPTPlanner
+import RPTRegistration
 import RPTVolume
 import RPTYAML
 import Yams
@@ -39,7 +40,7 @@ extension StudyManifest {
         r.allowOnly(top, ["format_version", "nuclide", "patient", "arm", "labels", "region_groups", "lesions",
                           "marrow_region", "kidney_regions", "recovery_coefficients", "spect_resolution_fwhm_mm",
                           "activity_relative_uncertainty", "blood_relative_uncertainty", "haematocrit", "marrow_to_blood_ratio", "cycles",
-                          "dosimetry_outputs"], path: "")
+                          "dosimetry_outputs", "registration"], path: "")
 
         let version = r.int(top, "format_version", path: "", required: true)
         if let v = version, v != currentFormatVersion {
@@ -132,11 +133,13 @@ extension StudyManifest {
             }
         }
 
+        let registration: RegistrationMode = r.enumeration(top, "registration", path: "") ?? .none
         var cycles: [StudyCycle] = []
         if let list = r.sequence(top, "cycles", path: "", required: true) {
             if list.isEmpty { r.fail("cycles", "[]", "at least one cycle is required") }
             for (node, p) in list {
-                if let c = parseCycle(r, node, path: p, resolve: resolve, sharedLabels: shared) { cycles.append(c) }
+                if let c = parseCycle(r, node, path: p, resolve: resolve, sharedLabels: shared,
+                                      registered: registration != .none) { cycles.append(c) }
             }
         }
         for i in cycles.indices.dropFirst() where cycles[i].number > 0 && cycles[i - 1].number > 0
@@ -157,7 +160,8 @@ extension StudyManifest {
                                      kidneyRegions: kidneysExplicit ?? ["kidney_left", "kidney_right"],
                                      recoveryCoefficients: rc, spectResolutionFWHMMM: fwhm,
                                      activityRelativeUncertainty: relUnc, bloodRelativeUncertainty: bloodUnc, haematocrit: hct, marrowToBloodRatio: rmblr,
-                                     cycles: cycles, dosimetryOutputs: outputs)
+                                     cycles: cycles, dosimetryOutputs: outputs,
+                                     registration: registration)
         manifest.checkFilesAndRegions(r, checkImages: checkImages, marrowExplicit: marrowExplicit != nil,
                                       kidneysExplicit: kidneysExplicit != nil)
         if !r.errors.isEmpty { throw InputErrors(r.errors) }
@@ -180,7 +184,7 @@ extension StudyManifest {
     }
 
     private static func parseCycle(_ r: ManifestFieldReader, _ node: Node, path: String, resolve: (String) -> String,
-                                   sharedLabels: LabelMapReference?) -> StudyCycle? {
+                                   sharedLabels: LabelMapReference?, registered: Bool = false) -> StudyCycle? {
         guard let m = r.mapping(node, path: path) else { return nil }
         r.allowOnly(m, ["cycle", "administered_activity_gbq", "administration_time", "time_points", "blood_samples",
                         "reduced_method", "reference_time_point", "toxicity", "imaged"], path: path)
@@ -241,7 +245,8 @@ extension StudyManifest {
                     spect = SpectReference(image: image ?? "", unit: unit ?? .becquerelPerML)
                 }
                 let labels = labelReference(r, t, "labels", path: tp, resolve: resolve)
-                if labels == nil && sharedLabels == nil && !t.contains(where: { $0.0 == "labels" }) {
+                // With registration only the reference time point's label map is used (checked below).
+                if labels == nil && sharedLabels == nil && !registered && !t.contains(where: { $0.0 == "labels" }) {
                     r.fail(tp + ".labels", "", "no label map: give one here or a shared top-level 'labels'")
                 }
                 guard let time else {
@@ -286,10 +291,17 @@ extension StudyManifest {
             r.fail(path + ".reference_time_point", "\(reference)", "must be an index into time_points (0…\(max(points.count, 1) - 1))")
         }
         // Returned even when a field is invalid, so that its files are checked too (the errors are thrown later).
-        return StudyCycle(number: number ?? 0, administeredActivityGBq: activity ?? .nan,
-                          administrationTime: admin ?? .distantPast, timePoints: points,
-                          bloodSamples: samples, reducedMethod: reduced, referenceTimePoint: reference, toxicity: toxicity,
-                          imaged: imaged)
+        let cycle = StudyCycle(number: number ?? 0, administeredActivityGBq: activity ?? .nan,
+                               administrationTime: admin ?? .distantPast, timePoints: points,
+                               bloodSamples: samples, reducedMethod: reduced, referenceTimePoint: reference, toxicity: toxicity,
+                               imaged: imaged)
+        if registered && sharedLabels == nil && !points.isEmpty && points.allSatisfy({ $0.hoursAfterAdministration.isFinite })
+            && (0..<points.count).contains(cycle.referenceIndex) && points[cycle.referenceIndex].labels == nil {
+            r.fail(path + ".time_points[\(cycle.referenceIndex)].labels", "",
+                   "no label map for the reference time point (with registration its labels are used for every time point): "
+                   + "give one here or a shared top-level 'labels'")
+        }
+        return cycle
     }
 
     /// Existence of files, readable label tables, known region names and overlapping grids.

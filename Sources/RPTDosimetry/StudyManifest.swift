@@ -1,6 +1,7 @@
 import Foundation
 import RPTKinetics
 import RPTPlanner
+import RPTRegistration
 
 /// A patient study: who, which arm, and per cycle the administration, the imaging time points and the
 /// blood samples (format: docs/formats/study-manifest.md). Paths are absolute (resolved against the
@@ -65,6 +66,9 @@ public struct StudyManifest: Sendable {
     public var cycles: [StudyCycle]
     /// Where the dosimetry outputs of each cycle are (cycle → folder), for `rptdose plan`.
     public var dosimetryOutputs: [Int: String]
+    /// How each cycle's time points are registered to its reference time point (`registration:`; default none;
+    /// docs/methods/registration.md).
+    public var registration: RegistrationMode = .none
 
     /// The cycle numbered `number`, if present.
     public func cycle(_ number: Int) -> StudyCycle? { cycles.first { $0.number == number } }

@@ -19,6 +19,8 @@ public struct TruthTimePoint: Equatable, Sendable {
     public var timeHours: Double
     /// Activity (Bq) per label value present in the label map.
     public var activityBqByLabel: [UInt16: Double]
+    /// The scan's known motion relative to the reference anatomy (nil when the patient does not move).
+    public var motion: PatientMotion? = nil
     /// Σ activity over all regions (Bq).
     public var totalActivityBq: Double { activityBqByLabel.values.reduce(0, +) }
 }

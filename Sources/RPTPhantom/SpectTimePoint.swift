@@ -8,6 +8,11 @@ public struct SpectTimePoint: Equatable, Sendable {
     public var timeHours: Double
     /// Activity concentration (Bq/mL) on the SPECT grid.
     public var image: Volume<Float>
+    /// With `SyntheticPatientConfig.motion`: the scan's known motion relative to the reference anatomy, and the
+    /// CT (HU) and label map of the moved patient on the CT grid (nil when the patient does not move).
+    public var motion: PatientMotion? = nil
+    public var ct: Volume<Int16>? = nil
+    public var labels: Volume<UInt16>? = nil
 }
 
 /// One measured whole-blood sample.

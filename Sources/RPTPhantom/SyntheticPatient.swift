@@ -29,7 +29,10 @@ public struct SyntheticPatient: Sendable {
     public static func generate(config: SyntheticPatientConfig) throws -> SyntheticPatient {
         try config.validate()
         let grid = config.ctGrid
-        let anatomy = SyntheticAnatomy(grid: grid, includeRibs: config.includeRibs, includePancreas: config.includePancreas)
+        var anatomy = SyntheticAnatomy(grid: grid, includeRibs: config.includeRibs, includePancreas: config.includePancreas)
+        // A moving patient's anatomy comes from a finer grid (see MovingScans), the reference one too.
+        var mover = config.motion.map { MovingScans(motion: $0, grid: grid, config: config) }
+        if let mover { anatomy.labels = mover.referenceLabels.voxels; anatomy.tissues = mover.referenceTissues }
         let labels = Volume(grid: grid, voxels: anatomy.labels, unit: "label")
 
         // Voxel counts and masses per label.
@@ -57,7 +60,9 @@ public struct SyntheticPatient: Sendable {
         let kinetics = config.kinetics.regionKinetics(redMarrowVolumeML: marrowML).filter { voxelCountByLabel[$0.region.label] != nil }
         let a0 = config.administeredActivityBq
 
-        let ct = makeCT(anatomy: anatomy, config: config)
+        let ct = mover.map { m in
+            makeCT(meanHU: m.meanHU(PatientMotion()), grid: grid, config: config) { PhantomStream.ctNoise(slice: $0) }
+        } ?? makeCT(anatomy: anatomy, config: config)
 
         var synthesis = SpectSynthesis(labels: labels, spectGrid: config.spectGrid, kinetics: kinetics,
                                        voxelCountByLabel: voxelCountByLabel, config: config)
@@ -69,12 +74,19 @@ public struct SyntheticPatient: Sendable {
         let scanList = config.spectSchedule.flatMap { s in s.timesHours.map { (cycle: s.cycle, timeHours: $0) } }
         // Scans are independent (each has its own random stream), so they are made concurrently.
         let scans = ScanSlots(count: scanList.count)
+        mover?.kinetics = kinetics
+        let movingScans = mover
         DispatchQueue.concurrentPerform(iterations: scanList.count) { n in
-            scans.set(n, synthesis.image(cycle: scanList[n].cycle, timeHours: scanList[n].timeHours))
+            if let movingScans {
+                scans.set(n, movingScans.scan(cycle: scanList[n].cycle, timeHours: scanList[n].timeHours))
+            } else {
+                scans.set(n, synthesis.image(cycle: scanList[n].cycle, timeHours: scanList[n].timeHours))
+            }
         }
-        let truthPoints = scanList.map {
-            TruthTimePoint(cycle: $0.cycle, timeHours: $0.timeHours,
-                           activityBqByLabel: synthesis.trueActivities(cycle: $0.cycle, timeHours: $0.timeHours))
+        let truthPoints = scanList.enumerated().map { n, s in
+            TruthTimePoint(cycle: s.cycle, timeHours: s.timeHours,
+                           activityBqByLabel: synthesis.trueActivities(cycle: s.cycle, timeHours: s.timeHours),
+                           motion: scans.values[n].motion)
         }
 
         let bloodCurve = config.kinetics.blood
@@ -102,34 +114,46 @@ public struct SyntheticPatient: Sendable {
         return SyntheticPatient(config: config, ct: ct, labels: labels,
                                 labelNames: Dictionary(uniqueKeysWithValues: present.map { ($0.label, $0.name) }),
                                 kinetics: kinetics, blood: bloodCurve, spectTimePoints: scans.values,
-                                bloodSamples: samples, truth: truth, synthesis: synthesis)
+                                bloodSamples: samples, truth: truth, synthesis: synthesis, mover: movingScans)
     }
 
     private let synthesis: SpectSynthesis
+    private let mover: MovingScans?
 
     private init(config: SyntheticPatientConfig, ct: Volume<Int16>, labels: Volume<UInt16>, labelNames: [UInt16: String],
                  kinetics: [RegionKinetics], blood: BloodCurve, spectTimePoints: [SpectTimePoint],
-                 bloodSamples: [BloodSample], truth: PhantomTruth, synthesis: SpectSynthesis) {
+                 bloodSamples: [BloodSample], truth: PhantomTruth, synthesis: SpectSynthesis, mover: MovingScans?) {
         self.config = config; self.ct = ct; self.labels = labels; self.labelNames = labelNames
         self.kinetics = kinetics; self.blood = blood; self.spectTimePoints = spectTimePoints
-        self.bloodSamples = bloodSamples; self.truth = truth; self.synthesis = synthesis
+        self.bloodSamples = bloodSamples; self.truth = truth; self.synthesis = synthesis; self.mover = mover
     }
 
     /// CT = tissue HU + N(0, σ²) per voxel; slice k uses its own random stream.
     static func makeCT(anatomy: SyntheticAnatomy, config: SyntheticPatientConfig) -> Volume<Int16> {
-        let grid = anatomy.grid
+        makeCT(tissues: anatomy.tissues, grid: anatomy.grid, config: config) { PhantomStream.ctNoise(slice: $0) }
+    }
+
+    /// CT of `tissues` on `grid`; slice k draws its noise from stream `noiseStream(k)`.
+    static func makeCT(tissues: [UInt8], grid: Grid3D, config: SyntheticPatientConfig,
+                       noiseStream: (Int) -> UInt64) -> Volume<Int16> {
         let hu = PhantomTissue.allCases.reduce(into: [Double](repeating: 0, count: 256)) { $0[Int($1.rawValue)] = $1.meanHU }
+        return makeCT(meanHU: tissues.map { hu[Int($0)] }, grid: grid, config: config, noiseStream: noiseStream)
+    }
+
+    /// CT of noiseless values `meanHU` on `grid` plus N(0, σ²) per voxel; slice k draws from stream `noiseStream(k)`.
+    static func makeCT(meanHU: [Double], grid: Grid3D, config: SyntheticPatientConfig,
+                       noiseStream: (Int) -> UInt64) -> Volume<Int16> {
         var out = [Int16](repeating: 0, count: grid.voxelCount)
         let sliceSize = grid.shape.x * grid.shape.y
         let sigma = config.ctNoiseSigmaHU
         for k in 0..<grid.shape.z {
-            var rng = RandomStream(seed: config.seed, stream: PhantomStream.ctNoise(slice: k))
+            var rng = RandomStream(seed: config.seed, stream: noiseStream(k))
             var n = k * sliceSize
             let end = n + sliceSize
             while n < end {
                 let (z0, z1) = rng.standardNormalPair()
-                out[n] = Int16(clampingDouble: hu[Int(anatomy.tissues[n])] + sigma * z0)
-                if n + 1 < end { out[n + 1] = Int16(clampingDouble: hu[Int(anatomy.tissues[n + 1])] + sigma * z1) }
+                out[n] = Int16(clampingDouble: meanHU[n] + sigma * z0)
+                if n + 1 < end { out[n + 1] = Int16(clampingDouble: meanHU[n + 1] + sigma * z1) }
                 n += 2
             }
         }
@@ -151,6 +175,7 @@ public struct SyntheticPatient: Sendable {
             throw InputError(source: "synthetic patient", field: "timeHours", value: "\(timeHours)",
                              reason: "must be between 0 and 8760 h after administration")
         }
+        if let mover { return mover.scan(cycle: cycle, timeHours: timeHours) }
         return synthesis.image(cycle: cycle, timeHours: timeHours)
     }
 
@@ -167,6 +192,114 @@ public struct SyntheticPatient: Sendable {
         var wanted = [Bool](repeating: false, count: 1 << 16)
         for l in try labelValues(named: name) { wanted[Int(l)] = true }
         return Volume(grid: labels.grid, voxels: labels.voxels.map { wanted[Int($0)] ? 1 : 0 }, unit: "mask")
+    }
+}
+
+/// Scans of a moving patient: each scan's anatomy is the reference anatomy seen through the scan's motion, with
+/// its own CT noise; each region's true activity is spread over its voxels in the moved label map, so region
+/// activities equal the static patient's. The moved anatomy is sampled from the anatomy built on a grid
+/// `supersampling` times finer (odd, so that its voxel centres include the CT grid's: without motion the result
+/// is the reference anatomy itself), which keeps the resampling jitter below spacing / (2 × supersampling).
+private struct MovingScans: Sendable {
+    let motion: SyntheticMotion
+    /// Tissues and labels of the anatomy on the fine grid.
+    let fineTissues: Volume<UInt8>
+    let fineLabels: Volume<UInt16>
+    /// The reference anatomy on the CT grid (the fine anatomy at the CT voxel centres).
+    let referenceLabels: Volume<UInt16>
+    let referenceTissues: [UInt8]
+    var kinetics: [RegionKinetics] = []
+    let config: SyntheticPatientConfig
+    /// Fine voxels per CT voxel along each axis (odd).
+    let supersampling: Int
+    /// Rotation centre (the grid centre) and deformation centre (the kidneys' midpoint).
+    let centre: SIMD3<Double>
+    let deformationCentre: SIMD3<Double>
+
+    init(motion: SyntheticMotion, grid g: Grid3D, config: SyntheticPatientConfig) {
+        self.motion = motion; self.config = config
+        // Finest odd factor giving ≤ 2.5 mm voxels, within 50 M fine voxels.
+        var f = 1
+        while g.spacing.max() / Double(f) > 2.5 && g.voxelCount * (f + 2) * (f + 2) * (f + 2) <= 50_000_000 { f += 2 }
+        supersampling = f
+        let fineSpacing = g.spacing / Double(f)
+        // Padded by the largest possible motion (+ 10 mm), so that a moved scan sees anatomy, not a void, at the
+        // edges of its field of view (as a real scan would).
+        let halfExtent = SIMD3<Double>(Double(g.shape.x), Double(g.shape.y), Double(g.shape.z)) * g.spacing * 0.5
+        let radius = (halfExtent * halfExtent).sum().squareRoot()
+        let reach = 3.0.squareRoot() * motion.maximumTranslationMM + motion.maximumDeformationMM + 10
+            + 3.0.squareRoot() * radius * motion.maximumRotationDegrees * Double.pi / 180
+        let pad = SIMD3<Int>(Int((reach / fineSpacing.x).rounded(.up)), Int((reach / fineSpacing.y).rounded(.up)),
+                             Int((reach / fineSpacing.z).rounded(.up)))
+        let half = SIMD3<Double>(repeating: Double((f - 1) / 2))
+        let padD = SIMD3<Double>(Double(pad.x), Double(pad.y), Double(pad.z))
+        let fine = Grid3D(shape: g.shape &* f &+ pad &* 2, spacing: fineSpacing,
+                          origin: g.origin - fineSpacing * (half + padD))
+        let a = SyntheticAnatomy(grid: fine, includeRibs: config.includeRibs, includePancreas: config.includePancreas)
+        fineTissues = Volume(grid: fine, voxels: a.tissues, unit: "tissue")
+        fineLabels = Volume(grid: fine, voxels: a.labels, unit: "label")
+        let identity = PatientMotion()
+        referenceLabels = identity.apply(to: fineLabels, onto: g, fill: 0)
+        referenceTissues = identity.apply(to: fineTissues, onto: g, fill: PhantomTissue.air.rawValue).voxels
+        let n = SIMD3<Double>(Double(g.shape.x - 1), Double(g.shape.y - 1), Double(g.shape.z - 1))
+        centre = g.world(continuousIndex: n / 2)
+        var s = SIMD3<Double>.zero, count = 0.0
+        let kidneys = Set(PhantomRegion.unions["kidneys"]!.map(\.label))
+        for i in 0..<g.voxelCount where kidneys.contains(referenceLabels.voxels[i]) {
+            let ijk = g.voxelIndex(i)
+            s += g.world(continuousIndex: SIMD3(Double(ijk.x), Double(ijk.y), Double(ijk.z))); count += 1
+        }
+        deformationCentre = count > 0 ? s / count : centre
+    }
+
+    /// Noiseless CT (HU) of the anatomy seen through `m` on the CT grid, each voxel the mean over its
+    /// `supersampling`³ sub-points (the partial-volume averaging of a real CT: thin ribs and discs do not alias).
+    func meanHU(_ m: PatientMotion) -> [Double] {
+        let g = referenceLabels.grid, fg = fineTissues.grid
+        let f = supersampling
+        let hu = PhantomTissue.allCases.reduce(into: [Double](repeating: 0, count: 256)) { $0[Int($1.rawValue)] = $1.meanHU }
+        let air = PhantomTissue.air.meanHU
+        var out = [Double](repeating: 0, count: g.voxelCount)
+        let h = Double(f - 1) / 2
+        for n in 0..<g.voxelCount {
+            let ijk = g.voxelIndex(n)
+            var sum = 0.0
+            for c in 0..<f {
+                for b in 0..<f {
+                    for a in 0..<f {
+                        let sub = SIMD3(Double(ijk.x) + (Double(a) - h) / Double(f), Double(ijk.y) + (Double(b) - h) / Double(f),
+                                        Double(ijk.z) + (Double(c) - h) / Double(f))
+                        let p = fg.continuousIndex(world: m.referencePoint(ofScanPoint: g.world(continuousIndex: sub)))
+                        let i = Int(p.x.rounded()), j = Int(p.y.rounded()), k = Int(p.z.rounded())
+                        if i >= 0, j >= 0, k >= 0, i < fg.shape.x, j < fg.shape.y, k < fg.shape.z {
+                            sum += hu[Int(fineTissues.voxels[fg.linearIndex(i, j, k)])]
+                        } else {
+                            sum += air
+                        }
+                    }
+                }
+            }
+            out[n] = sum / Double(f * f * f)
+        }
+        return out
+    }
+
+    func scan(cycle: Int, timeHours: Double) -> SpectTimePoint {
+        let m = motion.motion(seed: config.seed, cycle: cycle, timeHours: timeHours, centreMM: centre,
+                              deformationCentreMM: deformationCentre)
+        let grid = referenceLabels.grid
+        let movedLabels = m.apply(to: fineLabels, onto: grid, fill: 0)
+        var counts: [UInt16: Int] = [:]
+        for l in movedLabels.voxels where l != 0 { counts[l, default: 0] += 1 }
+        let synthesis = SpectSynthesis(labels: movedLabels, spectGrid: config.spectGrid, kinetics: kinetics,
+                                       voxelCountByLabel: counts, config: config)
+        var scan = synthesis.image(cycle: cycle, timeHours: timeHours)
+        scan.motion = m
+        scan.labels = movedLabels
+        scan.ct = SyntheticPatient.makeCT(meanHU: meanHU(m), grid: grid, config: config) {
+            PhantomStream.movedCTNoise(cycle: cycle, timeHours: timeHours, slice: $0)
+        }
+        return scan
     }
 }
 

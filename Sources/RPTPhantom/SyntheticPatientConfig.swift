@@ -59,6 +59,10 @@ public struct SyntheticPatientConfig: Equatable, Sendable {
     public var bloodSampleHours: [Double] = [0.5, 1, 2, 4, 24, 48, 96]
     /// Relative standard deviation of the multiplicative blood-sample noise (well counter and pipetting).
     public var bloodSampleRelativeNoise = 0.03
+    /// Patient motion between scans (nil: the patient never moves, every scan shows the reference anatomy).
+    /// When set, every scan has its own CT and label map with a known repositioning and deformation
+    /// (`SpectTimePoint.motion`, `TruthTimePoint.motion`), for testing registration.
+    public var motion: SyntheticMotion? = nil
 
     public init() {}
 
@@ -154,5 +158,6 @@ public struct SyntheticPatientConfig: Equatable, Sendable {
             throw InputError(source: s, field: "bloodSampleRelativeNoise", value: "\(bloodSampleRelativeNoise)",
                              reason: "must be between 0 and 0.3")
         }
+        try motion?.validate(source: s)
     }
 }

@@ -1,0 +1,57 @@
+import Foundation
+import RPTCore
+import RPTRegistration
+import RPTStore
+
+/// The registration part of a cycle's outputs: `registration` in summary.json and the `/registration` group of
+/// dosimetry.h5 (docs/formats/hdf5.md, docs/methods/registration.md).
+extension DosimetryOutputWriter {
+    /// One object per registered time point, with the QA numbers the report shows.
+    static func registrationSummary(_ setup: CycleDosimetrySetup) -> [String: Any] {
+        let records = setup.images.registrations
+        return [
+            "mode": setup.manifest.registration.rawValue,
+            "reference_time_point": setup.cycle.referenceIndex,
+            "time_points": records.map { r -> [String: Any] in
+                let q = r.result
+                return ["time_point": r.timePoint, "time_h": r.hoursAfterAdministration, "ct": r.ct,
+                        "transforms": q.transform.stageNames,
+                        "ncc_before": clean(q.nccBefore), "ncc_after": clean(q.nccAfter),
+                        "tissue_dice_before": clean(q.tissueDiceBefore), "tissue_dice_after": clean(q.tissueDiceAfter),
+                        "mean_displacement_mm": clean(q.meanDisplacementMM),
+                        "max_displacement_mm": clean(q.maximumDisplacementMM),
+                        "max_deformable_displacement_mm": clean(q.maximumNonRigidDisplacementMM),
+                        "activity_ratio": clean(q.activityRatio),
+                        "activity_outside_fraction": clean(q.activityOutsideFraction), "warnings": q.warnings]
+            },
+        ]
+    }
+
+    /// `/registration`: the mode, and per registered time point `/registration/tp<N>` with the QA numbers and
+    /// the elastix transform parameter files as text (attribute `transform_parameters`, one string per stage).
+    static func writeRegistration(_ f: H5File, setup: CycleDosimetrySetup) throws {
+        let g = "/registration"
+        try f.createGroup(g)
+        try f.setAttribute("mode", .string(setup.manifest.registration.rawValue), at: g)
+        try f.setAttribute("reference_time_point", .int(Int64(setup.cycle.referenceIndex)), at: g)
+        for r in setup.images.registrations {
+            let q = r.result
+            let t = g + "/tp\(r.timePoint)"
+            try f.createGroup(t)
+            try f.setAttribute("time_h", .double(r.hoursAfterAdministration), at: t)
+            try f.setAttribute("ct", .string(r.ct), at: t)
+            try f.setAttribute("transform_stages", .strings(q.transform.stageNames), at: t)
+            try f.setAttribute("transform_parameters", .strings(q.transform.parameterTexts), at: t)
+            try f.setAttribute("ncc_before", .double(q.nccBefore), at: t)
+            try f.setAttribute("ncc_after", .double(q.nccAfter), at: t)
+            try f.setAttribute("tissue_dice_before", .double(q.tissueDiceBefore), at: t)
+            try f.setAttribute("tissue_dice_after", .double(q.tissueDiceAfter), at: t)
+            try f.setAttribute("mean_displacement_mm", .double(q.meanDisplacementMM), at: t)
+            try f.setAttribute("max_displacement_mm", .double(q.maximumDisplacementMM), at: t)
+            try f.setAttribute("max_deformable_displacement_mm", .double(q.maximumNonRigidDisplacementMM), at: t)
+            try f.setAttribute("activity_ratio", .double(q.activityRatio), at: t)
+            try f.setAttribute("activity_outside_fraction", .double(q.activityOutsideFraction), at: t)
+            try f.setAttribute("warnings", .strings(q.warnings), at: t)
+        }
+    }
+}

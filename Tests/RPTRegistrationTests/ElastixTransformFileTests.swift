@@ -1,0 +1,39 @@
+import Foundation
+@testable import RPTRegistration
+import RPTImageIO
+import RPTVolume
+import XCTest
+
+/// The transform files RPTDose hands to transformix describe the output grid as ITK does (elastix 5.0 writes the
+/// `Direction` of a MetaImage it read in the order of the file's `TransformMatrix`: checked by hand with elastix
+/// 5.0.1 on an oblique image; docs/methods/registration.md).
+final class ElastixTransformFileTests: XCTestCase {
+    func testOutputGridMatchesTheMetaImageHeaderOfTheSameGrid() throws {
+        let dir = NSTemporaryDirectory() + "rpt-elastix-tp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A 90° rotation about z, then a small tilt: every direction element differs.
+        let c = cos(0.1), s = sin(0.1)
+        let direction = Matrix3(columns: SIMD3(0, c, s), SIMD3(-1, 0, 0), SIMD3(0, -s, c))
+        let grid = Grid3D(shape: SIMD3(5, 6, 7), spacing: SIMD3(1.5, 2, 2.5), origin: SIMD3(-10, 20, 30.5), direction: direction)
+        try ImageIO.write(Volume<Float>(grid: grid, repeating: 0, unit: ""), to: dir + "/image.mhd")
+        let header = try String(contentsOfFile: dir + "/image.mhd", encoding: .utf8)
+        func numbers(_ line: String?) -> [Double] {
+            (line ?? "").split(whereSeparator: { " =()\"".contains($0) }).compactMap { Double($0) }
+        }
+        let matrix = numbers(header.split(separator: "\n").first { $0.hasPrefix("TransformMatrix") }.map(String.init))
+        let offset = numbers(header.split(separator: "\n").first { $0.hasPrefix("Offset") }.map(String.init))
+
+        let rigid = "(Transform \"EulerTransform\")\n(Size 1 1 1)\n(Spacing 1 1 1)\n(Origin 0 0 0)\n(Direction 1 0 0 0 1 0 0 0 1)\n"
+        let path = try ElastixTransform(parameterTexts: [rigid]).write(to: dir, outputGrid: grid, interpolation: .nearest, fill: 0)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        func value(_ key: String) -> [Double] { numbers(ElastixTransform.value(of: key, in: text)) }
+        XCTAssertEqual(matrix.count, 9)
+        for (a, b) in zip(value("Direction"), matrix) { XCTAssertEqual(a, b, accuracy: 1e-9) }
+        for (a, b) in zip(value("Origin"), offset) { XCTAssertEqual(a, b, accuracy: 1e-9) }
+        XCTAssertEqual(value("Size"), [5, 6, 7])
+        XCTAssertEqual(value("Spacing"), [1.5, 2, 2.5])
+        XCTAssertEqual(ElastixTransform.value(of: "ResampleInterpolator", in: text), "FinalNearestNeighborInterpolator")
+        XCTAssertEqual(ElastixTransform.value(of: "InitialTransformParametersFileName", in: text), "NoInitialTransform")
+    }
+}
