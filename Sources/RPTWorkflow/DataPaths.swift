@@ -16,8 +16,12 @@ public enum DataPaths {
             dir = dir.deletingLastPathComponent()
         }
         #if DEBUG
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path + "/" + rel)
+        // Debug builds also look beside their own sources, unless RPTDOSE_NO_SOURCE_DATA is set (so that a test can
+        // check the search from the executable's real path alone).
+        if ProcessInfo.processInfo.environment["RPTDOSE_NO_SOURCE_DATA"] == nil {
+            candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().path + "/" + rel)
+        }
         #endif
         for c in candidates where FileManager.default.fileExists(atPath: c + "/density.csv") { return c }
         throw InputError(source: "--calibration", reason: "no CT calibration given and none found at: "

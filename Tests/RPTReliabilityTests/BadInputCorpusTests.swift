@@ -257,10 +257,12 @@ final class BadInputCorpusTests: XCTestCase {
         // Other map formats work the same.
         c.append(CorpusCase(name: "activity-mhd-ok", args: sim("activity-mhd-ok", activity: "tia.mhd"), exit: 0, message: ""))
         c.append(CorpusCase(name: "activity-h5-ok", args: sim("activity-h5-ok", activity: "tia.h5"), exit: 0, message: ""))
-        // Found through PATH from another folder: the CT calibration is still found (data path from /proc/self/exe).
+        // Found through PATH from another folder: the CT calibration is still found (data path from /proc/self/exe;
+        // RPTDOSE_NO_SOURCE_DATA turns off the debug build's search beside its sources, so only that path can find it).
         let binDir = (try? exe()).map { ($0 as NSString).deletingLastPathComponent } ?? ""
         c.append(CorpusCase(name: "through-path", args: sim("through-path"), exit: 0, message: "", cwd: scratch,
-                            environment: ["PATH": binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")]))
+                            environment: ["PATH": binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? ""),
+                                          "RPTDOSE_NO_SOURCE_DATA": "1"], byName: true))
         return c
     }
 

@@ -21,6 +21,9 @@ struct CorpusCase: Sendable {
     var cwd: String? = nil
     /// Extra environment.
     var environment: [String: String] = [:]
+    /// Start the program by its name through `/usr/bin/env` and the environment's PATH (argv[0] = "rptdose"), as a
+    /// user whose PATH holds the build folder would.
+    var byName = false
 }
 
 /// The outcome of one run.
@@ -114,7 +117,10 @@ enum CorpusRunner {
             var before: [String: Data] = [:]
             for u in c.unchanged { before[u] = FileManager.default.contents(atPath: u) }
             let t0 = Date()
-            let outcome = Result { try run(exe, c.args, cwd: c.cwd, environment: c.environment) }
+            let outcome = Result {
+                c.byName ? try run("/usr/bin/env", ["rptdose"] + c.args, cwd: c.cwd, environment: c.environment)
+                    : try run(exe, c.args, cwd: c.cwd, environment: c.environment)
+            }
             times.setData(i, Data(String(Date().timeIntervalSince(t0)).utf8))
             var problems: [String] = []
             switch outcome {
