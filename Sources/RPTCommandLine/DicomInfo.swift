@@ -83,6 +83,7 @@ struct DicomInfo {
                 return d
             }
             try JSONOutput.print(["file": path, "format": "DICOM", "series": series])
+            try Self.refuseUnreadable(list, path: path)
             return
         }
         Swift.print("\(path): DICOM, \(list.count) series")
@@ -96,6 +97,14 @@ struct DicomInfo {
             }
             if let p = e.problem { Swift.print("  cannot read: \(p)") }
         }
+        try Self.refuseUnreadable(list, path: path)
+    }
+
+    /// A folder with a series that cannot be read is not a success (exit 1), although every series is listed.
+    static func refuseUnreadable(_ list: [Entry], path: String) throws {
+        let unreadable = list.compactMap(\.problem)
+        guard let first = unreadable.first else { return }
+        throw InputError(source: path, reason: "\(unreadable.count) of \(list.count) series could not be read; the first: \(first)")
     }
 
     static func name(_ q: EmissionQuantity) -> String {
