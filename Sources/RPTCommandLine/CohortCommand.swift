@@ -14,8 +14,8 @@ struct CohortCommand: ParsableCommand {
         cohort.sqlite and cohort.html into --out (formats: docs/formats/cohort.md).
         """)
 
-    @Argument(help: "Study folders, or folders holding study folders.") var studies: [String]
-    @Option(help: "Output folder (replaced as a whole when the analysis succeeds).") var out: String
+    @Argument(help: "Study folders, or folders holding study folders.", completion: .directory) var studies: [String]
+    @Option(help: "Output folder (replaced as a whole when the analysis succeeds).", completion: .directory) var out: String
 
     func run() throws {
         let patients = try CohortStudyLoader.studyFolders(studies).map(CohortStudyLoader.load)

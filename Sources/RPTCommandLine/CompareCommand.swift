@@ -10,15 +10,15 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two dose files (A = reference): region mean differences, difference maps, DVHs, 3-D gamma.")
 
-    @Argument(help: "Reference dose file (HDF5 with a 'dose' volume, or an image).") var a: String
-    @Argument(help: "Evaluated dose file.") var b: String
-    @Option(help: "Label map of the regions (default: the 'regions' volume of a dosimetry.h5).") var labels: String?
-    @Option(help: "CSV label,name for --labels.") var labelNames: String?
+    @Argument(help: "Reference dose file (HDF5 with a 'dose' volume, or an image).", completion: .file()) var a: String
+    @Argument(help: "Evaluated dose file.", completion: .file()) var b: String
+    @Option(help: "Label map of the regions (default: the 'regions' volume of a dosimetry.h5).", completion: .file()) var labels: String?
+    @Option(help: "CSV label,name for --labels.", completion: .file()) var labelNames: String?
     @Option(help: "Gamma criteria 'dose%,DTA mm' (global).") var gamma: String = "3,3"
     @Option(help: "Gamma lower dose threshold (% of max A).") var gammaThreshold: Double = 10
     @Option(help: "Bins of the dose–volume histograms.") var dvhBins: Int = 200
     @Flag(help: "Resample B onto A's grid (trilinear) when the grids differ, instead of failing.") var resample = false
-    @Option(help: "Output HDF5 (difference maps, gamma map, region table, DVHs).") var out: String?
+    @Option(help: "Output HDF5 (difference maps, gamma map, region table, DVHs).", completion: .file()) var out: String?
 
     func run() throws {
         let c = try Self.parseGamma(gamma)

@@ -13,7 +13,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the main job on the built-in synthetic patient (no data needed).")
 
-    @Option(help: "Output folder.") var out: String = "demo-output"
+    @Option(help: "Output folder.", completion: .directory) var out: String = "demo-output"
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Monte Carlo decays of the cycle-1 dosimetry.") var decays: UInt64 = DemoCommand.defaultDecays
     @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount

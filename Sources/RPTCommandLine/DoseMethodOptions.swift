@@ -7,7 +7,7 @@ import RPTWorkflow
 struct DoseMethodOptions: ParsableArguments {
     @Option(help: "Dose method: mc, vsv, vsv-density, ldm or organ-s (docs/methods/kernel-methods.md).")
     var method: String = DoseMethod.mc.rawValue
-    @Option(help: "Folder of cached VSV kernels (default $XDG_CACHE_HOME/rptdose/kernels or ~/.cache/rptdose/kernels).")
+    @Option(help: "Folder of cached VSV kernels (default $XDG_CACHE_HOME/rptdose/kernels or ~/.cache/rptdose/kernels).", completion: .directory)
     var kernelCache: String?
     @Option(help: "VSV kernel size in voxels along each axis (odd) when a kernel has to be generated.")
     var kernelSize: Int = 11

@@ -10,13 +10,13 @@ struct DosimetryCommand: ParsableCommand {
         commandName: "dosimetry",
         abstract: "Per-cycle organ, tumour and red-marrow doses of a study (manifest: docs/formats/study-manifest.md).")
 
-    @Argument(help: "Study manifest (YAML).") var study: String
+    @Argument(help: "Study manifest (YAML).", completion: .file()) var study: String
     @Option(help: "Cycle number.") var cycle: Int
-    @Option(help: "Output folder (dosimetry.h5, regions.csv, regions.json, summary.json).") var out: String
+    @Option(help: "Output folder (dosimetry.h5, regions.csv, regions.json, summary.json).", completion: .directory) var out: String
     @Option(help: "TIA map for the transport: hybrid or voxel.") var tiaMap: String = TIAMapMethod.hybrid.rawValue
     @Option(help: "Reduced-time-point method for cycles with < 4 scans: cycle1_clearance, cycle1_shape, two_point, hanscheid, madsen (default: the manifest's, else cycle1_clearance with ≥ 2 scans, cycle1_shape with 1).")
     var reducedMethod: String?
-    @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
+    @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.", completion: .directory)
     var calibration: String?
     @Flag(help: "Continue an interrupted Monte Carlo run from its checkpoint.") var resume = false
     @Flag(help: "Start afresh even though an interrupted run of this output left a resumable checkpoint (discarded).")

@@ -24,20 +24,20 @@ struct ExportCommand: ParsableCommand {
             rptdose from that CT, NIfTI/MHD conversions of it included). Several outputs may be given at once.
             """)
 
-    @Argument(help: "Dose file: HDF5 from simulate/dosimetry (or any image rptdose reads).") var input: String
+    @Argument(help: "Dose file: HDF5 from simulate/dosimetry (or any image rptdose reads).", completion: .file()) var input: String
     @Option(help: "HDF5 input: the volume to export.") var volume = "dose"
-    @Option(name: .customLong("dicom-rtdose"), help: "Write a DICOM RT Dose file (needs --reference-ct).")
+    @Option(name: .customLong("dicom-rtdose"), help: "Write a DICOM RT Dose file (needs --reference-ct).", completion: .file())
     var dicomRTDose: String?
-    @Option(name: .customLong("reference-ct"), help: "Folder of the DICOM CT series the dose was computed on (or one file of it).")
+    @Option(name: .customLong("reference-ct"), help: "Folder of the DICOM CT series the dose was computed on (or one file of it).", completion: .file())
     var referenceCT: String?
     @Option(help: "Series Instance UID of the CT when the folder holds several CT series.") var series: String?
     @Option(name: .customLong("series-description"), help: "Series Description of the RT Dose.")
     var seriesDescription = ExportCommand.defaultSeriesDescription
 
     static let defaultSeriesDescription = "RPTDose absorbed dose"
-    @Option(help: "Write a NIfTI-1 file (.nii or .nii.gz).") var nifti: String?
-    @Option(help: "Write a MetaImage file (.mhd or .mha).") var mhd: String?
-    @Option(help: "Write a NRRD file for 3D Slicer (.nrrd, or .nhdr with a separate data file; gzip).") var nrrd: String?
+    @Option(help: "Write a NIfTI-1 file (.nii or .nii.gz).", completion: .file()) var nifti: String?
+    @Option(help: "Write a MetaImage file (.mhd or .mha).", completion: .file()) var mhd: String?
+    @Option(help: "Write a NRRD file for 3D Slicer (.nrrd, or .nhdr with a separate data file; gzip).", completion: .file()) var nrrd: String?
     @OptionGroup var identifiers: IdentifierOptions
 
     func validate() throws {

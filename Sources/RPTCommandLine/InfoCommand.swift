@@ -14,7 +14,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show format, shape, spacing, origin, direction, data type and value range of an image or HDF5 file.")
 
-    @Argument(help: "An image (.nii, .nii.gz, .mhd, .mha, .h33, .hv), HDF5 (.h5) file, DICOM file or DICOM folder.")
+    @Argument(help: "An image (.nii, .nii.gz, .mhd, .mha, .h33, .hv), HDF5 (.h5) file, DICOM file or DICOM folder.", completion: .file())
     var file: String
 
     @Option(help: "For HDF5 files: the volume to describe (default: every volume).")
@@ -87,8 +87,8 @@ struct ConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Convert a volume between NIfTI, MetaImage, Interfile and HDF5 (format from the extensions).")
 
-    @Argument(help: "Input file.") var input: String
-    @Argument(help: "Output file (written atomically).") var output: String
+    @Argument(help: "Input file.", completion: .file()) var input: String
+    @Argument(help: "Output file (written atomically).", completion: .file()) var output: String
     @Option(help: "HDF5 input: volume to read; HDF5 output: name of the volume written (default 'image').")
     var volume: String?
     @Option(help: "Convert voxels to this type: \(VoxelType.allCases.map(\.rawValue).joined(separator: ", ")).")

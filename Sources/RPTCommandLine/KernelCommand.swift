@@ -23,7 +23,7 @@ struct KernelVSVCommand: ParsableCommand {
     @Option(help: "Voxel size (mm); cubic voxels.") var voxelMm: Double
     @Option(help: "Kernel size in voxels along each axis (odd).") var size: Int = 11
     @Option(help: "Medium (see `rptdose physics materials`).") var material: String = "soft_tissue"
-    @Option(help: "Output file (HDF5 with the kernel and its uncertainty as volumes).") var out: String?
+    @Option(help: "Output file (HDF5 with the kernel and its uncertainty as volumes).", completion: .file()) var out: String?
     @Flag(help: "Print JSON: voxel_mm, kernel, rel_uncertainty (nested [i][j][k] arrays, centre at [size/2]).")
     var json = false
     @OptionGroup var options: RunOptions

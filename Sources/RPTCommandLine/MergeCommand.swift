@@ -16,9 +16,9 @@ struct MergeCommand: ParsableCommand {
             `rptdose simulate ... --resume --out FILE`.
             """)
 
-    @Argument(help: "Simulation result files (HDF5) written by `rptdose simulate` or `rptdose merge`.")
+    @Argument(help: "Simulation result files (HDF5) written by `rptdose simulate` or `rptdose merge`.", completion: .file())
     var parts: [String]
-    @Option(help: "Output HDF5 file.") var out: String
+    @Option(help: "Output HDF5 file.", completion: .file()) var out: String
     @Flag(help: "Print nothing but errors.") var quiet = false
 
     func run() throws {

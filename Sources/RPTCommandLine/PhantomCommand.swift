@@ -10,7 +10,7 @@ struct PhantomCommand: ParsableCommand {
         commandName: "phantom",
         abstract: "Write the synthetic Lu-177 DOTATATE patient (CT, labels, SPECT time points, blood, truth).")
 
-    @Option(help: "Output folder (created if missing).") var out: String
+    @Option(help: "Output folder (created if missing).", completion: .directory) var out: String
     @Option(help: "Random seed of the CT noise, SPECT counts and blood samples.") var seed: UInt64 = 1
     @Option(help: "Grid size as NXxNYxNZ voxels.") var size: String = "128x128x100"
     @Option(help: "CT voxel size (mm).") var voxelMm: Double = 3.5

@@ -17,14 +17,14 @@ struct PlanCommand: ParsableCommand {
         as JSON and into plan.h5 (group /plans/after_cycle_K, docs/formats/hdf5.md).
         """)
 
-    @Argument(help: "Study manifest (YAML).") var study: String
+    @Argument(help: "Study manifest (YAML).", completion: .file()) var study: String
     @Option(help: "Plan after this cycle (default: the last cycle with dosimetry).") var afterCycle: Int?
-    @Option(help: "Protocol configuration YAML (default: the built-in trial protocol).") var config: String?
-    @Option(parsing: .upToNextOption, help: "Dosimetry output folders of cycles 1, 2, … in order (overrides the manifest's dosimetry_outputs).")
+    @Option(help: "Protocol configuration YAML (default: the built-in trial protocol).", completion: .file()) var config: String?
+    @Option(parsing: .upToNextOption, help: "Dosimetry output folders of cycles 1, 2, … in order (overrides the manifest's dosimetry_outputs).", completion: .directory)
     var dosimetry: [String] = []
     @Option(help: "Treatment arm (default: the manifest's): standard or investigational.") var arm: String?
-    @Option(help: "Where to write the plan JSON (default: plan.json beside the manifest).") var out: String?
-    @Option(help: "Where to write the plan HDF5 (default: plan.h5 beside the plan JSON); the group /plans/after_cycle_K is replaced, other plans in the file are kept.")
+    @Option(help: "Where to write the plan JSON (default: plan.json beside the manifest).", completion: .file()) var out: String?
+    @Option(help: "Where to write the plan HDF5 (default: plan.h5 beside the plan JSON); the group /plans/after_cycle_K is replaced, other plans in the file are kept.", completion: .file())
     var h5: String?
     @Flag(help: "Print the plan as JSON instead of a table.") var json = false
     @Flag(help: "Acknowledge the protocol file's research_override of the label activities (recorded in the plan, printed as a warning).")

@@ -13,11 +13,11 @@ struct ReportCommand: ParsableCommand {
         dosimetry_outputs) and, optionally, plan.json — the layout of `rptdose demo --out DIR`.
         """)
 
-    @Argument(help: "Study output folder.") var studyOutputDir: String
-    @Option(help: "HTML file to write.") var out: String = "report.html"
-    @Option(help: "Study manifest (default: STUDY_OUTPUT_DIR/study/manifest.yaml, else STUDY_OUTPUT_DIR/manifest.yaml).")
+    @Argument(help: "Study output folder.", completion: .directory) var studyOutputDir: String
+    @Option(help: "HTML file to write.", completion: .file()) var out: String = "report.html"
+    @Option(help: "Study manifest (default: STUDY_OUTPUT_DIR/study/manifest.yaml, else STUDY_OUTPUT_DIR/manifest.yaml).", completion: .file())
     var manifest: String?
-    @Option(help: "Plan JSON (default: the most recent of plan.json beside the manifest and STUDY_OUTPUT_DIR/plan.json).")
+    @Option(help: "Plan JSON (default: the most recent of plan.json beside the manifest and STUDY_OUTPUT_DIR/plan.json).", completion: .file())
     var plan: String?
     @Flag(help: "Also print the report to PDF (same name, .pdf) with headless Chromium.") var pdf = false
     @Flag(help: "Print the patient's name, ID and date of birth (from the manifest) on every page (hidden by default).")

@@ -10,20 +10,20 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Absorbed dose from a time-integrated activity map through CT or label-map voxels (Monte Carlo, or --method vsv|vsv-density|ldm|organ-s).")
 
-    @Option(help: "CT image in Hounsfield units (geometry through the CT calibration).") var ct: String?
-    @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.")
+    @Option(help: "CT image in Hounsfield units (geometry through the CT calibration).", completion: .file()) var ct: String?
+    @Option(help: "CT calibration folder (density.csv, materials.csv); default phantoms/scanners/default.", completion: .directory)
     var calibration: String?
-    @Option(help: "Label map of a computational phantom (geometry through --material-table).") var labels: String?
-    @Option(help: "Material table CSV for --labels: label → built-in material or elemental composition, and density (docs/formats/material-table.md).") var materialTable: String?
-    @Option(help: "Time-integrated activity map (Bq·s per voxel); its grid is the dose grid.") var activity: String
+    @Option(help: "Label map of a computational phantom (geometry through --material-table).", completion: .file()) var labels: String?
+    @Option(help: "Material table CSV for --labels: label → built-in material or elemental composition, and density (docs/formats/material-table.md).", completion: .file()) var materialTable: String?
+    @Option(help: "Time-integrated activity map (Bq·s per voxel); its grid is the dose grid.", completion: .file()) var activity: String
     @Option(help: "Unit of the activity map: bq-s (per voxel) or bq-s-per-ml; required when the file does not state it.")
     var activityUnit: String?
     @Option(help: "Dose grid: activity (the map's grid; the CT is resampled onto it) or ct (the map is moved onto the CT grid, conserving Bq·s).")
     var doseGrid: String = "activity"
     @Option(help: "Radionuclide.") var nuclide: String = "Lu-177"
-    @Option(help: "Label map of scored regions (organs, tumours; a 3D Slicer .seg.nrrd brings its segment names and layers), resampled onto the dose grid by nearest neighbour; repeat for overlapping maps (organ and sub-organ).")
+    @Option(help: "Label map of scored regions (organs, tumours; a 3D Slicer .seg.nrrd brings its segment names and layers), resampled onto the dose grid by nearest neighbour; repeat for overlapping maps (organ and sub-organ).", completion: .file())
     var regions: [String] = []
-    @Option(help: "CSV naming the regions of the i-th --regions map: label,name, or name,labels with groups such as 1;2 (default: label_<value>).")
+    @Option(help: "CSV naming the regions of the i-th --regions map: label,name, or name,labels with groups such as 1;2 (default: label_<value>).", completion: .file())
     var regionNames: [String] = []
     @Option(help: "Region whose uncertainty drives --target-uncertainty.") var roi: String?
     @Option(help: "Run only shard i of n (e.g. 2/8): decays [(i−1)·N/n, i·N/n); combine the shards with `rptdose merge`.") var shard: String?
@@ -31,7 +31,7 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Start afresh even though --out has a resumable checkpoint (which is then discarded).") var overwrite = false
     @Flag(help: "Also write dose to water (stopping-power ratio at the nuclide's mean β energy; docs/methods/transport.md).")
     var doseToWater = false
-    @Option(help: "Output HDF5 file.") var out: String
+    @Option(help: "Output HDF5 file.", completion: .file()) var out: String
     @OptionGroup var options: RunOptions
     @OptionGroup var methodOptions: DoseMethodOptions
 

@@ -11,7 +11,7 @@ struct TrialSimCommand: ParsableCommand {
 
     @Option(help: "Number of patients (1–10000).") var patients: Int
     @Option(help: "Random seed.") var seed: UInt64
-    @Option(help: "Output folder (must not exist).") var out: String
+    @Option(help: "Output folder (must not exist).", completion: .directory) var out: String
 
     func run() throws {
         guard (1...10_000).contains(patients) else {

@@ -11,10 +11,10 @@ struct ValidateCommand: ParsableCommand {
 
     @Flag(help: "Run the reduced quick subset (part of `make test`).") var quick = false
     @Option(name: .customLong("case"), help: "Run only this case (folder name under validation/).") var caseName: String?
-    @Option(help: "Output folder for REPORT.md and figures/.") var report: String
+    @Option(help: "Output folder for REPORT.md and figures/.", completion: .directory) var report: String
     @Option(help: "Master random seed.") var seed: UInt64 = 20_240_607
     @Option(help: "Worker threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "The project's validation/ folder (default: found from the current folder).") var validationDir: String?
+    @Option(help: "The project's validation/ folder (default: found from the current folder).", completion: .directory) var validationDir: String?
 
     func run() throws {
         let vdir = try validationDir ?? ValidationSuite.defaultValidationDirectory()

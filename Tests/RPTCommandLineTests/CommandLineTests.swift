@@ -228,3 +228,20 @@ enum SharedRoot {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 }
+
+/// Shell completion (`rptdose --generate-completion-script bash|zsh|fish`) completes file paths for file options
+/// and folders for folder options.
+final class CompletionScriptTests: XCTestCase {
+    func testBashCompletesFilesAndFolders() {
+        let bash = RPTDoseCommand.completionScript(for: .bash)
+        func completion(after option: String) -> String? {
+            guard let r = bash.range(of: "'\(option)')") else { return nil }
+            return bash[r.upperBound...].split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        XCTAssertEqual(completion(after: "--ct"), "__rptdose_add_completions -f", "simulate --ct completes file paths")
+        XCTAssertEqual(completion(after: "--activity"), "__rptdose_add_completions -f")
+        XCTAssertEqual(completion(after: "--calibration"), "__rptdose_add_completions -d", "--calibration completes folders")
+        let zsh = RPTDoseCommand.completionScript(for: .zsh)
+        XCTAssertTrue(zsh.contains("--material-table") && zsh.contains("_files"), "zsh completes files too")
+    }
+}
