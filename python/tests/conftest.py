@@ -41,8 +41,8 @@ def simulation(rptdose_exe, tmp_path_factory):
     case = d / "case"
     _run(rptdose_exe, "phantom", "--out", case, "--size", "46x31x32", "--voxel-mm", "8", "--format", ".nii")
     out = d / "dose.h5"
-    _run(rptdose_exe, "simulate", "--ct", case / "ct.nii", "--activity", case / "spect_c1_024h.nii",
-         "--activity-unit", "bq-s-per-ml", "--regions", case / "labels.nii", "--region-names", case / "labels.csv",
+    _run(rptdose_exe, "simulate", "--ct", case / "ct.nii", "--activity", case / "tia_true.nii",
+         "--regions", case / "labels.nii", "--region-names", case / "labels.csv",
          "--decays", "2000", "--seed", "3", "--threads", "2", "--quiet", "--out", out)
     return case, out
 
