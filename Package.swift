@@ -110,7 +110,8 @@ let package = Package(
         .testTarget(name: "RPTDoseMethodsTests", dependencies: [
             "RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport", "RPTKernels", "RPTPhysics", "RPTVolume", "RPTCore",
         ]),
-        .testTarget(name: "RPTWorkflowTests", dependencies: ["RPTWorkflow", "RPTTransport", "RPTPhysics", "RPTVolume", "RPTCore"]),
+        .testTarget(name: "RPTWorkflowTests", dependencies: ["RPTWorkflow", "RPTTransport", "RPTPhysics", "RPTVolume", "RPTCore"],
+                    exclude: ["fixed-seed-digests.json"]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore", "RPTTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
             "RPTCommandLine", "RPTWorkflow", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
