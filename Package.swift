@@ -100,14 +100,14 @@ let package = Package(
         ]),
         .testTarget(name: "RPTKernelsTests", dependencies: ["RPTKernels", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTValidationTests", dependencies: ["RPTValidation"]),
-        .testTarget(name: "RPTDosimetryTests", dependencies: [
+        .testTarget(name: "RPTDosimetryTests", dependencies: ["RPTTestSupport", 
             "RPTDosimetry", "RPTCommandLine", "RPTWorkflow", "RPTPhantom", "RPTKinetics", "RPTPhysics", "RPTTransport", "RPTImageIO", "RPTVolume", "RPTCore",
         ]),
         .testTarget(name: "RPTScaleOutTests", dependencies: ["RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTStudyReportTests", dependencies: [
             "RPTStudyReport", "RPTCommandLine", "RPTWorkflow", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ]),
-        .testTarget(name: "RPTDoseMethodsTests", dependencies: [
+        .testTarget(name: "RPTDoseMethodsTests", dependencies: ["RPTTestSupport", 
             "RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport", "RPTKernels", "RPTPhysics", "RPTVolume", "RPTCore",
         ]),
         .testTarget(name: "RPTWorkflowTests", dependencies: ["RPTWorkflow", "RPTTransport", "RPTPhysics", "RPTVolume", "RPTCore"],
@@ -121,7 +121,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "RPTCohort", dependencies: ["RPTCore", "RPTPhysics", "RPTVolume", "RPTImageIO", "RPTKinetics", "RPTPlanner", "RPTDosimetry", "RPTReport", "CSQLite"]),
         .testTarget(name: "RPTCohortTests", dependencies: ["RPTCohort", "RPTCore", "RPTTestSupport"]),
-        .testTarget(name: "RPTReliabilityTests", dependencies: [
+        .testTarget(name: "RPTReliabilityTests", dependencies: ["RPTTestSupport", 
             "RPTDosimetry", "RPTDicom", "RPTTransport", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore",
         ]),
     ],

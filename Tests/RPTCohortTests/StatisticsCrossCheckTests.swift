@@ -16,7 +16,7 @@ final class StatisticsCrossCheckTests: XCTestCase {
             try ExternalProcess.requirePython(modules: ["scipy", "statsmodels", "lifelines"], purpose: "to cross-check the cohort statistics")
             Self.pythonChecked = true
         }
-        let r = try ExternalProcess.run(["python3", "-c", script], stdin: try JSONSerialization.data(withJSONObject: input))
+        let r = try ExternalProcess.run([ExternalProcess.pythonInterpreter, "-c", script], stdin: try JSONSerialization.data(withJSONObject: input))
         guard r.status == 0 else { throw NSError(domain: "python", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
         return try JSONSerialization.jsonObject(with: r.stdout)
     }

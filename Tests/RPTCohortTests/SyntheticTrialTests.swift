@@ -54,7 +54,7 @@ final class SyntheticTrialTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/out/" + f), f)
         }
         // The database answers a statistician's query (Python's sqlite3, independent of our writer).
-        let r = try ExternalProcess.run(["python3", "-c", """
+        let r = try ExternalProcess.run([ExternalProcess.pythonInterpreter, "-c", """
         import sqlite3, sys, json
         db = sqlite3.connect(sys.argv[1])
         n = db.execute("select count(*) from patients").fetchone()[0]

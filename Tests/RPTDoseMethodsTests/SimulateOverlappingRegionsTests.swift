@@ -1,4 +1,5 @@
 import Foundation
+import RPTTestSupport
 import XCTest
 import RPTCommandLine
 import RPTWorkflow
@@ -61,7 +62,7 @@ final class SimulateOverlappingRegionsTests: DoseMethodTestCase {
     func testTwoLayerSlicerSegmentationGivesOverlappingNamedRegions() throws {
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import nrrd, numpy"]
+        check.arguments = [ExternalProcess.pythonInterpreter, "-c", "import nrrd, numpy"]
         check.standardError = Pipe()
         try check.run(); check.waitUntilExit()
         if check.terminationStatus != 0 {
@@ -82,7 +83,7 @@ final class SimulateOverlappingRegionsTests: DoseMethodTestCase {
             """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, dir + "/kidney.seg.nrrd"]
+        p.arguments = [ExternalProcess.pythonInterpreter, "-c", script, dir + "/kidney.seg.nrrd"]
         try p.run(); p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0)
         // The label-map + groups run of `phantom()`, without the second map.

@@ -6,6 +6,7 @@ import RPTDosimetry
 import RPTImageIO
 import RPTPhantom
 import RPTVolume
+import RPTTestSupport
 import XCTest
 
 /// A study segmented in 3D Slicer comes in without conversion: the synthetic patient's label map, turned into a
@@ -26,7 +27,7 @@ final class SlicerSegmentationStudyTests: XCTestCase {
 
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import nrrd, nibabel, numpy"]
+        check.arguments = [ExternalProcess.pythonInterpreter, "-c", "import nrrd, nibabel, numpy"]
         check.standardError = Pipe()
         try check.run(); check.waitUntilExit()
         if check.terminationStatus != 0 {
@@ -52,7 +53,7 @@ final class SlicerSegmentationStudyTests: XCTestCase {
             """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, dir]
+        p.arguments = [ExternalProcess.pythonInterpreter, "-c", script, dir]
         let err = Pipe()
         p.standardError = err
         try p.run(); p.waitUntilExit()

@@ -1,4 +1,5 @@
 import Foundation
+import RPTTestSupport
 import XCTest
 import RPTCore
 import RPTVolume
@@ -15,7 +16,7 @@ final class NRRDTests: XCTestCase {
     func python(_ script: String, _ args: [String] = []) throws -> Data {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + args
+        p.arguments = [ExternalProcess.pythonInterpreter, "-c", script] + args
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
         try p.run()
@@ -32,7 +33,7 @@ final class NRRDTests: XCTestCase {
     func requirePython(_ modules: String) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import " + modules]
+        p.arguments = [ExternalProcess.pythonInterpreter, "-c", "import " + modules]
         p.standardError = Pipe(); p.standardOutput = Pipe()
         try? p.run(); p.waitUntilExit()
         if p.terminationStatus != 0 {

@@ -1,4 +1,5 @@
 import Foundation
+import RPTTestSupport
 import RPTCore
 import RPTImageIO
 import RPTStore
@@ -191,7 +192,7 @@ struct CorpusFixtures {
         try script.write(toFile: py, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", py, dir]
+        p.arguments = [ExternalProcess.pythonInterpreter, py, dir]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try? p.run()

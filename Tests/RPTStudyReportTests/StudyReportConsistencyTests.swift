@@ -6,6 +6,7 @@ import RPTDosimetry
 import RPTPlanner
 import RPTReport
 @testable import RPTStudyReport
+import RPTTestSupport
 import XCTest
 
 /// One number, one source: the DVH chart and the region table agree; the plan shown is the newest one
@@ -187,7 +188,7 @@ final class StudyReportConsistencyTests: XCTestCase {
         guard ChromiumPDF.findChromium() != nil else {
             return try ReportTestSupport.skipOrFail("Chromium is not on PATH (apt-get install chromium)")
         }
-        guard (try? ReportTestSupport.run(["python3", "-c", "import pypdf"]))?.status == 0 else {
+        guard (try? ReportTestSupport.run([ExternalProcess.pythonInterpreter, "-c", "import pypdf"]))?.status == 0 else {
             return try ReportTestSupport.skipOrFail("pypdf is not installed (pip install pypdf)")
         }
         let dir = try studyDir()
@@ -196,7 +197,7 @@ final class StudyReportConsistencyTests: XCTestCase {
         try StudyReport(inputs: inputs, showIdentifiers: true).write(to: html)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/report_print_check.py").path
-        let r = try ReportTestSupport.run(["python3", script, html, "--expect", "ID: \(inputs.manifest.patient.id)"])
+        let r = try ReportTestSupport.run([ExternalProcess.pythonInterpreter, script, html, "--expect", "ID: \(inputs.manifest.patient.id)"])
         let out = String(decoding: r.stdout, as: UTF8.self)
         XCTAssertEqual(r.status, 0, out + r.stderr)
         let j = try XCTUnwrap(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
@@ -245,7 +246,7 @@ final class StudyReportConsistencyTests: XCTestCase {
         ds.PatientName = 'DOE^JANE'; ds.PatientID = 'D-123'; ds.PatientBirthDate = '19610430'
         ds.save_as(sys.argv[1], enforce_file_format=True)
         """
-        let r = try ReportTestSupport.run(["python3", "-c", script, dcm])
+        let r = try ReportTestSupport.run([ExternalProcess.pythonInterpreter, "-c", script, dcm])
         guard r.status == 0 else { return try ReportTestSupport.skipOrFail("pydicom could not write the test file: \(r.stderr)") }
         var yaml = try String(contentsOfFile: src + "/study/manifest.yaml", encoding: .utf8)
         let ct = try XCTUnwrap(yaml.range(of: #"ct: [^\n]*"#, options: .regularExpression))
