@@ -76,12 +76,14 @@ public enum SimulationWorkflow {
         let unitWarning = ActivityMapUnit.magnitudeWarning(totalBqS: weights.reduce(0, +), source: r.activity)
         if let unitWarning { environment.warn(unitWarning) }
         var gridNote = "activity"
+        var ctVolume: Volume<Double>? = nil  // read once, for the dose grid and the world
         switch r.doseGrid {
         case "activity": break
         case "ct":
             guard let ct = r.ct else { throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "needs --ct") }
             // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids).
-            let ctGrid = try VolumeFiles.read(ct).grid
+            ctVolume = try VolumeFiles.readDouble(ct)
+            let ctGrid = ctVolume!.grid
             try GridOverlap.require(grid, imageSource: r.activity, inside: ctGrid, referenceSource: "the CT (\(ct))")
             let moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ctGrid)
             let total = weights.reduce(0, +)
@@ -101,7 +103,8 @@ public enum SimulationWorkflow {
                              reason: "time-integrated activity must be ≥ 0")
         }
         let world = try SimulationInputs.buildWorld(ct: r.ct, calibration: r.calibration, labels: r.labels,
-                                                    materialTable: r.materialTable, grid: grid, gridSource: r.activity)
+                                                    materialTable: r.materialTable, grid: grid, gridSource: r.activity,
+                                                    ctVolume: ctVolume)
         let scored = try SimulationInputs.loadRegions(r.regions, names: r.regionNames, grid: grid)
         var target: Int? = nil
         if let roi = r.roi {
