@@ -6,12 +6,13 @@ import RPTWorkflow
 
 /// Spreads a simulation over the MPI ranks of an MPI-launched process (the `DistributedExecution` of
 /// `RunEnvironment`); a single rank runs it locally.
+/// MPI is started and finished around the whole command (`ProcessEnvironment.withInterrupts`).
 struct MPIExecution: DistributedExecution {
-    var isCoordinator: Bool { !MPICommunicator.isWorkerRank }
+    let mpi: MPICommunicator
+
+    var isCoordinator: Bool { mpi.rank == 0 }
 
     func run(_ runner: SimulationRunner) throws -> SimulationState {
-        let mpi = try MPICommunicator.start()
-        defer { mpi.finish() }
         if mpi.size > 1 { return try runner.runDistributed(mpi) }
         return try runner.runLocal()
     }

@@ -15,7 +15,21 @@ enum ProcessEnvironment {
         defer { InterruptHandler.uninstall() }
         var environment = RunEnvironment(quiet: quiet, stop: stop)
         #if MPI
-        if distributed && MPICommunicator.launchedByMPI { environment.distributed = MPIExecution() }
+        if distributed && MPICommunicator.launchedByMPI {
+            // MPI starts before the workflow, so the rank is known from the start: only rank 0 locks, stages
+            // and writes outputs.
+            let mpi = try MPICommunicator.start()
+            defer { mpi.finish() }
+            environment.distributed = MPIExecution(mpi: mpi)
+            do {
+                return try body(environment)
+            } catch {
+                // An error seen by some ranks only (e.g. rank 0's output lock) would leave the others waiting
+                // in a collective: stop the whole job.
+                if mpi.size > 1 { mpi.abort("\(error)") }
+                throw error
+            }
+        }
         #endif
         return try body(environment)
     }

@@ -38,11 +38,14 @@ public enum CycleDosimetryWorkflow {
     ///
     /// The output folder is locked for the run (`OutputLock`: a second run into it is refused) and built beside
     /// the target (`StagedFolder`), then moved into place as a whole: a failed run leaves the previous result
-    /// intact; an interrupted (partial) Monte Carlo run stays in the staging folder for `--resume`. (A distributed
-    /// MPI run writes into `out` directly from rank 0.)
+    /// intact; an interrupted (partial) Monte Carlo run stays in the staging folder for `--resume`. In an MPI run
+    /// only the coordinating process (rank 0) locks, stages and writes; the other ranks run their share of the
+    /// decays and touch no file.
     @discardableResult
     public static func run(_ request: CycleDosimetryRequest, environment: RunEnvironment) throws -> CycleDosimetryResult? {
-        if environment.distributed != nil { return try runStaged(request, into: request.out, environment: environment) }
+        if !environment.writesResults {
+            return try runStaged(request, into: StagedFolder.stagingPath(for: request.out), environment: environment)
+        }
         let r = request
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: r.out).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
@@ -66,7 +69,8 @@ public enum CycleDosimetryWorkflow {
         }
     }
 
-    /// The dosimetry written into `folder` (the staging folder, or `out` itself for MPI runs).
+    /// The dosimetry written into `folder` (the staging folder); on an MPI rank that does not write results,
+    /// only its share of the Monte Carlo decays (nothing for a kernel method, which rank 0 computes alone).
     static func runStaged(_ request: CycleDosimetryRequest, into folder: String,
                           environment: RunEnvironment) throws -> CycleDosimetryResult? {
         let r = request
@@ -80,6 +84,7 @@ public enum CycleDosimetryWorkflow {
                                                     options: DosimetryOptions(tiaMap: r.tiaMap, reducedMethod: r.reducedMethod),
                                                     progress: environment.log)
         if r.method.method != .mc {
+            guard environment.writesResults else { return nil }
             return try runKernelMethod(r, setup: setup, into: folder, environment: environment)
         }
         let sim = try setup.simulation(settings: r.settings, seed: r.seed)
@@ -92,7 +97,9 @@ public enum CycleDosimetryWorkflow {
             }
         }
         control.decays = max(control.decays, 1)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if environment.writesResults {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         let mcPath = folder + "/simulation.h5"
         var runner = SimulationRunner(simulation: sim, control: control, out: mcPath, nuclide: setup.nuclide.name,
                                       environment: environment, resume: r.resume, targetRegion: target,
