@@ -13,34 +13,19 @@ final class NRRDTests: XCTestCase {
     override func setUpWithError() throws { dir = try makeTemporaryFolder("nrrd") }
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
 
+    /// Runs `script` with the tests' Python; its standard output (fails the test when the script fails).
     func python(_ script: String, _ args: [String] = []) throws -> Data {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [ExternalProcess.pythonInterpreter, "-c", script] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            XCTFail("python failed: " + String(decoding: e, as: UTF8.self))
+        let r = try ExternalProcess.python(["-c", script] + args)
+        guard r.status == 0 else {
+            XCTFail("python failed: " + r.stderr)
             throw InputError(source: "python", reason: "failed")
         }
-        return o
+        return r.stdout
     }
 
     func requirePython(_ modules: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [ExternalProcess.pythonInterpreter, "-c", "import " + modules]
-        p.standardError = Pipe(); p.standardOutput = Pipe()
-        try? p.run(); p.waitUntilExit()
-        if p.terminationStatus != 0 {
-            let msg = "python3 cannot import \(modules) (pip install pynrrd SimpleITK)"
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(msg) }
-            throw XCTSkip(msg)
-        }
+        try ExternalProcess.requirePython(modules: modules.components(separatedBy: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                                          purpose: "to cross-check NRRD with independent readers and writers")
     }
 
     /// Every voxel type, attached and detached, gzip and raw, reads back bit for bit, its geometry to double rounding.

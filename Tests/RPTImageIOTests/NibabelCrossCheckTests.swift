@@ -12,27 +12,12 @@ final class NibabelCrossCheckTests: XCTestCase {
     struct PythonResult { var status: Int32; var stdout: Data; var stderr: String }
 
     func python(_ script: String, _ args: [String]) throws -> PythonResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [ExternalProcess.pythonInterpreter, "-c", script] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return PythonResult(status: p.terminationStatus, stdout: o, stderr: String(decoding: e, as: UTF8.self))
+        let r = try ExternalProcess.python(["-c", script] + args)
+        return PythonResult(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     func requireNibabel() throws {
-        let r = try? python("import nibabel, numpy", [])
-        guard let r, r.status == 0 else {
-            let py = ExternalProcess.pythonInterpreter
-            let msg = "nibabel cannot be imported by \(py) (`make test-deps` creates .venv from requirements-test.txt): "
-                + (r?.stderr ?? "\(py) not runnable")
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(msg) }
-            throw XCTSkip(msg)
-        }
+        try ExternalProcess.requirePython(modules: ["nibabel", "numpy"], purpose: "to cross-check NIfTI with nibabel")
     }
 
     /// The RAS affine of a grid, written out from the definition: A = diag(−1, −1, 1)·[D·diag(s) | o].
