@@ -68,7 +68,7 @@ public struct StudyReport {
 
         var findings: [ReviewFinding] = []
         for r in records {
-            findings += ResultReview.findings(r, activityRelativeUncertainty: m.activityRelativeUncertainty, thresholds: thresholds)
+            findings += ResultReview.findings(r, activityRelativeUncertainty: m.activityIndependentRelativeUncertainty, thresholds: thresholds)
             if let c = m.cycle(r.cycle) { findings += StudyImageReview.findings(manifest: m, cycle: c, thresholds: thresholds) }
         }
 
@@ -279,13 +279,29 @@ public struct StudyReport {
                 }
                 blocks.append(.svg(try chart.svg(), caption: caption))
             }
-            rows.append(fitRow(fit, sigma: sigma))
+            rows.append(fitRow(fit, sigma: inputs.manifest.activityIndependentRelativeUncertainty))
         }
         blocks.append(.table(ReportTable(
             caption: Self.fitTableCaption(cycle: r.cycle),
-            header: ["Region", "Method", "Parameters ± 1σ", "TIA (MBq·h)", "TIA 1σ (MBq·h)", "Reduced χ²", "Akaike weight", "Note"],
+            header: ["Region", "Method", "Parameters ± 1σ", "TIA (MBq·h)", "TIA 1σ (MBq·h)", "Reduced χ²", "Akaike weight",
+                     Self.priorAndChangeColumn, "Note"],
             rows: rows)))
         return ReportSection(heading: "Cycle \(r.cycle): time-activity curves", blocks: blocks)
+    }
+
+    /// Column of the fit table: the population prior's share of the TIA's information (MAP fits) and, for cycles with
+    /// the clearance refitted to the cycle-1 curve, the effective half-life change against cycle 1 (issue 15).
+    public static let priorAndChangeColumn = "Prior weight on TIA; T½ change vs cycle 1"
+
+    /// `prior 45 %`, `T½ −17 % ± 11 %`, both, or empty.
+    static func priorAndChangeText(_ fit: RegionFitRecord) -> String {
+        var parts: [String] = []
+        if fit.priorName != nil && fit.priorTIAFraction.isFinite { parts.append("prior \(fmt(100 * fit.priorTIAFraction, 2)) %") }
+        if fit.halfLifeChange.isFinite {
+            parts.append(String(format: "T½ %@%.0f %% ± %.0f %%", fit.halfLifeChange < 0 ? "−" : "+", abs(100 * fit.halfLifeChange),
+                                100 * fit.halfLifeChangeUncertainty))
+        }
+        return parts.joined(separator: "; ")
     }
 
     func fitRow(_ fit: RegionFitRecord, sigma: Double) -> [ReportCell] {
@@ -308,6 +324,7 @@ public struct StudyReport {
                 .number(fit.tiaBqS / 3.6e9, .significant(4)),
                 .number(fit.tiaStandardUncertaintyBqS / 3.6e9, .significant(3)),
                 chi.map { .number($0, .fixed(2)) } ?? .text(""), w.map { .number($0, .fixed(2)) } ?? .text(""),
+                .text(Self.priorAndChangeText(fit)),
                 .text(ClinicalNames.prose(fit.note, regions: [fit.region]))]
     }
 
