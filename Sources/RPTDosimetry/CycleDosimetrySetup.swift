@@ -98,6 +98,7 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
         let nuclide = try Nuclide.named(manifest.nuclide, source: manifest.path + ": nuclide")
         let analysis = CycleKineticsAnalysis(physicalDecayConstantPerSecond: nuclide.decayConstant,
                                              activityRelativeUncertainty: manifest.activityRelativeUncertainty,
+                                             activityCommonRelativeUncertainty: manifest.activityCommonRelativeUncertainty,
                                              reducedMethodOverride: options.reducedMethod,
                                              priors: manifest.populationPriors(nuclide: nuclide.name))
         // The reference CT first: a wrong image given as the CT is refused before the kinetics.

@@ -213,6 +213,7 @@ public enum DosimetryOutputWriter {
                 "patient_sex": .string(setup.manifest.patient.sex.rawValue),
                 "patient_mass_kg": .double(setup.manifest.patient.massKg),
                 "activity_relative_uncertainty": .double(setup.manifest.activityRelativeUncertainty),
+                "activity_common_relative_uncertainty": .double(setup.manifest.activityCommonRelativeUncertainty),
             ]
             if let h = setup.manifest.haematocrit { prov["haematocrit"] = .double(h) }
             prov["method"] = .string(result.method)

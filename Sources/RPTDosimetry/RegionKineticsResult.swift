@@ -55,8 +55,18 @@ public struct RegionKineticsResult: Sendable {
 /// Fits the time-activity curves of every region of a cycle (method: docs/methods/dosimetry.md).
 public struct CycleKineticsAnalysis: Sendable {
     public var physicalDecayConstantPerSecond: Double
-    /// Relative uncertainty of each region activity.
+    /// Relative standard uncertainty of each region activity (all components).
     public var activityRelativeUncertainty: Double
+    /// The part of `activityRelativeUncertainty` common to every time point of the cycle (SPECT calibration factor,
+    /// recovery coefficient of a fixed VOI; EANM uncertainty guidance, Gear et al. 2018): it scales every point alike,
+    /// so it cannot change the curve's shape. It is left out of the fit's weights and added to σ(Ã)/Ã in quadrature
+    /// (docs/methods/kinetics.md, "Measurement uncertainty in the fit"). 0: every component treated as independent.
+    public var activityCommonRelativeUncertainty: Double = 0
+    /// The independent (per-time-point) part, √(σ² − σ_common²): the weights of every fit.
+    public var activityIndependentRelativeUncertainty: Double {
+        (max(0, activityRelativeUncertainty * activityRelativeUncertainty
+            - activityCommonRelativeUncertainty * activityCommonRelativeUncertainty)).squareRoot()
+    }
     /// Overrides the cycle's `reduced_method`.
     public var reducedMethodOverride: ReducedMethodChoice?
     /// The population priors by region (nil: none, e.g. for a nuclide other than Lu-177); used for
@@ -64,10 +74,14 @@ public struct CycleKineticsAnalysis: Sendable {
     public var priors: (@Sendable (_ region: String) -> KineticPrior?)?
 
     public init(physicalDecayConstantPerSecond: Double, activityRelativeUncertainty: Double,
+                activityCommonRelativeUncertainty: Double = 0,
                 reducedMethodOverride: ReducedMethodChoice? = nil,
                 priors: (@Sendable (_ region: String) -> KineticPrior?)? = nil) {
+        precondition(activityCommonRelativeUncertainty >= 0 && activityCommonRelativeUncertainty < activityRelativeUncertainty,
+                     "the common part must be below the total activity uncertainty")
         self.physicalDecayConstantPerSecond = physicalDecayConstantPerSecond
         self.activityRelativeUncertainty = activityRelativeUncertainty
+        self.activityCommonRelativeUncertainty = activityCommonRelativeUncertainty
         self.reducedMethodOverride = reducedMethodOverride
         self.priors = priors
     }
@@ -91,18 +105,36 @@ public struct CycleKineticsAnalysis: Sendable {
     /// - fewer: the reduced method (`override` ?? the cycle's ?? cycle-1 shape when a cycle-1 fit exists,
     ///   else two-point mono-exponential, else Hänscheid for one point).
     /// - no activity: Ã = 0.
+    ///
+    /// The fits weigh the points with the independent part of the activity uncertainty; the common part
+    /// (`activityCommonRelativeUncertainty`) is added to σ(Ã)/Ã in quadrature afterwards.
     public func analyse(region: String, timesHours: [Double], activitiesBq: [Double], cycle: StudyCycle,
                         cycleOneFit: TimeActivityFit?) throws -> RegionKineticsResult {
+        var r = try analyseShape(region: region, timesHours: timesHours, activitiesBq: activitiesBq, cycle: cycle,
+                                 cycleOneFit: cycleOneFit)
+        let c = activityCommonRelativeUncertainty, tia = r.timeIntegratedActivity
+        if c > 0 && tia.valueBqS > 0 {
+            let s = tia.standardUncertaintyBqS, common = c * tia.valueBqS
+            r.timeIntegratedActivity = TimeIntegratedActivity(valueBqS: tia.valueBqS,
+                                                              standardUncertaintyBqS: (s * s + common * common).squareRoot())
+        }
+        return r
+    }
+
+    /// `analyse` with the independent part of the activity uncertainty only.
+    private func analyseShape(region: String, timesHours: [Double], activitiesBq: [Double], cycle: StudyCycle,
+                              cycleOneFit: TimeActivityFit?) throws -> RegionKineticsResult {
+        let independent = activityIndependentRelativeUncertainty
         var points: [TimeActivityPoint] = []
         var dropped: [String] = []
         for (t, a) in zip(timesHours, activitiesBq) {
             if a > 0 && a.isFinite {
-                points.append(TimeActivityPoint(timeHours: t, activityBq: a, relativeUncertainty: activityRelativeUncertainty))
+                points.append(TimeActivityPoint(timeHours: t, activityBq: a, relativeUncertainty: independent))
             } else { dropped.append(String(format: "%.1f h", t)) }
         }
         var note = dropped.isEmpty ? "" : "no activity at " + dropped.joined(separator: ", ") + " (point dropped)"
         let fitter = TimeActivityFitter(physicalDecayConstantPerSecond: physicalDecayConstantPerSecond,
-                                        options: KineticsFitOptions(defaultRelativeUncertainty: activityRelativeUncertainty),
+                                        options: KineticsFitOptions(defaultRelativeUncertainty: independent),
                                         source: "region '\(region)', cycle \(cycle.number)")
         func result(_ method: String, curve: ExponentialCurve?, covariance: [Double], fit: TimeActivityFit?,
                     aicc: [(ExponentialModel, Double)], tia: TimeIntegratedActivity,

@@ -39,7 +39,7 @@ extension StudyManifest {
         }
         r.allowOnly(top, ["format_version", "nuclide", "patient", "arm", "labels", "region_groups", "lesions",
                           "marrow_region", "kidney_regions", "recovery_coefficients", "spect_resolution_fwhm_mm",
-                          "activity_relative_uncertainty", "blood_relative_uncertainty", "haematocrit", "marrow_to_blood_ratio", "cycles",
+                          "activity_relative_uncertainty", "activity_common_relative_uncertainty", "blood_relative_uncertainty", "haematocrit", "marrow_to_blood_ratio", "cycles",
                           "dosimetry_outputs", "registration"], path: "")
 
         let version = r.int(top, "format_version", path: "", required: true)
@@ -110,6 +110,13 @@ extension StudyManifest {
                 r.fail("activity_relative_uncertainty", "\(u)", "must be between 0 and 1 (e.g. 0.05 for 5 %)")
             }
         }
+        var commonUnc = 0.0
+        if let u = r.double(top, "activity_common_relative_uncertainty", path: "") {
+            if u >= 0 && u < relUnc { commonUnc = u } else {
+                r.fail("activity_common_relative_uncertainty", "\(u)",
+                       "must be ≥ 0 and below activity_relative_uncertainty (\(relUnc)): it is the part of it common to every time point")
+            }
+        }
         var bloodUnc = 0.05
         if let u = r.double(top, "blood_relative_uncertainty", path: "") {
             if u > 0 && u < 1 { bloodUnc = u } else {
@@ -154,7 +161,7 @@ extension StudyManifest {
             }
         }
 
-        let manifest = StudyManifest(path: path, formatVersion: version ?? currentFormatVersion, nuclide: nuclide,
+        var manifest = StudyManifest(path: path, formatVersion: version ?? currentFormatVersion, nuclide: nuclide,
                                      patient: patient, arm: arm, sharedLabels: shared, regionGroups: groups,
                                      lesions: lesions, marrowRegion: marrowExplicit ?? "red_marrow",
                                      kidneyRegions: kidneysExplicit ?? ["kidney_left", "kidney_right"],
@@ -162,6 +169,7 @@ extension StudyManifest {
                                      activityRelativeUncertainty: relUnc, bloodRelativeUncertainty: bloodUnc, haematocrit: hct, marrowToBloodRatio: rmblr,
                                      cycles: cycles, dosimetryOutputs: outputs,
                                      registration: registration)
+        manifest.activityCommonRelativeUncertainty = commonUnc
         manifest.checkFilesAndRegions(r, checkImages: checkImages, marrowExplicit: marrowExplicit != nil,
                                       kidneysExplicit: kidneysExplicit != nil)
         if !r.errors.isEmpty { throw InputErrors(r.errors) }

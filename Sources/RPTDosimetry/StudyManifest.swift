@@ -56,6 +56,15 @@ public struct StudyManifest: Sendable {
     public var spectResolutionFWHMMM: Double?
     /// Relative standard uncertainty of a region activity from one SPECT (default 0.10).
     public var activityRelativeUncertainty: Double
+    /// The part of `activityRelativeUncertainty` common to every time point of a cycle (SPECT calibration factor,
+    /// recovery coefficient; `activity_common_relative_uncertainty`, default 0): left out of the fits' weights and
+    /// added to σ(Ã) (docs/methods/kinetics.md, "Measurement uncertainty in the fit").
+    public var activityCommonRelativeUncertainty: Double = 0
+    /// The independent (per-time-point) part √(σ² − σ_common²): the weights of the time-activity fits.
+    public var activityIndependentRelativeUncertainty: Double {
+        (max(0, activityRelativeUncertainty * activityRelativeUncertainty
+            - activityCommonRelativeUncertainty * activityCommonRelativeUncertainty)).squareRoot()
+    }
     /// Relative standard uncertainty of a blood-sample concentration (default 0.05).
     public var bloodRelativeUncertainty: Double
     /// Whole-blood haematocrit (0–1), recorded for provenance; not used with RMBLR = 1.

@@ -21,6 +21,13 @@ public struct RegionFitRecord: Sendable {
     /// AICc of each candidate model (model selection only).
     public var aicc: [(model: String, value: Double)]
     public var note: String
+    /// Population prior of a MAP fit (`@prior`) and the fraction of Ã's information it supplied (`@prior_tia_fraction`);
+    /// nil / NaN when no prior was used.
+    public var priorName: String? = nil
+    public var priorTIAFraction: Double = .nan
+    /// Cycles 2–3 (`cycle1_clearance`): effective half-life change against cycle 1 and its 1σ (NaN otherwise).
+    public var halfLifeChange: Double = .nan
+    public var halfLifeChangeUncertainty: Double = .nan
 
     /// 1σ of each natural parameter from the covariance diagonal (NaN when unavailable).
     public var parameterSigmas: [Double] {
@@ -88,12 +95,17 @@ public struct RegionFitRecord: Sendable {
         }
         let models = try f.attributeIfPresent("aicc_models", at: g)?.asStrings ?? []
         let values = try f.attributeIfPresent("aicc_values", at: g)?.asDoubles ?? []
-        return RegionFitRecord(region: region, method: try f.stringAttribute("method", at: g), curve: curve,
+        var record = RegionFitRecord(region: region, method: try f.stringAttribute("method", at: g), curve: curve,
                                covariance: try f.attributeIfPresent("covariance", at: g)?.asDoubles ?? [],
                                tiaBqS: try f.doubleAttribute("tia_bq_s", at: g),
                                tiaStandardUncertaintyBqS: try f.doubleAttribute("tia_standard_uncertainty_bq_s", at: g),
                                timesHours: times, activitiesBq: activities,
                                aicc: zip(models, values).map { (model: $0, value: $1) },
                                note: try f.attributeIfPresent("note", at: g)?.asString ?? "")
+        record.priorName = try f.attributeIfPresent("prior", at: g)?.asString
+        record.priorTIAFraction = try f.attributeIfPresent("prior_tia_fraction", at: g)?.asDouble ?? .nan
+        record.halfLifeChange = try f.attributeIfPresent("half_life_change_vs_cycle1", at: g)?.asDouble ?? .nan
+        record.halfLifeChangeUncertainty = try f.attributeIfPresent("half_life_change_uncertainty", at: g)?.asDouble ?? .nan
+        return record
     }
 }

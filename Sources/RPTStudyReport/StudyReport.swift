@@ -68,7 +68,7 @@ public struct StudyReport {
 
         var findings: [ReviewFinding] = []
         for r in records {
-            findings += ResultReview.findings(r, activityRelativeUncertainty: m.activityRelativeUncertainty, thresholds: thresholds)
+            findings += ResultReview.findings(r, activityRelativeUncertainty: m.activityIndependentRelativeUncertainty, thresholds: thresholds)
             if let c = m.cycle(r.cycle) { findings += StudyImageReview.findings(manifest: m, cycle: c, thresholds: thresholds) }
         }
 
@@ -279,13 +279,33 @@ public struct StudyReport {
                 }
                 blocks.append(.svg(try chart.svg(), caption: caption))
             }
-            rows.append(fitRow(fit, sigma: sigma))
+            rows.append(fitRow(fit, sigma: inputs.manifest.activityIndependentRelativeUncertainty))
         }
         blocks.append(.table(ReportTable(
             caption: Self.fitTableCaption(cycle: r.cycle),
             header: ["Region", "Method", "Parameters ± 1σ", "TIA (MBq·h)", "TIA 1σ (MBq·h)", "Reduced χ²", "Akaike weight", "Note"],
             rows: rows)))
         return ReportSection(heading: "Cycle \(r.cycle): time-activity curves", blocks: blocks)
+    }
+
+    /// The fit table's line per region for the population prior's share of the TIA's information (MAP fits) and, for
+    /// cycles with the clearance refitted to the cycle-1 curve, the effective half-life change against cycle 1
+    /// (issue 15): `prior weight on TIA 45 %`, `T½ −17 % ± 11 % vs cycle 1`, both, or empty. Shown in the Method cell
+    /// (a column of its own does not fit the printed page).
+    static func priorAndChangeText(_ fit: RegionFitRecord) -> String {
+        var parts: [String] = []
+        if fit.priorName != nil && fit.priorTIAFraction.isFinite { parts.append("prior weight on TIA \(fmt(100 * fit.priorTIAFraction, 2)) %") }
+        if fit.halfLifeChange.isFinite {
+            parts.append(String(format: "T½ %@%.0f %% ± %.0f %% vs cycle 1", fit.halfLifeChange < 0 ? "−" : "+", abs(100 * fit.halfLifeChange),
+                                100 * fit.halfLifeChangeUncertainty))
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    /// The Method cell: the method in clinical words, then `priorAndChangeText` when there is one.
+    static func methodCell(_ fit: RegionFitRecord) -> String {
+        let extra = priorAndChangeText(fit)
+        return ClinicalNames.method(fit.method) + (extra.isEmpty ? "" : " (" + extra + ")")
     }
 
     func fitRow(_ fit: RegionFitRecord, sigma: Double) -> [ReportCell] {
@@ -304,7 +324,7 @@ public struct StudyReport {
         }
         let chi = fit.reducedChiSquare(relativeUncertainty: sigma)
         let w = fit.akaikeWeightOfChosenModel
-        return [.text(ClinicalNames.region(fit.region)), .text(ClinicalNames.method(fit.method)), .text(parameters),
+        return [.text(ClinicalNames.region(fit.region)), .text(Self.methodCell(fit)), .text(parameters),
                 .number(fit.tiaBqS / 3.6e9, .significant(4)),
                 .number(fit.tiaStandardUncertaintyBqS / 3.6e9, .significant(3)),
                 chi.map { .number($0, .fixed(2)) } ?? .text(""), w.map { .number($0, .fixed(2)) } ?? .text(""),

@@ -32,18 +32,50 @@ final class FewTimePointKineticsTests: XCTestCase {
                    timePoints: [], bloodSamples: [], reducedMethod: nil, referenceTimePoint: nil)
     }
 
-    static func analysis(relativeUncertainty: Double) -> CycleKineticsAnalysis {
+    static func analysis(relativeUncertainty: Double, common: Double = 0) -> CycleKineticsAnalysis {
         CycleKineticsAnalysis(physicalDecayConstantPerSecond: lambdaPhys, activityRelativeUncertainty: relativeUncertainty,
+                              activityCommonRelativeUncertainty: common,
                               priors: CycleKineticsAnalysis.lu177DotatatePriors(lesions: lesions))
     }
 
-    /// Noise-free 4-point cycle 1 (4, 24, 48, 72 h), stated uncertainty 10 % (the manifest default).
-    /// Tolerances: kidneys 2 %, liver, spleen, pancreas 3 % (issue 15; measured −0.25 %, −1.9 %, −1.9 %, −0.3 %);
-    /// tumours 10 % (measured −8.1 to −8.4 %): the literature tumour prior (T_eff 77 h) is shorter than the
-    /// phantom's tumours (89.7 h) and, with 4 points at 10 %, supplies 82–87 % of the tumour Ã's information, so the
-    /// MAP estimate leans towards it — the issue's 3 % is not reached for tumours with an honest prior; the error
-    /// must then lie within the stated 1σ (13.2–13.5 %). Every region reports an uptake model and its prior weight.
+    /// The stated uncertainty model of the issue-15 tests: 10 % per region activity (the manifest default), of which
+    /// 9.8 % common to every time point (calibration factor, recovery coefficient) and √(10² − 9.8²) ≈ 2 % independent
+    /// per time point (counting, VOI placement). docs/methods/kinetics.md, "Measurement uncertainty in the fit".
+    static let statedTotal = 0.10, statedCommon = 0.098
+
+    /// Noise-free 4-point cycle 1 (4, 24, 48, 72 h) with the stated model above (issue 15's done-when): every region
+    /// within 3 % of the truth, kidneys within 2 %, an uptake model, the prior's weight reported, and the error within
+    /// the stated 1σ. Measured (2026-12-07): kidney −0.0 %, liver and spleen −0.2 %, pancreas −0.0 %, tumours −2.0 %
+    /// (tumor_1, tumor_2) and −2.7 % (tumor_3, uptake 8 h); the tumour prior (77 h against the phantom's 89.7 h)
+    /// supplies ~10–20 % of the tumour Ã's information when the clearance is measured to 2 % per point.
     func testFourPointCycleOneNoiseFree() throws {
+        let times = [4.0, 24, 48, 72]
+        let analysis = Self.analysis(relativeUncertainty: Self.statedTotal, common: Self.statedCommon)
+        for (name, parts) in Self.regions {
+            let truth = Self.truth(parts)
+            let r = try analysis.analyse(region: name, timesHours: times, activitiesBq: times.map(truth.activity),
+                                         cycle: Self.cycle(1), cycleOneFit: nil)
+            let error = r.tiaBqS / truth.tiaBqS - 1
+            print(String(format: "4-point (common 9.8 %%, independent 2 %%) %@: error %+.2f %%, σ %.2f %%, %@", name, 100 * error,
+                         100 * r.tiaRelativeUncertainty, r.methodSummary))
+            XCTAssertTrue(r.method.contains("biExponentialUptake"), "\(name): \(r.method)")
+            XCTAssertEqual(error, 0, accuracy: name.hasPrefix("kidney") ? 0.02 : 0.03, "\(name): \(r.methodSummary)")
+            XCTAssertLessThan(abs(error), r.tiaRelativeUncertainty, "\(name): error beyond its stated 1σ")
+            XCTAssertGreaterThanOrEqual(r.tiaRelativeUncertainty, Self.statedCommon, "\(name): the common part must be in σ(Ã)")
+            if name != "pancreas" {
+                XCTAssertNotNil(r.priorName, name)
+                XCTAssertTrue((0...1).contains(r.priorTIAFraction), "\(name): prior weight \(r.priorTIAFraction)")
+            }
+        }
+    }
+
+    /// Noise-free 4-point cycle 1 (4, 24, 48, 72 h), the whole stated 10 % treated as independent per time point
+    /// (`activity_common_relative_uncertainty` 0, the manifest default).
+    /// Tolerances: kidneys 2 %, liver, spleen, pancreas 3 % (measured −0.25 %, −1.9 %, −1.9 %, −0.3 %);
+    /// tumours 10 % (measured −8.1 to −8.4 %): with 4 points each uncertain by 10 % independently the literature tumour
+    /// prior (T_eff 77 h, the phantom's tumours 89.7 h) supplies 82–87 % of the tumour Ã's information and the MAP
+    /// estimate leans towards it; the error must then lie within the stated 1σ (13.2–13.5 %).
+    func testFourPointCycleOneNoiseFreeAllIndependent() throws {
         let times = [4.0, 24, 48, 72]
         let analysis = Self.analysis(relativeUncertainty: 0.10)
         for (name, parts) in Self.regions {
@@ -99,6 +131,50 @@ final class FewTimePointKineticsTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(Double(within2) / Double(count), 0.90, name)
             let bias = name.hasPrefix("kidney") ? 0.02 : Self.lesions.contains(name) ? 0.12 : 0.05
             XCTAssertLessThan(abs(mean), bias, name)
+        }
+    }
+
+    /// Noisy 4-point cycle 1 drawn from the stated model of `testFourPointCycleOneNoiseFree`: one common factor
+    /// 1 + 0.098·g per curve (calibration, recovery) times 1 + 0.02·gᵢ per point (gᵢ standard normal), 5 seeds
+    /// (21…25) × 100 curves per region. Coverage of the stated uncertainty: per seed, the error is within ±1σ in
+    /// ≥ 55 % (0.683 − 2.8 binomial σ of 100) and within ±2σ in ≥ 88 % (0.954 − 3.5 binomial σ) of the curves —
+    /// required in at least 4 of the 5 seeds for every region; pooled over the 500 curves, ±1σ ≥ 0.62 and ±2σ ≥ 0.91
+    /// (3 and 4.6 binomial σ below 0.683 and 0.954). Mean error asserted below 3 % (kidneys 2 %). Measured with
+    /// 200 curves per seed (2026-12-07): pooled ±1σ 0.68–0.72, ±2σ 0.93–0.97; mean errors −2.2 to +0.3 %.
+    func testFourPointCycleOneNoisyCoverageSeveralSeeds() throws {
+        let times = [4.0, 24, 48, 72]
+        let analysis = Self.analysis(relativeUncertainty: Self.statedTotal, common: Self.statedCommon)
+        let independent = (Self.statedTotal * Self.statedTotal - Self.statedCommon * Self.statedCommon).squareRoot()
+        let seeds: [UInt64] = [21, 22, 23, 24, 25], perSeed = 100
+        for (index, (name, parts)) in Self.regions.enumerated() {
+            let truth = Self.truth(parts)
+            var seedsCovering = 0, pooled1 = 0, pooled2 = 0, sum = 0.0
+            var perSeedText: [String] = []
+            for seed in seeds {
+                var rng = RandomStream(seed: seed, stream: UInt64(index))
+                var within1 = 0, within2 = 0
+                for _ in 0..<perSeed {
+                    let common = max(0.05, 1 + Self.statedCommon * Self.gaussian(&rng))
+                    let a = times.map { truth.activity($0) * common * max(0.05, 1 + independent * Self.gaussian(&rng)) }
+                    let r = try analysis.analyse(region: name, timesHours: times, activitiesBq: a, cycle: Self.cycle(1), cycleOneFit: nil)
+                    let error = r.tiaBqS / truth.tiaBqS - 1
+                    sum += error
+                    let sigma = r.tiaRelativeUncertainty * r.tiaBqS / truth.tiaBqS
+                    if abs(error) <= sigma { within1 += 1 }
+                    if abs(error) <= 2 * sigma { within2 += 1 }
+                }
+                let f1 = Double(within1) / Double(perSeed), f2 = Double(within2) / Double(perSeed)
+                if f1 >= 0.55 && f2 >= 0.88 { seedsCovering += 1 }
+                pooled1 += within1; pooled2 += within2
+                perSeedText.append(String(format: "%.2f/%.2f", f1, f2))
+            }
+            let total = Double(seeds.count * perSeed), mean = sum / total
+            print(String(format: "noisy 4-point (common 9.8 %%, independent 2 %%) %@: mean error %+.2f %%, within 1σ/2σ per seed %@, pooled %.3f/%.3f",
+                         name, 100 * mean, perSeedText.joined(separator: " "), Double(pooled1) / total, Double(pooled2) / total))
+            XCTAssertGreaterThanOrEqual(seedsCovering, 4, "\(name): seeds covering \(perSeedText)")
+            XCTAssertGreaterThanOrEqual(Double(pooled1) / total, 0.62, name)
+            XCTAssertGreaterThanOrEqual(Double(pooled2) / total, 0.91, name)
+            XCTAssertLessThan(abs(mean), name.hasPrefix("kidney") ? 0.02 : 0.03, name)
         }
     }
 }
@@ -182,6 +258,83 @@ final class ChangedKineticsTests: XCTestCase {
                     if r.inconsistentWithCycleOne { XCTAssertTrue(r.note.contains("region '\(name)'"), r.note) }
                 }
             }
+        }
+    }
+
+    /// Issue 15's done-when for changed kinetics: "with changed kinetics in cycles 2–3 the default method's kidney TIA is
+    /// within 3 % of the truth, or a warning names the region and the reported uncertainty covers the error".
+    /// Noise-free; cycle 1 at 4 or 5 points, cycles 2 and 3 at 4 and 96 h with the kidneys' biological clearance 30 %
+    /// (cycle 2) and 60 % (cycle 3) faster than in cycle 1; no `reduced_method` (the default, `cycle1_clearance`); both
+    /// stated uncertainty models (10 % all independent; 9.8 % common + 2 % independent). Asserted per kidney and cycle:
+    /// the default method is used and |error| ≤ 3 %, or the note warns naming the region and |error| ≤ 1σ (reported).
+    /// Measured: within 0.4 % in every case.
+    func testDefaultMethodKidneyTIAChangedKineticsCyclesTwoAndThree() throws {
+        let times = [4.0, 96]
+        for (total, common) in [(0.10, 0.0), (T.statedTotal, T.statedCommon)] {
+            let analysis = T.analysis(relativeUncertainty: total, common: common)
+            for cycleOneTimes in [[4.0, 24, 48, 72, 96], [4.0, 24, 48, 72]] {
+                for (name, parts) in T.regions where name.hasPrefix("kidney") {
+                    let one = T.truth(parts)
+                    let fit = try XCTUnwrap(try analysis.analyse(region: name, timesHours: cycleOneTimes,
+                                                                 activitiesBq: cycleOneTimes.map(one.activity),
+                                                                 cycle: T.cycle(1), cycleOneFit: nil).fit)
+                    for (cycle, factor) in [(2, 1.3), (3, 1.6)] {
+                        let truth = T.truth(parts, model: Self.changed(kidneyClearanceFactor: factor, tumour: .none))
+                        let r = try analysis.analyse(region: name, timesHours: times, activitiesBq: times.map(truth.activity),
+                                                     cycle: T.cycle(cycle), cycleOneFit: fit)
+                        let error = r.tiaBqS / truth.tiaBqS - 1
+                        print(String(format: "kidney cycle %d (clearance ×%.1f, cycle 1 %d points, common %.1f %%): error %+.2f %%, σ %.1f %%%@",
+                                     cycle, factor, cycleOneTimes.count, 100 * common, 100 * error, 100 * r.tiaRelativeUncertainty,
+                                     r.inconsistentWithCycleOne ? " [WARNING]" : ""))
+                        XCTAssertEqual(r.method, "cycle-1 shape, clearance refitted", "cycle \(cycle)")
+                        let warned = r.note.contains("WARNING region '\(name)', cycle \(cycle)")
+                        XCTAssertTrue(abs(error) <= 0.03 || (warned && abs(error) <= r.tiaRelativeUncertainty),
+                                      "\(name) cycle \(cycle): error \(error), σ \(r.tiaRelativeUncertainty), note \(r.note)")
+                        XCTAssertTrue(r.halfLifeChange < 0, "\(name) cycle \(cycle): faster clearance must shorten T_eff")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The same with noise along the whole chain, in the stated model of the 4-point tests (9.8 % common per cycle,
+    /// 2 % independent per point): a noisy 4-point cycle 1, then cycles 2 and 3 at 4 and 96 h with the kidneys'
+    /// clearance 30 % and 60 % faster, 150 patients (seed 31). The reported kidney Ã uncertainty must cover the error:
+    /// ±1σ in ≥ 60 %, ±2σ in ≥ 90 % of the patients, in each cycle (measured 0.72/0.95 and 0.65/0.95; the warning fired
+    /// for every patient: with 2 % independent noise a 17–26 % shorter T_eff is far beyond noise).
+    func testNoisyChainKidneyCoverageCyclesTwoAndThree() throws {
+        let analysis = T.analysis(relativeUncertainty: T.statedTotal, common: T.statedCommon)
+        let independent = (T.statedTotal * T.statedTotal - T.statedCommon * T.statedCommon).squareRoot()
+        let parts: [PhantomRegion] = [.kidneyLeftCortex, .kidneyLeftMedulla]
+        let one = T.truth(parts), timesOne = [4.0, 24, 48, 72], times = [4.0, 96]
+        let later = [(2, T.truth(parts, model: Self.changed(kidneyClearanceFactor: 1.3, tumour: .none))),
+                     (3, T.truth(parts, model: Self.changed(kidneyClearanceFactor: 1.6, tumour: .none)))]
+        var rng = RandomStream(seed: 31, stream: 0)
+        func noisy(_ a: [Double]) -> [Double] {
+            let common = max(0.05, 1 + T.statedCommon * T.gaussian(&rng))
+            return a.map { $0 * common * max(0.05, 1 + independent * T.gaussian(&rng)) }
+        }
+        let count = 150
+        var within1 = [0, 0], within2 = [0, 0], warnings = [0, 0]
+        for _ in 0..<count {
+            let fit = try XCTUnwrap(try analysis.analyse(region: "kidney_left", timesHours: timesOne, activitiesBq: noisy(timesOne.map(one.activity)),
+                                                         cycle: T.cycle(1), cycleOneFit: nil).fit)
+            for (i, (cycle, truth)) in later.enumerated() {
+                let r = try analysis.analyse(region: "kidney_left", timesHours: times, activitiesBq: noisy(times.map(truth.activity)),
+                                             cycle: T.cycle(cycle), cycleOneFit: fit)
+                let error = r.tiaBqS / truth.tiaBqS - 1, sigma = r.tiaRelativeUncertainty * r.tiaBqS / truth.tiaBqS
+                if abs(error) <= sigma { within1[i] += 1 }
+                if abs(error) <= 2 * sigma { within2[i] += 1 }
+                if r.inconsistentWithCycleOne { warnings[i] += 1 }
+                XCTAssertEqual(r.method, "cycle-1 shape, clearance refitted")
+            }
+        }
+        for i in 0..<2 {
+            let f1 = Double(within1[i]) / Double(count), f2 = Double(within2[i]) / Double(count)
+            print(String(format: "noisy chain, kidney cycle %d: within 1σ %.3f, 2σ %.3f, warnings %.3f", i + 2, f1, f2,
+                         Double(warnings[i]) / Double(count)))
+            XCTAssertGreaterThanOrEqual(f1, 0.60, "cycle \(i + 2)")
+            XCTAssertGreaterThanOrEqual(f2, 0.90, "cycle \(i + 2)")
         }
     }
 

@@ -83,6 +83,19 @@ final class ManifestValidationTests: XCTestCase {
         XCTAssertEqual(m.cycles[0].referenceIndex, 1, "the first time point ≥ 20 h")
     }
 
+    /// `activity_common_relative_uncertainty`: the part of the activity uncertainty common to every time point; read,
+    /// and refused when negative or not below `activity_relative_uncertainty` (issue 15).
+    func testCommonActivityUncertainty() throws {
+        let m = try load(manifest([("arm: investigational", "arm: investigational\nactivity_relative_uncertainty: 0.1\nactivity_common_relative_uncertainty: 0.08")]))
+        XCTAssertEqual(m.activityCommonRelativeUncertainty, 0.08)
+        XCTAssertEqual(m.activityIndependentRelativeUncertainty, 0.06, accuracy: 1e-12)
+        XCTAssertEqual(try load(manifest()).activityCommonRelativeUncertainty, 0)
+        expectError([("arm: investigational", "arm: investigational\nactivity_relative_uncertainty: 0.1\nactivity_common_relative_uncertainty: 0.1")],
+                    field: "activity_common_relative_uncertainty", reason: "below activity_relative_uncertainty")
+        expectError([("arm: investigational", "arm: investigational\nactivity_common_relative_uncertainty: -0.01")],
+                    field: "activity_common_relative_uncertainty")
+    }
+
     func testMissingFileNamesTheField() {
         expectError([("image: s2.nii", "image: nope.nii")], field: "cycles[0].time_points[1].spect.image", reason: "not found")
     }
