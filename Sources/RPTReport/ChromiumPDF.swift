@@ -57,7 +57,10 @@ public enum ChromiumPDF {
             throw ReportToolError("cannot take a screenshot: no Chromium on PATH; install it, e.g. `apt-get install chromium`")
         }
         let input = URL(fileURLWithPath: htmlPath).standardizedFileURL.absoluteString
-        try run(program, ["--screenshot=" + pngPath, "--window-size=\(width),\(height)", "--hide-scrollbars", input],
+        // Let the page settle (images decoded and painted) before the capture: on a loaded machine a capture at
+        // "load" can show image elements not yet painted.
+        try run(program, ["--screenshot=" + pngPath, "--window-size=\(width),\(height)", "--hide-scrollbars",
+                          "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000", input],
                 timeoutSeconds: timeoutSeconds)
         guard FileManager.default.fileExists(atPath: pngPath) else {
             throw ReportToolError("Chromium (\(program)) finished but wrote no screenshot for \(htmlPath)")
