@@ -35,6 +35,12 @@ struct SpectSynthesis {
             perVoxel[Int(label)] = activity / Double(voxelCountByLabel[label]!)
         }
         let content = Volume<Double>(grid: labels.grid, voxels: labels.voxels.map { perVoxel[Int($0)] }, unit: "Bq")
+        return image(cycle: cycle, timeHours: timeHours, content: content)
+    }
+
+    /// The scan made from `content`, the true activity (Bq) in each voxel of the CT grid: moved onto the SPECT grid,
+    /// blurred, counted and turned into concentration as described above.
+    func image(cycle: Int, timeHours: Double, content: Volume<Double>) -> SpectTimePoint {
         var values = content.resampledConservingContent(onto: spectGrid).volume.voxels
         GaussianBlur.apply(&values, grid: spectGrid, fwhmMM: config.spectResolutionFWHMMM)
         let countsPerBq = config.sensitivityCPSPerMBq * 1e-6 * config.acquisitionSeconds

@@ -254,36 +254,68 @@ private struct MovingScans: Sendable {
 
     /// Noiseless CT (HU) of the anatomy seen through `m` on the CT grid, each voxel the mean over its
     /// `supersampling`³ sub-points (the partial-volume averaging of a real CT: thin ribs and discs do not alias).
-    func meanHU(_ m: PatientMotion) -> [Double] {
+    func meanHU(_ m: PatientMotion) -> [Double] { subSampled(m).meanHU }
+
+    /// The anatomy seen through `m` at the `supersampling`³ sub-points of every CT voxel: the mean HU of each voxel,
+    /// and the label of each sub-point (voxel n's sub-points at n·f³ ..< (n+1)·f³; 0 outside the fine grid).
+    func subSampled(_ m: PatientMotion) -> (meanHU: [Double], subLabels: [UInt16]) {
         let g = referenceLabels.grid, fg = fineTissues.grid
-        let f = supersampling
+        let f = supersampling, f3 = f * f * f
         let hu = PhantomTissue.allCases.reduce(into: [Double](repeating: 0, count: 256)) { $0[Int($1.rawValue)] = $1.meanHU }
         let air = PhantomTissue.air.meanHU
         var out = [Double](repeating: 0, count: g.voxelCount)
+        var subLabels = [UInt16](repeating: 0, count: g.voxelCount * f3)
+        // Written with scalars, not SIMD3 (tens of millions of points; SIMD3 arithmetic is slow in debug builds):
+        // the sub-point x = voxel centre + offset, y = R·(x − c) + c + t + d(x) (`PatientMotion.referencePoint`),
+        // then the nearest fine voxel (the fine grid has identity direction).
         let h = Double(f - 1) / 2
+        var offsets: [SIMD3<Double>] = []
+        for c in 0..<f { for b in 0..<f { for a in 0..<f {
+            let o = SIMD3((Double(a) - h) / Double(f), (Double(b) - h) / Double(f), (Double(c) - h) / Double(f))
+            offsets.append(g.direction * (g.spacing * o))
+        } } }
+        let ox = offsets.map(\.x), oy = offsets.map(\.y), oz = offsets.map(\.z)
+        let r = m.rotation.rowMajor
+        let (cx, cy, cz) = (m.centreMM.x, m.centreMM.y, m.centreMM.z)
+        let (tx, ty, tz) = (m.translationMM.x, m.translationMM.y, m.translationMM.z)
+        let (dx0, dy0, dz0) = (m.deformationCentreMM.x, m.deformationCentreMM.y, m.deformationCentreMM.z)
+        let amplitude = m.deformationAmplitudeMM
+        let inverseTwoSigma2 = 1 / (2 * m.deformationWidthMM * m.deformationWidthMM)
+        let (fox, foy, foz) = (fg.origin.x, fg.origin.y, fg.origin.z)
+        let (fsx, fsy, fsz) = (fg.spacing.x, fg.spacing.y, fg.spacing.z)
+        let (nx, ny, nz) = (fg.shape.x, fg.shape.y, fg.shape.z)
+        precondition(fg.direction == .identity)
         for n in 0..<g.voxelCount {
             let ijk = g.voxelIndex(n)
+            let centre = g.world(continuousIndex: SIMD3(Double(ijk.x), Double(ijk.y), Double(ijk.z)))
+            let (px, py, pz) = (centre.x, centre.y, centre.z)
             var sum = 0.0
-            for c in 0..<f {
-                for b in 0..<f {
-                    for a in 0..<f {
-                        let sub = SIMD3(Double(ijk.x) + (Double(a) - h) / Double(f), Double(ijk.y) + (Double(b) - h) / Double(f),
-                                        Double(ijk.z) + (Double(c) - h) / Double(f))
-                        let p = fg.continuousIndex(world: m.referencePoint(ofScanPoint: g.world(continuousIndex: sub)))
-                        let i = Int(p.x.rounded()), j = Int(p.y.rounded()), k = Int(p.z.rounded())
-                        if i >= 0, j >= 0, k >= 0, i < fg.shape.x, j < fg.shape.y, k < fg.shape.z {
-                            sum += hu[Int(fineTissues.voxels[fg.linearIndex(i, j, k)])]
-                        } else {
-                            sum += air
-                        }
-                    }
+            for s in 0..<f3 {
+                let x = px + ox[s], y = py + oy[s], z = pz + oz[s]
+                let ex = x - dx0, ey = y - dy0, ez = z - dz0
+                let d = amplitude * exp(-(ex * ex + ey * ey + ez * ez) * inverseTwoSigma2)
+                let ux = x - cx, uy = y - cy, uz = z - cz
+                let rx = r[0] * ux + r[1] * uy + r[2] * uz + cx + tx
+                let ry = r[3] * ux + r[4] * uy + r[5] * uz + cy + ty
+                let rz = r[6] * ux + r[7] * uy + r[8] * uz + cz + tz + d
+                let i = Int(((rx - fox) / fsx).rounded()), j = Int(((ry - foy) / fsy).rounded()), k = Int(((rz - foz) / fsz).rounded())
+                if i >= 0, j >= 0, k >= 0, i < nx, j < ny, k < nz {
+                    let q = i + nx * (j + ny * k)
+                    sum += hu[Int(fineTissues.voxels[q])]
+                    subLabels[n * f3 + s] = fineLabels.voxels[q]
+                } else {
+                    sum += air
                 }
             }
-            out[n] = sum / Double(f * f * f)
+            out[n] = sum / Double(f3)
         }
-        return out
+        return (out, subLabels)
     }
 
+    /// A scan of the moving patient. Its SPECT is made, like its CT, from the sub-points: each region's true
+    /// activity is spread evenly over the region's sub-points in the field of view, and each CT voxel holds the
+    /// activity of its own sub-points (the partial volume a real SPECT voxel records at an organ edge), so the
+    /// region totals are the truth exactly while organ edges fall anywhere inside a voxel, not only on voxel faces.
     func scan(cycle: Int, timeHours: Double) -> SpectTimePoint {
         let m = motion.motion(seed: config.seed, cycle: cycle, timeHours: timeHours, centreMM: centre,
                               deformationCentreMM: deformationCentre)
@@ -293,10 +325,24 @@ private struct MovingScans: Sendable {
         for l in movedLabels.voxels where l != 0 { counts[l, default: 0] += 1 }
         let synthesis = SpectSynthesis(labels: movedLabels, spectGrid: config.spectGrid, kinetics: kinetics,
                                        voxelCountByLabel: counts, config: config)
-        var scan = synthesis.image(cycle: cycle, timeHours: timeHours)
+        let sampled = subSampled(m)
+        var subCounts = [Int](repeating: 0, count: 1 << 16)
+        for l in sampled.subLabels where l != 0 { subCounts[Int(l)] += 1 }
+        var perSubPoint = [Double](repeating: 0, count: 1 << 16)
+        for (label, activity) in synthesis.trueActivities(cycle: cycle, timeHours: timeHours) where subCounts[Int(label)] > 0 {
+            perSubPoint[Int(label)] = activity / Double(subCounts[Int(label)])
+        }
+        let f3 = supersampling * supersampling * supersampling
+        var content = [Double](repeating: 0, count: grid.voxelCount)
+        for n in 0..<grid.voxelCount {
+            var a = 0.0
+            for s in n * f3..<(n + 1) * f3 { a += perSubPoint[Int(sampled.subLabels[s])] }
+            content[n] = a
+        }
+        var scan = synthesis.image(cycle: cycle, timeHours: timeHours, content: Volume(grid: grid, voxels: content, unit: "Bq"))
         scan.motion = m
         scan.labels = movedLabels
-        scan.ct = SyntheticPatient.makeCT(meanHU: meanHU(m), grid: grid, config: config) {
+        scan.ct = SyntheticPatient.makeCT(meanHU: sampled.meanHU, grid: grid, config: config) {
             PhantomStream.movedCTNoise(cycle: cycle, timeHours: timeHours, slice: $0)
         }
         return scan

@@ -23,11 +23,20 @@ public struct ElastixRegistration: Sendable {
     }
 
     /// Registers `moving` to `fixed` (both CT in HU); `what` names the pair in error messages.
-    public func register(fixed: Volume<Double>, moving: Volume<Double>, what: String) throws -> ElastixTransform {
+    /// - Parameter fixedMask: the fixed-image voxels the similarity is measured on (elastix `-fMask`, every stage);
+    ///   nil for all of them.
+    public func register(fixed: Volume<Double>, moving: Volume<Double>, fixedMask: [Bool]? = nil,
+                         what: String) throws -> ElastixTransform {
         try withTemporaryDirectory { dir in
             try ImageIO.write(fixed.converted(to: Float.self), to: dir + "/fixed.mhd")
             try ImageIO.write(moving.converted(to: Float.self), to: dir + "/moving.mhd")
             var args = ["-f", dir + "/fixed.mhd", "-m", dir + "/moving.mhd", "-out", dir]
+            if let fixedMask {
+                precondition(fixedMask.count == fixed.grid.voxelCount)
+                let mask = Volume<UInt8>(grid: fixed.grid, voxels: fixedMask.map { $0 ? 1 : 0 }, unit: "mask")
+                try ImageIO.write(mask, to: dir + "/fixedmask.mhd")
+                args += ["-fMask", dir + "/fixedmask.mhd"]
+            }
             for p in parameterFiles { args += ["-p", p] }
             try ElastixTools.run(tools.elastix, args, what: "elastix (\(what))", logFile: dir + "/elastix.log")
             let texts = try parameterFiles.indices.map { n -> String in

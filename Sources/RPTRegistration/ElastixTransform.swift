@@ -21,9 +21,14 @@ public struct ElastixTransform: Sendable, Equatable {
 
     /// How transformix samples the moving image.
     public enum Interpolation: Sendable {
-        /// Trilinear (first-order B-spline): no overshoot, so activity concentrations stay ≥ 0.
+        /// Trilinear (first-order B-spline): no overshoot, but it smooths like a blur of variance h²/6 per axis
+        /// (h the voxel size), which moves activity across organ edges.
         case linear
-        /// Nearest neighbour, for label maps.
+        /// Cubic B-spline (ITK's interpolating spline): much less smoothing than trilinear; it can overshoot at
+        /// steep edges (slightly negative values, which the SPECT resampling sets to 0).
+        case cubic
+        /// Nearest neighbour (zeroth-order B-spline; elastix 5.0.1 has no separate nearest-neighbour resample
+        /// interpolator installed), for label maps.
         case nearest
     }
 
@@ -46,8 +51,12 @@ public struct ElastixTransform: Sendable, Equatable {
             case .linear:
                 t = Self.setting("ResampleInterpolator", "\"FinalBSplineInterpolator\"", in: t)
                 t = Self.setting("FinalBSplineInterpolationOrder", "1", in: t)
+            case .cubic:
+                t = Self.setting("ResampleInterpolator", "\"FinalBSplineInterpolator\"", in: t)
+                t = Self.setting("FinalBSplineInterpolationOrder", "3", in: t)
             case .nearest:
-                t = Self.setting("ResampleInterpolator", "\"FinalNearestNeighborInterpolator\"", in: t)
+                t = Self.setting("ResampleInterpolator", "\"FinalBSplineInterpolator\"", in: t)
+                t = Self.setting("FinalBSplineInterpolationOrder", "0", in: t)
             }
             t = Self.setting("DefaultPixelValue", Self.number(fill), in: t)
             t = Self.setting("ResultImagePixelType", "\"float\"", in: t)

@@ -33,7 +33,37 @@ final class ElastixTransformFileTests: XCTestCase {
         for (a, b) in zip(value("Origin"), offset) { XCTAssertEqual(a, b, accuracy: 1e-9) }
         XCTAssertEqual(value("Size"), [5, 6, 7])
         XCTAssertEqual(value("Spacing"), [1.5, 2, 2.5])
-        XCTAssertEqual(ElastixTransform.value(of: "ResampleInterpolator", in: text), "FinalNearestNeighborInterpolator")
+        // Nearest neighbour is the zeroth-order B-spline (elastix 5.0.1 has no FinalNearestNeighborInterpolator).
+        XCTAssertEqual(ElastixTransform.value(of: "ResampleInterpolator", in: text), "FinalBSplineInterpolator")
+        XCTAssertEqual(ElastixTransform.value(of: "FinalBSplineInterpolationOrder", in: text), "0")
         XCTAssertEqual(ElastixTransform.value(of: "InitialTransformParametersFileName", in: text), "NoInitialTransform")
+    }
+
+    /// transformix resamples a label map by nearest neighbour exactly: a translation by one voxel shifts the labels
+    /// by one voxel, with no value that is not a label.
+    func testNearestNeighbourResamplingOfLabels() throws {
+        let reg = ElastixRegistration(tools: try ElastixTools.locate(), parameterFiles: [])
+        let grid = Grid3D(shape: SIMD3(6, 5, 4), spacing: SIMD3(2, 2, 2), origin: SIMD3(-5, -4, -3))
+        let labels = Volume(grid: grid, voxels: (0..<grid.voxelCount).map { Double(($0 * 7) % 5 + 1) }, unit: "label")
+        let euler = """
+        (Transform "EulerTransform")
+        (NumberOfParameters 6)
+        (TransformParameters 0 0 0 2 0 0)
+        (CenterOfRotationPoint 0 0 0)
+        (ComputeZYX "false")
+        (HowToCombineTransforms "Compose")
+        (FixedImageDimension 3)
+        (MovingImageDimension 3)
+        (FixedInternalImagePixelType "float")
+        (MovingInternalImagePixelType "float")
+        (UseDirectionCosines "true")
+        (Resampler "DefaultResampler")
+        """
+        let out = try reg.resample(labels, with: ElastixTransform(parameterTexts: [euler]), onto: grid,
+                                   interpolation: .nearest, fill: 0)
+        for k in 0..<4 { for j in 0..<5 { for i in 0..<6 {
+            let expected = i < 5 ? labels.voxels[grid.linearIndex(i + 1, j, k)] : 0
+            XCTAssertEqual(out.voxels[grid.linearIndex(i, j, k)], expected, "voxel \(i) \(j) \(k)")
+        } } }
     }
 }

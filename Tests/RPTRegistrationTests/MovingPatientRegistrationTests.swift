@@ -10,16 +10,21 @@ import XCTest
 /// target registration error on organ centroids against the known motion, Dice of propagated kidney masks,
 /// and the kidney TIA against the truth with and without registration (docs/methods/registration.md).
 ///
-/// The bounds are what this setup achieves (measured: TRE 0.2–3.7 mm, kidney Dice ≥ 0.89, kidney Ã error
-/// 10–13 % registered vs 14–16 % unregistered), NOT the issue-16 targets (TRE < 2 mm, Dice ≥ 0.9, Ã within 2 %),
-/// which are not met yet: see "Not done yet" in docs/methods/registration.md.
+/// Issue-16 targets met and asserted: organ-centroid TRE < 2 mm (measured 0.2–1.6 mm), propagated kidney Dice ≥ 0.9
+/// (measured 0.93–0.96).
+/// NOT met: the kidney TIA within 2 % of the truth. Asserted at what is achieved (measured −8.2 % and −8.9 %;
+/// bound 10 %), split into its two causes: a 6 mm voxel mask misses 5.5–6 % of a kidney's activity by partial
+/// volume even with a perfect registration (each scan measured in its own frame with its own true kidney mask), and
+/// the registration and SPECT resampling add 2.9–3.0 % to that (bound 3.5 %; residual kidney TRE up to 1.6 mm costs
+/// ≈ 1.4 % per mm, plus interpolation smoothing). See docs/methods/registration.md.
 final class MovingPatientRegistrationTests: XCTestCase {
-    /// A small moving patient: 60 × 40 × 42 voxels of 6 mm (the smallest field of view the phantom allows),
+    /// A small moving patient: 60 × 40 × 54 voxels of 6 mm (the whole kidneys stay inside the axial field of view
+    /// whatever the motion, so that the kidney truth is all measurable),
     /// SPECT on the same 6 mm grid without blur or count noise so that the only error left is the motion.
     static func config() -> SyntheticPatientConfig {
         var c = SyntheticPatientConfig()
         c.seed = 7
-        c.shape = SIMD3(60, 40, 42)
+        c.shape = SIMD3(60, 40, 54)
         c.voxelSizeMM = SIMD3(repeating: 6)
         c.spectVoxelSizeMM = 6
         c.spectResolutionFWHMMM = 0
@@ -72,7 +77,8 @@ final class MovingPatientRegistrationTests: XCTestCase {
                 let found = try r.registration.transformPoints([c], with: result.transform, fixedGrid: p.ct.grid)[0]
                 let tre = ((found - truth) * (found - truth)).sum().squareRoot()
                 let before = ((c - truth) * (c - truth)).sum().squareRoot()
-                XCTAssertLessThan(tre, 4, "\(organ) at \(scan.timeHours) h: TRE \(tre) mm (motion \(before) mm)")
+                print("\(organ) at \(scan.timeHours) h: TRE \(tre) mm (motion \(before) mm)")
+                XCTAssertLessThan(tre, 2, "\(organ) at \(scan.timeHours) h: TRE \(tre) mm (motion \(before) mm)")
                 XCTAssertLessThan(tre, before / 2, "\(organ) at \(scan.timeHours) h: registration should at least halve the error")
             }
         }
@@ -91,7 +97,8 @@ final class MovingPatientRegistrationTests: XCTestCase {
                                                              interpolation: .linear).voxels.map { $0 >= 0.5 }
                 let before = RegistrationQA.dice(reference, moved)
                 let after = RegistrationQA.dice(reference, propagated)
-                XCTAssertGreaterThanOrEqual(after, 0.85, "\(organ) at \(scan.timeHours) h (Dice before registration \(before))")
+                print("\(organ) at \(scan.timeHours) h: Dice \(after) (unregistered \(before))")
+                XCTAssertGreaterThanOrEqual(after, 0.9, "\(organ) at \(scan.timeHours) h (Dice before registration \(before))")
                 XCTAssertGreaterThan(after, before, "\(organ) at \(scan.timeHours) h")
             }
         }
@@ -109,35 +116,40 @@ final class MovingPatientRegistrationTests: XCTestCase {
         }
     }
 
-    /// Kidney TIA from the reference kidney mask on the dose grid, with registration and without (the same mask on
-    /// the unregistered scans): registration must reduce the error. (The 2 % target of issue 16 is not met: the
-    /// trilinear resampling of a 6 mm SPECT spreads kidney activity over the mask boundary, and the kidney TRE is
-    /// 2–3.7 mm.)
+    /// Kidney TIA from the reference kidney mask on the dose grid with registration, and without (the same mask on
+    /// the unregistered scans), against the truth and against an ideal registration (each scan's activity in its
+    /// own true kidney mask, the best a voxel mask of this size can do).
     func testKidneyTIAErrorReducedByRegistration() throws {
         let r = try Self.registered()
         let p = r.patient
         let doseGrid = p.config.spectGrid
         XCTAssertTrue(doseGrid.isSameGrid(as: p.labels.grid))
         let fitter = TimeActivityFitter(physicalDecayConstantPerSecond: Lutetium177.decayConstantPerHour / 3600)
-        var worstUnregistered = 0.0
         for organ in ["kidney_left", "kidney_right"] {
             let m = try mask(p.labels, organ)
             let truth = try p.truth.region(named: organ).timeIntegratedActivityBqS
-            func tia(_ activities: [[Double]]) throws -> Double {
-                let points = zip(p.spectTimePoints, activities).map { scan, a in
-                    TimeActivityPoint(timeHours: scan.timeHours, activityBq: a.indices.reduce(0) { m[$1] ? $0 + a[$1] : $0 })
-                }
+            func tia(_ activities: [Double]) throws -> Double {
+                let points = zip(p.spectTimePoints, activities).map { TimeActivityPoint(timeHours: $0.timeHours, activityBq: $1) }
                 return try fitter.fit(.biExponentialUptake, to: points).timeIntegratedActivity.valueBqS
             }
-            let registered = try tia(r.results.map(\.activityBq))
-            let unregistered = try tia(p.spectTimePoints.map { s in s.image.voxels.map { Double($0) * doseGrid.voxelVolumeML } })
-            let errReg = abs(registered / truth - 1), errNone = abs(unregistered / truth - 1)
-            print("\(organ): TIA error with registration \(errReg * 100) %, without \(errNone * 100) %")
-            XCTAssertLessThan(errReg, errNone, organ)
-            XCTAssertLessThan(errReg, 0.15, organ)
-            worstUnregistered = max(worstUnregistered, errNone)
+            func sum(_ a: [Double], _ mask: [Bool]) -> Double { a.indices.reduce(0) { mask[$1] ? $0 + a[$1] : $0 } }
+            let ml = doseGrid.voxelVolumeML
+            let registered = try tia(r.results.map { sum($0.activityBq, m) })
+            let unregistered = try tia(p.spectTimePoints.map { s in sum(s.image.voxels.map { Double($0) * ml }, m) })
+            let ideal = try tia(try p.spectTimePoints.map { s in
+                sum(s.image.voxels.map { Double($0) * ml }, try mask(s.labels!, organ))
+            })
+            let errReg = registered / truth - 1, errNone = unregistered / truth - 1, errIdeal = ideal / truth - 1
+            print("\(organ): TIA error vs truth registered \(errReg * 100) %, unregistered \(errNone * 100) %, "
+                  + "ideal registration \(errIdeal * 100) %")
+            // What registration and resampling add to an ideal registration's error (achieved; see the class comment).
+            XCTAssertLessThan(abs(registered / ideal - 1), 0.035, "\(organ): registered vs ideal registration")
+            // Against the truth: achieved, NOT the issue's 2 % (voxel partial volume, see the class comment).
+            XCTAssertLessThan(abs(errReg), 0.10, organ)
+            XCTAssertLessThan(abs(errIdeal), 0.07, organ)
+            // The error registration prevents.
+            XCTAssertGreaterThan(abs(errNone), abs(errReg) + 0.05, "\(organ): the motion should spoil the unregistered TIA")
         }
-        XCTAssertGreaterThan(worstUnregistered, 0.05, "the motion should spoil the unregistered kidney TIA")
     }
 
     func testMotionInverseIsExact() {
