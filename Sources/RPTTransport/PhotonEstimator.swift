@@ -9,4 +9,11 @@ public enum PhotonEstimator: String, Sendable, Hashable, Codable, CaseIterable {
     /// equals the analogue photon dose where the secondary electrons' ranges are far below the voxel size
     /// (Lu-177: photons ≤ 321 keV, electrons ≤ 0.2 MeV, CSDA range ≤ 0.5 mm in soft tissue).
     case trackLength = "track-length"
+
+    /// Voxels below this density (g/cm³) keep analogue photon scoring under `trackLength`: there the photons'
+    /// secondary electrons are created and transported, and the flights score nothing. In air (1.2·10⁻³ g/cm³) a
+    /// 94 keV Compton electron runs ~10 cm, so kerma is not dose there; at 0.1 g/cm³ (the densest "air in the body"
+    /// of the calibrations) its CSDA range is 1.4 mm (ESTAR water, 0.0135 g/cm² at 94 keV), still about a third of a
+    /// clinical voxel. Also saves the walk's tally updates in the air around the patient.
+    public static let trackLengthMinimumDensity = 0.1
 }

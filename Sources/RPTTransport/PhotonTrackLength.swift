@@ -6,6 +6,7 @@ extension DecayKernel {
     /// docs/methods/variance-reduction.md): scores K(E, mᵥ)·ρᵥ·ℓᵥ (MeV) in every voxel v that the straight
     /// photon flight from `start` (cm) along unit direction `d` crosses, ℓᵥ being the flight's length (cm) inside v,
     /// K/ρ the energy-transfer coefficient of `PhotonKermaTable` at the flight's energy (grid location `location`).
+    /// Voxels less dense than `PhotonEstimator.trackLengthMinimumDensity` are skipped (analogue scoring there).
     ///
     /// The voxels are walked by the 3-D DDA of Amanatides & Woo (Eurographics 1987): per axis the path length at
     /// which the flight leaves the current voxel through that axis' face, the smallest of the three deciding the
@@ -42,9 +43,11 @@ extension DecayKernel {
             let end = min(tNext, length)
             if end > t {
                 let (m, rho) = geometry.medium(n)
-                let e = physics.photon.kerma.coefficient(materialIndex: m, location: location) * rho * (end - t)
-                score(e, voxel: n, &h)
-                scored += e
+                if rho >= PhotonEstimator.trackLengthMinimumDensity {  // else analogue scoring in this voxel
+                    let e = physics.photon.kerma.coefficient(materialIndex: m, location: location) * rho * (end - t)
+                    score(e, voxel: n, &h)
+                    scored += e
+                }
                 t = end
             }
             if tNext >= length { break }
