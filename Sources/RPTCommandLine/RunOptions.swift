@@ -29,6 +29,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Largest fraction of its energy an electron loses continuously in one step (0 < F ≤ 0.5).",
                                discussion: "0.2 (default): Lu-177 energy containment is step-converged, but electron point-kernel shapes match EGSnrc only at 0.01 (0.02–0.03 off in F(0.7 r₀) at 0.2); use 0.01–0.05 for high-energy β emitters (e.g. Y-90) and kernel validation: see docs/methods/transport.md."))
     var maxEnergyLossFraction: Double = TransportSettings().maxEnergyLossFraction
+    @Option(help: ArgumentHelp("Photon energy-deposition estimator: analog (default) or track-length.",
+                               discussion: "track-length scores the photons' kerma along their flights (valid where secondary-electron ranges are far below the voxel size, as for Lu-177 photons in mm voxels); fewer decays for the same uncertainty in photon-dominated doses such as the red marrow: see docs/methods/variance-reduction.md."))
+    var photonEstimator: String = TransportSettings().photonEstimator.rawValue
 
     func control() throws -> RunControl {
         guard let c = UncertaintyCriterion(rawValue: criterion) else {
@@ -42,6 +45,14 @@ struct RunOptions: ParsableArguments {
         guard decays >= 1 else { throw InputError(source: "--decays", value: "\(decays)", reason: "must be ≥ 1") }
         guard maxEnergyLossFraction > 0 && maxEnergyLossFraction <= 0.5 else {
             throw InputError(source: "--max-energy-loss-fraction", value: "\(maxEnergyLossFraction)", reason: "must be in (0, 0.5]")
+        }
+        guard let estimator = PhotonEstimator(rawValue: photonEstimator) else {
+            throw InputError(source: "--photon-estimator", value: photonEstimator,
+                             reason: "valid: " + PhotonEstimator.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if noAccelerations && estimator != .analog {
+            throw InputError(source: "--photon-estimator", value: photonEstimator,
+                             reason: "--no-accelerations runs the analogue estimator; drop one of the two options")
         }
         if let t = maxTime, !(t > 0 && t.isFinite) {
             throw InputError(source: "--max-time", value: "\(t)", reason: "must be a finite number of seconds > 0")
@@ -57,6 +68,7 @@ struct RunOptions: ParsableArguments {
     var settings: TransportSettings {
         var s = TransportSettings()
         s.maxEnergyLossFraction = maxEnergyLossFraction
+        s.photonEstimator = PhotonEstimator(rawValue: photonEstimator) ?? s.photonEstimator  // checked in `control()`
         return noAccelerations ? s.withoutAccelerations : s
     }
 }

@@ -77,6 +77,13 @@ public struct DecayKernel: HistoryKernel {
     /// Event: local deposit of `e` MeV in voxel n (and in its scored region's slot).
     @inline(__always)
     func deposit(_ e: Double, voxel n: Int, _ h: inout TransportState) {
+        score(e, voxel: n, &h)
+        h.energy.deposited += e
+    }
+
+    /// Adds `e` MeV to voxel n's tally slot and to its scored regions' slots (no energy bookkeeping).
+    @inline(__always)
+    func score(_ e: Double, voxel n: Int, _ h: inout TransportState) {
         h.tally.deposit(e, voxel: n)
         if let regions = regionOfVoxel {
             let r = Int(regions[n])
@@ -86,7 +93,6 @@ public struct DecayKernel: HistoryKernel {
                 for s in overlaps.slots(entry: -2 - r) { h.tally.deposit(e, voxel: voxelCount + Int(s)) }
             }
         }
-        h.energy.deposited += e
     }
 
     /// Starts loading what a deposit in voxel n will touch (its tally slot and region entry) into the

@@ -2,7 +2,10 @@
 ///
 /// emitted = deposited (transported particles, incl. below-cut-off remainders) + escaped (left the
 /// grid) + local (emissions below the nuclide-data cut-off, deposited at the decay site) holds per
-/// history to rounding; the debug build checks it history by history.
+/// history to rounding; the debug build checks it history by history. With the photon track-length estimator
+/// (`PhotonEstimator.trackLength`) `deposited` is what went into the tally, which includes the estimator's
+/// scores instead of the photon interactions' electron energies: the balance then holds in expectation (the
+/// per-history check uses the analogue energies, `HistoryEnergy.conservationError`).
 public struct EnergyLedger: Equatable, Sendable {
     public var emitted: UInt128 = 0
     public var deposited: UInt128 = 0
@@ -34,6 +37,11 @@ public struct HistoryEnergy {
     public var emitted = 0.0, deposited = 0.0, escaped = 0.0, local = 0.0, overflow = 0.0
     /// Real (not virtual) photon interactions in this history (for validation tests).
     public var photonInteractions = 0
+    /// Track-length estimator only: energy (MeV) the photoelectric and incoherent interactions of this history gave
+    /// to electrons and local deposits, which the estimator scores instead (not in `deposited`).
+    public var photonKerma = 0.0
+    /// Track-length estimator only: energy (MeV) the estimator put in the tally (included in `deposited`).
+    public var trackLengthScored = 0.0
     public init() {}
     
     public func fold(into ledger: inout EnergyLedger) {
@@ -44,9 +52,10 @@ public struct HistoryEnergy {
         ledger.stackOverflow &+= EnergyLedger.quanta(overflow)
     }
 
-    /// |emitted − deposited − escaped| relative to emitted (deposited includes the local part).
-    
+    /// |emitted − deposited − escaped| relative to emitted (deposited includes the local part), with the analogue
+    /// energies: the track-length scores replaced by the interactions' electron energies (no change for analogue runs).
     public var conservationError: Double {
-        emitted > 0 ? abs(emitted - deposited - escaped) / emitted : abs(deposited + escaped)
+        let analogue = deposited - trackLengthScored + photonKerma
+        return emitted > 0 ? abs(emitted - analogue - escaped) / emitted : abs(analogue + escaped)
     }
 }

@@ -15,17 +15,29 @@ struct InteractionSite {
 /// its random numbers from the history's stream in a fixed order, pushes the secondaries it creates and
 /// deposits what is absorbed locally.
 extension DecayKernel {
+    /// Whether the track-length estimator scores the electrons of an interaction at `site` (then they are not
+    /// created): with `PhotonEstimator.trackLength`, in voxels at least `trackLengthMinimumDensity` dense.
+    @inline(__always)
+    func scoresTrackLength(_ site: InteractionSite) -> Bool {
+        settings.photonEstimator == .trackLength && site.density >= PhotonEstimator.trackLengthMinimumDensity
+    }
+
     /// Event: photoelectric absorption. The photon ends; the photoelectron is followed (its angle from the
     /// Sauter distribution, sampled only then) unless absorbed at birth; fluorescence goes onto the stack;
-    /// the rest of the binding energy is deposited locally.
+    /// the rest of the binding energy is deposited locally. With the track-length estimator neither the
+    /// photoelectron nor the local energy is created (the estimator scores their expectation).
     @inline(__always)
     func photoelectric(energy e: Double, direction d: SIMD3<Double>, location: (index: Int, fraction: Double),
                        at site: InteractionSite, _ h: inout TransportState) {
         let n = site.linear
         let out = physics.photon.photoelectric.sample(materialIndex: site.material, energyMeV: e, location: location,
                                                       electronDirection: false, &h.rng)
-        if out.localDepositMeV > 0 { deposit(out.localDepositMeV, voxel: n, &h) }
-        if out.electronEnergyMeV > 0
+        let trackLength = scoresTrackLength(site)
+        if trackLength {
+            // The track-length estimator scores this energy's expectation along the flight instead.
+            h.energy.photonKerma += out.localDepositMeV + out.electronEnergyMeV
+        } else if out.localDepositMeV > 0 { deposit(out.localDepositMeV, voxel: n, &h) }
+        if out.electronEnergyMeV > 0 && !trackLength
             && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV,
                                 faceDistance: geometry.distanceToNearestFace(site.position, voxel: site.voxel),
                                 voxel: n, material: site.material, density: site.density, &h) {
@@ -41,7 +53,8 @@ extension DecayKernel {
         }
     }
 
-    /// Event: Compton (incoherent) scattering. The recoil electron is followed unless absorbed at birth; returns
+    /// Event: Compton (incoherent) scattering. The recoil electron is followed unless absorbed at birth (with
+    /// the track-length estimator it is not created: the estimator scores its expected energy); returns
     /// the scattered photon's energy (MeV) and direction, or nil when it falls below the photon cut-off (its
     /// energy is then deposited here).
     @inline(__always)
@@ -50,7 +63,9 @@ extension DecayKernel {
         let n = site.linear
         let out = physics.photon.incoherent.sample(materialIndex: site.material, energyMeV: e, location: location, &h.rng)
         let phi = h.rng.azimuth()
-        if out.electronEnergyMeV > 0
+        if scoresTrackLength(site) {
+            h.energy.photonKerma += out.electronEnergyMeV  // scored by the track-length estimator instead
+        } else if out.electronEnergyMeV > 0
             && !absorbedAtBirth(.electron, energyMeV: out.electronEnergyMeV,
                                 faceDistance: geometry.distanceToNearestFace(site.position, voxel: site.voxel),
                                 voxel: n, material: site.material, density: site.density, &h) {

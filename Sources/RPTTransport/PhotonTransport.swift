@@ -13,6 +13,11 @@ extension DecayKernel {
     /// `MajorantGrid`; docs/methods/transport.md). No voxel boundary is ever computed. A real interaction
     /// is one of the named events of `PhotonEvents.swift`: photoelectric absorption, Compton (incoherent)
     /// scattering, Rayleigh (coherent) scattering or pair production.
+    ///
+    /// With the track-length estimator (`PhotonEstimator.trackLength`) every straight flight — from the photon's
+    /// start or its last real interaction to its next real interaction or the world's edge — is scored voxel by voxel
+    /// (`scoreTrackLength`), and the photoelectric and incoherent events create no electrons (docs/methods/variance-reduction.md).
+    /// The random numbers drawn are the same as in an analogue run up to the first such electron.
     func transportPhoton(_ photon: Particle, _ h: inout TransportState) {
         var e = photon.energy
         var d = photon.direction
@@ -21,6 +26,7 @@ extension DecayKernel {
 
         let grid = majorants
         let extent = geometry.extent
+        let trackLength = settings.photonEstimator == .trackLength
         // Grid location of the current energy: recomputed only when the energy changes (Compton).
         var location = physics.photon.table.gridLocation(e)
         var track = BlockTrack(origin: photon.position, direction: d, block: v0 / grid.blockSize, grid: grid, extent: extent)
@@ -33,7 +39,11 @@ extension DecayKernel {
             if s + flight >= exitS {
                 // Leave the block: spend μ̂_b·(distance to its face) of optical depth, continue in the next block.
                 if exitS > s { depth = max(0, depth - (exitS - s) * muHat); s = exitS }
-                if !track.cross(axis: axis, grid: grid, extent: extent) { h.energy.escaped += e; return }
+                if !track.cross(axis: axis, grid: grid, extent: extent) {
+                    if trackLength { scoreTrackLength(from: track.origin, direction: d, length: exitS, location: location, &h) }
+                    h.energy.escaped += e
+                    return
+                }
                 muHat = grid.majorant(block: track.blockLinear, energyIndex: location.index)
                 flight = depth / muHat
                 continue
@@ -62,6 +72,8 @@ extension DecayKernel {
             let c = physics.photon.table.processShares(materialIndex: m, location: location)
             prefetchDeposit(voxel: n, h.tally)  // a deposit in n follows most real interactions
             h.energy.photonInteractions += 1
+            // Track-length estimator: the straight flight from the last real event (or the start) to here.
+            if trackLength { scoreTrackLength(from: track.origin, direction: d, length: s, location: location, &h) }
             // A fresh uniform picks the process: r/μ would be uniform too, but with only (μ/μ̂)·2³² distinct values
             // given a real event, too coarse where μ ≪ μ̂ (e.g. air in a block with metal).
             let share = h.rng.uniform32()

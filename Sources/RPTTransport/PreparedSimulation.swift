@@ -130,7 +130,7 @@ public final class PreparedSimulation: @unchecked Sendable {
         case .monoenergetic(let k, let e): f.combine("mono \(k) \(e)")
         case .beam(let k, let e, let d): f.combine("beam \(k) \(e) \(d)")
         }
-        f.combine("\(settings)")
+        f.combine(settings.fingerprintText)
         f.combine("transport algorithm revision \(DecayKernel.algorithmRevision)")
         f.combine(regions.map(\.name).joined(separator: ","))
         // The regions' voxels too: a resumed or merged run must not add tallies of differently drawn regions

@@ -10,13 +10,18 @@ public struct PhotonTransportData: Sendable {
     /// Woodcock majorant (1/cm) per interval [Eᵢ, Eᵢ₊₁] of the photon energy grid: the largest
     /// μ/ρ·ρ_max over materials at either end, which bounds the lin-log interpolated μ inside.
     public let majorantTable: [Double]
+    /// Energy-transfer coefficients of the track-length estimator (`PhotonEstimator.trackLength`); an empty
+    /// placeholder when the run scores photons analogically.
+    public let kerma: PhotonKermaTable
 
     /// - Parameters:
     ///   - materials: the world's materials, in material-index order.
     ///   - maximumDensity: the largest density (g/cm³) of each material in the world.
     ///   - fluorescenceCutoffMeV: fluorescence photons below this are deposited locally.
-    public init(materials: [Material], maximumDensity: [Double], fluorescenceCutoffMeV: Double) throws {
+    ///   - kerma: whether to build the track-length estimator's coefficients (`PhotonKermaTable`).
+    public init(materials: [Material], maximumDensity: [Double], fluorescenceCutoffMeV: Double, kerma: Bool = false) throws {
         table = try PhotonMaterialTable(materials: materials)
+        self.kerma = kerma ? PhotonKermaTable(table: table, fluorescenceCutoffMeV: fluorescenceCutoffMeV) : PhotonKermaTable()
         incoherent = PhotonIncoherentSampler(table: table)
         coherent = PhotonCoherentSampler(table: table)
         photoelectric = PhotonPhotoelectricSampler(table: table, fluorescenceCutoffMeV: fluorescenceCutoffMeV)

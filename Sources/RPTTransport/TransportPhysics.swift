@@ -9,7 +9,8 @@ public struct TransportPhysics: Sendable {
 
     public init(materials: [Material], maximumDensity: [Double], settings: TransportSettings) throws {
         photon = try PhotonTransportData(materials: materials, maximumDensity: maximumDensity,
-                                         fluorescenceCutoffMeV: settings.photonCutoffMeV)
+                                         fluorescenceCutoffMeV: settings.photonCutoffMeV,
+                                         kerma: settings.photonEstimator == .trackLength)
         electron = try ElectronTransportData(materials: materials, settings: settings)
     }
 }

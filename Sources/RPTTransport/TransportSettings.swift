@@ -17,16 +17,54 @@ public struct TransportSettings: Sendable, Hashable, Codable {
     public var rangeRejection: Bool = true
     /// Edge (voxels) of the super-voxel blocks of the photon majorant (`MajorantGrid`); exact for any value.
     public var majorantBlockSize: Int = 8
+    /// Estimator of the photons' energy deposition (`PhotonEstimator`); analogue by default.
+    public var photonEstimator: PhotonEstimator = .analog
 
     public init() {}
 
-    /// The same settings with every acceleration off (for validation).
+    private enum CodingKeys: String, CodingKey {
+        case electronCutoffMeV, photonCutoffMeV, deltaRayThresholdMeV, bremsstrahlungThresholdMeV, maxEnergyLossFraction,
+             rangeRejection, majorantBlockSize, photonEstimator
+    }
+
+    /// Decodes settings written before a field existed with that field's default.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = TransportSettings()
+        electronCutoffMeV = try c.decodeIfPresent(Double.self, forKey: .electronCutoffMeV) ?? d.electronCutoffMeV
+        photonCutoffMeV = try c.decodeIfPresent(Double.self, forKey: .photonCutoffMeV) ?? d.photonCutoffMeV
+        deltaRayThresholdMeV = try c.decodeIfPresent(Double.self, forKey: .deltaRayThresholdMeV) ?? d.deltaRayThresholdMeV
+        bremsstrahlungThresholdMeV = try c.decodeIfPresent(Double.self, forKey: .bremsstrahlungThresholdMeV)
+            ?? d.bremsstrahlungThresholdMeV
+        maxEnergyLossFraction = try c.decodeIfPresent(Double.self, forKey: .maxEnergyLossFraction) ?? d.maxEnergyLossFraction
+        rangeRejection = try c.decodeIfPresent(Bool.self, forKey: .rangeRejection) ?? d.rangeRejection
+        majorantBlockSize = try c.decodeIfPresent(Int.self, forKey: .majorantBlockSize) ?? d.majorantBlockSize
+        photonEstimator = try c.decodeIfPresent(PhotonEstimator.self, forKey: .photonEstimator) ?? d.photonEstimator
+    }
+
+    /// The same settings with every acceleration off (for validation): no range rejection, analogue photon
+    /// scoring.
     public var withoutAccelerations: TransportSettings {
         var s = self
         s.rangeRejection = false
+        s.photonEstimator = .analog
         return s
     }
 
+    /// What the simulation fingerprint records of these settings: every field, in the text Swift's default
+    /// description gave before `photonEstimator` existed (so that analogue runs keep their fingerprints and their
+    /// checkpoints stay resumable), plus the estimator when it is not analogue (so that runs with different
+    /// estimators are never merged or resumed together).
+    public var fingerprintText: String {
+        "TransportSettings(electronCutoffMeV: \(electronCutoffMeV), photonCutoffMeV: \(photonCutoffMeV), "
+            + "deltaRayThresholdMeV: \(deltaRayThresholdMeV), bremsstrahlungThresholdMeV: \(bremsstrahlungThresholdMeV), "
+            + "maxEnergyLossFraction: \(maxEnergyLossFraction), rangeRejection: \(rangeRejection), "
+            + "majorantBlockSize: \(majorantBlockSize))"
+            + (photonEstimator == .analog ? "" : " photonEstimator: \(photonEstimator.rawValue)")
+    }
+
     /// Names of the accelerations in use (for provenance).
-    public var accelerations: [String] { rangeRejection ? ["range-rejection"] : [] }
+    public var accelerations: [String] {
+        (rangeRejection ? ["range-rejection"] : []) + (photonEstimator == .trackLength ? ["photon-track-length"] : [])
+    }
 }

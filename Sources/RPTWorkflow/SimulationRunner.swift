@@ -46,6 +46,7 @@ public struct SimulationRunner {
         settings["bremsstrahlung_threshold_mev"] = "\(s.bremsstrahlungThresholdMeV)"
         settings["max_energy_loss_fraction"] = "\(s.maxEnergyLossFraction)"
         settings["accelerations"] = s.accelerations.isEmpty ? "none" : s.accelerations.joined(separator: ",")
+        settings["photon_estimator"] = s.photonEstimator.rawValue
         settings["threads"] = "\(control.threads)"
         settings["target_uncertainty"] = control.targetUncertainty.map { "\($0)" } ?? "none"
         settings.merge(SoftwareInfo.provenanceStrings) { _, software in software }

@@ -109,6 +109,24 @@ final class SimulateCommandTests: XCTestCase {
         }
     }
 
+    /// `--photon-estimator`: recorded in the output's settings; a track-length checkpoint is not resumed as an
+    /// analogue run (different fingerprint); an unknown value or one combined with `--no-accelerations` is refused.
+    func testPhotonEstimatorIsRecordedAndNotMixed() throws {
+        let out = dir + "/tle.h5"
+        try runCommand(simulateArgs(decays: 1_000, out: out, extra: ["--photon-estimator", "track-length"]))
+        let (_, record, _) = try SimulationFile.read(out)
+        XCTAssertEqual(record.settings["photon_estimator"], "track-length")
+        XCTAssertTrue(record.settings["accelerations"]?.contains("photon-track-length") == true)
+        XCTAssertThrowsError(try runCommand(simulateArgs(decays: 2_000, out: out, extra: ["--resume"]))) { e in
+            XCTAssertTrue("\(e)".contains("fingerprint"), "\(e)")
+        }
+        for extra in [["--photon-estimator", "collision"], ["--photon-estimator", "track-length", "--no-accelerations"]] {
+            XCTAssertThrowsError(try runCommand(simulateArgs(decays: 100, out: dir + "/y.h5", extra: extra))) {
+                XCTAssertTrue("\($0)".contains("--photon-estimator"), "\($0)")
+            }
+        }
+    }
+
     /// `--dose-grid ct` puts the dose on the CT grid and conserves the map's Bq·s inside the CT: the phantom's
     /// SPECT grid overhangs the CT by a fraction of a voxel, and its blurred activity there (< 1 %) is dropped
     /// with a warning, never added.

@@ -165,6 +165,99 @@ func methodsBenchmark(decays: UInt64) throws {
     print(String(format: "  peak memory: %.0f MB", peakMemoryMB()))
 }
 
+/// CPU seconds (user + system) used by this process so far.
+func processCPUSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6
+        + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) * 1e-6
+}
+
+/// Efficiency of the photon estimators on patient15 (issue 18 item 3): for each scenario and estimator, the CPU time
+/// per decay T and the relative σ of the kidney mean, the kidney median voxel, a lesion (mean, median voxel) and the
+/// red-marrow stand-in (mean, median voxel); efficiency 1/(σ²·T) and the time to 2 % on 2 cores (CPU time / 2: the
+/// runner's parallel efficiency at 2 threads is 98–99 %). Analogue and track-length runs alternate; CPU time rather
+/// than wall time, because the shared machine's load changes the wall time by factors.
+/// Scenarios: "kidneys" — Lu-177 uniform in both kidneys (the `transport` benchmark, issue 18's 7.4 s reference);
+/// "organs" — Lu-177 in liver, spleen, kidneys and the three tumours at illustrative concentration ratios
+/// 1 : 2 : 2 : 8 (liver : spleen : kidneys : tumours). Red marrow stand-in: the voxels of the phantom's "Bone" class
+/// (attenuation value 1150–2150, i.e. 150–1150 HU; spine, ribs, pelvis in the field of view).
+func estimatorBenchmark(decays: UInt64, repeats: Int) throws {
+    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    let dir = repo + "/phantoms/lu177-patient15"
+    let attn = try ImageIO.read(dir + "/patient15_LuDOTATATE_attn.h33").asDouble
+    let src = try ImageIO.read(dir + "/patient15_LuDOTATATE_src.h33").asDouble
+    let hu = Volume<Double>(grid: attn.grid, voxels: attn.voxels.map { $0 - 1000 }, unit: "HU")
+    let cal = try CTCalibration.load(directory: repo + "/phantoms/scanners/default")
+    let world = try WorldBuilder.fromCT(hu, calibration: cal)
+    var kidneys: [Int] = [], lesion: [Int] = [], marrow: [Int] = []
+    for (n, v) in src.voxels.enumerated() {
+        if v == 17000 || v == 18000 { kidneys.append(n) }
+        if v == 19000 { lesion.append(n) }
+        if v < 15000 && attn.voxels[n] >= 1150 && attn.voxels[n] < 2150 { marrow.append(n) }
+    }
+    let regions = [ScoredRegion(name: "kidneys", voxels: kidneys), ScoredRegion(name: "lesion", voxels: lesion),
+                   ScoredRegion(name: "marrow", voxels: marrow)]
+    let concentration: [Double: Double] = [15000: 1, 16000: 2, 17000: 2, 18000: 2, 19000: 8, 20000: 8, 21000: 8]
+    let scenarios: [(String, [Double])] = [
+        ("kidneys", src.voxels.map { $0 == 17000 || $0 == 18000 ? 1 : 0 }),
+        ("organs", src.voxels.map { concentration[$0] ?? 0 }),
+    ]
+    let only = ProcessInfo.processInfo.environment["RPT_SCENARIO"]
+    let nuc = try Nuclide.named("Lu-177")
+    print("photon estimators, patient15, \(decays) decays per run, 2 threads, median of \(repeats) (alternating):")
+    print("  marrow stand-in: \(marrow.count) voxels; lesion (tumour 1): \(lesion.count) voxels")
+    for (scenario, weights) in scenarios where only == nil || only == scenario {
+        var rows: [PhotonEstimator: [[Double]]] = [:]
+        var sims: [PhotonEstimator: PreparedSimulation] = [:]
+        for e in PhotonEstimator.allCases {
+            var settings = TransportSettings()
+            settings.photonEstimator = e
+            sims[e] = try PreparedSimulation(world: world, source: .voxelMap(weights: weights),
+                                             emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
+                                             settings: settings, regions: regions, seed: 1)
+        }
+        for _ in 0..<repeats {
+            for e in PhotonEstimator.allCases {
+                let sim = sims[e]!
+                let c0 = processCPUSeconds(), t0 = Date()
+                let state = try sim.run(control: RunControl(decays: decays, threads: 2, checkpointIntervalSeconds: 1e9))
+                let cpu = processCPUSeconds() - c0, wall = Date().timeIntervalSince(t0)
+                let r = sim.result(state)
+                func medianVoxel(_ v: [Int]) -> Double { median(v.map { r.relativeUncertainty[$0] > 0 ? r.relativeUncertainty[$0] : .infinity }) }
+                rows[e, default: []].append([cpu / Double(decays), wall / Double(decays),
+                                             r.regions[0].relativeUncertainty, medianVoxel(kidneys),
+                                             r.regions[1].relativeUncertainty, medianVoxel(lesion),
+                                             r.regions[2].relativeUncertainty, medianVoxel(marrow),
+                                             r.regions[0].meanDoseGy, r.regions[1].meanDoseGy, r.regions[2].meanDoseGy])
+            }
+        }
+        print("  scenario \(scenario):")
+        var eff: [PhotonEstimator: [Double]] = [:]
+        let names = ["kidney mean", "kidney median voxel", "lesion mean", "lesion median voxel", "marrow mean", "marrow median voxel"]
+        for e in PhotonEstimator.allCases {
+            let all = rows[e]!
+            let col = { (k: Int) in median(all.map { $0[k] }) }
+            let cpu = col(0)
+            print(String(format: "    %@: %.3f µs CPU per decay (%.3f µs wall at 2 threads); doses per decay kidneys %.4e, lesion %.4e, marrow %.4e Gy",
+                         e.rawValue, cpu * 1e6, col(1) * 1e6, col(8), col(9), col(10)))
+            eff[e] = []
+            for (i, name) in names.enumerated() {
+                let u = col(2 + i)
+                let efficiency = 1 / (u * u * cpu * Double(decays))  // 1/(σ²·T), T = CPU seconds of the run
+                let t2 = cpu * Double(decays) * (u / 0.02) * (u / 0.02) / 2
+                eff[e]!.append(efficiency)
+                print(String(format: "      %@: σ %.3f %% after %llu decays; efficiency 1/(σ²T) %.4g /s; time to 2 %% on 2 cores %.3g s",
+                             name, 100 * u, decays, efficiency, t2))
+            }
+        }
+        for (i, name) in names.enumerated() {
+            print(String(format: "    ratio track-length/analogue, %@: efficiency %.3g", name, eff[.trackLength]![i] / eff[.analog]![i]))
+        }
+    }
+}
+
 let args = CommandLine.arguments.dropFirst()
 let what = args.first ?? "all"
 let decays = UInt64(ProcessInfo.processInfo.environment["RPT_BENCH_DECAYS"] ?? "") ?? 1_000_000
@@ -172,6 +265,7 @@ do {
     if what == "transport" || what == "all" { try transportBenchmark(decays: decays, repeats: 3) }
     if what == "breakdown" || what == "all" { try breakdownBenchmark(decays: decays) }
     if what == "methods" || what == "all" { try methodsBenchmark(decays: decays) }
+    if what == "estimators" { try estimatorBenchmark(decays: decays, repeats: Int(ProcessInfo.processInfo.environment["RPT_REPEATS"] ?? "") ?? 3) }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     exit(1)
