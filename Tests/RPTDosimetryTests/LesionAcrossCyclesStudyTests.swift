@@ -15,13 +15,7 @@ final class LesionAcrossCyclesStudyTests: XCTestCase {
     func testAppearingAndDisappearingLesion() throws {
         let dir = NSTemporaryDirectory() + "rpt-lesions-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var c = SyntheticPatientConfig()
-        c.seed = 13
-        c.shape = SIMD3(48, 36, 36)
-        c.voxelSizeMM = SIMD3(repeating: 8)
-        c.spectVoxelSizeMM = 8
-        c.spectSchedule = [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 48, 72, 96]),
-                           SpectCycleSchedule(cycle: 2, timesHours: [4, 96]), SpectCycleSchedule(cycle: 3, timesHours: [4, 96])]
+        let c = SyntheticPatientConfig.smallTestPatient(seed: 13, schedule: SyntheticPatientConfig.fullThenTwoPointSchedule)
         let patient = try SyntheticPatient.generate(config: c)
         try SyntheticPatientWriter.write(patient, to: dir, ext: ".nii")
         let table = try String(contentsOfFile: dir + "/labels.csv", encoding: .utf8)

@@ -20,13 +20,7 @@ final class NonImagedCycleCommandTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "rpt-noimg-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // The smallest synthetic study (8 mm CT and SPECT voxels), imaged in cycles 1–3; cycle 4 appended without imaging.
-        var config = SyntheticPatientConfig()
-        config.seed = 21
-        config.shape = SIMD3(48, 36, 36)
-        config.voxelSizeMM = SIMD3(repeating: 8)
-        config.spectVoxelSizeMM = 8
-        config.spectSchedule = [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 48, 72, 96]),
-                                SpectCycleSchedule(cycle: 2, timesHours: [4, 96]), SpectCycleSchedule(cycle: 3, timesHours: [4, 96])]
+        let config = SyntheticPatientConfig.smallTestPatient(seed: 21, schedule: SyntheticPatientConfig.fullThenTwoPointSchedule)
         try SyntheticPatientWriter.write(try SyntheticPatient.generate(config: config), to: dir + "/study", ext: ".nii")
         let manifest = dir + "/study/manifest.yaml"
         var text = try String(contentsOfFile: manifest, encoding: .utf8)

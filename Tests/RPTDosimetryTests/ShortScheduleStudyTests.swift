@@ -19,13 +19,8 @@ final class ShortScheduleStudyTests: XCTestCase {
     func testFourPointCycleOneAndFasterKidneyClearanceInCycleTwo() throws {
         let dir = NSTemporaryDirectory() + "rpt-short-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var c = SyntheticPatientConfig()
-        c.seed = 12
-        c.shape = SIMD3(48, 36, 36)
-        c.voxelSizeMM = SIMD3(repeating: 8)
-        c.spectVoxelSizeMM = 8
-        c.spectSchedule = [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 48, 72]),
-                           SpectCycleSchedule(cycle: 2, timesHours: [4, 96])]
+        var c = SyntheticPatientConfig.smallTestPatient(seed: 12, schedule: [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 48, 72]),
+                                                                             SpectCycleSchedule(cycle: 2, timesHours: [4, 96])])
         var faster = PhantomKineticsModel.lu177DOTATATE
         for r in [PhantomRegion.kidneyLeftCortex, .kidneyLeftMedulla, .kidneyRightCortex, .kidneyRightMedulla] {
             faster.regionComponents[r] = faster.regionComponents[r]!.map {

@@ -17,12 +17,7 @@ final class SlicerSegmentationStudyTests: XCTestCase {
     func testSegNrrdWrittenByPynrrdIsTheStudyLabelMap() throws {
         let dir = NSTemporaryDirectory() + "rpt-segstudy-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var c = SyntheticPatientConfig()
-        c.seed = 5
-        c.shape = SIMD3(48, 36, 36)
-        c.voxelSizeMM = SIMD3(repeating: 8)
-        c.spectVoxelSizeMM = 8
-        c.spectSchedule = [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 96])]
+        let c = SyntheticPatientConfig.smallTestPatient(seed: 5, schedule: [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 96])])
         try SyntheticPatientWriter.write(try SyntheticPatient.generate(config: c), to: dir, ext: ".nii")
 
         let check = Process()
