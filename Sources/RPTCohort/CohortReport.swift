@@ -94,7 +94,13 @@ public enum CohortReport {
         }
         sections.append(ReportSection(heading: "Treatment-emergent toxicity (CTCAE v5.0)", blocks: [
             .table(ReportTable(caption: "Patients with the worst grade ≥ 1 and ≥ 3, per arm (exact 95 % CI)",
-                               header: ["Term"] + a.arms.flatMap { ["\($0.arm.rawValue) grade ≥ 1", "\($0.arm.rawValue) grade ≥ 3"] }, rows: toxRows))]))
+                               header: ["Term"] + a.arms.flatMap { ["\($0.arm.rawValue) grade ≥ 1", "\($0.arm.rawValue) grade ≥ 3"] }, rows: toxRows)),
+            .table(ReportTable(caption: "Severity: patients by their worst CTCAE v5.0 grade (events of each grade in brackets), per arm and term",
+                               header: ["Arm", "Term", "Patients"] + (0...5).map { "Worst grade \($0)" },
+                               rows: a.toxicitySeverity.map { t in
+                                   [.text(t.arm.rawValue), .text(t.term.rawValue), .text("\(t.patients)")]
+                                       + (0...5).map { g in .text(g == 0 ? "\(t.patientsByWorstGrade[0])" : "\(t.patientsByWorstGrade[g]) (\(t.eventsByGrade[g - 1]))") }
+                               }))]))
 
         // Dose–effect fits.
         func fitSection(_ heading: String, _ result: Result<LogisticFit, LogisticFit.FitError>, x: [Double], y: [Bool],

@@ -43,6 +43,7 @@ public enum PlanReportSection {
         }
         blocks.append(.table(ReportTable(caption: StudyReport.planActivitiesCaption,
                                          header: ["Cycle", "Status", "Activity (GBq)", "Reason"], rows: rows)))
+        if let candidates = candidateTable(plan) { blocks.append(candidates) }
 
         // Cumulative organ doses with their spread.
         let l = plan.limits
@@ -122,6 +123,35 @@ public enum PlanReportSection {
         let lesions = (plan.given.last?.tumourDosesGyCumulative ?? []).map(\.lesion)
         if !plan.notes.isEmpty { blocks.append(.warnings(plan.notes.map { ClinicalNames.prose($0, regions: lesions) })) }
         return ReportSection(heading: "Treatment plan", blocks: blocks)
+    }
+
+    /// Caption of the candidate-activity table.
+    public static let candidatesCaption = "Plan: candidate activities of each planned cycle with their predicted doses"
+
+    /// The candidate activities of every planned cycle (`PlannedCycle.candidates` in plan.json) with the predicted
+    /// kidney, red-marrow and lesion doses of that cycle alone, the lesion statistic at the end of the plan and whether
+    /// the limits hold; nil when no cycle has candidates.
+    static func candidateTable(_ plan: Plan) -> ReportBlock? {
+        let planned = plan.cycles.filter { !($0.candidates ?? []).isEmpty }
+        guard !planned.isEmpty else { return nil }
+        let names = planned.flatMap { $0.candidates!.flatMap { $0.lesionDosesGy.map(\.lesion) } }
+            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let dose = { (x: Double?) -> ReportCell in x.map { .number($0, .fixed(2)) } ?? .text("—") }
+        var rows: [[ReportCell]] = []
+        for c in planned {
+            for k in c.candidates! {
+                rows.append([.text("\(c.cycle)"), .number(k.activityGBq, .fixed(2)), .text(k.chosen ? "planned" : ""),
+                             dose(k.kidneyDoseGy), dose(k.marrowDoseGy)]
+                            + names.map { n in dose(k.lesionDosesGy.first { $0.lesion == n }?.doseGy) }
+                            + [dose(k.lesionStatisticGyCumulative), .text(k.withinLimits ? "yes" : "no")])
+            }
+        }
+        return .table(ReportTable(
+            caption: candidatesCaption,
+            header: ["Cycle", "Candidate (GBq)", "Chosen", "Kidney dose this cycle (Gy)", "Marrow dose this cycle (Gy)"]
+                + names.map { ClinicalNames.region($0) + " this cycle (Gy)" }
+                + ["Lesion statistic at end of plan (Gy)", "Within the limits"],
+            rows: rows))
     }
 
     /// A probability in words-and-numbers: "< 0.1 %", "12 %", "> 99.9 %".

@@ -26,7 +26,9 @@ final class SyntheticTrialTests: XCTestCase {
         let trial = try SyntheticTrial(count: 30, seed: 11, protocolConfig: Self.fastProtocol)
         let inv = trial.patients.filter { $0.arm == .investigational }, std = trial.patients.filter { $0.arm == .standard }
         XCTAssertEqual(inv.count, 20); XCTAssertEqual(std.count, 10)   // blocks of three
-        XCTAssertTrue(std.allSatisfy { $0.cycles.map(\.activityGBq) == [7.4, 7.4, 7.4, 7.4] })
+        // Standard arm: 7.4 GBq per cycle unless a toxicity rule reduced (3.7 GBq) or ended the treatment.
+        XCTAssertTrue(std.allSatisfy { $0.cycles.allSatisfy { [7.4, 3.7].contains($0.activityGBq) } })
+        XCTAssertTrue(std.allSatisfy { $0.cycles.count == 4 || $0.discontinued }, "a standard course is shorter only when discontinued")
         XCTAssertTrue(inv.allSatisfy { $0.cycles.first?.activityGBq == 7.4 && $0.cycles.allSatisfy { $0.activityGBq <= 14.8 } })
         XCTAssertTrue(inv.contains { $0.cycles.dropFirst().contains { $0.activityGBq != 7.4 } }, "some investigational plans depart from 7.4 GBq")
         // Same seed, same trial.
@@ -35,6 +37,109 @@ final class SyntheticTrialTests: XCTestCase {
         // Organ-S kidney dose per activity near the published values (0.38 ± 0.19 Gy/GBq over 80 Lu-DOTATATE cycles, PMC6300448).
         let kidney = trial.patients.map { $0.cycles[0].kidney.gyPerGBq }.sorted()
         XCTAssertTrue((0.2...0.8).contains(kidney[kidney.count / 2]), "median kidney \(kidney[kidney.count / 2]) Gy/GBq")
+    }
+
+    /// A course with scripted thrombocytopenia: grade 3 after cycle 2, resolved by the next cycle → cycle 3 at the
+    /// label's 3.7 GBq; grade 3 again after cycle 3 → recurrence after a reduction → discontinued, no cycle 4. Same
+    /// rules in both arms (the planner's `ToxicityDecision`). Unresolved at the first check → withheld 4 weeks.
+    /// Grade 3 after cycle 1 → every later cycle at ≤ 3.7 GBq (no re-escalation). Never resolving → discontinued when
+    /// the delay reaches 16 weeks.
+    func testToxicityDuringTreatmentFollowsTheProtocolRules() throws {
+        func measured(_ k: Int, _ a: Double) -> AdministeredCycle {
+            AdministeredCycle(cycle: k, activityGBq: a, kidney: DosePerActivity(gyPerGBq: 0.3, relativeUncertainty: 0.1),
+                              kidneyEffectiveDecayPerHour: log(2.0) / 50, marrow: DosePerActivity(gyPerGBq: 0.02, relativeUncertainty: 0.1),
+                              lesions: [LesionDosePerActivity(lesion: "tumor_1", dose: DosePerActivity(gyPerGBq: 3, relativeUncertainty: 0.1))])
+        }
+        func run(_ arm: TreatmentArm, grades: [Int], resolved: @escaping (Int, Int) -> Bool = { _, _ in true }) throws -> SimulatedTreatmentCourse {
+            try SimulatedTreatmentCourse.run(arm: arm, config: Self.fastProtocol, source: "test", measured: measured,
+                                             thrombocytopenia: { k, _ in k <= grades.count ? grades[k - 1] : 0 }, resolved: resolved)
+        }
+        for arm in [TreatmentArm.standard, .investigational] {
+            let c = try run(arm, grades: [0, 3, 3])
+            XCTAssertEqual(c.cycles.count, 3, "\(arm)")
+            XCTAssertEqual(c.cycles[2].activityGBq, 3.7, accuracy: 1e-9, "\(arm): cycle 3 reduced")
+            if arm == .standard { XCTAssertEqual(c.cycles.prefix(2).map(\.activityGBq), [7.4, 7.4]) }
+            XCTAssertTrue(c.discontinued, "\(arm): recurrence after the reduction")
+            XCTAssertEqual(c.administrationDays, [0, 56, 112])
+            XCTAssertTrue(c.decisions.contains { $0.hasPrefix("cycle 3: reduce") }, "\(c.decisions)")
+            XCTAssertTrue(c.decisions.contains { $0.hasPrefix("cycle 4: discontinue") && $0.contains("recurred") }, "\(c.decisions)")
+            // Not resolved at the scheduled cycle: withheld, given 4 weeks later at 3.7 GBq.
+            let late = try run(arm, grades: [0, 3], resolved: { _, check in check >= 2 })
+            XCTAssertEqual(late.administrationDays.prefix(3), [0, 56, 140])
+            XCTAssertEqual(late.cycles[2].activityGBq, 3.7, accuracy: 1e-9)
+            XCTAssertTrue(late.decisions.contains { $0.hasPrefix("cycle 3: withhold") })
+            // No re-escalation after a reduction (protocol default toxicity.after_reduction: reduced).
+            let early = try run(arm, grades: [3])
+            XCTAssertEqual(early.cycles.count, 4)
+            XCTAssertTrue(early.cycles.dropFirst().allSatisfy { $0.activityGBq <= 3.7 + 1e-9 }, "\(early.cycles.map(\.activityGBq))")
+            XCTAssertFalse(early.discontinued)
+            // Never resolves: discontinued once the delay reaches the label's 16 weeks.
+            let stuck = try run(arm, grades: [0, 4], resolved: { _, _ in false })
+            XCTAssertEqual(stuck.cycles.count, 2)
+            XCTAssertTrue(stuck.discontinued)
+            XCTAssertTrue(stuck.decisions.last?.contains("delayed treatment by 16 weeks") ?? false, "\(stuck.decisions)")
+        }
+    }
+
+    /// A drawn trial applies the rules: some patients have reduced cycles, some stop early, and no cycle after a
+    /// reduction exceeds 3.7 GBq; the drawn anatomy and the organ-S doses per activity are near their sources.
+    func testDrawnTrialAnatomyDosesAndDoseModifications() throws {
+        let trial = try SyntheticTrial(count: 200, seed: 5, protocolConfig: Self.fastProtocol)
+        let reduced = trial.patients.filter { $0.toxicityDecisions.contains { $0.contains(": reduce") } }
+        XCTAssertGreaterThan(reduced.count, 0)
+        XCTAssertGreaterThan(trial.patients.filter(\.discontinued).count, 0)
+        for p in reduced {
+            let first = p.toxicityDecisions.first { $0.contains(": reduce") }!
+            let k = Int(first.dropFirst("cycle ".count).prefix { $0.isNumber })!
+            XCTAssertTrue(p.cycles[(k - 1)...].allSatisfy { $0.activityGBq <= 3.7 + 1e-9 }, "\(p.id) \(p.cycles.map(\.activityGBq)) \(p.toxicityDecisions)")
+        }
+        func median(_ x: [Double]) -> Double { let s = x.sorted(); return s[s.count / 2] }
+        let a = trial.patients.map(\.anatomy)
+        // ICRP 89 references (male/female mixed 1:1): kidneys 0.29 kg, spleen 0.14 kg, red marrow 1.0 kg; Urata liver ≈ 1.31 kg (1.40 male, 1.22 female).
+        XCTAssertEqual(median(a.map(\.kidneysKg)), 0.29, accuracy: 0.03)
+        XCTAssertEqual(median(a.map(\.spleenKg)), 0.14, accuracy: 0.025)
+        XCTAssertEqual(median(a.map(\.redMarrowKg)), 1.03, accuracy: 0.12)
+        XCTAssertEqual(median(a.map(\.liverKg)), 1.31, accuracy: 0.12)
+        XCTAssertTrue(a.allSatisfy { (1...SyntheticAnatomy.maximumLesions).contains($0.lesions.count) })
+        let meanLesions = Double(a.map(\.lesions.count).reduce(0, +)) / Double(a.count)
+        XCTAssertEqual(meanLesions, 2.5, accuracy: 0.25, "1 + Poisson(1.5)")
+        // Median doses per activity vs published Lu-DOTATATE values (kidneys 0.38 ± 0.19 Gy/GBq, PMC6300448; spleen
+        // 1.17 ± 0.14, liver 0.27 ± 0.05, tumours 3.41 ± 0.68 Gy/GBq, Clin Nucl Med 38(3), 2013): within a factor 1.6.
+        let first = trial.patients.map { $0.cycles[0] }
+        for (name, value, published) in [("kidneys", median(first.map(\.kidney.gyPerGBq)), 0.38), ("spleen", median(trial.patients.map(\.spleenGyPerGBq)), 1.17),
+                                          ("liver", median(trial.patients.map(\.liverGyPerGBq)), 0.27),
+                                          ("lesions", median(first.flatMap { $0.lesions.map(\.dose.gyPerGBq) }), 3.41)] {
+            XCTAssertTrue(value > published / 1.6 && value < published * 1.6, "\(name): median \(value) Gy/GBq vs published \(published)")
+        }
+    }
+
+    /// The straight-track absorbed fraction φ = 1 − 3x/8 + x³/64 against an independent Monte Carlo (numpy: uniform
+    /// points in a sphere, isotropic directions, track length inside / range), within 5 standard errors.
+    func testSphereAbsorbedFractionAgainstMonteCarlo() throws {
+        let r = try ExternalProcess.run([ExternalProcess.pythonInterpreter, "-c", """
+        import numpy as np, json
+        rng = np.random.default_rng(7)
+        n = 400000
+        p = rng.normal(size=(n, 3)); p *= (rng.random(n) ** (1/3) / np.linalg.norm(p, axis=1))[:, None]
+        d = rng.normal(size=(n, 3)); d /= np.linalg.norm(d, axis=1)[:, None]
+        b = np.sum(p * d, axis=1); t = -b + np.sqrt(b * b - (np.sum(p * p, axis=1) - 1))
+        out = {}
+        for x in [0.1, 0.5, 1.0, 2.0]:
+            f = np.minimum(t, x) / x
+            out[str(x)] = [f.mean(), f.std() / np.sqrt(n)]
+        print(json.dumps(out))
+        """])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let o = try XCTUnwrap(try JSONSerialization.jsonObject(with: r.stdout) as? [String: [Double]])
+        for (key, v) in o {
+            let phi = SyntheticOrganS.straightTrackAbsorbedFraction(range: Double(key)!, radius: 1)
+            XCTAssertEqual(phi, v[0], accuracy: 5 * v[1] + 1e-12, "x = \(key)")
+        }
+        // The Lu-177 spectrum-averaged fraction rises with the volume and is close to 1 for lesions of a few mL.
+        let s = try SyntheticOrganS()
+        let f = [0.5, 1, 8, 100].map { s.sphereElectronAbsorbedFraction(volumeML: $0) }
+        XCTAssertEqual(f, f.sorted())
+        XCTAssertTrue(f[0] > 0.85 && f[3] < 1 && f[3] > 0.99, "\(f)")
     }
 
     /// trial-sim folders read back through the manifest path give the same analysis; the outputs are written.
