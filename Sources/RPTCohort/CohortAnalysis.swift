@@ -43,6 +43,9 @@ public struct CohortAnalysis: Sendable {
     public var toxicitySeverity: [ToxicitySeverity]
     /// Logistic fit of haematologic toxicity grade ≥ 3 against cumulative marrow dose (Gy), or why it failed.
     public var doseToxicity: Result<LogisticFit, LogisticFit.FitError>
+    /// Tolerance-dose fit of the first haematologic toxicity grade ≥ 3 during treatment against the cumulative marrow
+    /// dose before and after the cycle it followed (interval-censored; unbiased under dose modifications), or why it failed.
+    public var doseToxicityDuringTreatment: Result<ToleranceDoseFit, LogisticFit.FitError>
     /// Logistic fit of lesion response (longest diameter −30 % or more at 6 months) against cumulative lesion dose (Gy).
     public var doseResponse: Result<LogisticFit, LogisticFit.FitError>
     /// Least-squares line of ln(platelet nadir fraction) against cumulative marrow dose (Gy), or why it failed.
@@ -97,6 +100,8 @@ public struct CohortAnalysis: Sendable {
         doseToxicity = Result { try LogisticFit.fit(x: patients.map(\.marrowDoseGy),
                                                     y: patients.map { $0.followUp.worstHaematologicGrade >= Self.haematologicToxicityGrade }) }
             .mapError { $0 as! LogisticFit.FitError }
+        let tolerance = patients.compactMap { $0.toleranceObservation(grade: Self.haematologicToxicityGrade) }
+        doseToxicityDuringTreatment = Result { try ToleranceDoseFit.fit(tolerance) }.mapError { $0 as! LogisticFit.FitError }
         let nadir = patients.compactMap { p in p.followUp.nadirFraction(.platelets).flatMap { $0 > 0 ? (p.marrowDoseGy, log($0)) : nil } }
         plateletNadir = Result { try LinearFit.fit(x: nadir.map(\.0), y: nadir.map(\.1)) }.mapError { $0 as! LinearFit.FitError }
         var lesions: [(String, String, Double, Double, Bool)] = []

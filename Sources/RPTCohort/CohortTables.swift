@@ -74,6 +74,14 @@ extension CohortAnalysis {
                 endpoints.append([.text(name + "_slope_per_gy"), .text("both"), .null, .null, .null, .integer(0), .text("not estimable: \(e)")])
             }
         }
+        switch doseToxicityDuringTreatment {
+        case let .success(f):
+            let note = "tolerance model, interval-censored ML, Wald 95 % CI; cumulative marrow dose Gy at the first haematologic grade >= \(Self.haematologicToxicityGrade) (unbiased under dose modifications)"
+            endpoints.append([.text("dose_toxicity_tolerance_intercept"), .text("both"), .real(f.intercept), .real(f.interceptCI.lowerBound), .real(f.interceptCI.upperBound), .integer(f.observations), .text(note)])
+            endpoints.append([.text("dose_toxicity_tolerance_slope_per_gy"), .text("both"), .real(f.slope), .real(f.slopeCI.lowerBound), .real(f.slopeCI.upperBound), .integer(f.observations), .text(note)])
+        case let .failure(e):
+            endpoints.append([.text("dose_toxicity_tolerance_slope_per_gy"), .text("both"), .null, .null, .null, .integer(0), .text("not estimable: \(e)")])
+        }
         switch plateletNadir {
         case let .success(f):
             endpoints.append([.text("platelet_nadir_log_fraction_intercept"), .text("both"), .real(f.intercept), .real(f.interceptCI.lowerBound), .real(f.interceptCI.upperBound), .integer(f.observations), .text("least squares, t 95 % CI; ln(nadir/baseline) vs marrow dose Gy")])

@@ -173,6 +173,9 @@ public struct SyntheticTrial: Sendable {
 
     /// The patients as the cohort analysis sees them (without going through files).
     public var cohort: [CohortPatient] {
-        patients.map { CohortPatient(id: $0.id, arm: $0.arm, cycles: $0.cycles, followUp: $0.followUp, source: "trial-sim") }
+        patients.map { p in
+            CohortPatient(id: p.id, arm: p.arm, cycles: p.cycles, followUp: p.followUp, source: "trial-sim",
+                          administrationDates: p.administrationDays.map { p.followUp.treatmentStart.addingTimeInterval($0 * 86_400 + 9 * 3600) })
+        }
     }
 }
