@@ -126,7 +126,7 @@ public enum PlanReportSection {
     }
 
     /// Caption of the candidate-activity table.
-    public static let candidatesCaption = "Plan: candidate activities of each planned cycle with their predicted doses"
+    public static let candidatesCaption = "Plan: candidate activities of each planned cycle with the predicted doses of that cycle"
 
     /// The candidate activities of every planned cycle (`PlannedCycle.candidates` in plan.json) with the predicted
     /// kidney, red-marrow and lesion doses of that cycle alone, the lesion statistic at the end of the plan and whether
@@ -134,23 +134,21 @@ public enum PlanReportSection {
     static func candidateTable(_ plan: Plan) -> ReportBlock? {
         let planned = plan.cycles.filter { !($0.candidates ?? []).isEmpty }
         guard !planned.isEmpty else { return nil }
-        let names = planned.flatMap { $0.candidates!.flatMap { $0.lesionDosesGy.map(\.lesion) } }
-            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let dose = { (x: Double?) -> ReportCell in x.map { .number($0, .fixed(2)) } ?? .text("—") }
         var rows: [[ReportCell]] = []
         for c in planned {
             for k in c.candidates! {
+                // All lesions in one cell (wraps in print, however many lesions there are).
+                let lesions = k.lesionDosesGy.map { "\(ClinicalNames.region($0.lesion)) \(NumberFormat.fixed(2).string($0.doseGy))" }
+                    .joined(separator: "; ")
                 rows.append([.text("\(c.cycle)"), .number(k.activityGBq, .fixed(2)), .text(k.chosen ? "planned" : ""),
-                             dose(k.kidneyDoseGy), dose(k.marrowDoseGy)]
-                            + names.map { n in dose(k.lesionDosesGy.first { $0.lesion == n }?.doseGy) }
-                            + [dose(k.lesionStatisticGyCumulative), .text(k.withinLimits ? "yes" : "no")])
+                             dose(k.kidneyDoseGy), dose(k.marrowDoseGy), .text(lesions.isEmpty ? "—" : lesions),
+                             dose(k.lesionStatisticGyCumulative), .text(k.withinLimits ? "yes" : "no")])
             }
         }
         return .table(ReportTable(
             caption: candidatesCaption,
-            header: ["Cycle", "Candidate (GBq)", "Chosen", "Kidney dose this cycle (Gy)", "Marrow dose this cycle (Gy)"]
-                + names.map { ClinicalNames.region($0) + " this cycle (Gy)" }
-                + ["Lesion statistic at end of plan (Gy)", "Within the limits"],
+            header: ["Cycle", "GBq", "Chosen", "Kidney (Gy)", "Marrow (Gy)", "Lesions (Gy)", "Lesion statistic at end (Gy)", "Limits kept"],
             rows: rows))
     }
 

@@ -208,7 +208,26 @@ final class SyntheticTrialTests: XCTestCase {
         XCTAssertEqual(o["lesions"] as? Int, loaded.map { $0.lesionDosesGy.count }.reduce(0, +))
         let orr = try XCTUnwrap(o["orr"] as? [String: Double])
         for a in analysis.arms { XCTAssertEqual(orr[a.arm.rawValue] ?? -1, a.responseAt6Months!.estimate, accuracy: 1e-15) }
+        // Toxicity severity (events by grade, patients by worst grade) recomputed in SQL from the adverse_events table.
+        let sev = try ExternalProcess.run([ExternalProcess.pythonInterpreter, "-c", """
+        import sqlite3, sys, json
+        db = sqlite3.connect(sys.argv[1])
+        bad = 0
+        for arm, term, grade, events, worst, n in db.execute("select arm, term, grade, events, patients_worst_grade, patients from toxicity_grades"):
+            ids = [r[0] for r in db.execute("select patient_id from patients where arm = ?", (arm,))]
+            w = {i: (db.execute("select max(grade) from adverse_events where patient_id = ? and term = ?", (i, term)).fetchone()[0] or 0) for i in ids}
+            e = db.execute("select count(*) from adverse_events a join patients p using (patient_id) where p.arm = ? and a.term = ? and a.grade = ?", (arm, term, grade)).fetchone()[0]
+            bad += (n != len(ids)) + (worst != sum(1 for v in w.values() if v == grade)) + (grade > 0 and events != e)
+            for i, v in w.items():
+                bad += db.execute("select worst_grade from worst_grades where patient_id = ? and term = ?", (i, term)).fetchone()[0] != v
+        print(json.dumps({"bad": bad, "rows": db.execute("select count(*) from toxicity_grades").fetchone()[0]}))
+        """, dir + "/out/cohort.sqlite"])
+        XCTAssertEqual(sev.status, 0, sev.stderr)
+        let so = try XCTUnwrap(try JSONSerialization.jsonObject(with: sev.stdout) as? [String: Int])
+        XCTAssertEqual(so["bad"], 0)
+        XCTAssertEqual(so["rows"], analysis.arms.count * CTCAETerm.allCases.count * 6)
         let html = try String(contentsOfFile: dir + "/out/cohort.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("Severity: patients by their worst CTCAE v5.0 grade") && html.lowercased().contains("tolerance"))
         XCTAssertTrue(html.contains("<svg") && html.contains("Kaplan–Meier") && html.contains("Lesion dose vs response"))
         // A follow-up arm that contradicts the manifest is refused.
         let csv = folders[0] + "/followup.csv"

@@ -21,13 +21,13 @@ final class PlanCandidateTableTests: XCTestCase {
         let col = { (name: String) in t.header.firstIndex(of: name)! }
         for (row, (cycle, k)) in zip(t.rows, expected) {
             XCTAssertEqual(row[0].text, "\(cycle.cycle)")
-            XCTAssertEqual(row[col("Candidate (GBq)")].text, String(format: "%.2f", k.activityGBq))
+            XCTAssertEqual(row[col("GBq")].text, String(format: "%.2f", k.activityGBq))
             XCTAssertEqual(row[col("Chosen")].text, k.chosen ? "planned" : "")
-            XCTAssertEqual(row[col("Kidney dose this cycle (Gy)")].text, String(format: "%.2f", k.activityGBq * cycle.kidneyDoseGyPerGBq!))
-            XCTAssertEqual(row[col("Marrow dose this cycle (Gy)")].text, String(format: "%.2f", k.activityGBq * cycle.marrowDoseGyPerGBq!))
-            let lesionCols = t.header.indices.filter { t.header[$0].hasSuffix(" this cycle (Gy)") && !t.header[$0].hasPrefix("Kidney") && !t.header[$0].hasPrefix("Marrow") }
-            XCTAssertEqual(lesionCols.count, 2)
-            for (i, c) in lesionCols.enumerated() { XCTAssertEqual(row[c].text, String(format: "%.2f", k.lesionDosesGy[i].doseGy)) }
+            XCTAssertEqual(row[col("Kidney (Gy)")].text, String(format: "%.2f", k.activityGBq * cycle.kidneyDoseGyPerGBq!))
+            XCTAssertEqual(row[col("Marrow (Gy)")].text, String(format: "%.2f", k.activityGBq * cycle.marrowDoseGyPerGBq!))
+            // Lesion doses of this cycle: the activity × the lesion's predicted dose per activity (3 and 4.5 Gy/GBq).
+            let lesions = row[col("Lesions (Gy)")].text.split(separator: ";").map { $0.split(separator: " ").last.map(String.init) ?? "" }
+            XCTAssertEqual(lesions, [3.0, 4.5].map { String(format: "%.2f", k.activityGBq * $0) })
             XCTAssertEqual(row.last?.text, k.withinLimits ? "yes" : "no")
         }
         // The chosen candidate of each planned cycle is the planned activity.
