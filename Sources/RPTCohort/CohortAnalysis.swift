@@ -19,15 +19,33 @@ public struct CohortAnalysis: Sendable {
         public var incidence: ProportionEstimate
     }
 
+    /// Severity of one CTCAE term in one arm: events by grade and patients by their worst grade.
+    public struct ToxicitySeverity: Sendable {
+        public var arm: TreatmentArm
+        public var term: CTCAETerm
+        /// Number of recorded events of grade 1…5 (index 0 = grade 1).
+        public var eventsByGrade: [Int]
+        /// Number of patients whose worst grade of the term is 0…5 (index = grade; 0 = never recorded).
+        public var patientsByWorstGrade: [Int]
+        public var patients: Int
+    }
+
     public var patients: [CohortPatient]
+    /// RECIST 1.1 settings (confirmation, SD minimum) from the protocol.
+    public var responseAssessment: ResponseAssessment
     public var arms: [ArmSummary]
     /// ORR difference investigational − standard with Newcombe's 95 % CI (nil unless both arms have patients).
     public var responseDifference: (difference: Double, lower: Double, upper: Double)?
     /// Log-rank test of time to progression, investigational vs standard.
     public var logRank: (chiSquare: Double, p: Double, observed1: Int, expected1: Double)?
     public var toxicity: [ToxicityIncidence]
+    /// Per arm and term: events by grade 1–5 and patients by worst grade 0–5 (CTCAE v5.0).
+    public var toxicitySeverity: [ToxicitySeverity]
     /// Logistic fit of haematologic toxicity grade ≥ 3 against cumulative marrow dose (Gy), or why it failed.
     public var doseToxicity: Result<LogisticFit, LogisticFit.FitError>
+    /// Tolerance-dose fit of the first haematologic toxicity grade ≥ 3 during treatment against the cumulative marrow
+    /// dose before and after the cycle it followed (interval-censored; unbiased under dose modifications), or why it failed.
+    public var doseToxicityDuringTreatment: Result<ToleranceDoseFit, LogisticFit.FitError>
     /// Logistic fit of lesion response (longest diameter −30 % or more at 6 months) against cumulative lesion dose (Gy).
     public var doseResponse: Result<LogisticFit, LogisticFit.FitError>
     /// Least-squares line of ln(platelet nadir fraction) against cumulative marrow dose (Gy), or why it failed.
@@ -41,19 +59,21 @@ public struct CohortAnalysis: Sendable {
     /// threshold applied to one lesion).
     public static let lesionResponseShrinkage = 0.30
 
-    public init(_ patients: [CohortPatient]) {
+    public init(_ patients: [CohortPatient], responseAssessment: ResponseAssessment = ResponseAssessment()) {
         self.patients = patients
+        self.responseAssessment = responseAssessment
+        let responded = { (p: CohortPatient) in RECIST.respondedAt6Months(p.followUp, settings: responseAssessment) }
         let byArm = Dictionary(grouping: patients, by: \.arm)
         arms = TreatmentArm.allCases.compactMap { arm in
             guard let group = byArm[arm], !group.isEmpty else { return nil }
-            let responders = group.filter { RECIST.respondedAt6Months($0.followUp) }.count
+            let responders = group.filter(responded).count
             return ArmSummary(arm: arm, patients: group.count,
                               responseAt6Months: BinomialInterval.clopperPearson(responders, group.count),
                               timeToProgression: KaplanMeier(group.map(Self.survival)))
         }
         if let inv = byArm[.investigational], let std = byArm[.standard], !inv.isEmpty, !std.isEmpty {
-            responseDifference = BinomialInterval.differenceNewcombe(inv.filter { RECIST.respondedAt6Months($0.followUp) }.count, inv.count,
-                                                                     std.filter { RECIST.respondedAt6Months($0.followUp) }.count, std.count)
+            responseDifference = BinomialInterval.differenceNewcombe(inv.filter(responded).count, inv.count,
+                                                                     std.filter(responded).count, std.count)
             logRank = LogRankTest.compare(inv.map(Self.survival), std.map(Self.survival))
         }
         var tox: [ToxicityIncidence] = []
@@ -67,9 +87,21 @@ public struct CohortAnalysis: Sendable {
             }
         }
         toxicity = tox
+        toxicitySeverity = TreatmentArm.allCases.flatMap { arm -> [ToxicitySeverity] in
+            guard let group = byArm[arm], !group.isEmpty else { return [] }
+            return CTCAETerm.allCases.map { term in
+                let events = group.flatMap { $0.followUp.adverseEvents.filter { $0.term == term } }
+                return ToxicitySeverity(arm: arm, term: term,
+                                        eventsByGrade: (1...5).map { g in events.filter { $0.grade == g }.count },
+                                        patientsByWorstGrade: (0...5).map { g in group.filter { $0.followUp.worstGrade(term) == g }.count },
+                                        patients: group.count)
+            }
+        }
         doseToxicity = Result { try LogisticFit.fit(x: patients.map(\.marrowDoseGy),
                                                     y: patients.map { $0.followUp.worstHaematologicGrade >= Self.haematologicToxicityGrade }) }
             .mapError { $0 as! LogisticFit.FitError }
+        let tolerance = patients.compactMap { $0.toleranceObservation(grade: Self.haematologicToxicityGrade) }
+        doseToxicityDuringTreatment = Result { try ToleranceDoseFit.fit(tolerance) }.mapError { $0 as! LogisticFit.FitError }
         let nadir = patients.compactMap { p in p.followUp.nadirFraction(.platelets).flatMap { $0 > 0 ? (p.marrowDoseGy, log($0)) : nil } }
         plateletNadir = Result { try LinearFit.fit(x: nadir.map(\.0), y: nadir.map(\.1)) }.mapError { $0 as! LinearFit.FitError }
         var lesions: [(String, String, Double, Double, Bool)] = []

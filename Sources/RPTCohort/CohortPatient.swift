@@ -13,8 +13,27 @@ public struct CohortPatient: Sendable {
     /// Where the patient was read from.
     public var source: String
 
-    public init(id: String, arm: TreatmentArm, cycles: [AdministeredCycle], followUp: FollowUpRecord, source: String) {
+    /// Administration time of each cycle (same order as `cycles`; empty when unknown).
+    public var administrationDates: [Date]
+
+    public init(id: String, arm: TreatmentArm, cycles: [AdministeredCycle], followUp: FollowUpRecord, source: String,
+                administrationDates: [Date] = []) {
         self.id = id; self.arm = arm; self.cycles = cycles; self.followUp = followUp; self.source = source
+        self.administrationDates = administrationDates
+    }
+
+    /// The dose-limiting-toxicity observation of the tolerance fit (`ToleranceDoseFit`): the cumulative marrow dose
+    /// (Gy, measured) before and after the cycle followed by the first haematologic adverse event of grade ≥ `grade`
+    /// (the last administration on or before its onset), or the total marrow dose when there was none (censored).
+    /// Nil without administration dates or when the first such event precedes the first administration.
+    public func toleranceObservation(grade: Int) -> ToleranceDoseFit.Observation? {
+        guard administrationDates.count == cycles.count, !cycles.isEmpty else { return nil }
+        var cumulative: [Double] = [], sum = 0.0
+        for c in cycles { sum += c.activityGBq * c.marrow.gyPerGBq; cumulative.append(sum) }
+        let first = followUp.adverseEvents.filter { $0.term.isHaematologic && $0.grade >= grade }.map(\.date).min()
+        guard let onset = first else { return ToleranceDoseFit.Observation(lowerDoseGy: nil, upperDoseGy: sum, event: false) }
+        guard let k = administrationDates.lastIndex(where: { $0 <= onset }) else { return nil }
+        return ToleranceDoseFit.Observation(lowerDoseGy: k == 0 ? nil : cumulative[k - 1], upperDoseGy: cumulative[k], event: true)
     }
 
     /// Cumulative red-marrow absorbed dose (Gy): Σ administered activity × measured dose per activity.
@@ -61,8 +80,9 @@ public enum CohortStudyLoader {
         let manifestPath = FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
             ? (path as NSString).appendingPathComponent(manifestName) : path
         let manifest = try StudyManifest.load(path: manifestPath, checkImages: false)
-        var cycles: [AdministeredCycle] = []
+        var cycles: [AdministeredCycle] = [], dates: [Date] = []
         for c in manifest.cycles.sorted(by: { $0.number < $1.number }) {
+            dates.append(c.administrationTime)
             guard let folder = manifest.dosimetryOutputs[c.number] else {
                 throw InputError(source: manifestPath, field: "dosimetry_outputs", value: "cycle \(c.number)",
                                  reason: "the cohort needs the dosimetry of every administered cycle")
@@ -84,6 +104,7 @@ public enum CohortStudyLoader {
         if let first = cycles.first, cycles.contains(where: { $0.lesions.map(\.lesion) != first.lesions.map(\.lesion) }) {
             throw InputError(source: manifestPath, field: "lesions", reason: "every cycle's dosimetry must list the same lesions in the same order")
         }
-        return CohortPatient(id: id.isEmpty ? record.patientID : id, arm: manifest.arm, cycles: cycles, followUp: record, source: manifestPath)
+        return CohortPatient(id: id.isEmpty ? record.patientID : id, arm: manifest.arm, cycles: cycles, followUp: record, source: manifestPath,
+                             administrationDates: dates)
     }
 }

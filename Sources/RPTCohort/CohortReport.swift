@@ -94,7 +94,13 @@ public enum CohortReport {
         }
         sections.append(ReportSection(heading: "Treatment-emergent toxicity (CTCAE v5.0)", blocks: [
             .table(ReportTable(caption: "Patients with the worst grade ≥ 1 and ≥ 3, per arm (exact 95 % CI)",
-                               header: ["Term"] + a.arms.flatMap { ["\($0.arm.rawValue) grade ≥ 1", "\($0.arm.rawValue) grade ≥ 3"] }, rows: toxRows))]))
+                               header: ["Term"] + a.arms.flatMap { ["\($0.arm.rawValue) grade ≥ 1", "\($0.arm.rawValue) grade ≥ 3"] }, rows: toxRows)),
+            .table(ReportTable(caption: "Severity: patients by their worst CTCAE v5.0 grade (events of each grade in brackets), per arm and term",
+                               header: ["Arm", "Term", "Patients"] + (0...5).map { "Worst grade \($0)" },
+                               rows: a.toxicitySeverity.map { t in
+                                   [.text(t.arm.rawValue), .text(t.term.rawValue), .text("\(t.patients)")]
+                                       + (0...5).map { g in .text(g == 0 ? "\(t.patientsByWorstGrade[0])" : "\(t.patientsByWorstGrade[g]) (\(t.eventsByGrade[g - 1]))") }
+                               }))]))
 
         // Dose–effect fits.
         func fitSection(_ heading: String, _ result: Result<LogisticFit, LogisticFit.FitError>, x: [Double], y: [Bool],
@@ -120,6 +126,16 @@ public enum CohortReport {
         sections.append(try fitSection("Marrow dose vs haematologic toxicity", a.doseToxicity, x: a.patients.map(\.marrowDoseGy),
                                        y: a.patients.map { $0.followUp.worstHaematologicGrade >= CohortAnalysis.haematologicToxicityGrade },
                                        xTitle: "Cumulative red-marrow absorbed dose (Gy)", outcome: "haematologic grade ≥ \(CohortAnalysis.haematologicToxicityGrade)"))
+        switch a.doseToxicityDuringTreatment {
+        case let .success(t):
+            sections[sections.count - 1].blocks.insert(.paragraph(
+                "During treatment (tolerance model, interval-censored: the first haematologic grade ≥ \(CohortAnalysis.haematologicToxicityGrade) between the cumulative marrow doses before and after the cycle it followed; unbiased when toxicity reduces or stops the treatment): "
+                + "P(T ≤ D) = 1/(1 + exp(−(β₀ + β₁·D))), β₀ = \(f(t.intercept, 3)) (95 % CI \(f(t.interceptCI.lowerBound, 3)) to \(f(t.interceptCI.upperBound, 3))), "
+                + "β₁ = \(f(t.slope, 4)) per Gy (95 % CI \(f(t.slopeCI.lowerBound, 4)) to \(f(t.slopeCI.upperBound, 4))); \(t.events) of \(t.observations) patients with the event. "
+                + "The logistic fit of the total dose above is descriptive: patients whose treatment was reduced after toxicity received less dose, which biases its slope towards zero."), at: 0)
+        case let .failure(e):
+            sections[sections.count - 1].blocks.append(.warnings(["Tolerance-dose fit during treatment: \(e)"]))
+        }
         if case let .success(line) = a.plateletNadir {
             let pts = a.patients.compactMap { p in p.followUp.nadirFraction(.platelets).map { (p.marrowDoseGy, $0) } }
             let hi = max(pts.map(\.0).max() ?? 1, 1e-6)

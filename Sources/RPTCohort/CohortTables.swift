@@ -18,8 +18,8 @@ extension CohortAnalysis {
             let f = p.followUp, t = f.timeToProgression
             return [.text(p.id), .text(p.arm.rawValue), .integer(p.cycles.count), .real(p.totalActivityGBq), .real(p.kidneyDoseGy),
                     .real(p.marrowDoseGy), date(f.treatmentStart), .real(t.days), .integer(t.progressed ? 1 : 0),
-                    RECIST.response(f, at: .m6).map { .text($0.rawValue) } ?? .null, .integer(RECIST.respondedAt6Months(f) ? 1 : 0),
-                    .text(RECIST.bestOverallResponse(f).rawValue), f.bestOverallResponse.map { .text($0.rawValue) } ?? .null,
+                    RECIST.response(f, at: .m6).map { .text($0.rawValue) } ?? .null, .integer(RECIST.respondedAt6Months(f, settings: responseAssessment) ? 1 : 0),
+                    .text(RECIST.bestOverallResponse(f, settings: responseAssessment).rawValue), f.bestOverallResponse.map { .text($0.rawValue) } ?? .null,
                     .integer(f.worstHaematologicGrade), opt(f.nadirFraction(.platelets))]
         }
         let cycleRows: [[SQLValue]] = patients.flatMap { p in
@@ -35,6 +35,13 @@ extension CohortAnalysis {
         }
         let aeRows: [[SQLValue]] = patients.flatMap { p in p.followUp.adverseEvents.map { [.text(p.id), .text($0.term.rawValue), .integer($0.grade), date($0.date)] } }
         let labRows: [[SQLValue]] = patients.flatMap { p in p.followUp.labs.map { [.text(p.id), .text($0.test.rawValue), date($0.date), .real($0.value)] } }
+        let severityRows: [[SQLValue]] = toxicitySeverity.flatMap { t in
+            (0...5).map { g in [.text(t.arm.rawValue), .text(t.term.rawValue), .integer(g), g == 0 ? .null : .integer(t.eventsByGrade[g - 1]),
+                                .integer(t.patientsByWorstGrade[g]), .integer(t.patients)] }
+        }
+        let worstRows: [[SQLValue]] = patients.flatMap { p in
+            CTCAETerm.allCases.map { [.text(p.id), .text(p.arm.rawValue), .text($0.rawValue), .integer(p.followUp.worstGrade($0))] }
+        }
         var endpoints: [[SQLValue]] = []
         for a in arms {
             if let r = a.responseAt6Months {
@@ -67,6 +74,14 @@ extension CohortAnalysis {
                 endpoints.append([.text(name + "_slope_per_gy"), .text("both"), .null, .null, .null, .integer(0), .text("not estimable: \(e)")])
             }
         }
+        switch doseToxicityDuringTreatment {
+        case let .success(f):
+            let note = "tolerance model, interval-censored ML, Wald 95 % CI; cumulative marrow dose Gy at the first haematologic grade >= \(Self.haematologicToxicityGrade) (unbiased under dose modifications)"
+            endpoints.append([.text("dose_toxicity_tolerance_intercept"), .text("both"), .real(f.intercept), .real(f.interceptCI.lowerBound), .real(f.interceptCI.upperBound), .integer(f.observations), .text(note)])
+            endpoints.append([.text("dose_toxicity_tolerance_slope_per_gy"), .text("both"), .real(f.slope), .real(f.slopeCI.lowerBound), .real(f.slopeCI.upperBound), .integer(f.observations), .text(note)])
+        case let .failure(e):
+            endpoints.append([.text("dose_toxicity_tolerance_slope_per_gy"), .text("both"), .null, .null, .null, .integer(0), .text("not estimable: \(e)")])
+        }
         switch plateletNadir {
         case let .success(f):
             endpoints.append([.text("platelet_nadir_log_fraction_intercept"), .text("both"), .real(f.intercept), .real(f.interceptCI.lowerBound), .real(f.interceptCI.upperBound), .integer(f.observations), .text("least squares, t 95 % CI; ln(nadir/baseline) vs marrow dose Gy")])
@@ -86,6 +101,9 @@ extension CohortAnalysis {
             CohortTable(name: "lesions", columns: [("patient_id", "TEXT"), ("lesion", "TEXT"), ("dose_gy", "REAL"), ("change_6m", "REAL"),
                                                    ("responded_6m", "INTEGER")], rows: lesionRows),
             CohortTable(name: "adverse_events", columns: [("patient_id", "TEXT"), ("term", "TEXT"), ("grade", "INTEGER"), ("date", "TEXT")], rows: aeRows),
+            CohortTable(name: "toxicity_grades", columns: [("arm", "TEXT"), ("term", "TEXT"), ("grade", "INTEGER"), ("events", "INTEGER"),
+                                                           ("patients_worst_grade", "INTEGER"), ("patients", "INTEGER")], rows: severityRows),
+            CohortTable(name: "worst_grades", columns: [("patient_id", "TEXT"), ("arm", "TEXT"), ("term", "TEXT"), ("worst_grade", "INTEGER")], rows: worstRows),
             CohortTable(name: "labs", columns: [("patient_id", "TEXT"), ("test", "TEXT"), ("date", "TEXT"), ("value", "REAL")], rows: labRows),
             CohortTable(name: "endpoints", columns: [("name", "TEXT"), ("arm", "TEXT"), ("estimate", "REAL"), ("lower", "REAL"), ("upper", "REAL"),
                                                      ("n", "INTEGER"), ("note", "TEXT")], rows: endpoints),

@@ -72,18 +72,38 @@ public enum RECISTTimepoint: String, CaseIterable, Codable, Sendable, Comparable
     public static func < (a: Self, b: Self) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
 }
 
-/// One target-lesion measurement (longest diameter, mm; 0 = disappeared).
+/// One lesion measurement (mm; 0 = disappeared). Target and non-target lesions are chosen from the baseline
+/// measurements by `RECISTTargetSelection` (RECIST 1.1 rules).
 public struct RECISTMeasurement: Equatable, Sendable {
     public var timepoint: RECISTTimepoint
     public var date: Date
     /// Lesion name; matches the dosimetry's lesion region to link dose and response.
     public var lesion: String
+    /// Longest diameter, or the short axis for a lymph node (RECIST 1.1).
     public var diameterMM: Double
+    /// Organ of the lesion (e.g. `liver`, `bone`); all lymph nodes count as one organ. Empty = not recorded (each
+    /// such lesion then counts as its own organ for the two-per-organ rule).
+    public var organ: String = ""
+    /// The lesion is a lymph node: `diameterMM` is its short axis.
+    public var lymphNode: Bool = false
+}
+
+/// RECIST 1.1 assessment of the non-target lesions at one time point (Eisenhauer et al. 2009, section 4.3.2).
+public enum NonTargetResponse: String, CaseIterable, Codable, Sendable {
+    /// All non-target lesions disappeared and all lymph nodes non-pathological (short axis < 10 mm).
+    case completeResponse = "CR"
+    /// Persistence of one or more non-target lesions.
+    case nonCRNonPD = "non-CR/non-PD"
+    /// Unequivocal progression of the non-target lesions (a judgement of the site's radiologist).
+    case progressiveDisease = "PD"
+    case notEvaluable = "NE"
 }
 
 /// RECIST 1.1 response categories.
 public enum RECISTResponse: String, CaseIterable, Codable, Sendable {
     case completeResponse = "CR", partialResponse = "PR", stableDisease = "SD", progressiveDisease = "PD", notEvaluable = "NE"
+    /// Patients with non-target disease only (RECIST 1.1 Table 2): neither CR nor PD.
+    case nonCRNonPD = "non-CR/non-PD"
     /// CR or PR.
     public var isObjectiveResponse: Bool { self == .completeResponse || self == .partialResponse }
 }
@@ -100,6 +120,9 @@ public struct FollowUpRecord: Equatable, Sendable {
     public var recist: [RECISTMeasurement]
     /// Time points at which new lesions were seen.
     public var newLesions: Set<RECISTTimepoint>
+    /// The site's assessment of the non-target lesions per time point (RECIST 1.1 "unequivocal progression" is only
+    /// recorded here); time points without one are derived from the non-target measurements (never PD).
+    public var nonTargetResponses: [RECISTTimepoint: NonTargetResponse] = [:]
     /// Best overall response as recorded by the site (may be absent; `RECIST.response` recomputes responses).
     public var bestOverallResponse: RECISTResponse?
     /// Date of progression, or nil when the patient has not progressed.

@@ -13,7 +13,8 @@ public enum REDCapFollowUpImport {
     public static let columns = ["record_id", "redcap_repeat_instrument", "redcap_repeat_instance",
                                  "arm", "treatment_start_date", "best_overall_response", "progression", "progression_date",
                                  "last_follow_up_date", "ae_term", "ae_grade", "ae_date", "lab_test", "lab_date", "lab_value",
-                                 "recist_timepoint", "recist_date", "recist_lesion", "recist_diameter_mm", "recist_new_lesions"]
+                                 "recist_timepoint", "recist_date", "recist_lesion", "recist_diameter_mm", "recist_new_lesions",
+                                 "recist_organ", "recist_lymph_node", "recist_nontarget_response"]
     static let ignored: Set<String> = ["redcap_event_name", "redcap_data_access_group"]
 
     public static func load(path: String) throws -> [FollowUpRecord] {
@@ -41,6 +42,7 @@ public enum REDCapFollowUpImport {
             var start: Date?, bor: RECISTResponse?, progressed: Bool?, progression: Date?, last: Date?
             var events: [AdverseEvent] = [], labs: [LabValue] = [], recist: [RECISTMeasurement] = []
             var newLesions: Set<RECISTTimepoint> = []
+            var nonTarget: [RECISTTimepoint: NonTargetResponse] = [:]
         }
         var records: [String: Partial] = [:], order: [String] = []
 
@@ -102,15 +104,24 @@ public enum REDCapFollowUpImport {
                 let newLesions = value("recist_new_lesions")
                 if !["", "0", "1"].contains(newLesions) { err("recist_new_lesions", newLesions, "expected 1, 0 or empty") }
                 if let tp, newLesions == "1" { p.newLesions.insert(tp) }
+                let node = value("recist_lymph_node")
+                if !["", "0", "1"].contains(node) { err("recist_lymph_node", node, "expected 1 (lymph node: short axis), 0 or empty") }
+                if let tp, let nt = choice("recist_nontarget_response", NonTargetResponse.self, required: false) {
+                    if let earlier = p.nonTarget[tp], earlier != nt {
+                        err("recist_nontarget_response", nt.rawValue, "differs from \(earlier.rawValue) given for \(tp.rawValue) on another row")
+                    }
+                    p.nonTarget[tp] = nt
+                }
                 let lesion = value("recist_lesion")
                 if !lesion.isEmpty, let tp, let d, let mm = number("recist_diameter_mm", 0...500, "mm") {
                     if p.recist.contains(where: { $0.timepoint == tp && $0.lesion == lesion }) {
                         err("recist_lesion", lesion, "measured twice at \(tp.rawValue)")
                     } else {
-                        p.recist.append(RECISTMeasurement(timepoint: tp, date: d, lesion: lesion, diameterMM: mm))
+                        p.recist.append(RECISTMeasurement(timepoint: tp, date: d, lesion: lesion, diameterMM: mm,
+                                                          organ: value("recist_organ"), lymphNode: node == "1"))
                     }
-                } else if lesion.isEmpty && newLesions != "1" {
-                    err("recist_lesion", "", "required (or recist_new_lesions = 1 on a row without a measurement)")
+                } else if lesion.isEmpty && newLesions != "1" && value("recist_nontarget_response").isEmpty {
+                    err("recist_lesion", "", "required (or recist_new_lesions = 1 or recist_nontarget_response on a row without a measurement)")
                 }
             default:
                 err("redcap_repeat_instrument", value("redcap_repeat_instrument"), "expected empty, adverse_events, laboratory or recist")
@@ -132,7 +143,7 @@ public enum REDCapFollowUpImport {
                                          reason: "expected between treatment_start_date \(CalendarDate.format(start)) and last_follow_up_date \(CalendarDate.format(last))"))
             }
             out.append(FollowUpRecord(patientID: id, arm: p.arm, treatmentStart: start, adverseEvents: p.events, labs: p.labs,
-                                      recist: p.recist, newLesions: p.newLesions, bestOverallResponse: p.bor,
+                                      recist: p.recist, newLesions: p.newLesions, nonTargetResponses: p.nonTarget, bestOverallResponse: p.bor,
                                       progressionDate: p.progression, lastFollowUpDate: last))
         }
         if !errors.isEmpty { throw InputErrors(errors) }
@@ -161,12 +172,17 @@ public enum REDCapFollowUpImport {
                 instance += 1
                 lines.append(row(["record_id": r.patientID, "redcap_repeat_instrument": "recist", "redcap_repeat_instance": "\(instance)",
                                   "recist_timepoint": m.timepoint.rawValue, "recist_date": CalendarDate.format(m.date), "recist_lesion": m.lesion,
-                                  "recist_diameter_mm": "\(m.diameterMM)", "recist_new_lesions": r.newLesions.contains(m.timepoint) ? "1" : "0"]))
+                                  "recist_diameter_mm": "\(m.diameterMM)", "recist_new_lesions": r.newLesions.contains(m.timepoint) ? "1" : "0",
+                                  "recist_organ": m.organ, "recist_lymph_node": m.lymphNode ? "1" : "0",
+                                  "recist_nontarget_response": r.nonTargetResponses[m.timepoint]?.rawValue ?? ""]))
             }
-            for tp in RECISTTimepoint.allCases where r.newLesions.contains(tp) && !r.recist.contains(where: { $0.timepoint == tp }) {
+            for tp in RECISTTimepoint.allCases where (r.newLesions.contains(tp) || r.nonTargetResponses[tp] != nil)
+                && !r.recist.contains(where: { $0.timepoint == tp }) {
                 instance += 1
                 lines.append(row(["record_id": r.patientID, "redcap_repeat_instrument": "recist", "redcap_repeat_instance": "\(instance)",
-                                  "recist_timepoint": tp.rawValue, "recist_date": CalendarDate.format(r.lastFollowUpDate), "recist_new_lesions": "1"]))
+                                  "recist_timepoint": tp.rawValue, "recist_date": CalendarDate.format(r.lastFollowUpDate),
+                                  "recist_new_lesions": r.newLesions.contains(tp) ? "1" : "0",
+                                  "recist_nontarget_response": r.nonTargetResponses[tp]?.rawValue ?? ""]))
             }
         }
         return lines.joined(separator: "\n") + "\n"

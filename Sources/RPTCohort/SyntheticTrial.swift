@@ -5,16 +5,17 @@ import RPTPlanner
 
 /// A synthetic randomised trial with a stated ground truth (method: docs/methods/cohort.md, "Synthetic trial").
 ///
-/// Patients are drawn from a seeded Philox stream (one stream per patient), randomised 2:1 (investigational:
-/// standard) in blocks of three, planned cycle by cycle with `TreatmentPlanner` (investigational) or the fixed
-/// 4 × 7.4 GBq (standard), and their outcomes drawn from the ground-truth dose–toxicity and dose–response models.
-/// Doses use the organ-S method in its non-penetrating form: electrons (ICRP-107 Lu-177 electron energy per
-/// decay) absorbed in the source organ, photons escaping — the fast method; the Monte Carlo stays available per
-/// patient through `rptdose dosimetry`.
+/// Patients are drawn from a seeded Philox stream (one stream per patient): anatomy (`SyntheticAnatomy`: body size,
+/// organ masses, lesions), kinetics (uptake fractions and effective half-times), randomised 2:1 (investigational:
+/// standard) in blocks of three, and treated cycle by cycle (`SimulatedTreatmentCourse`: `TreatmentPlanner` with the
+/// protocol's dose-modification rules, toxicity drawn after every cycle). Doses per activity come from the organ-S
+/// and sphere models with the patient's masses and volumes (`SyntheticOrganS`); the Monte Carlo stays available per
+/// patient through `rptdose dosimetry`. Outcomes are drawn from the ground-truth dose–toxicity and dose–response models.
 public struct SyntheticTrial: Sendable {
     /// Ground-truth models (defaults are RPTDose choices, stated in docs/methods/cohort.md).
     public struct Truth: Equatable, Sendable {
-        /// P(haematologic grade ≥ 3) = logistic(β₀ + β₁·marrow dose [Gy]).
+        /// P(haematologic grade ≥ 3 by the end of treatment) = logistic(β₀ + β₁·marrow dose [Gy]); drawn after every
+        /// cycle from the cumulative marrow dose with a latent per-patient threshold (docs/methods/cohort.md).
         public var toxicityIntercept = -4.0, toxicitySlopePerGy = 2.5
         /// P(lesion shrinks ≥ 30 % at 6 months) = logistic(γ₀ + γ₁·lesion dose [Gy]).
         public var responseIntercept = -2.5, responseSlopePerGy = 0.02
@@ -25,11 +26,32 @@ public struct SyntheticTrial: Sendable {
         public init() {}
     }
 
+    /// Kinetics of the synthetic patients: median uptake fraction of the administered activity (lesions: per kg) and
+    /// median effective half-time (h), each log-normal with the σ_ln given (RPTDose choices; the resulting median
+    /// doses per activity are compared with published Lu-DOTATATE values in docs/methods/cohort.md and the tests).
+    public struct Kinetics: Sendable {
+        public var fraction: Double, fractionSigma: Double, halfTimeHours: Double, halfTimeSigma: Double
+        public static let kidneys = Kinetics(fraction: 0.015, fractionSigma: 0.3, halfTimeHours: 50, halfTimeSigma: 0.2)
+        public static let spleen = Kinetics(fraction: 0.019, fractionSigma: 0.4, halfTimeHours: 70, halfTimeSigma: 0.2)
+        public static let liver = Kinetics(fraction: 0.05, fractionSigma: 0.4, halfTimeHours: 70, halfTimeSigma: 0.2)
+        public static let redMarrow = Kinetics(fraction: 0.006, fractionSigma: 0.4, halfTimeHours: 40, halfTimeSigma: 0.2)
+        /// Lesions: uptake per kg of lesion (0.36 /kg = 0.036 %IA/g).
+        public static let lesion = Kinetics(fraction: 0.36, fractionSigma: 0.7, halfTimeHours: 80, halfTimeSigma: 0.25)
+    }
+
     /// One drawn patient with everything the cohort analysis reads.
     public struct Patient: Sendable {
         public var id: String
         public var arm: TreatmentArm
+        public var anatomy: SyntheticAnatomy
+        /// True doses per activity (Gy/GBq) of the spleen and liver (reported in anatomy.json; not planned on).
+        public var spleenGyPerGBq: Double, liverGyPerGBq: Double
         public var cycles: [AdministeredCycle]
+        /// Day of each administration after the first.
+        public var administrationDays: [Double]
+        /// The toxicity rules' decisions during treatment, in words.
+        public var toxicityDecisions: [String]
+        public var discontinued: Bool
         public var followUp: FollowUpRecord
         public var lesionBaselineMM: [Double]
     }
@@ -37,23 +59,11 @@ public struct SyntheticTrial: Sendable {
     public var truth: Truth
     public var patients: [Patient]
 
-    /// Lu-177 electron energy per decay (J), from the ICRP-107 data in RPTPhysics.
-    static func electronEnergyJ() throws -> Double {
-        try Nuclide.named("Lu-177").electronEnergyPerDecayMeV * 1.602_176_634e-13
-    }
-
-    /// Absorbed dose per administered activity (Gy/GBq) of a source organ holding `uptakeFraction` of the
-    /// activity with effective half-time `halfTimeHours` and mass `massKg` (non-penetrating organ-S).
-    static func organSDosePerGBq(uptakeFraction: Double, halfTimeHours: Double, massKg: Double, energyJ: Double) -> Double {
-        let decays = uptakeFraction * 1e9 * halfTimeHours * 3600 / log(2.0)
-        return decays * energyJ / massKg
-    }
-
     /// Draws and plans `count` patients with `seed`.
     public init(count: Int, seed: UInt64, truth: Truth = Truth(), protocolConfig: ProtocolConfig = .trialDefault) throws {
         precondition(count >= 1)
         self.truth = truth
-        let energy = try Self.electronEnergyJ()
+        let organS = try SyntheticOrganS()
         var allocation = RandomStream(seed: seed, stream: 0)
         var arms: [TreatmentArm] = []
         while arms.count < count {
@@ -68,74 +78,104 @@ public struct SyntheticTrial: Sendable {
             func normal() -> Double { (-2 * log(rng.uniform())).squareRoot() * cos(2 * Double.pi * rng.uniform()) }
             func logNormal(_ median: Double, _ sigma: Double) -> Double { median * exp(sigma * normal()) }
             func bernoulli(_ p: Double) -> Bool { rng.uniform() < p }
+            let logistic = { (x: Double) in 1 / (1 + exp(-x)) }
             let arm = arms[n]
-            // Kinetics and anatomy: kidneys (both) 1.5 % IA, T_eff 50 h, 300 g; marrow dose per GBq 0.03 Gy/GBq
-            // (blood-based, log-normal); lesions 1–4, 3 Gy/GBq median, 15–60 mm.
-            let kidney = Self.organSDosePerGBq(uptakeFraction: logNormal(0.015, 0.3), halfTimeHours: logNormal(50, 0.2),
-                                               massKg: logNormal(0.3, 0.15), energyJ: energy)
-            let kidneyHalfTime = logNormal(50, 0.2)
-            let marrow = logNormal(0.03, 0.4)
-            let lesionCount = 1 + Int(rng.uniform() * 4)
-            let lesionPerGBq = (0..<lesionCount).map { _ in logNormal(3, 0.8) }
-            let names = (1...lesionCount).map { "tumor_\($0)" }
-            let baselineMM = (0..<lesionCount).map { _ in 15 + 45 * rng.uniform() }
+            let anatomy = SyntheticAnatomy.draw(&rng)
+            // True doses per activity: organ-S with the patient's masses, sphere model for lesions.
+            func tau(_ k: Kinetics) -> (tau: Double, halfTime: Double) {
+                let t = logNormal(k.halfTimeHours, k.halfTimeSigma)
+                return (SyntheticOrganS.residenceTimeHours(fraction: logNormal(k.fraction, k.fractionSigma), halfTimeHours: t), t)
+            }
+            let kidneyKinetics = tau(.kidneys)
+            let kidney = organS.selfDosePerGBq(residenceTimeHours: kidneyKinetics.tau, massKg: anatomy.kidneysKg)
+            let marrow = organS.selfDosePerGBq(residenceTimeHours: tau(.redMarrow).tau, massKg: anatomy.redMarrowKg)
+            let spleen = organS.selfDosePerGBq(residenceTimeHours: tau(.spleen).tau, massKg: anatomy.spleenKg)
+            let liver = organS.selfDosePerGBq(residenceTimeHours: tau(.liver).tau, massKg: anatomy.liverKg)
+            let lesionPerGBq = anatomy.lesions.map { l in
+                organS.selfDosePerGBq(residenceTimeHours: tau(.lesion).tau, massKg: 1,
+                                      absorbedFraction: organS.sphereElectronAbsorbedFraction(volumeML: l.volumeML))
+            }
+            let names = anatomy.lesions.map(\.name)
+            let baselineMM = anatomy.lesions.map(\.recistDiameterMM)
             // Measured dose per activity of a cycle: truth × 10 % measurement noise.
             func measured(_ cycle: Int, _ activity: Double) -> AdministeredCycle {
                 AdministeredCycle(cycle: cycle, activityGBq: activity,
                                   kidney: DosePerActivity(gyPerGBq: kidney * exp(0.1 * normal()), relativeUncertainty: 0.1),
-                                  kidneyEffectiveDecayPerHour: log(2.0) / (kidneyHalfTime * exp(0.1 * normal())),
+                                  kidneyEffectiveDecayPerHour: log(2.0) / (kidneyKinetics.halfTime * exp(0.1 * normal())),
                                   marrow: DosePerActivity(gyPerGBq: marrow * exp(0.1 * normal()), relativeUncertainty: 0.1),
                                   lesions: zip(names, lesionPerGBq).map { LesionDosePerActivity(lesion: $0, dose: DosePerActivity(gyPerGBq: $1 * exp(0.1 * normal()), relativeUncertainty: 0.1)) })
             }
-            // Treatment: re-planned after every cycle from the measured history.
-            var history: [AdministeredCycle] = []
-            let totalCycles = arm == .standard ? protocolConfig.standardArm.cycles : protocolConfig.investigationalArm.cycles
-            for k in 1...totalCycles {
-                let plan = try TreatmentPlanner.plan(PlanRequest(arm: arm, history: history, kidneyRiskFactors: false,
-                                                                 source: "trial-sim patient \(n + 1)"), config: protocolConfig)
-                guard let next = plan.cycles.first, next.status == .planned, next.activityGBq > 0 else { break }
-                history.append(measured(k, next.activityGBq))
+            // Thrombocytopenia after each cycle: the first grade ≥ 3 when the cumulative true marrow dose's
+            // logistic probability passes the patient's latent threshold; later cycles recur with that probability;
+            // otherwise grade 2 (2 %) or 1 (20 %) (RPTDose choices).
+            let threshold = rng.uniform()
+            var severe = false, cumulativeActivity = 0.0
+            func thrombocytopenia(_ cycle: Int, _ activity: Double) -> Int {
+                cumulativeActivity += activity
+                let p = logistic(truth.toxicityIntercept + truth.toxicitySlopePerGy * marrow * cumulativeActivity)
+                if (!severe && threshold < p) || (severe && bernoulli(p)) {
+                    severe = true
+                    return bernoulli(0.7) ? 3 : 4
+                }
+                let u = rng.uniform()
+                return u < 0.02 ? 2 : u < 0.22 ? 1 : 0
             }
+            // Resolution: 60 % of grade ≥ 3 and 80 % of grade 2 by each assessment (RPTDose choices).
+            func resolved(_ grade: Int, _ assessment: Int) -> Bool { bernoulli(grade >= 3 ? 0.6 : 0.8) }
+            let course = try SimulatedTreatmentCourse.run(arm: arm, config: protocolConfig, source: "trial-sim patient \(n + 1)",
+                                                          measured: measured, thrombocytopenia: thrombocytopenia, resolved: resolved)
+            let history = course.cycles
             // True cumulative doses (the measured values scatter around them).
             let totalActivity = history.map(\.activityGBq).reduce(0, +)
             let marrowDose = marrow * totalActivity
             let lesionDoses = lesionPerGBq.map { $0 * totalActivity }
             // Outcomes.
             let start = start0.addingTimeInterval(Double(n) * 7 * 86_400)
-            let lastCycle = start.addingTimeInterval(Double(history.count - 1) * 56 * 86_400)
             func day(_ d: Date, _ days: Double) -> Date { d.addingTimeInterval(days.rounded() * 86_400) }
-            let logistic = { (x: Double) in 1 / (1 + exp(-x)) }
+            let lastCycle = day(start, course.administrationDays.last ?? 0)
             var events: [AdverseEvent] = []
-            let toxic = bernoulli(logistic(truth.toxicityIntercept + truth.toxicitySlopePerGy * marrowDose))
-            let haemGrade = toxic ? (bernoulli(0.7) ? 3 : 4) : Int(rng.uniform() * 3)
-            if haemGrade > 0 { events.append(AdverseEvent(term: .platelets, grade: haemGrade, date: day(start, 40 + 30 * rng.uniform()))) }
+            for (k, g) in course.thrombocytopeniaGrades.enumerated() where g > 0 {
+                events.append(AdverseEvent(term: .platelets, grade: g, date: day(start, course.administrationDays[k] + 28 + 14 * rng.uniform())))
+            }
             if bernoulli(0.3) { events.append(AdverseEvent(term: .lymphocytes, grade: 1 + Int(rng.uniform() * 3), date: day(start, 30))) }
             let platelets0 = logNormal(250, 0.2)
             let labs = [LabValue(test: .platelets, date: day(start, -3), value: (platelets0).rounded()),
-                        LabValue(test: .platelets, date: day(start, 45), value: (platelets0 * exp(truth.plateletNadirSlopePerGy * marrowDose) * exp(0.1 * normal())).rounded())]
-            var recist: [RECISTMeasurement] = []
-            for (i, name) in names.enumerated() {
-                let responds = bernoulli(logistic(truth.responseIntercept + truth.responseSlopePerGy * lesionDoses[i]))
-                let change = responds ? -0.3 - 0.5 * rng.uniform() : -0.29 + 0.44 * rng.uniform()
-                let b = (baselineMM[i] * 10).rounded() / 10
-                recist.append(RECISTMeasurement(timepoint: .baseline, date: day(start, -14), lesion: name, diameterMM: b))
-                recist.append(RECISTMeasurement(timepoint: .m3, date: day(lastCycle, 91), lesion: name, diameterMM: (b * (1 + change / 2) * 10).rounded() / 10))
-                recist.append(RECISTMeasurement(timepoint: .m6, date: day(lastCycle, 182), lesion: name, diameterMM: (b * (1 + change) * 10).rounded() / 10))
-            }
+                        LabValue(test: .platelets, date: day(lastCycle, 45), value: (platelets0 * exp(truth.plateletNadirSlopePerGy * marrowDose) * exp(0.1 * normal())).rounded())]
             let meanDose = lesionDoses.reduce(0, +) / Double(lesionDoses.count)
             let hazard = log(2.0) / truth.baselineMedianTTPDays * exp(-truth.doseEffectOnHazardPer100Gy * meanDose / 100)
             let ttp = max(1, (-log(rng.uniform()) / hazard).rounded())
             let censor = (365 + 700 * rng.uniform()).rounded()
+            let progression: Date? = ttp <= censor ? day(start, ttp) : nil
+            var recist: [RECISTMeasurement] = []
+            var newLesions: Set<RECISTTimepoint> = []
+            let scans: [(RECISTTimepoint, Date, Double)] = [(.m3, day(lastCycle, 91), 0.5), (.m6, day(lastCycle, 182), 1)]
+            for (i, lesion) in anatomy.lesions.enumerated() {
+                let responds = bernoulli(logistic(truth.responseIntercept + truth.responseSlopePerGy * lesionDoses[i]))
+                let change = responds ? -0.3 - 0.5 * rng.uniform() : -0.29 + 0.44 * rng.uniform()
+                let b = (baselineMM[i] * 10).rounded() / 10
+                func m(_ tp: RECISTTimepoint, _ date: Date, _ mm: Double) -> RECISTMeasurement {
+                    RECISTMeasurement(timepoint: tp, date: date, lesion: lesion.name, diameterMM: mm, organ: lesion.organ, lymphNode: lesion.isLymphNode)
+                }
+                recist.append(m(.baseline, day(start, -14), b))
+                for (tp, date, f) in scans { recist.append(m(tp, date, (b * (1 + f * change) * 10).rounded() / 10)) }
+            }
+            // New lesions are seen at the first scan after progression.
+            for (tp, date, _) in scans { if let progression, date >= progression { newLesions.insert(tp) } }
             let record = FollowUpRecord(patientID: String(format: "SIM%04d", n + 1), arm: arm, treatmentStart: start, adverseEvents: events,
-                                        labs: labs, recist: recist, newLesions: [], bestOverallResponse: nil,
-                                        progressionDate: ttp <= censor ? day(start, ttp) : nil, lastFollowUpDate: day(start, min(ttp, censor)))
-            out.append(Patient(id: record.patientID, arm: arm, cycles: history, followUp: record, lesionBaselineMM: baselineMM))
+                                        labs: labs, recist: recist, newLesions: newLesions, bestOverallResponse: nil,
+                                        progressionDate: progression, lastFollowUpDate: day(start, min(ttp, censor)))
+            out.append(Patient(id: record.patientID, arm: arm, anatomy: anatomy, spleenGyPerGBq: spleen, liverGyPerGBq: liver,
+                               cycles: history, administrationDays: course.administrationDays, toxicityDecisions: course.decisions,
+                               discontinued: course.discontinued, followUp: record, lesionBaselineMM: baselineMM))
         }
         patients = out
     }
 
     /// The patients as the cohort analysis sees them (without going through files).
     public var cohort: [CohortPatient] {
-        patients.map { CohortPatient(id: $0.id, arm: $0.arm, cycles: $0.cycles, followUp: $0.followUp, source: "trial-sim") }
+        patients.map { p in
+            CohortPatient(id: p.id, arm: p.arm, cycles: p.cycles, followUp: p.followUp, source: "trial-sim",
+                          administrationDates: p.administrationDays.map { p.followUp.treatmentStart.addingTimeInterval($0 * 86_400 + 9 * 3600) })
+        }
     }
 }

@@ -9,7 +9,9 @@ import RPTVolume
 /// dose per activity of each organ and lesion, the keys `PlanRequestBuilder` reads, marked
 /// `"method": "trial-sim organ-S"`) and `followup.csv` (REDCap layout). The manifests point to 4×4×4
 /// placeholder images in `images/` (a manifest must name images): the synthetic doses come from the model,
-/// not from these images — do not run `dosimetry` on them. `truth.json` states the ground truth.
+/// not from these images — do not run `dosimetry` on them. `truth.json` states the ground truth; each patient's
+/// `anatomy.json` the drawn anatomy (sex, height, mass, organ masses, lesions), the true spleen and liver doses per
+/// activity and the toxicity rules' decisions during treatment.
 public enum SyntheticTrialWriter {
     /// Writes the trial into `out` (created); returns the patient folders in order.
     @discardableResult
@@ -19,8 +21,8 @@ public enum SyntheticTrialWriter {
         let g = Grid3D(shape: SIMD3(4, 4, 4), spacing: SIMD3(repeating: 10))
         try ImageIO.write(AnyVolume(Volume<Float>(grid: g, voxels: .init(repeating: 0, count: 64), unit: "HU")), to: out + "/images/ct.nii")
         try ImageIO.write(AnyVolume(Volume<Float>(grid: g, voxels: .init(repeating: 0, count: 64), unit: "Bq/mL")), to: out + "/images/spect.nii")
-        try ImageIO.write(AnyVolume(Volume<UInt16>(grid: g, voxels: (0..<64).map { UInt16($0 % 7) }, unit: "label")), to: out + "/images/labels.nii")
-        let names = ["kidney_left", "kidney_right", "tumor_1", "tumor_2", "tumor_3", "tumor_4"]
+        try ImageIO.write(AnyVolume(Volume<UInt16>(grid: g, voxels: (0..<64).map { UInt16($0 % (SyntheticAnatomy.maximumLesions + 3)) }, unit: "label")), to: out + "/images/labels.nii")
+        let names = ["kidney_left", "kidney_right"] + (1...SyntheticAnatomy.maximumLesions).map { "tumor_\($0)" }
         try ("label,name\n" + names.enumerated().map { "\($0.offset + 1),\($0.element)" }.joined(separator: "\n") + "\n")
             .write(toFile: out + "/images/labels.csv", atomically: true, encoding: .utf8)
         let t = trial.truth
@@ -39,8 +41,8 @@ public enum SyntheticTrialWriter {
             let dir = out + "/" + p.id
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
             var cycles = ""
-            for c in p.cycles {
-                let when = p.followUp.treatmentStart.addingTimeInterval(Double(c.cycle - 1) * 56 * 86_400 + 9 * 3600)
+            for (k, c) in p.cycles.enumerated() {
+                let when = p.followUp.treatmentStart.addingTimeInterval(p.administrationDays[k] * 86_400 + 9 * 3600)
                 cycles += """
                   - cycle: \(c.cycle)
                     administered_activity_gbq: \(c.activityGBq)
@@ -67,13 +69,24 @@ public enum SyntheticTrialWriter {
             try """
             # Synthetic trial patient (rptdose trial-sim); doses from the model, images are placeholders.
             format_version: 1
-            patient: {id: \(p.id), sex: female, mass_kg: 70, height_cm: 168}
+            patient: {id: \(p.id), sex: \(p.anatomy.sex.rawValue), mass_kg: \(String(format: "%.1f", p.anatomy.massKg)), height_cm: \(String(format: "%.1f", p.anatomy.heightCm))}
             arm: \(p.arm.rawValue)
             labels: {image: ../images/labels.nii, names: ../images/labels.csv}
             dosimetry_outputs: {\(outputs)}
             cycles:
 
             """.appending(cycles).write(toFile: dir + "/" + CohortStudyLoader.manifestName, atomically: true, encoding: .utf8)
+            let a = p.anatomy
+            let anatomy: [String: Any] = [
+                "sex": a.sex.rawValue, "height_cm": a.heightCm, "mass_kg": a.massKg, "body_surface_area_m2": a.bodySurfaceAreaM2,
+                "kidneys_kg": a.kidneysKg, "spleen_kg": a.spleenKg, "liver_kg": a.liverKg, "red_marrow_kg": a.redMarrowKg,
+                "spleen_dose_per_gbq_gy": p.spleenGyPerGBq, "liver_dose_per_gbq_gy": p.liverGyPerGBq,
+                "lesions": a.lesions.map { ["region": $0.name, "organ": $0.organ, "volume_ml": $0.volumeML,
+                                            "longest_diameter_mm": $0.longestDiameterMM, "short_axis_mm": $0.shortAxisMM] },
+                "administration_days": p.administrationDays, "toxicity_decisions": p.toxicityDecisions, "discontinued": p.discontinued,
+                "method": "docs/methods/cohort.md, Synthetic trial",
+            ]
+            try JSONSerialization.data(withJSONObject: anatomy, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: dir + "/anatomy.json"))
             try REDCapFollowUpImport.csv([p.followUp]).write(toFile: dir + "/" + CohortStudyLoader.followUpName, atomically: true, encoding: .utf8)
             folders.append(dir)
         }

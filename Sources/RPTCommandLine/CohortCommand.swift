@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RPTCohort
 import RPTCore
+import RPTPlanner
 
 /// `rptdose cohort DIR... --out DIR`: the trial's endpoints over many patients' study folders.
 struct CohortCommand: ParsableCommand {
@@ -16,11 +17,15 @@ struct CohortCommand: ParsableCommand {
 
     @Argument(help: "Study folders, or folders holding study folders.", completion: .directory) var studies: [String]
     @Option(help: "Output folder (replaced as a whole when the analysis succeeds).", completion: .directory) var out: String
+    @Option(help: "Protocol configuration YAML for the RECIST settings (response_assessment; default: the built-in trial protocol).",
+            completion: .file()) var config: String?
 
     func run() throws {
         let patients = try CohortStudyLoader.studyFolders(studies).map(CohortStudyLoader.load)
         guard !patients.isEmpty else { throw InputError(source: "cohort", reason: "no patients") }
-        let analysis = CohortAnalysis(patients)
+        // The cohort only reads the response settings; it plans nothing, so a research override needs no acknowledgement here.
+        let protocolConfig = try config.map { try ProtocolConfig.load(path: $0, researchOverride: true) } ?? .trialDefault
+        let analysis = CohortAnalysis(patients, responseAssessment: protocolConfig.responseAssessment)
         try CohortReport.write(analysis, to: out)
         for a in analysis.arms {
             let r = a.responseAt6Months!

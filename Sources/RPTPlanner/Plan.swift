@@ -49,6 +49,10 @@ public struct CandidateActivity: Codable, Equatable, Sendable {
     public var activityMCi: Double
     /// Expected absorbed dose of each lesion from this cycle alone (Gy).
     public var lesionDosesGy: [LesionDose]
+    /// Expected kidney (both kidneys) and red-marrow absorbed dose from this cycle alone (Gy): the activity × the
+    /// cycle's predicted point dose per activity; nil in plans made before 2026-12 (not in their JSON).
+    public var kidneyDoseGy: Double?
+    public var marrowDoseGy: Double?
     /// The protocol's lesion statistic (`planning.lesions.percentile`) of the cumulative lesion doses at the
     /// end of the plan (Gy); nil without lesions.
     public var lesionStatisticGyCumulative: Double?
@@ -59,12 +63,15 @@ public struct CandidateActivity: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case activityGBq = "activity_gbq", activityMCi = "activity_mci", lesionDosesGy = "lesion_doses_gy"
         case lesionStatisticGyCumulative = "lesion_statistic_gy_cumulative", withinLimits = "within_limits", chosen
+        case kidneyDoseGy = "kidney_dose_gy", marrowDoseGy = "marrow_dose_gy"
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(activityGBq, forKey: .activityGBq)
         try c.encode(activityMCi, forKey: .activityMCi)
         try c.encode(lesionDosesGy, forKey: .lesionDosesGy)
+        try c.encode(kidneyDoseGy, forKey: .kidneyDoseGy)
+        try c.encode(marrowDoseGy, forKey: .marrowDoseGy)
         try c.encode(lesionStatisticGyCumulative, forKey: .lesionStatisticGyCumulative)
         try c.encode(withinLimits, forKey: .withinLimits)
         try c.encode(chosen, forKey: .chosen)

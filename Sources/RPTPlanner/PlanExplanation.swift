@@ -15,7 +15,7 @@ enum PlanExplanation {
     /// Candidate activities of a planned cycle: 3.7, 7.4, 11.1 and 14.8 GBq (100–400 mCi) and the chosen one, kept when within [minimum, cycleCap]; `evaluate(a)` gives the cumulative
     /// lesion statistic and whether the limits hold with this cycle at `a` and the others as planned.
     static func candidates(chosen: Double, cycleCap: Double, minimum: Double, lesionNames: [String], lesionGyPerGBq: [Double],
-                           percentile: Double, evaluate: (Double) -> (statistic: Double?, withinLimits: Bool)) -> [CandidateActivity] {
+                           kidneyGyPerGBq: Double, marrowGyPerGBq: Double, percentile: Double, evaluate: (Double) -> (statistic: Double?, withinLimits: Bool)) -> [CandidateActivity] {
         var activities = [3.7, 7.4, 11.1, 14.8].filter { $0 >= minimum - 1e-9 && $0 <= cycleCap + 1e-9 }
         if chosen > 0 { activities.append(chosen) }
         var seen = Set<Int>()
@@ -24,6 +24,7 @@ enum PlanExplanation {
             let e = evaluate(a)
             return CandidateActivity(activityGBq: a, activityMCi: ActivityUnits.mCi(fromGBq: a),
                                      lesionDosesGy: zip(lesionNames, lesionGyPerGBq).map { LesionDose(lesion: $0, doseGy: a * $1) },
+                                     kidneyDoseGy: a * kidneyGyPerGBq, marrowDoseGy: a * marrowGyPerGBq,
                                      lesionStatisticGyCumulative: e.statistic, withinLimits: e.withinLimits,
                                      chosen: abs(a - chosen) < 1e-9)
         }

@@ -31,7 +31,8 @@ extension ProtocolConfig {
         let d = ProtocolConfig.trialDefault
         var c = d
         guard let top = r.mapping(root, path: "") else { throw InputErrors(r.errors) }
-        r.allowOnly(top, ["format_version", "protocol", "arms", "limits", "planning", "toxicity", "research_override"], path: "")
+        r.allowOnly(top, ["format_version", "protocol", "arms", "limits", "planning", "toxicity", "research_override",
+                            "response_assessment"], path: "")
 
         if let v = r.int(top, "format_version", path: "", required: true) { c.formatVersion = v }
         if let p = r.section(top, "protocol", path: "", required: true) {
@@ -111,6 +112,13 @@ extension ProtocolConfig {
             }
         }
 
+        if let ra = r.section(top, "response_assessment", path: "") {
+            let path = "response_assessment", dr = d.responseAssessment
+            r.allowOnly(ra, ["confirmation", "confirmation_interval_weeks", "stable_disease_minimum_weeks"], path: path)
+            c.responseAssessment.confirmation = r.enumeration(ra, "confirmation", path: path) ?? dr.confirmation
+            c.responseAssessment.confirmationIntervalWeeks = r.double(ra, "confirmation_interval_weeks", path: path) ?? dr.confirmationIntervalWeeks
+            c.responseAssessment.stableDiseaseMinimumWeeks = r.double(ra, "stable_disease_minimum_weeks", path: path) ?? dr.stableDiseaseMinimumWeeks
+        }
         if let t = r.section(top, "toxicity", path: "") {
             r.allowOnly(t, ["resume_activity_gbq", "max_withhold_weeks", "after_reduction", "recurrence", "rules"], path: "toxicity")
             c.toxicity.activityAfterReduction = r.enumeration(t, "after_reduction", path: "toxicity") ?? d.toxicity.activityAfterReduction
@@ -244,6 +252,9 @@ extension ProtocolConfig {
                 } else { y += "    \(kind.rawValue):\n      enabled: false\n" }
             }
         }
+        y += "response_assessment:\n  confirmation: \(responseAssessment.confirmation.rawValue)\n"
+        y += "  confirmation_interval_weeks: \(responseAssessment.confirmationIntervalWeeks)\n"
+        y += "  stable_disease_minimum_weeks: \(responseAssessment.stableDiseaseMinimumWeeks)\n"
         if let o = researchOverride { y += "research_override:\n  reason: \(q(o.reason))\n" }
         return y
     }

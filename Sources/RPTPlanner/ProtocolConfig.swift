@@ -24,6 +24,8 @@ public struct ProtocolConfig: Equatable, Sendable {
     public var toxicity: ToxicityPolicy
     /// A declared departure from the label activities (key `research_override`); nil for a label protocol.
     public var researchOverride: ResearchOverride?
+    /// RECIST 1.1 settings of the response endpoint (key `response_assessment`; used by `rptdose cohort`).
+    public var responseAssessment = ResponseAssessment()
 
     public init(formatVersion: Int = ProtocolConfig.currentFormatVersion, protocolID: String, protocolVersion: String,
                 title: String, standardArm: StandardArmSchedule, investigationalArm: InvestigationalArmSchedule,
@@ -69,6 +71,13 @@ public struct ProtocolConfig: Equatable, Sendable {
         }
         if protocolID.isEmpty { err("protocol.id", "", "must not be empty") }
         if protocolVersion.isEmpty { err("protocol.version", "", "must not be empty") }
+        let ra = responseAssessment
+        if !(ra.confirmationIntervalWeeks >= 4 && ra.confirmationIntervalWeeks <= 26) {
+            err("response_assessment.confirmation_interval_weeks", ra.confirmationIntervalWeeks, "expected 4–26 weeks (RECIST 1.1: no less than 4)")
+        }
+        if !(ra.stableDiseaseMinimumWeeks >= 0 && ra.stableDiseaseMinimumWeeks <= 26) {
+            err("response_assessment.stable_disease_minimum_weeks", ra.stableDiseaseMinimumWeeks, "expected 0–26 weeks (RECIST 1.1: generally 6–8)")
+        }
 
         let s = standardArm
         if s.cycles < 1 { err("arms.standard.cycles", s.cycles, "must be ≥ 1") }

@@ -97,7 +97,14 @@ public struct ToxicityDecision: Equatable, Sendable {
                 let how = obs.kind.isGraded ? "resolved" : "completely resolved or back at baseline"
                 withhold.append((obs.kind, "\(name) not \(how): withhold and re-assess; resume at \(fmt(policy.resumeActivityGBq)) GBq on resolution, discontinue if the treatment delay reaches \(fmt(policy.maxWithholdWeeks)) weeks"))
             } else {
-                reduce.append((obs.kind, "\(name) resolved after withholding: resume at \(fmt(policy.resumeActivityGBq)) GBq; full activity in later cycles if tolerated"))
+                // Later cycles as the protocol's toxicity.after_reduction says (the label's "full activity if tolerated" is only one choice).
+                let later: String
+                switch policy.activityAfterReduction {
+                case .reduced: later = "later cycles at most \(fmt(policy.resumeActivityGBq)) GBq (no re-escalation, protocol toxicity.after_reduction: reduced)"
+                case .labelFull: later = "the full label activity in later cycles if tolerated"
+                case .protocolCap: later = "later cycles up to the protocol's activity cap if tolerated"
+                }
+                reduce.append((obs.kind, "\(name) resolved after withholding: resume at \(fmt(policy.resumeActivityGBq)) GBq; " + later))
             }
         }
         func make(_ action: Action, _ list: [(ToxicityKind, String)], cap: Double?) -> ToxicityDecision {

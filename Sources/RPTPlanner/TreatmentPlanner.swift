@@ -217,7 +217,8 @@ public enum TreatmentPlanner {
                 if let p = predictions[j] ?? nil {
                     entry.candidates = PlanExplanation.candidates(
                         chosen: entry.activityGBq, cycleCap: roundedActivity(nMax, step: step), minimum: inv.minActivityGBq,
-                        lesionNames: lesionNames, lesionGyPerGBq: p.tumour, percentile: lesionRule.percentile) { a in
+                        lesionNames: lesionNames, lesionGyPerGBq: p.tumour, kidneyGyPerGBq: p.kidney, marrowGyPerGBq: p.marrow,
+                        percentile: lesionRule.percentile) { a in
                             var alt = levels
                             alt[k] = Int((a / step + 1e-9).rounded(.down))
                             let doses = search.lesionDoses(alt)

@@ -43,6 +43,7 @@ public enum PlanReportSection {
         }
         blocks.append(.table(ReportTable(caption: StudyReport.planActivitiesCaption,
                                          header: ["Cycle", "Status", "Activity (GBq)", "Reason"], rows: rows)))
+        if let candidates = candidateTable(plan) { blocks.append(candidates) }
 
         // Cumulative organ doses with their spread.
         let l = plan.limits
@@ -122,6 +123,33 @@ public enum PlanReportSection {
         let lesions = (plan.given.last?.tumourDosesGyCumulative ?? []).map(\.lesion)
         if !plan.notes.isEmpty { blocks.append(.warnings(plan.notes.map { ClinicalNames.prose($0, regions: lesions) })) }
         return ReportSection(heading: "Treatment plan", blocks: blocks)
+    }
+
+    /// Caption of the candidate-activity table.
+    public static let candidatesCaption = "Plan: candidate activities of each planned cycle with the predicted doses of that cycle"
+
+    /// The candidate activities of every planned cycle (`PlannedCycle.candidates` in plan.json) with the predicted
+    /// kidney, red-marrow and lesion doses of that cycle alone, the lesion statistic at the end of the plan and whether
+    /// the limits hold; nil when no cycle has candidates.
+    static func candidateTable(_ plan: Plan) -> ReportBlock? {
+        let planned = plan.cycles.filter { !($0.candidates ?? []).isEmpty }
+        guard !planned.isEmpty else { return nil }
+        let dose = { (x: Double?) -> ReportCell in x.map { .number($0, .fixed(2)) } ?? .text("—") }
+        var rows: [[ReportCell]] = []
+        for c in planned {
+            for k in c.candidates! {
+                // All lesions in one cell (wraps in print, however many lesions there are).
+                let lesions = k.lesionDosesGy.map { "\(ClinicalNames.region($0.lesion)) \(NumberFormat.fixed(2).string($0.doseGy))" }
+                    .joined(separator: "; ")
+                rows.append([.text("\(c.cycle)"), .number(k.activityGBq, .fixed(2)), .text(k.chosen ? "planned" : ""),
+                             dose(k.kidneyDoseGy), dose(k.marrowDoseGy), .text(lesions.isEmpty ? "—" : lesions),
+                             dose(k.lesionStatisticGyCumulative), .text(k.withinLimits ? "yes" : "no")])
+            }
+        }
+        return .table(ReportTable(
+            caption: candidatesCaption,
+            header: ["Cycle", "GBq", "Chosen", "Kidney (Gy)", "Marrow (Gy)", "Lesions (Gy)", "Lesion statistic at end (Gy)", "Limits kept"],
+            rows: rows))
     }
 
     /// A probability in words-and-numbers: "< 0.1 %", "12 %", "> 99.9 %".

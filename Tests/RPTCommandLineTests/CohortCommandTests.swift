@@ -19,6 +19,16 @@ final class CohortCommandTests: XCTestCase {
         }
         let patients = try String(contentsOfFile: dir + "/cohort/patients.csv", encoding: .utf8)
         XCTAssertEqual(patients.split(separator: "\n").count, 7)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/SIM0001/anatomy.json"))
+        // The protocol's RECIST settings reach the cohort (--config); an invalid setting is refused.
+        let proto = dir + "/protocol.yaml"
+        try "format_version: 1\nprotocol: {id: T, version: '1'}\nresponse_assessment: {confirmation: required}\n"
+            .write(toFile: proto, atomically: true, encoding: .utf8)
+        try runCommand(["cohort", dir, "--out", dir + "/cohort-confirmed", "--config", proto])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/cohort-confirmed/cohort.html"))
+        try "format_version: 1\nprotocol: {id: T, version: '1'}\nresponse_assessment: {confirmation: maybe}\n"
+            .write(toFile: proto, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try runCommand(["cohort", dir, "--out", dir + "/cohort-bad", "--config", proto]))
         // A second run replaces the output as a whole.
         try runCommand(["cohort", dir + "/SIM0001", dir + "/SIM0002", "--out", dir + "/cohort"])
         XCTAssertEqual(try String(contentsOfFile: dir + "/cohort/patients.csv", encoding: .utf8).split(separator: "\n").count, 3)

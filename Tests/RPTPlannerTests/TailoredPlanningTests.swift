@@ -81,6 +81,8 @@ import PropertyBased
         #expect(zip(at111.lesionDosesGy.map(\.doseGy), [3.0, 4.5, 6.0]).allSatisfy { abs($0 - 11.1 * $1) < 1e-9 })
         // Median cumulative with cycle 2 at 11.1 GBq and cycles 3-4 as planned: 4.5 × (7.4 + 11.1 + 8.7 + 8.6).
         #expect(abs(at111.lesionStatisticGyCumulative! - 4.5 * 35.8) < 1e-9)
+        // Organ doses of this cycle alone: the activity × the predicted point dose per activity (0.3 and 0.02 Gy/GBq).
+        #expect(abs(at111.kidneyDoseGy! - 11.1 * 0.3) < 1e-12 && abs(at111.marrowDoseGy! - 11.1 * 0.02) < 1e-12)
         let json = String(decoding: try warm.jsonData(), as: UTF8.self)
         #expect(json.contains("\"candidates\"") && json.contains("\"explanation\"") && json.contains("\"lesion_target\""))
         // A kidney-limited patient: candidates above the room are flagged.
