@@ -17,7 +17,8 @@ import RPTReport
 ///    number describes the noise more than the dose. For D2 and D98 the limit is 4.9 %, for D50 10 %.
 ///
 /// Without voxel uncertainties (dose methods without Monte Carlo noise: kernels, organ S values) only rule 1
-/// applies. Voxels with a non-finite uncertainty (zero dose) count as infinitely uncertain.
+/// applies. A voxel with no dose scored (dose 0: its uncertainty is undefined, whatever the file stores) or a
+/// non-finite uncertainty counts as infinitely uncertain.
 public struct DVHReliability: Equatable, Sendable {
     /// Tail-side voxels below which Dx is flagged.
     public static let minimumTailVoxels = 5
@@ -56,7 +57,7 @@ public struct DVHReliability: Equatable, Sendable {
         let centre = Int((percent / 100 * Double(n) - 0.5).rounded())
         let half = max(Self.minimumWindowVoxels, Int((Self.windowPercent / 100 * Double(n)).rounded()))
         let lo = max(0, min(n - 1, centre - half)), hi = max(0, min(n - 1, centre + half))
-        let window = order[lo...hi].map { u[$0].isFinite && u[$0] >= 0 ? u[$0] : .infinity }.sorted()
+        let window = order[lo...hi].map { u[$0].isFinite && u[$0] >= 0 && doses[$0] > 0 ? u[$0] : .infinity }.sorted()
         let m = window.count
         voxelRelativeUncertainty = m % 2 == 1 ? window[m / 2] : (window[m / 2 - 1] + window[m / 2]) / 2
     }

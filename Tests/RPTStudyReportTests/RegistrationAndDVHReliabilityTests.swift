@@ -162,6 +162,9 @@ final class RegistrationAndDVHReliabilityTests: XCTestCase {
         XCTAssertFalse(DVHReliability(percent: 50, doses: few, relativeUncertainties: nil).tooFewVoxels)
         XCTAssertFalse(DVHReliability(percent: 2, doses: Array(doses.prefix(250)), relativeUncertainties: nil).tooFewVoxels)
         XCTAssertTrue(DVHReliability(percent: 50, doses: doses, relativeUncertainties: Array(repeating: .nan, count: 1000)).tooNoisy)
+        // Voxels without a scored dose (0 Gy, stored σ 0) are not "certain".
+        let zeros = doses.enumerated().map { $0.offset < 500 ? 0.0 : $0.element }
+        XCTAssertTrue(DVHReliability(percent: 98, doses: zeros, relativeUncertainties: Array(repeating: 0, count: 1000)).tooNoisy)
     }
 
     /// The low-decay study (6000 decays): the kidneys' D2/D98 are flagged in the region table (value in parentheses
@@ -172,7 +175,7 @@ final class RegistrationAndDVHReliabilityTests: XCTestCase {
         let noisy = try parse(dir + "/report.html")
         let (header, rows) = try XCTUnwrap(table(StudyReport.regionTableCaption(cycle: 1), in: noisy))
         let columns = try ["D2 (Gy)", "D50 (Gy)", "D98 (Gy)"].map { try XCTUnwrap(header.firstIndex(of: $0)) }
-        let kidneys = rows.filter { $0[0].hasPrefix("Kidney") }
+        let kidneys = rows.filter { $0[0].hasSuffix("kidney") }
         XCTAssertEqual(kidneys.count, 2)
         let record = try CycleDosimetryRecord.load(path: dir + "/cycle-1/dosimetry.h5")
         for row in kidneys {
@@ -199,7 +202,8 @@ final class RegistrationAndDVHReliabilityTests: XCTestCase {
         try ReportTestSupport.runCommand(["report", clean, "--manifest", dir + "/study/manifest.yaml", "--out", clean + "/report.html"])
         let quiet = try parse(clean + "/report.html")
         let (h2, r2) = try XCTUnwrap(table(StudyReport.regionTableCaption(cycle: 1), in: quiet))
-        for row in r2 where row[0].hasPrefix("Kidney") {
+        XCTAssertEqual(r2.filter { $0[0].hasSuffix("kidney") }.count, 2)
+        for row in r2 where row[0].hasSuffix("kidney") {
             for name in ["D2 (Gy)", "D50 (Gy)", "D98 (Gy)"] {
                 let cell = row[try XCTUnwrap(h2.firstIndex(of: name))]
                 XCTAssertNotNil(Double(cell), "\(row[0]) \(name): '\(cell)' should be a plain number")
