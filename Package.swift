@@ -106,6 +106,7 @@ let package = Package(
         .testTarget(name: "RPTScaleOutTests", dependencies: ["RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport", "RPTVolume", "RPTCore"]),
         .testTarget(name: "RPTStudyReportTests", dependencies: [
             "RPTStudyReport", "RPTCommandLine", "RPTWorkflow", "RPTReport", "RPTDosimetry", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
+            "RPTPhantom", "RPTImageIO",
         ]),
         .testTarget(name: "RPTDoseMethodsTests", dependencies: ["RPTTestSupport", 
             "RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport", "RPTKernels", "RPTPhysics", "RPTVolume", "RPTCore",

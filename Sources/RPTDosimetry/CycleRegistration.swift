@@ -12,6 +12,8 @@ public struct TimePointRegistrationRecord: Sendable {
     public var ct: String
     /// The registration; its `activityBq` is emptied once the activity is on the dose grid.
     public var result: TimePointRegistrationResult
+    /// The slices of the report's QA figure and the kidneys' centroid shift.
+    public var qaSlices: RegistrationQASlices? = nil
 }
 
 /// Registration of a cycle's time points to its reference time point (manifest `registration:`): each CT is
@@ -22,6 +24,8 @@ struct CycleRegistration {
     let elastix: ElastixRegistration
     let referenceCT: Volume<Double>
     let cycle: StudyCycle
+    /// Centroid (LPS mm) of the reference kidney labels, for the QA slices; nil without kidney labels.
+    let kidneyCentroid: SIMD3<Double>?
 
     init(manifest: StudyManifest, cycle: StudyCycle) throws {
         mode = manifest.registration
@@ -30,6 +34,19 @@ struct CycleRegistration {
         let refPath = cycle.timePoints[cycle.referenceIndex].ct
         referenceCT = try StudyImages.read(refPath, role: .ct).asDouble
         try referenceCT.grid.validate(source: refPath)
+        kidneyCentroid = try Self.kidneyCentroid(manifest: manifest, cycle: cycle)
+    }
+
+    /// Centroid of the reference time point's kidney labels (manifest `kidney_regions`), or nil.
+    static func kidneyCentroid(manifest: StudyManifest, cycle: StudyCycle) throws -> SIMD3<Double>? {
+        let tp = cycle.timePoints[cycle.referenceIndex]
+        guard let ref = tp.labels ?? manifest.sharedLabels else { return nil }
+        let (labels, table) = try StudyImages.readLabelMap(ref, ctPath: tp.ct)
+        let regions = try ReportingRegions(table: table, groups: manifest.regionGroups, source: manifest.path)
+        let kidneys = Set(manifest.kidneyRegions.compactMap { regions.index(of: $0) })
+        guard !kidneys.isEmpty else { return nil }
+        return RegistrationQA.centroid(labels.voxels.map { kidneys.contains(regions.region(ofLabel: Int($0.rounded()))) },
+                                       grid: labels.grid)
     }
 
     /// Registers time point `n` and returns its activity (Bq per dose-grid voxel) in the reference anatomy.
@@ -40,7 +57,9 @@ struct CycleRegistration {
         try ct.grid.validate(source: tp.ct)
         let result = try TimePointRegistration.run(referenceCT: referenceCT, ct: ct, activityBq: activity, doseGrid: doseGrid,
                                                    mode: mode, registration: elastix, what: tp.ct)
+        let qa = try RegistrationQASlices.make(referenceCT: referenceCT, ct: ct, transform: result.transform,
+                                               registration: elastix, kidneyCentroid: kidneyCentroid)
         return TimePointRegistrationRecord(timePoint: n, hoursAfterAdministration: tp.hoursAfterAdministration,
-                                           ct: tp.ct, result: result)
+                                           ct: tp.ct, result: result, qaSlices: qa)
     }
 }

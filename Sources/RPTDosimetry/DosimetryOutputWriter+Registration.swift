@@ -2,6 +2,7 @@ import Foundation
 import RPTCore
 import RPTRegistration
 import RPTStore
+import RPTVolume
 
 /// The registration part of a cycle's outputs: `registration` in summary.json and the `/registration` group of
 /// dosimetry.h5 (docs/formats/hdf5.md, docs/methods/registration.md).
@@ -22,10 +23,14 @@ extension DosimetryOutputWriter {
                         "max_displacement_mm": clean(q.maximumDisplacementMM),
                         "max_deformable_displacement_mm": clean(q.maximumNonRigidDisplacementMM),
                         "activity_ratio": clean(q.activityRatio),
-                        "activity_outside_fraction": clean(q.activityOutsideFraction), "warnings": q.warnings]
+                        "activity_outside_fraction": clean(q.activityOutsideFraction), "warnings": q.warnings,
+                        "status": status(r), "kidney_centroid_shift_mm": clean(r.qaSlices?.centroidShiftMM ?? .nan)]
             },
         ]
     }
+
+    /// "warn" when the registration gave a warning, else "pass" (a failed registration stops the dosimetry).
+    static func status(_ r: TimePointRegistrationRecord) -> String { r.result.warnings.isEmpty ? "pass" : "warn" }
 
     /// `/registration`: the mode, and per registered time point `/registration/tp<N>` with the QA numbers and
     /// the elastix transform parameter files as text (attribute `transform_parameters`, one string per stage).
@@ -52,6 +57,15 @@ extension DosimetryOutputWriter {
             try f.setAttribute("activity_ratio", .double(q.activityRatio), at: t)
             try f.setAttribute("activity_outside_fraction", .double(q.activityOutsideFraction), at: t)
             try f.setAttribute("warnings", .strings(q.warnings), at: t)
+            try f.setAttribute("status", .string(status(r)), at: t)
+            if let s = r.qaSlices {
+                // The report's QA figure: one downsampled axial slice (RegistrationQASlices).
+                try f.setAttribute("kidney_centroid_shift_mm", .double(s.centroidShiftMM), at: t)
+                try f.setAttribute("qa_slice_through", .string(s.through), at: t)
+                try f.writeVolume(AnyVolume(s.reference), at: t + "/qa_reference_ct")
+                try f.writeVolume(AnyVolume(s.before), at: t + "/qa_ct_unregistered")
+                try f.writeVolume(AnyVolume(s.after), at: t + "/qa_ct_registered")
+            }
         }
     }
 }

@@ -33,6 +33,12 @@ public struct CycleDosimetryRecord: Sendable {
     public var marrowBloodMethod: String?
     /// Absorbed dose of the cycle (Gy) on the dose grid.
     public var dose: Volume<Double>
+    /// Relative standard uncertainty of each voxel dose (`/volumes/dose_rel_uncertainty`), nil when the dose
+    /// method defines none.
+    public var doseRelativeUncertainty: Volume<Double>? = nil
+    /// `/registration` (docs/formats/hdf5.md): what the registration of each time point found, with its QA slices;
+    /// empty when the study was not registered.
+    public var registrations: [RegistrationQARecord] = []
     /// Region number per dose-grid voxel (0 = unlabelled, n = `regionLabels[n − 1]`).
     public var regionMap: Volume<Double>
     /// Names of the region numbers of `regionMap`, 1-based.
@@ -49,6 +55,25 @@ public struct CycleDosimetryRecord: Sendable {
         let value = Double(n + 1)
         var out: [Double] = []
         for (i, r) in regionMap.voxels.enumerated() where r == value { out.append(dose.voxels[i]) }
+        return out
+    }
+
+    /// Voxel relative uncertainties of a region, in the order of `voxelDoses(of:)`; nil without them.
+    public func voxelRelativeUncertainties(of name: String) -> [Double]? {
+        guard let u = doseRelativeUncertainty, let n = regionLabels.firstIndex(of: name) else { return nil }
+        let value = Double(n + 1)
+        var out: [Double] = []
+        for (i, r) in regionMap.voxels.enumerated() where r == value { out.append(u.voxels[i]) }
+        return out
+    }
+
+    /// Whether the region's D2, D50 and D98 can be trusted at this number of decays (`DVHReliability`), keyed by x.
+    public func dvhReliability(of name: String) -> [Double: DVHReliability] {
+        let doses = voxelDoses(of: name)
+        guard !doses.isEmpty else { return [:] }
+        let u = voxelRelativeUncertainties(of: name)
+        var out: [Double: DVHReliability] = [:]
+        for x in [2.0, 50, 98] { out[x] = DVHReliability(percent: x, doses: doses, relativeUncertainties: u) }
         return out
     }
 
@@ -89,7 +114,14 @@ public struct CycleDosimetryRecord: Sendable {
             let dose = try f.readVolume(at: "dose").asDouble
             let regionMap = try f.readVolume(at: "regions").asDouble
             try dose.grid.requireSameGrid(as: regionMap.grid, source: path, field: "/volumes/regions")
-            return CycleDosimetryRecord(
+            var uncertainty: Volume<Double>?
+            if f.kind(of: "/volumes/dose_rel_uncertainty") == .group {
+                let u = try f.readVolume(at: "dose_rel_uncertainty").asDouble
+                try dose.grid.requireSameGrid(as: u.grid, source: path, field: "/volumes/dose_rel_uncertainty")
+                uncertainty = u
+            }
+            let registrations = try RegistrationQARecord.readAll(from: f, source: path)
+            var record = CycleDosimetryRecord(
                 path: path,
                 cycle: Int(try f.intAttribute("cycle", at: g)),
                 administeredActivityGBq: try f.doubleAttribute("administered_activity_gbq", at: g),
@@ -105,6 +137,9 @@ public struct CycleDosimetryRecord: Sendable {
                 provenance: try f.readProvenance(),
                 regions: regions, fits: fits, marrow: marrow, marrowBloodMethod: bloodMethod,
                 dose: dose, regionMap: regionMap, regionLabels: labelNames)
+            record.doseRelativeUncertainty = uncertainty
+            record.registrations = registrations
+            return record
         }
     }
 }

@@ -119,6 +119,7 @@ public struct StudyReport {
         var sections = [cyclesSection(records: records)]
         for r in records {
             guard let c = m.cycle(r.cycle) else { continue }
+            if let registration = try RegistrationQASection.section(r, referenceScan: c.referenceIndex) { sections.append(registration) }
             sections.append(try doseMapSection(r, cycle: c))
             sections.append(try kineticsSection(r))
             sections.append(try dvhSection(r))
@@ -335,6 +336,7 @@ public struct StudyReport {
         var blocks: [ReportBlock] = [.paragraph(
             "Cumulative dose-volume histograms from the voxel doses of cycle \(r.cycle) on the dose grid (SPECT voxels): "
             + "percentage of each region's volume receiving at least the dose.")]
+        blocks.append(.paragraph(dvhReliabilityText(r)))
         for (title, kinds) in [("Organs", ["organ", "red_marrow"]), ("Lesions", ["lesion"])] {
             var curves: [(dvh: CumulativeDVH, color: RGBColor)] = []
             for region in r.regions where kinds.contains(region.kind) {
@@ -349,11 +351,41 @@ public struct StudyReport {
         return ReportSection(heading: "Cycle \(r.cycle): dose-volume histograms", blocks: blocks)
     }
 
+    /// The rule for unreliable D2/D50/D98 and the metrics of this cycle it flags (`DVHReliability`).
+    func dvhReliabilityText(_ r: CycleDosimetryRecord) -> String {
+        let limit2 = DVHReliability(percent: 2, doses: [0], relativeUncertainties: nil).limit
+        var text = "Noise of the voxel doses broadens a DVH: with a relative standard uncertainty σ per voxel, D2 and D98 move "
+            + "by about 2σ. A D2, D50 or D98 is marked unreliable when fewer than \(DVHReliability.minimumTailVoxels) voxels lie "
+            + "beyond it, or when the voxels at its dose level have a median Monte Carlo σ above "
+            + "\(DVHReliability.percentText(limit2)) (D2, D98) or \(DVHReliability.percentText(DVHReliability.maximumBroadening)) (D50), "
+            + "i.e. when the noise may move it by more than \(Int(DVHReliability.maximumBroadening * 100)) %. "
+        if r.doseRelativeUncertainty == nil {
+            text += "This dose method gives no voxel uncertainty: only the voxel-count rule applies. "
+        }
+        var flagged: [String] = []
+        for x in r.regions where x.kind != "red_marrow" {
+            let q = r.dvhReliability(of: x.region)
+            for (percent, value) in [(2.0, x.d2Gy), (50, x.d50Gy), (98, x.d98Gy)] {
+                guard value.isFinite, let m = q[percent], !m.reliable else { continue }
+                flagged.append("\(ClinicalNames.region(x.region)) D\(Int(percent)) (\(NumberFormat.significant(4).string(value)) Gy) is "
+                               + m.explanation(decays: r.decays))
+            }
+        }
+        text += flagged.isEmpty ? "No D2, D50 or D98 of cycle \(r.cycle) is marked." : "Marked in cycle \(r.cycle): " + flagged.joined(separator: "; ") + "."
+        return text
+    }
+
     func regionTableSection(_ r: CycleDosimetryRecord) -> ReportSection {
         let rows: [[ReportCell]] = r.regions.map { x in
-            [.text(ClinicalNames.region(x.region)), .text(ClinicalNames.kind(x.kind)), .number(x.massG, .significant(4)), .number(x.tiaBqS / 3.6e9, .significant(4)),
-             .number(x.meanDoseGy, .significant(4)), .number(x.d2Gy, .significant(4)), .number(x.d50Gy, .significant(4)),
-             .number(x.d98Gy, .significant(4)), .number(x.dosePerGBqGy, .significant(4)),
+            let reliability = r.dvhReliability(of: x.region)
+            // A Dx dominated by Monte Carlo noise is printed in parentheses with the reason (`DVHReliability`).
+            func dx(_ value: Double, _ percent: Double) -> ReportCell {
+                guard value.isFinite, let q = reliability[percent], !q.reliable else { return .number(value, .significant(4)) }
+                return .text("(\(NumberFormat.significant(4).string(value))) \(q.cellNote)")
+            }
+            return [.text(ClinicalNames.region(x.region)), .text(ClinicalNames.kind(x.kind)), .number(x.massG, .significant(4)), .number(x.tiaBqS / 3.6e9, .significant(4)),
+             .number(x.meanDoseGy, .significant(4)), dx(x.d2Gy, 2), dx(x.d50Gy, 50),
+             dx(x.d98Gy, 98), .number(x.dosePerGBqGy, .significant(4)),
              .number(x.mcRelativeUncertainty * 100, .fixed(2)), .number(x.fitRelativeUncertainty * 100, .fixed(2)),
              .number(x.combinedRelativeUncertainty * 100, .fixed(2))]
         }
@@ -361,7 +393,9 @@ public struct StudyReport {
             .paragraph("Administered activity \(fmt(r.administeredActivityGBq, 4)) GBq; \(r.decays) Monte Carlo decays. "
                        + "Mean: mean absorbed dose; Gy/GBq: mean dose per administered activity. "
                        + "Uncertainties (σ) are relative standard uncertainties (1σ) of the mean dose: Monte Carlo (MC), "
-                       + "time-activity fit (fit), and both combined (total) (kinetic methods: the time-activity fit table). Dx is the lowest dose to the hottest x % of the region's volume; — = not applicable."),
+                       + "time-activity fit (fit), and both combined (total) (kinetic methods: the time-activity fit table). Dx is the lowest dose to the hottest x % of the region's volume; — = not applicable. "
+                       + "A Dx in parentheses is unreliable at this number of decays: Monte Carlo noise of the voxel doses, or too few voxels, "
+                       + "dominates it (rule under the dose-volume histograms)."),
             .table(ReportTable(
                 caption: Self.regionTableCaption(cycle: r.cycle),
                 header: ["Region", "Kind", "Mass (g)", "TIA (MBq·h)", "Mean (Gy)", "D2 (Gy)", "D50 (Gy)", "D98 (Gy)",

@@ -74,7 +74,10 @@ final class StudyReportConsistencyTests: XCTestCase {
         for row in rows {
             guard let c = chart[row[0]] else { continue }
             for key in ["D98", "D50", "D2"] {
-                guard let printed = Double(row[try XCTUnwrap(header.firstIndex(of: "\(key) (Gy)"))]) else { continue }
+                // A Dx flagged unreliable is printed "(value) unreliable: …".
+                var cell = row[try XCTUnwrap(header.firstIndex(of: "\(key) (Gy)"))]
+                if cell.hasPrefix("("), let close = cell.firstIndex(of: ")") { cell = String(cell[cell.index(after: cell.startIndex)..<close]) }
+                guard let printed = Double(cell) else { continue }
                 let fromChart = try XCTUnwrap(c[key], "\(row[0]) \(key) on the chart")
                 // Table: 4 significant digits; chart: SVG coordinates to 0.01 px.
                 let tolerance = 0.5 * pow(10, floor(log10(abs(printed))) - 3) * 1.001 + 0.011 * c["pixelGy"]!

@@ -28,9 +28,12 @@ final class StudyReportTests: XCTestCase {
         return (try XCTUnwrap(t["header"] as? [String]), try XCTUnwrap(t["rows"] as? [[String]]))
     }
 
-    /// A printed number parsed back ("—" → NaN).
+    /// A printed number parsed back ("—" → NaN; a Dx flagged unreliable, "(12.3) unreliable: …", → 12.3).
     func value(_ text: String) throws -> Double {
         if text == "—" { return .nan }
+        if text.hasPrefix("("), text.contains("unreliable"), let close = text.firstIndex(of: ")") {
+            return try value(String(text[text.index(after: text.startIndex)..<close]))
+        }
         return try XCTUnwrap(Double(text.replacingOccurrences(of: "−", with: "-")), "not a number: '\(text)'")
     }
 
