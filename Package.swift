@@ -120,7 +120,7 @@ let package = Package(
                     exclude: ["fixed-seed-digests.json"]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore", "RPTTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
-            "RPTCommandLine", "RPTWorkflow", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
+            "RPTCommandLine", "RPTWorkflow", "RPTDosimetry", "RPTDicom", "RPTPhantom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ], exclude: ["Resources"]),
 
         // Cohort endpoints and follow-up records (issue 17): SQLite through Debian libsqlite3-dev.
