@@ -159,6 +159,26 @@ extern "C" int rpt_gdcm_read(const char *path, const uint8_t *bytes, size_t leng
             if (ts) std::snprintf(r->transfer_syntax, sizeof(r->transfer_syntax), "%s", ts);
         };
 
+        // GDCM 3.0.21 as packaged aborts on an assertion when building the image of a file with Frame Increment
+        // Pointer (0028,0009) but no Number of Frames (0028,0008): check the header first and refuse such files.
+        if (!header_only) {
+            std::istringstream memory0(copy);
+            gdcm::Reader headerReader;
+            attach(headerReader, memory0);
+            if (headerReader.ReadUpToTag(pixelDataTag, std::set<gdcm::Tag>())) {
+                const gdcm::DataSet &hds = headerReader.GetFile().GetDataSet();
+                const gdcm::Tag frames(0x0028, 0x0008), increment(0x0028, 0x0009);
+                bool noFrames = !hds.FindDataElement(frames) || hds.GetDataElement(frames).IsEmpty();
+                if (hds.FindDataElement(increment) && noFrames) {
+                    describe(headerReader.GetFile());
+                    r->status = RPT_GDCM_DECODE_FAILED;
+                    setMessage(r, "Frame Increment Pointer (0028,0009) is present but Number of Frames (0028,0008) is "
+                                  "missing or empty; GDCM cannot build such an image");
+                    return r->status;
+                }
+            }
+        }
+
         // Images: GDCM's ImageReader parses the file and builds the image (pixel data decoded on GetBuffer).
         gdcm::ImageReader imageReader;
         bool imageRead = false;
@@ -226,6 +246,21 @@ extern "C" int rpt_gdcm_read(const char *path, const uint8_t *bytes, size_t leng
             return r->status;
         }
         const gdcm::PixelFormat &pf = image.GetPixelFormat();
+        // Explicit VR Big Endian: GDCM swaps Pixel Data (OW) as 16-bit words while reading, which leaves the two
+        // halves of each 32-bit value in big-endian order; put them in native (little-endian) order.
+        if (file.GetHeader().GetDataSetTransferSyntax() == gdcm::TransferSyntax::ExplicitVRBigEndian &&
+            pf.GetBitsAllocated() > 16) {
+            const gdcm::DataElement &pixels = file.GetDataSet().GetDataElement(pixelDataTag);
+            if (pixels.GetVR() != gdcm::VR::OW || pf.GetBitsAllocated() != 32) {
+                r->status = RPT_GDCM_DECODE_FAILED;
+                setMessage(r, "Explicit VR Big Endian pixel data with more than 16 bits are only read as OW of 32-bit values");
+                return r->status;
+            }
+            for (size_t at = 0; at + 4 <= buffer.size(); at += 4) {
+                std::swap(buffer[at], buffer[at + 2]);
+                std::swap(buffer[at + 1], buffer[at + 3]);
+            }
+        }
         r->columns = image.GetDimension(0);
         r->rows = image.GetDimension(1);
         r->frames = image.GetNumberOfDimensions() > 2 ? image.GetDimension(2) : 1;
