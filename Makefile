@@ -3,11 +3,11 @@
 #   make test   install what the tests need, run `swift test`, the Python package's tests, then MPI and Slurm
 # As a normal user, missing Debian packages are listed with the one `sudo apt-get install` line to run.
 SHELL := /bin/bash
-# Libraries the build links (HDF5, zlib, libpng, KISS FFT).
-APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev libsqlite3-dev
-# What the tests use besides: Chromium (report rendering), dicom3tools (dciodvfy), python3-venv (the tests'
+# Libraries the build links (HDF5, zlib, libpng, KISS FFT, SQLite, GDCM for DICOM).
+APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config libpng-dev libkissfft-dev libsqlite3-dev libgdcm-dev
+# What the tests use besides: Chromium (report rendering), dicom3tools (dciodvfy), GDCM tools (gdcmconv compresses DICOM test files), python3-venv (the tests'
 # virtual environment), Open MPI (scripts/test-mpi.sh), Slurm (scripts/test-slurm.sh starts a one-node cluster).
-APT_TEST_PACKAGES := chromium dicom3tools python3-venv libopenmpi-dev openmpi-bin slurm-wlm elastix
+APT_TEST_PACKAGES := chromium dicom3tools python3-venv libopenmpi-dev openmpi-bin slurm-wlm elastix libgdcm-tools
 # The tests' Python: a virtual environment with the pinned packages of requirements-test.txt. Every test that
 # runs Python uses it (env RPTDOSE_PYTHON; without make, the tests look for .venv/bin/python themselves).
 VENV := .venv

@@ -40,6 +40,12 @@ let package = Package(
                        providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .systemLibrary(name: "CKissFFT", pkgConfig: "kissfft-float",
                        providers: [.apt(["libkissfft-dev"])]),
+        // DICOM parsing and pixel decoding through GDCM 3 (Debian libgdcm-dev), behind a small C interface.
+        // libgdcm-dev ships no pkg-config file, hence the explicit include path and libraries.
+        .target(name: "CGDCMShim",
+                cxxSettings: [.unsafeFlags(["-isystem", "/usr/include/gdcm-3.0"])],
+                linkerSettings: [.linkedLibrary("gdcmMSFF"), .linkedLibrary("gdcmDSED"), .linkedLibrary("gdcmDICT"),
+                                 .linkedLibrary("gdcmIOD"), .linkedLibrary("gdcmCommon")]),
         .target(name: "RPTCore", plugins: ["BuildInfoPlugin"]),
         .target(name: "CPrefetch"),
         .target(name: "RPTPhysics", dependencies: ["RPTCore"]),
@@ -50,7 +56,7 @@ let package = Package(
         .target(name: "RPTYAML", dependencies: ["RPTCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "RPTPlanner", dependencies: ["RPTCore", "RPTPhysics", "RPTYAML", .product(name: "Yams", package: "Yams")]),
         .target(name: "RPTKernels", dependencies: ["RPTCore", "RPTVolume", "CKissFFT"]),
-        .target(name: "RPTDicom", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
+        .target(name: "RPTDicom", dependencies: ["RPTCore", "RPTVolume", "CGDCMShim"]),
         .target(name: "RPTReport", dependencies: ["RPTCore", "RPTVolume", "RPTKinetics", "RPTKernels", "CPNG"]),
         .target(name: "RPTImageIO", dependencies: ["RPTCore", "RPTVolume", "CZlib"]),
         .target(name: "RPTStore", dependencies: ["RPTCore", "RPTVolume", "CHDF5"]),
@@ -115,7 +121,7 @@ let package = Package(
                     exclude: ["fixed-seed-digests.json"]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore", "RPTTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [
-            "RPTCommandLine", "RPTWorkflow", "RPTDosimetry", "RPTDicom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
+            "RPTCommandLine", "RPTWorkflow", "RPTDosimetry", "RPTDicom", "RPTPhantom", "RPTImageIO", "RPTStore", "RPTVolume", "RPTCore", "RPTTestSupport",
         ], exclude: ["Resources"]),
 
         // Cohort endpoints and follow-up records (issue 17): SQLite through Debian libsqlite3-dev.

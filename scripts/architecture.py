@@ -28,7 +28,7 @@ OWNS = {
     "RPTKinetics": "time-activity points, fits (mono/bi-exponential, uptake), model selection, TIA",
     "RPTPlanner": "protocol, toxicity rules, dose predictions, BED, the activity plan",
     "RPTKernels": "VSV convolution, density correction, local deposition, organ S matrix, DVH, gamma index",
-    "RPTDicom": "DICOM reading and writing (series, SPECT, RTSTRUCT, SEG, RT Dose)",
+    "RPTDicom": "DICOM reading (through GDCM, the CGDCMShim C shim) and writing: series assembly, SPECT, RTSTRUCT, SEG, RT Dose",
     "RPTReport": "report building blocks: slices, colour maps, charts, PNG, HTML, PDF through Chromium",
     "RPTImageIO": "NIfTI, MetaImage, Interfile (zlib)",
     "RPTRegistration": "registration of time points: elastix/transformix as subprocesses, SPECT carried along, QA and refusals",

@@ -58,7 +58,7 @@ struct DicomPixelData {
         }
         if element.fragments != nil {
             throw InputError(source: src, field: DicomTag.pixelData.label, value: ds.transferSyntax.uid,
-                             reason: "pixel data are still encapsulated (\(ds.transferSyntax.name)); read the file without stopAtPixelData")
+                             reason: "pixel data are still encapsulated (\(ds.transferSyntax.name)); the file was not decoded")
         }
         let needed = bitsAllocated == 1 ? (rows * columns * frames + 7) / 8 : rows * columns * frames * (bitsAllocated / 8)
         guard element.bytes.count >= needed else {

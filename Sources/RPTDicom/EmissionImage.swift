@@ -29,6 +29,8 @@ public struct DicomEmissionImage: Sendable {
     /// time); nil when absent (usual for NM).
     public var decayCorrection: String?
     public var files: [String]
+    /// What series assembly skipped (localizers, stray derived images), one line each.
+    public var notes: [String] = []
 }
 
 /// Reads NM (SPECT) and PT images: NM multi-frame reconstructed volumes and single-frame slice series.
@@ -59,7 +61,7 @@ public enum DicomEmissionReader {
 
     /// Reads a series of single-frame PT or NM slices from `folder` (see `DicomCTReader.read` for the options).
     public static func readSeries(folder: String, seriesInstanceUID: String? = nil,
-                                  spacingToleranceMM: Double = 0.02) throws -> DicomEmissionImage {
+                                  spacingToleranceMM: Double = DicomCTReader.defaultSpacingToleranceMM) throws -> DicomEmissionImage {
         let headers = try DicomFolder.scanHeaders(folder)
         let series = try DicomFolder.selectSeries(headers, folder: folder, modalities: ["PT", "NM"],
                                                   seriesInstanceUID: seriesInstanceUID)
@@ -69,7 +71,8 @@ public enum DicomEmissionReader {
         }
         var quantity = EmissionQuantity.counts
         var unit = "counts"
-        let volume: DicomSeriesVolume<Float> = try DicomCTReader.readSlices(chosen, unit: "", spacingToleranceMM: spacingToleranceMM) { ds, stored in
+        let volume: DicomSeriesVolume<Float> = try DicomCTReader.readSlices(chosen, unit: "", series: "\(series.modality) series \(series.seriesInstanceUID) in \(folder)",
+                                                                                   spacingToleranceMM: spacingToleranceMM) { ds, stored in
             let m = try ValueMapping(ds)
             quantity = m.quantity; unit = m.unit
             return try m.apply(stored, frameItem: nil)
@@ -80,7 +83,7 @@ public enum DicomEmissionReader {
         return DicomEmissionImage(volume: v, quantity: quantity, metadata: volume.metadata,
                                   radiopharmaceuticals: try RadiopharmaceuticalInfo.read(first),
                                   acquisitionDate: try acquisitionDate(first), decayCorrection: decayCorrection(first),
-                                  files: volume.files)
+                                  files: volume.files, notes: volume.notes)
     }
 
     /// Decay Correction (0054,1102), upper-cased and trimmed; nil when absent or empty.

@@ -26,18 +26,6 @@ public struct TransferSyntax: Hashable, Sendable, CustomStringConvertible {
             .contains(self)
     }
 
-    /// External DCMTK/GDCM programs that can decompress this syntax, in order of preference
-    /// (each is called as `tool input output`, `gdcmconv` with `--raw`).
-    var decompressors: [String] {
-        if uid.hasPrefix("1.2.840.10008.1.2.4.5") || uid.hasPrefix("1.2.840.10008.1.2.4.70") {
-            return ["dcmdjpeg", "gdcmconv"]
-        }
-        if uid == "1.2.840.10008.1.2.4.80" || uid == "1.2.840.10008.1.2.4.81" { return ["dcmdjpls", "gdcmconv"] }
-        if uid == "1.2.840.10008.1.2.5" { return ["dcmdrle", "gdcmconv"] }
-        if uid.hasPrefix("1.2.840.10008.1.2.4.9") || uid.hasPrefix("1.2.840.10008.1.2.4.20") { return ["gdcmconv"] }
-        return []
-    }
-
     private static let names: [String: String] = [
         "1.2.840.10008.1.2": "Implicit VR Little Endian",
         "1.2.840.10008.1.2.1": "Explicit VR Little Endian",

@@ -97,6 +97,7 @@ public enum DicomStudyImages {
                 ct = try DicomCTReader.read(folder: (path as NSString).deletingLastPathComponent,
                                             seriesInstanceUID: try h.requiredString(.seriesInstanceUID), as: Int16.self)
             }
+            for note in ct.notes { Console.error("note: " + note) }
             return (AnyVolume(ct.volume), ct.metadata, nil, nil)
         case .spect:
             let image: DicomEmissionImage
@@ -120,6 +121,7 @@ public enum DicomStudyImages {
                                  reason: "the values are decay-corrected to \(correction == "ADMIN" ? "the administration time" : "'\(correction)'"); "
                                     + "RPTDose needs the activity at the scan time (NONE or START): export the image without that correction")
             }
+            for note in image.notes { Console.error("note: " + note) }
             return (AnyVolume(image.volume), image.metadata, image.quantity, image.acquisitionDate)
         case .labels:
             throw InputError(source: path, reason: "a label map in DICOM is an RTSTRUCT or SEG file; read it with readLabels")

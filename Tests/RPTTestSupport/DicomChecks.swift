@@ -9,7 +9,7 @@ public enum DicomChecks {
     /// check runs on a copy re-encoded by our writer with 16-bit zero pixels; every other attribute is as
     /// written. Fails if dciodvfy crashes, does not recognise the RT Dose IOD, or reports an error.
     public static func verifyRTDoseWithDciodvfy(_ path: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        guard let dciodvfy = ExternalDecompressor.find("dciodvfy", searchPath: nil) else { return }
+        guard let dciodvfy = ExecutableSearch.find("dciodvfy", searchPath: nil) else { return }
         var ds = try DicomFile.read(path)
         let voxels = try ds.requiredInt(.numberOfFrames) * ds.requiredInt(DicomTag(0x0028, 0x0010))
             * ds.requiredInt(DicomTag(0x0028, 0x0011))

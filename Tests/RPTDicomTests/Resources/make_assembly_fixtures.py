@@ -1,0 +1,159 @@
+"""Writes the series-assembly and codec test inputs for RPTDicomTests (issue 16) with independent writers:
+pydicom for the slices, GDCM's gdcmconv for the compressed copies, highdicom for the Enhanced CT.
+
+Usage: python make_assembly_fixtures.py OUT_DIR
+Creates the folders below OUT_DIR and OUT_DIR/expected.json (values computed here with numpy from the arrays
+written, not by the Swift code):
+  jitter/      8 axial slices, positions jittered by up to 0.05 mm, plus a LOCALIZER (coronal) and a DERIVED
+               axial image in the same series
+  enhanced/    the 8 jittered slices as one Legacy Converted Enhanced CT (highdicom)
+  compressed/  slice 0 in JPEG lossless, JPEG-LS lossless, JPEG 2000 lossless, RLE and deflate (gdcmconv)
+  scout/       5 axial slices and one coronal image without a LOCALIZER Image Type
+  mixed/       3 axial and 3 coronal images in one series
+  gap/         6 jittered slices with the 4th missing
+  tilt/        6 slices of a 20 degree gantry-tilted acquisition (tilted image plane, table moving along z)
+  offstack/    6 slices, one 0.3 mm off the regular stack
+"""
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import highdicom as hd
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+OUT = sys.argv[1]
+os.makedirs(OUT, exist_ok=True)
+STUDY, FOR = generate_uid(), generate_uid()
+CT = "1.2.840.10008.5.1.4.1.1.2"
+expected = {}
+rows, cols, dz = 16, 20, 2.5
+origin = [-20.0, -10.0, 50.0]
+ps = [0.8, 0.6]
+
+
+def ct(series, position, stored, orientation=(1, 0, 0, 0, 1, 0), image_type=("ORIGINAL", "PRIMARY", "AXIAL"), number=1):
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.SOPClassUID, ds.SOPInstanceUID = CT, generate_uid()
+    ds.PatientName, ds.PatientID, ds.PatientBirthDate, ds.PatientSex = "Doe^Jane", "PID-1", "", "F"
+    ds.StudyInstanceUID, ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = STUDY, "20240103", "100000", "1", ""
+    ds.ReferringPhysicianName = ""
+    ds.SeriesInstanceUID, ds.SeriesNumber, ds.Modality, ds.Manufacturer = series, 1, "CT", "Independent"
+    ds.FrameOfReferenceUID, ds.PositionReferenceIndicator = FOR, ""
+    ds.ImageType = list(image_type)
+    ds.ImageOrientationPatient = list(orientation)
+    ds.ImagePositionPatient = [round(v, 6) for v in position]
+    ds.PixelSpacing, ds.SliceThickness = ps, dz
+    ds.Rows, ds.Columns = stored.shape
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
+    ds.RescaleSlope, ds.RescaleIntercept, ds.RescaleType = 1, -1024, "HU"
+    ds.InstanceNumber, ds.AcquisitionNumber, ds.KVP = number, 1, 120
+    ds.ContentDate, ds.ContentTime = "20240103", "100000"
+    ds.PixelData = stored.astype("<i2").tobytes()
+    return ds
+
+
+def save(ds, rel):
+    path = os.path.join(OUT, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    ds.save_as(path, enforce_file_format=True)
+    return path
+
+
+def volume(n, seed):
+    k_, j_, i_ = np.meshgrid(np.arange(n), np.arange(rows), np.arange(cols), indexing="ij")
+    return ((i_ * 7 + j_ * 13 + k_ * 31 + seed) % 400) * 9 - 200  # stored values, some negative
+
+
+def z_of(k, jitter=0.0):
+    return origin[2] + k * dz + jitter
+
+
+# --- jitter: 8 slices ±0.05 mm, a coronal localizer and a DERIVED image in the series ---------------------------
+JITTER = [0.05, -0.05, 0.03, -0.04, 0.05, -0.05, 0.0, 0.05]
+series = generate_uid()
+stored = volume(8, 0)
+slices = []
+for k in range(8):
+    ds = ct(series, [origin[0], origin[1], z_of(k, JITTER[k])], stored[k], number=k + 1)
+    slices.append(ds)
+    save(ds, f"jitter/s{(k * 5) % 8}.dcm")
+loc = ct(series, [origin[0], origin[1] + 2.0, origin[2] + 30.0], volume(1, 3)[0][:, :4].copy(), orientation=(1, 0, 0, 0, 0, -1),
+         image_type=("ORIGINAL", "PRIMARY", "LOCALIZER"), number=100)
+save(loc, "jitter/localizer.dcm")
+mip = ct(series, [origin[0], origin[1], origin[2] - 40.0], volume(1, 5)[0], image_type=("DERIVED", "SECONDARY", "AXIAL", "MIP"), number=101)
+save(mip, "jitter/mip.dcm")
+# The regular stack the jittered positions are fitted to (least squares), and the HU on it.
+ks = np.arange(8)
+zs = np.array([z_of(k, JITTER[k]) for k in range(8)])
+slope, intercept = np.polyfit(ks, zs, 1)
+expected["jitter"] = {"seriesUID": series, "shape": [cols, rows, 8], "spacing": [ps[1], ps[0], slope],
+                      "origin": [origin[0], origin[1], intercept], "hu": (stored - 1024).ravel().tolist()}
+
+# --- enhanced: the same slices as one Legacy Converted Enhanced CT (highdicom) --------------------------------
+enh = hd.legacy.LegacyConvertedEnhancedCTImage(slices, series_instance_uid=generate_uid(), series_number=2,
+                                               sop_instance_uid=generate_uid(), instance_number=1)
+save(enh, "enhanced/enhanced_ct.dcm")
+expected["enhanced"] = {"sopClassUID": str(enh.SOPClassUID), "frames": int(enh.NumberOfFrames)}
+
+# --- compressed copies of slice 0 (gdcmconv) ------------------------------------------------------------------
+gdcmconv = shutil.which("gdcmconv")
+expected["compressed"] = {"available": gdcmconv is not None, "files": {}, "stored": stored[0].ravel().tolist()}
+if gdcmconv:
+    plain = save(slices[0], "compressed_src/plain.dcm")
+    os.makedirs(os.path.join(OUT, "compressed"), exist_ok=True)
+    for name, flags, uid in [("jpeg_lossless", ["--jpeg"], "1.2.840.10008.1.2.4.70"),
+                             ("jpegls", ["--jpegls"], "1.2.840.10008.1.2.4.80"),
+                             ("j2k", ["--j2k"], "1.2.840.10008.1.2.4.90"),
+                             ("rle", ["--rle"], "1.2.840.10008.1.2.5"),
+                             ("deflated", ["--deflated"], "1.2.840.10008.1.2.1.99")]:
+        out = os.path.join(OUT, "compressed", name + ".dcm")
+        subprocess.run([gdcmconv] + flags + [plain, out], check=True)
+        expected["compressed"]["files"][name + ".dcm"] = uid
+
+# --- scout: 5 axial slices and one coronal image without LOCALIZER --------------------------------------------
+series = generate_uid()
+s5 = volume(5, 11)
+for k in range(5):
+    save(ct(series, [origin[0], origin[1], z_of(k)], s5[k], number=k + 1), f"scout/a{k}.dcm")
+save(ct(series, [origin[0], origin[1], origin[2]], volume(1, 2)[0], orientation=(1, 0, 0, 0, 0, -1), number=9), "scout/coronal.dcm")
+expected["scout"] = {"shape": [cols, rows, 5], "hu": (s5 - 1024).ravel().tolist()}
+
+# --- mixed orientations: 3 axial, 3 coronal ------------------------------------------------------------------
+series = generate_uid()
+for k in range(3):
+    save(ct(series, [origin[0], origin[1], z_of(k)], s5[k], number=k + 1), f"mixed/ax{k}.dcm")
+    save(ct(series, [origin[0], origin[1] + k * dz, origin[2]], s5[k], orientation=(1, 0, 0, 0, 0, -1), number=k + 10),
+         f"mixed/cor{k}.dcm")
+
+# --- gap: slice 3 of 6 missing ----------------------------------------------------------------------------------
+series = generate_uid()
+for k in [0, 1, 2, 4, 5]:
+    save(ct(series, [origin[0], origin[1], z_of(k, JITTER[k])], s5[k % 5], number=k + 1), f"gap/g{k}.dcm")
+expected["gap"] = {"after": "g2.dcm", "before": "g4.dcm"}
+
+# --- gantry tilt: image plane tilted by 20 degrees about x, table moving along z --------------------------------
+series = generate_uid()
+tilt = math.radians(20.0)
+for k in range(6):
+    ds = ct(series, [origin[0], origin[1], z_of(k)], s5[k % 5], orientation=(1, 0, 0, 0, math.cos(tilt), -math.sin(tilt)),
+            number=k + 1)
+    ds.GantryDetectorTilt = 20.0
+    save(ds, f"tilt/t{k}.dcm")
+expected["tilt"] = {"degrees": 20.0}
+
+# --- off the stack: slice 3 is 0.3 mm away from the regular stack -----------------------------------------------
+series = generate_uid()
+for k in range(6):
+    save(ct(series, [origin[0], origin[1], z_of(k, 0.3 if k == 3 else 0.0)], s5[k % 5], number=k + 1), f"offstack/o{k}.dcm")
+expected["offstack"] = {"file": "o3.dcm"}
+
+with open(os.path.join(OUT, "expected.json"), "w") as f:
+    json.dump(expected, f)
