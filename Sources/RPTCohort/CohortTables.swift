@@ -20,7 +20,8 @@ extension CohortAnalysis {
                     .real(p.marrowDoseGy), date(f.treatmentStart), .real(t.days), .integer(t.progressed ? 1 : 0),
                     RECIST.response(f, at: .m6).map { .text($0.rawValue) } ?? .null, .integer(RECIST.respondedAt6Months(f, settings: responseAssessment) ? 1 : 0),
                     .text(RECIST.bestOverallResponse(f, settings: responseAssessment).rawValue), f.bestOverallResponse.map { .text($0.rawValue) } ?? .null,
-                    .integer(f.worstHaematologicGrade), opt(f.nadirFraction(.platelets))]
+                    .integer(f.worstHaematologicGrade), opt(f.nadirFraction(.platelets)),
+                    .text(RECISTTargetSelection(baseline: f.recist.filter { $0.timepoint == .baseline }).method.rawValue)]
         }
         let cycleRows: [[SQLValue]] = patients.flatMap { p in
             p.cycles.map { c in [.text(p.id), .integer(c.cycle), .real(c.activityGBq), .real(c.kidney.gyPerGBq), .real(c.marrow.gyPerGBq),
@@ -95,7 +96,7 @@ extension CohortAnalysis {
                                                     ("ttp_days", "REAL"), ("progressed", "INTEGER"), ("response_6m", "TEXT"),
                                                     ("objective_response_6m", "INTEGER"), ("best_overall_response", "TEXT"),
                                                     ("best_overall_response_site", "TEXT"), ("worst_haematologic_grade", "INTEGER"),
-                                                    ("platelet_nadir_fraction", "REAL")], rows: patientRows),
+                                                    ("platelet_nadir_fraction", "REAL"), ("recist_targets", "TEXT")], rows: patientRows),
             CohortTable(name: "cycles", columns: [("patient_id", "TEXT"), ("cycle", "INTEGER"), ("activity_gbq", "REAL"), ("kidney_gy_per_gbq", "REAL"),
                                                   ("marrow_gy_per_gbq", "REAL"), ("kidney_lambda_eff_per_h", "REAL")], rows: cycleRows),
             CohortTable(name: "lesions", columns: [("patient_id", "TEXT"), ("lesion", "TEXT"), ("dose_gy", "REAL"), ("change_6m", "REAL"),

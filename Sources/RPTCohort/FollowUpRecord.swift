@@ -86,6 +86,9 @@ public struct RECISTMeasurement: Equatable, Sendable {
     public var organ: String = ""
     /// The lesion is a lymph node: `diameterMM` is its short axis.
     public var lymphNode: Bool = false
+    /// Baseline only: the site's radiologist designated the lesion as a target (true) or non-target (false); nil = not
+    /// recorded (targets then chosen automatically, `RECISTTargetSelection`).
+    public var designatedTarget: Bool? = nil
 }
 
 /// RECIST 1.1 assessment of the non-target lesions at one time point (Eisenhauer et al. 2009, section 4.3.2).

@@ -14,7 +14,7 @@ public enum REDCapFollowUpImport {
                                  "arm", "treatment_start_date", "best_overall_response", "progression", "progression_date",
                                  "last_follow_up_date", "ae_term", "ae_grade", "ae_date", "lab_test", "lab_date", "lab_value",
                                  "recist_timepoint", "recist_date", "recist_lesion", "recist_diameter_mm", "recist_new_lesions",
-                                 "recist_organ", "recist_lymph_node", "recist_nontarget_response"]
+                                 "recist_organ", "recist_lymph_node", "recist_nontarget_response", "recist_target"]
     static let ignored: Set<String> = ["redcap_event_name", "redcap_data_access_group"]
 
     public static func load(path: String) throws -> [FollowUpRecord] {
@@ -43,6 +43,8 @@ public enum REDCapFollowUpImport {
             var events: [AdverseEvent] = [], labs: [LabValue] = [], recist: [RECISTMeasurement] = []
             var newLesions: Set<RECISTTimepoint> = []
             var nonTarget: [RECISTTimepoint: NonTargetResponse] = [:]
+            /// Line of each baseline measurement (for errors about the target designation).
+            var baselineLines: [String: Int] = [:]
         }
         var records: [String: Partial] = [:], order: [String] = []
 
@@ -112,13 +114,20 @@ public enum REDCapFollowUpImport {
                     }
                     p.nonTarget[tp] = nt
                 }
+                let target = value("recist_target")
+                if !["", "0", "1"].contains(target) { err("recist_target", target, "expected 1 (target lesion designated by the site), 0 (non-target) or empty") }
+                if !target.isEmpty, let tp, tp != .baseline {
+                    err("recist_target", target, "target lesions are designated at baseline only; leave empty at \(tp.rawValue)")
+                }
                 let lesion = value("recist_lesion")
                 if !lesion.isEmpty, let tp, let d, let mm = number("recist_diameter_mm", 0...500, "mm") {
                     if p.recist.contains(where: { $0.timepoint == tp && $0.lesion == lesion }) {
                         err("recist_lesion", lesion, "measured twice at \(tp.rawValue)")
                     } else {
                         p.recist.append(RECISTMeasurement(timepoint: tp, date: d, lesion: lesion, diameterMM: mm,
-                                                          organ: value("recist_organ"), lymphNode: node == "1"))
+                                                          organ: value("recist_organ"), lymphNode: node == "1",
+                                                          designatedTarget: tp == .baseline && !target.isEmpty ? target == "1" : nil))
+                        if tp == .baseline { p.baselineLines[lesion] = line }
                     }
                 } else if lesion.isEmpty && newLesions != "1" && value("recist_nontarget_response").isEmpty {
                     err("recist_lesion", "", "required (or recist_new_lesions = 1 or recist_nontarget_response on a row without a measurement)")
@@ -135,6 +144,17 @@ public enum REDCapFollowUpImport {
             guard p.baselineLine != nil else {
                 errors.append(InputError(source: source, field: "record_id", value: id, reason: "no baseline row (a row with empty redcap_repeat_instrument)"))
                 continue
+            }
+            // Site-designated targets (recist_target): all or none of the baseline measurements, and valid by RECIST 1.1.
+            let baseline = p.recist.filter { $0.timepoint == .baseline }
+            if baseline.contains(where: { $0.designatedTarget != nil }) {
+                for m in baseline where m.designatedTarget == nil {
+                    errors.append(InputError(source: source, field: "line \(p.baselineLines[m.lesion] ?? 0), recist_target", value: "",
+                                             reason: "record \(id) designates target lesions at baseline; give 1 or 0 for every baseline lesion (\(m.lesion))"))
+                }
+                for (m, reason) in RECISTTargetSelection.designationProblems(baseline) {
+                    errors.append(InputError(source: source, field: "line \(p.baselineLines[m.lesion] ?? 0), recist_target", value: "1", reason: "record \(id): " + reason))
+                }
             }
             guard let start = p.start, let last = p.last, p.progressed != nil else { continue }  // already reported
             if last < start { errors.append(InputError(source: source, field: "record \(id), last_follow_up_date", value: CalendarDate.format(last), reason: "before treatment_start_date \(CalendarDate.format(start))")) }
@@ -174,6 +194,7 @@ public enum REDCapFollowUpImport {
                                   "recist_timepoint": m.timepoint.rawValue, "recist_date": CalendarDate.format(m.date), "recist_lesion": m.lesion,
                                   "recist_diameter_mm": "\(m.diameterMM)", "recist_new_lesions": r.newLesions.contains(m.timepoint) ? "1" : "0",
                                   "recist_organ": m.organ, "recist_lymph_node": m.lymphNode ? "1" : "0",
+                                  "recist_target": m.designatedTarget.map { $0 ? "1" : "0" } ?? "",
                                   "recist_nontarget_response": r.nonTargetResponses[m.timepoint]?.rawValue ?? ""]))
             }
             for tp in RECISTTimepoint.allCases where (r.newLesions.contains(tp) || r.nonTargetResponses[tp] != nil)

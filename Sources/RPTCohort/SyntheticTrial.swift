@@ -23,6 +23,15 @@ public struct SyntheticTrial: Sendable {
         public var baselineMedianTTPDays = 500.0, doseEffectOnHazardPer100Gy = 0.5
         /// Platelet nadir / baseline = exp(slope × marrow dose [Gy]) × 10 % log-normal noise.
         public var plateletNadirSlopePerGy = -0.6
+        /// Share of patients whose haematologic grade ≥ 3 event is neutropenia (the rest: thrombocytopenia). NETTER-1
+        /// reported grade 3–4 thrombocytopenia in 2 % and neutropenia in 1 % of the Lu-DOTATATE arm (Strosberg et al.,
+        /// N Engl J Med 376:125, 2017, Table 3) → 1/3.
+        public var neutropeniaShare = 1.0 / 3
+        /// P(renal toxicity by the label's criteria by the end of treatment) = logistic(ρ₀ + ρ₁·cumulative kidney BED
+        /// [Gy]); drawn after every cycle with a latent per-patient threshold. RPTDose assumption: 50 % at 40 Gy BED, the
+        /// threshold above which Bodei et al. (EJNMMI 35:1847, 2008) saw renal toxicity in patients without risk factors;
+        /// 0.2 /Gy gives ≈ 5 % at 23 Gy kidney absorbed dose in 4 cycles (BED ≈ 26 Gy at T_eff 50 h) and < 1 % at 15 Gy.
+        public var renalIntercept = -8.0, renalSlopePerGyBED = 0.2
         public init() {}
     }
 
@@ -105,25 +114,40 @@ public struct SyntheticTrial: Sendable {
                                   marrow: DosePerActivity(gyPerGBq: marrow * exp(0.1 * normal()), relativeUncertainty: 0.1),
                                   lesions: zip(names, lesionPerGBq).map { LesionDosePerActivity(lesion: $0, dose: DosePerActivity(gyPerGBq: $1 * exp(0.1 * normal()), relativeUncertainty: 0.1)) })
             }
-            // Thrombocytopenia after each cycle: the first grade ≥ 3 when the cumulative true marrow dose's
-            // logistic probability passes the patient's latent threshold; later cycles recur with that probability;
-            // otherwise grade 2 (2 %) or 1 (20 %) (RPTDose choices).
-            let threshold = rng.uniform()
-            var severe = false, cumulativeActivity = 0.0
-            func thrombocytopenia(_ cycle: Int, _ activity: Double) -> Int {
+            // Haematologic toxicity after each cycle: the first grade ≥ 3 when the cumulative true marrow dose's
+            // logistic probability passes the patient's latent threshold; later cycles recur with that probability.
+            // The event is neutropenia in `neutropeniaShare` of the patients, thrombocytopenia otherwise. Background
+            // grades: thrombocytopenia 2 (2 %) or 1 (20 %), neutropenia 2 (3 %) or 1 (10 %) (RPTDose choices).
+            // Renal toxicity (label criteria) the same way from the cumulative true kidney BED.
+            let threshold = rng.uniform(), renalThreshold = rng.uniform()
+            let severeKind: ToxicityKind = bernoulli(truth.neutropeniaShare) ? .neutropenia : .thrombocytopenia
+            let kidneyDecay = log(2.0) / kidneyKinetics.halfTime
+            var severe = false, renalSeen = false, cumulativeActivity = 0.0, kidneyBED = 0.0
+            func toxicity(_ cycle: Int, _ activity: Double) -> SimulatedToxicity {
                 cumulativeActivity += activity
+                kidneyBED += protocolConfig.limits.kidneyBEDModel.bed(doseGy: kidney * activity, effectiveDecayPerHour: kidneyDecay)
+                var grades: [ToxicityKind: Int] = [:]
+                var u = rng.uniform()
+                grades[.thrombocytopenia] = u < 0.02 ? 2 : u < 0.22 ? 1 : 0
+                u = rng.uniform()
+                grades[.neutropenia] = u < 0.03 ? 2 : u < 0.13 ? 1 : 0
                 let p = logistic(truth.toxicityIntercept + truth.toxicitySlopePerGy * marrow * cumulativeActivity)
                 if (!severe && threshold < p) || (severe && bernoulli(p)) {
                     severe = true
-                    return bernoulli(0.7) ? 3 : 4
+                    grades[severeKind] = bernoulli(0.7) ? 3 : 4
                 }
-                let u = rng.uniform()
-                return u < 0.02 ? 2 : u < 0.22 ? 1 : 0
+                let pRenal = logistic(truth.renalIntercept + truth.renalSlopePerGyBED * kidneyBED)
+                var renal = false
+                if (!renalSeen && renalThreshold < pRenal) || (renalSeen && bernoulli(pRenal)) { renalSeen = true; renal = true }
+                return SimulatedToxicity(grades: grades, renal: renal)
             }
-            // Resolution: 60 % of grade ≥ 3 and 80 % of grade 2 by each assessment (RPTDose choices).
-            func resolved(_ grade: Int, _ assessment: Int) -> Bool { bernoulli(grade >= 3 ? 0.6 : 0.8) }
+            // Resolution by each assessment: 60 % of grade ≥ 3, 80 % of grade 2, renal toxicity back at baseline 50 %
+            // (RPTDose choices).
+            func resolved(_ kind: ToxicityKind, _ grade: Int, _ assessment: Int) -> Bool {
+                bernoulli(kind == .renalToxicity ? 0.5 : grade >= 3 ? 0.6 : 0.8)
+            }
             let course = try SimulatedTreatmentCourse.run(arm: arm, config: protocolConfig, source: "trial-sim patient \(n + 1)",
-                                                          measured: measured, thrombocytopenia: thrombocytopenia, resolved: resolved)
+                                                          measured: measured, toxicity: toxicity, resolved: resolved)
             let history = course.cycles
             // True cumulative doses (the measured values scatter around them).
             let totalActivity = history.map(\.activityGBq).reduce(0, +)
@@ -134,8 +158,13 @@ public struct SyntheticTrial: Sendable {
             func day(_ d: Date, _ days: Double) -> Date { d.addingTimeInterval(days.rounded() * 86_400) }
             let lastCycle = day(start, course.administrationDays.last ?? 0)
             var events: [AdverseEvent] = []
-            for (k, g) in course.thrombocytopeniaGrades.enumerated() where g > 0 {
-                events.append(AdverseEvent(term: .platelets, grade: g, date: day(start, course.administrationDays[k] + 28 + 14 * rng.uniform())))
+            for (k, t) in course.toxicities.enumerated() {
+                for (kind, term) in [(ToxicityKind.thrombocytopenia, CTCAETerm.platelets), (.neutropenia, .neutrophils)] where t.grade(kind) > 0 {
+                    events.append(AdverseEvent(term: term, grade: t.grade(kind), date: day(start, course.administrationDays[k] + 28 + 14 * rng.uniform())))
+                }
+                // Renal toxicity recorded as CTCAE "creatinine increased" grade 2 (> 1.5 × baseline, which meets the
+                // label's 40 % increase criterion).
+                if t.renal { events.append(AdverseEvent(term: .creatinine, grade: 2, date: day(start, course.administrationDays[k] + 42))) }
             }
             if bernoulli(0.3) { events.append(AdverseEvent(term: .lymphocytes, grade: 1 + Int(rng.uniform() * 3), date: day(start, 30))) }
             let platelets0 = logNormal(250, 0.2)

@@ -28,7 +28,10 @@ public enum SyntheticTrialWriter {
         let t = trial.truth
         let truth: [String: Any] = [
             "seed": seed, "patients": trial.patients.count,
-            "dose_toxicity": ["outcome": "haematologic CTCAE grade >= 3", "intercept": t.toxicityIntercept, "slope_per_gy": t.toxicitySlopePerGy],
+            "dose_toxicity": ["outcome": "haematologic CTCAE grade >= 3", "intercept": t.toxicityIntercept, "slope_per_gy": t.toxicitySlopePerGy,
+                              "neutropenia_share": t.neutropeniaShare],
+            "renal_toxicity": ["outcome": "label renal-toxicity criteria met", "dose": "cumulative kidney BED (Gy)",
+                               "intercept": t.renalIntercept, "slope_per_gy_bed": t.renalSlopePerGyBED],
             "dose_response": ["outcome": "lesion longest diameter -30 % or more at 6 months", "intercept": t.responseIntercept, "slope_per_gy": t.responseSlopePerGy],
             "platelet_nadir": ["model": "nadir/baseline = exp(slope * marrow dose) * lognormal(0.1)", "slope_per_gy": t.plateletNadirSlopePerGy],
             "time_to_progression": ["baseline_median_days": t.baselineMedianTTPDays, "dose_effect_per_100_gy": t.doseEffectOnHazardPer100Gy],

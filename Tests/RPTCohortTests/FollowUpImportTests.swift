@@ -81,6 +81,46 @@ final class FollowUpImportTests: XCTestCase {
         XCTAssertFalse(RECIST.respondedAt6Months(missing))
     }
 
+    /// `recist_target`: the site's designation is read and used (cohort table `recist_targets` = site); a
+    /// non-measurable designated target, a missing value on one baseline row and a value after baseline are refused
+    /// naming file, line, field and value; without the values the targets are automatic.
+    func testSiteDesignatedTargetsAreReadAndChecked() throws {
+        func rec(_ i: Int, _ tp: String, _ lesion: String, _ mm: String, target: String, node: String = "") -> String {
+            row(["record_id": "P03", "redcap_repeat_instrument": "recist", "redcap_repeat_instance": "\(i)", "recist_timepoint": tp,
+                 "recist_date": tp == "baseline" ? "2024-12-20" : "2025-12-01", "recist_lesion": lesion, "recist_diameter_mm": mm,
+                 "recist_target": target, "recist_lymph_node": node])
+        }
+        let base = row(["record_id": "P03", "treatment_start_date": "2025-01-06", "progression": "0", "last_follow_up_date": "2026-01-10"])
+        let good = [header, base, rec(1, "baseline", "big", "40", target: "0"), rec(2, "baseline", "small", "12", target: "1"),
+                    rec(3, "m6", "big", "40", target: ""), rec(4, "m6", "small", "8", target: "")].joined(separator: "\n")
+        let r = try REDCapFollowUpImport.parse(good, source: "good.csv")[0]
+        let sel = RECISTTargetSelection(baseline: r.recist.filter { $0.timepoint == .baseline })
+        XCTAssertEqual(sel.method, .siteDesignated)
+        XCTAssertEqual(sel.targets, ["small"])
+        XCTAssertEqual(try REDCapFollowUpImport.parse(REDCapFollowUpImport.csv([r]), source: "again.csv"), [r], "round trip keeps the designation")
+        let analysis = CohortAnalysis([CohortPatient(id: "P03", arm: .standard, cycles: [], followUp: r, source: "good.csv")])
+        let patients = analysis.tables().first { $0.name == "patients" }!
+        let column = patients.columns.firstIndex { $0.name == "recist_targets" }!
+        XCTAssertEqual(patients.rows[0][column], .text("site"))
+
+        let bad = [header, base, rec(1, "baseline", "big", "40", target: ""), rec(2, "baseline", "small", "9", target: "1"),
+                   rec(3, "baseline", "node", "12", target: "1", node: "1"), rec(4, "m6", "small", "8", target: "1"),
+                   rec(5, "baseline", "other", "30", target: "yes")].joined(separator: "\n")
+        do {
+            _ = try REDCapFollowUpImport.parse(bad, source: "bad.csv")
+            XCTFail("accepted")
+        } catch let e as InputErrors {
+            func has(_ field: String, _ value: String, _ text: String) -> Bool {
+                e.errors.contains { $0.source == "bad.csv" && $0.field == field && $0.value == value && $0.reason.contains(text) }
+            }
+            XCTAssertTrue(has("line 3, recist_target", "", "give 1 or 0 for every baseline lesion"), "\(e)")
+            XCTAssertTrue(has("line 4, recist_target", "1", "not measurable"), "\(e)")
+            XCTAssertTrue(has("line 5, recist_target", "1", "short axis ≥ 15 mm"), "\(e)")
+            XCTAssertTrue(has("line 6, recist_target", "1", "baseline only"), "\(e)")
+            XCTAssertTrue(has("line 7, recist_target", "yes", "expected 1"), "\(e)")
+        } catch { XCTFail("\(error)") }
+    }
+
     func testBadValuesAreRefusedWithFileLineColumnAndRange() {
         let bad = [header.replacingOccurrences(of: "recist_new_lesions", with: "recist_new_lesions,colour"),
                    row(["record_id": "P02", "treatment_start_date": "2025-02-30", "progression": "1", "last_follow_up_date": "2025-06-01"]) + ",blue",

@@ -42,6 +42,36 @@ final class RECISTTests: XCTestCase {
         XCTAssertEqual(nodes.nonTargets, ["n3"])
     }
 
+    /// Site-designated targets (REDCap `recist_target`) replace the automatic choice; the designation is checked
+    /// against §3 (measurable ≥ 10 mm, nodes ≥ 15 mm short axis; ≤ 5 targets; ≤ 2 per organ, nodes one organ).
+    func testSiteDesignatedTargets() {
+        func d(_ x: RECISTMeasurement, _ target: Bool) -> RECISTMeasurement { var x = x; x.designatedTarget = target; return x }
+        // The radiologist picks the smaller liver lesion and the lung lesion, not the largest liver lesion.
+        let baseline = [d(m(.baseline, "liver_a", 50), false), d(m(.baseline, "liver_b", 12), true),
+                        d(m(.baseline, "lung_a", 25, organ: "lung"), true), d(m(.baseline, "node_c", 12, node: true), false)]
+        let s = RECISTTargetSelection(baseline: baseline)
+        XCTAssertEqual(s.method, .siteDesignated)
+        XCTAssertEqual(s.targets, ["lung_a", "liver_b"])
+        XCTAssertEqual(Set(s.nonTargets), ["liver_a", "node_c"])
+        XCTAssertTrue(RECISTTargetSelection.designationProblems(baseline).isEmpty)
+        XCTAssertEqual(RECISTTargetSelection(baseline: baseline.map { var x = $0; x.designatedTarget = nil; return x }).method, .automatic)
+        // Responses follow the designated targets: liver_a growing is a non-target (no PD from it), the targets shrink.
+        let later = [m(.m6, "liver_a", 55), m(.m6, "liver_b", 8), m(.m6, "lung_a", 15), m(.m6, "node_c", 12, node: true)]
+        XCTAssertEqual(RECIST.targetResponse(record(baseline + later), at: .m6), .partialResponse, "sum 37 → 23 mm (−38 %)")
+        // Refused: a 9 mm lesion and a 12 mm node (not measurable), a third liver target, a third node (nodes one organ),
+        // a sixth target.
+        let bad = [d(m(.baseline, "small", 9, organ: "bone"), true), d(m(.baseline, "node_s", 12, node: true), true),
+                   d(m(.baseline, "l1", 30), true), d(m(.baseline, "l2", 25), true), d(m(.baseline, "l3", 20), true),
+                   d(m(.baseline, "n1", 20, organ: "neck", node: true), true), d(m(.baseline, "n2", 20, organ: "groin", node: true), true),
+                   d(m(.baseline, "n3", 16, organ: "axilla", node: true), true),
+                   d(m(.baseline, "p1", 30, organ: "pancreas"), true), d(m(.baseline, "s1", 30, organ: "spleen"), true)]
+        let problems = RECISTTargetSelection.designationProblems(bad)
+        XCTAssertEqual(problems.map(\.measurement.lesion), ["small", "node_s", "l3", "n3", "s1"], "\(problems.map(\.reason))")
+        XCTAssertTrue(problems[0].reason.contains("≥ 10 mm") && problems[1].reason.contains("short axis ≥ 15 mm"), "\(problems.map(\.reason))")
+        XCTAssertTrue(problems[2].reason.contains("at most 2 per organ") && problems[3].reason.contains("lymph node"))
+        XCTAssertTrue(problems[4].reason.contains("at most 5"), problems[4].reason)
+    }
+
     /// §4.3.1: CR (non-nodal targets gone, nodal targets < 10 mm short axis — the sum need not be 0), PR −30 % from
     /// baseline, PD +20 % and +5 mm over the smallest sum on study, SD otherwise.
     func testTargetResponses() {

@@ -81,6 +81,47 @@ final class SyntheticTrialTests: XCTestCase {
         }
     }
 
+    /// Renal toxicity and neutropenia drawn during the course go through the planner's label rules (LUTATHERA PI
+    /// Table 2): renal toxicity after cycle 2 → withheld until back at baseline, cycle 3 at 3.7 GBq, recurrence →
+    /// discontinued; neutropenia grade 3 → reduced, grade 2 → no action (the label's trigger is grade 3).
+    func testDrawnRenalToxicityAndNeutropeniaFollowTheLabelRules() throws {
+        func measured(_ k: Int, _ a: Double) -> AdministeredCycle {
+            AdministeredCycle(cycle: k, activityGBq: a, kidney: DosePerActivity(gyPerGBq: 0.3, relativeUncertainty: 0.1),
+                              kidneyEffectiveDecayPerHour: log(2.0) / 50, marrow: DosePerActivity(gyPerGBq: 0.02, relativeUncertainty: 0.1),
+                              lesions: [LesionDosePerActivity(lesion: "tumor_1", dose: DosePerActivity(gyPerGBq: 3, relativeUncertainty: 0.1))])
+        }
+        func run(_ arm: TreatmentArm, _ after: [SimulatedToxicity],
+                 resolved: @escaping (ToxicityKind, Int, Int) -> Bool = { _, _, _ in true }) throws -> SimulatedTreatmentCourse {
+            try SimulatedTreatmentCourse.run(arm: arm, config: .trialDefault, source: "test", measured: measured,
+                                             toxicity: { k, _ in k <= after.count ? after[k - 1] : SimulatedToxicity() }, resolved: resolved)
+        }
+        let none = SimulatedToxicity(), renal = SimulatedToxicity(renal: true)
+        for arm in [TreatmentArm.standard, .investigational] {
+            let c = try run(arm, [none, renal, renal])
+            XCTAssertEqual(c.cycles.count, 3, "\(arm)")
+            XCTAssertEqual(c.cycles[2].activityGBq, 3.7, accuracy: 1e-9, "\(arm): resume at 3.7 GBq after renal toxicity")
+            XCTAssertTrue(c.decisions.contains { $0.hasPrefix("cycle 3: reduce") && $0.contains("renal_toxicity") }, "\(c.decisions)")
+            XCTAssertTrue(c.discontinued, "\(arm): recurrent renal toxicity")
+            XCTAssertTrue(c.decisions.contains { $0.hasPrefix("cycle 4: discontinue") && $0.contains("renal_toxicity") }, "\(c.decisions)")
+            // Not back at baseline at the scheduled cycle: withheld, given 4 weeks later at 3.7 GBq.
+            let late = try run(arm, [none, renal], resolved: { kind, _, check in kind != .renalToxicity || check >= 2 })
+            XCTAssertEqual(late.administrationDays.prefix(3), [0, 56, 140])
+            XCTAssertEqual(late.cycles[2].activityGBq, 3.7, accuracy: 1e-9)
+            XCTAssertTrue(late.decisions.contains { $0.hasPrefix("cycle 3: withhold") && $0.contains("renal_toxicity") }, "\(late.decisions)")
+            // Never back at baseline: discontinued at the label's 16-week delay.
+            let stuck = try run(arm, [renal], resolved: { _, _, _ in false })
+            XCTAssertEqual(stuck.cycles.count, 1)
+            XCTAssertTrue(stuck.discontinued)
+            // Neutropenia: grade 3 reduces, grade 2 does not.
+            let n3 = try run(arm, [SimulatedToxicity(grades: [.neutropenia: 3])])
+            XCTAssertTrue(n3.cycles.dropFirst().allSatisfy { $0.activityGBq <= 3.7 + 1e-9 }, "\(n3.cycles.map(\.activityGBq))")
+            XCTAssertTrue(n3.decisions.contains { $0.hasPrefix("cycle 2: reduce") && $0.contains("neutropenia") }, "\(n3.decisions)")
+            let n2 = try run(arm, [SimulatedToxicity(grades: [.neutropenia: 2])])
+            XCTAssertTrue(n2.decisions.isEmpty, "\(n2.decisions)")
+            if arm == .standard { XCTAssertEqual(n2.cycles.map(\.activityGBq), [7.4, 7.4, 7.4, 7.4]) }
+        }
+    }
+
     /// A drawn trial applies the rules: some patients have reduced cycles, some stop early, and no cycle after a
     /// reduction exceeds 3.7 GBq; the drawn anatomy and the organ-S doses per activity are near their sources.
     func testDrawnTrialAnatomyDosesAndDoseModifications() throws {
