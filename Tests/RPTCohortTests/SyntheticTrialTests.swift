@@ -129,6 +129,14 @@ final class SyntheticTrialTests: XCTestCase {
         let reduced = trial.patients.filter { $0.toxicityDecisions.contains { $0.contains(": reduce") } }
         XCTAssertGreaterThan(reduced.count, 0)
         XCTAssertGreaterThan(trial.patients.filter(\.discontinued).count, 0)
+        // Neutropenia (1/3 of the haematologic events) and renal toxicity (kidney BED) drive decisions too.
+        func decided(_ kind: ToxicityKind) -> Int { trial.patients.filter { $0.toxicityDecisions.contains { $0.contains(kind.rawValue) } }.count }
+        let renalEvents = trial.patients.filter { $0.followUp.adverseEvents.contains { $0.term == .creatinine } }.count
+        print("trial-sim 200 patients seed 5: reduced \(reduced.count), discontinued \(trial.patients.filter(\.discontinued).count); decisions by thrombocytopenia \(decided(.thrombocytopenia)), neutropenia \(decided(.neutropenia)), renal \(decided(.renalToxicity)); patients with renal toxicity \(renalEvents)")
+        XCTAssertGreaterThan(decided(.neutropenia), 0)
+        XCTAssertEqual(decided(.renalToxicity), trial.patients.filter { p in
+            p.followUp.adverseEvents.contains { e in e.term == .creatinine && e.date < p.followUp.treatmentStart.addingTimeInterval(((p.administrationDays.last ?? 0) + 1) * 86_400) }
+        }.count, "every renal toxicity before the last administration led to a rule decision")
         for p in reduced {
             let first = p.toxicityDecisions.first { $0.contains(": reduce") }!
             let k = Int(first.dropFirst("cycle ".count).prefix { $0.isNumber })!
