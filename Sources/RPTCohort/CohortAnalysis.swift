@@ -120,3 +120,16 @@ public struct CohortAnalysis: Sendable {
         return SurvivalObservation(time: t.days, event: t.progressed)
     }
 }
+
+extension CohortAnalysis {
+    /// Patients whose RECIST 1.1 targets were designated by the site (follow-up `recist_target`); the others' were
+    /// chosen automatically (`RECISTTargetSelection.Method`).
+    public var siteDesignatedTargetPatients: Int {
+        patients.filter { RECISTTargetSelection(baseline: $0.followUp.recist.filter { $0.timepoint == .baseline }).method == .siteDesignated }.count
+    }
+
+    /// One sentence saying how the RECIST 1.1 targets were chosen (report and command output).
+    public var recistTargetSummary: String {
+        "RECIST 1.1 target lesions: designated by the site (recist_target) for \(siteDesignatedTargetPatients) patients, chosen automatically (largest measurable, ≤ 5, ≤ 2 per organ) for \(patients.count - siteDesignatedTargetPatients); per patient in the patients table, column recist_targets."
+    }
+}

@@ -66,8 +66,7 @@ public enum CohortReport {
         if let d = a.responseDifference {
             blocks.append(.paragraph("ORR difference investigational − standard: \(f(100 * d.difference, 1)) percentage points (95 % CI \(f(100 * d.lower, 1)) to \(f(100 * d.upper, 1)), Newcombe hybrid score)."))
         }
-        let siteTargets = a.patients.filter { RECISTTargetSelection(baseline: $0.followUp.recist.filter { $0.timepoint == .baseline }).method == .siteDesignated }.count
-        blocks.append(.paragraph("RECIST 1.1 target lesions: designated by the site (recist_target) for \(siteTargets) patients, chosen automatically (largest measurable, ≤ 5, ≤ 2 per organ) for \(a.patients.count - siteTargets); per patient in the patients table, column recist_targets."))
+        blocks.append(.paragraph(a.recistTargetSummary))
         if let l = a.logRank {
             blocks.append(.paragraph("Log-rank test of time to progression: χ² = \(f(l.chiSquare, 3)) (1 df), p = \(String(format: "%.4g", l.p)); investigational arm \(l.observed1) progressions observed, \(f(l.expected1, 1)) expected."))
         }

@@ -31,6 +31,7 @@ struct CohortCommand: ParsableCommand {
             let r = a.responseAt6Months!
             print("\(a.arm.rawValue): \(a.patients) patients, ORR at 6 months \(r.count)/\(r.total) (95 % CI \(String(format: "%.1f–%.1f", 100 * r.lower, 100 * r.upper)) %)")
         }
+        print(analysis.recistTargetSummary)
         print("wrote \(out)/cohort.html, \(out)/\(CohortReport.databaseName) and CSV tables")
     }
 }

@@ -102,6 +102,7 @@ final class FollowUpImportTests: XCTestCase {
         let patients = analysis.tables().first { $0.name == "patients" }!
         let column = patients.columns.firstIndex { $0.name == "recist_targets" }!
         XCTAssertEqual(patients.rows[0][column], .text("site"))
+        XCTAssertTrue(analysis.recistTargetSummary.contains("designated by the site (recist_target) for 1 patients, chosen automatically (largest measurable, ≤ 5, ≤ 2 per organ) for 0"))
 
         let bad = [header, base, rec(1, "baseline", "big", "40", target: ""), rec(2, "baseline", "small", "9", target: "1"),
                    rec(3, "baseline", "node", "12", target: "1", node: "1"), rec(4, "m6", "small", "8", target: "1"),
