@@ -26,8 +26,8 @@ struct AccumulatorEntry {
 ///
 /// The statistics are those of the history-by-history method of Walters, Kawrakow & Rogers, Med. Phys. 29, 2745
 /// (2002), with the bookkeeping of Sempau et al. (2000, DPM): each history's energy x in a slot is rounded to
-/// q = round(x / 2⁻³² MeV), and its square to round(q²·2⁻³²) quanta of 2⁻³² MeV² (the rounding of the square is
-/// exact integer arithmetic, ≤ 1.2·10⁻¹⁰ MeV² per history: negligible beside any deposit above 20 eV). All of this
+/// q = round(x / 2⁻³² MeV), and its square to ⌈q²·2⁻³²⌉ quanta of 2⁻³² MeV² (exact integer arithmetic, rounded up:
+/// < 2.3·10⁻¹⁰ MeV² per history, conservative, negligible beside the square of any deposit above 1 keV). All of this
 /// is integer arithmetic on values fixed by the history alone, so the sums are bitwise reproducible.
 public struct EnergyTally: ~Copyable {
     /// Fixed-point quantum of energy (MeV): 2⁻³².
@@ -43,13 +43,15 @@ public struct EnergyTally: ~Copyable {
     @inline(__always)
     static func quanta64(_ energyMeV: Double) -> UInt64 { UInt64(energyMeV * 0x1p32 + 0.5) }
 
-    /// q² in quanta of `squareQuantumMeV2` (q²·2⁻³² rounded to nearest, halves up); `overflow` if it exceeds
-    /// 64 bits (q ≥ 2⁴⁸: over 65 536 MeV in one slot and history).
+    /// q² in quanta of `squareQuantumMeV2`: q²·2⁻³² rounded **up** (so a non-zero deposit never contributes a zero
+    /// square and the variance is never underestimated; the excess is < 2⁻³² MeV² per history and slot, i.e.
+    /// < 2.3·10⁻⁴ of the square of a 1 keV deposit); `overflow` if it exceeds 64 bits (q ≥ 2⁴⁸: over 65 536 MeV in
+    /// one slot and history).
     @inline(__always)
     static func squareQuanta(_ q: UInt64) -> (value: UInt64, overflow: Bool) {
         let (hi, lo) = q.multipliedFullWidth(by: q)
         let v = (hi << 32) | (lo >> 32)
-        return (v &+ ((lo >> 31) & 1), hi >> 32 != 0)
+        return (v &+ (lo & 0xFFFF_FFFF == 0 ? 0 : 1), hi >> 32 != 0)
     }
 
     /// Number of tally slots (grid voxels, then scored regions).

@@ -58,8 +58,10 @@ public final class PreparedSimulation: @unchecked Sendable {
         materialIndex.initialize(from: world.materialIndex, count: n)
         density = LargeAllocation.allocate(Float.self, count: n)
         density.initialize(from: world.density, count: n)
-        regionOfVoxel = LargeAllocation.allocate(Int32.self, count: n)
-        regionOfVoxel.initialize(repeating: -1, count: n)
+        // The region map (4 bytes per voxel) only when regions are scored (the kernel does not read it otherwise).
+        let mapCount = regions.isEmpty ? 1 : n
+        regionOfVoxel = LargeAllocation.allocate(Int32.self, count: mapCount)
+        regionOfVoxel.initialize(repeating: -1, count: mapCount)
         // A voxel may lie in several regions (a kidney and its cortex): it then holds −2 − k, k an entry of the
         // overlap list giving its region slots; equal slot lists share one entry.
         var slotsOfVoxel: [Int: [Int32]] = [:]

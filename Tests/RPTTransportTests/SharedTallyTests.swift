@@ -29,7 +29,7 @@ final class SharedTallyTests: XCTestCase {
                     let q = UInt64(perHistory[v]! * 0x1p32 + 0.5)
                     expectedSum[v] += q
                     let exact = UInt128(q) * UInt128(q)
-                    expectedSquares[v] += UInt64((exact + (1 << 31)) >> 32)
+                    expectedSquares[v] += UInt64((exact + (1 << 32) - 1) >> 32)  // rounded up
                 }
             }
             tally.flush()
@@ -40,11 +40,12 @@ final class SharedTallyTests: XCTestCase {
         XCTAssertGreaterThan(tally.capacity, 16, "the table grew")
     }
 
-    /// The squared quanta round to nearest, halves up, with exact integer arithmetic.
+    /// The squared quanta round up (a non-zero deposit never has a zero square), with exact integer arithmetic.
     func testSquareQuantaRounding() {
-        XCTAssertEqual(EnergyTally.squareQuanta(1 << 16).value, 1)            // (2¹⁶)²·2⁻³² = 1
-        XCTAssertEqual(EnergyTally.squareQuanta(46_341).value, 1 /* 2 147 488 281·2⁻³² = 0.50000 → 1 */)
-        XCTAssertEqual(EnergyTally.squareQuanta(46_340).value, 0 /* 2 147 395 600·2⁻³² = 0.49998 → 0 */)
+        XCTAssertEqual(EnergyTally.squareQuanta(0).value, 0)
+        XCTAssertEqual(EnergyTally.squareQuanta(1).value, 1)                  // 2⁻³² → 1
+        XCTAssertEqual(EnergyTally.squareQuanta(1 << 16).value, 1)            // (2¹⁶)²·2⁻³² = 1 exactly
+        XCTAssertEqual(EnergyTally.squareQuanta((1 << 16) + 1).value, 2)      // 1.00003 → 2
         XCTAssertEqual(EnergyTally.squareQuanta(1 << 32).value, 1 << 32)     // 1 MeV² = 2³² quanta
         XCTAssertFalse(EnergyTally.squareQuanta((1 << 48) - 1).overflow)
         XCTAssertTrue(EnergyTally.squareQuanta(1 << 48).overflow)
