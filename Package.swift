@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "RPTDoseMethodsTests", dependencies: ["RPTTestSupport", 
             "RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport", "RPTKernels", "RPTPhysics", "RPTVolume", "RPTCore",
         ]),
-        .testTarget(name: "RPTWorkflowTests", dependencies: ["RPTWorkflow", "RPTTransport", "RPTPhysics", "RPTVolume", "RPTCore"],
+        .testTarget(name: "RPTWorkflowTests", dependencies: ["RPTWorkflow", "RPTStore", "RPTTransport", "RPTPhysics", "RPTVolume", "RPTCore"],
                     exclude: ["fixed-seed-digests.json"]),
         .testTarget(name: "RPTDicomTests", dependencies: ["RPTDicom", "RPTVolume", "RPTCore", "RPTTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "RPTDicomIntegrationTests", dependencies: [

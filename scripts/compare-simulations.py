@@ -10,8 +10,7 @@ import h5py
 import numpy as np
 
 PATHS = [
-    "simulation/tallies/sum_lo", "simulation/tallies/sum_hi",
-    "simulation/tallies/sum_squares_lo", "simulation/tallies/sum_squares_hi",
+    "simulation/tallies/sum", "simulation/tallies/sum_squares",
     "simulation/tallies/ledger_lo", "simulation/tallies/ledger_hi",
     "volumes/dose/data", "volumes/dose_rel_uncertainty/data", "volumes/energy_per_decay/data",
     "tables/mc_regions/mean_dose_gy", "tables/mc_regions/mc_rel_uncertainty",
@@ -34,7 +33,11 @@ def main(a_path, b_path):
         for attr in ["decays", "first_decay", "partial", "fingerprint"]:
             if a["simulation"].attrs[attr] != b["simulation"].attrs[attr]:
                 bad.append(f"/simulation@{attr}: {a['simulation'].attrs[attr]} vs {b['simulation'].attrs[attr]}")
-        nonzero = int(np.count_nonzero(a["simulation/tallies/sum_lo"][...]))
+        if "simulation/tallies/sum" not in a:
+            bad.append("simulation/tallies/sum: missing (raw tallies of format <= 1.2?)")
+            nonzero = 0
+        else:
+            nonzero = int(np.count_nonzero(a["simulation/tallies/sum"][...]))
     if bad:
         print(f"{a_path} and {b_path} differ:\n  " + "\n  ".join(bad))
         return 1

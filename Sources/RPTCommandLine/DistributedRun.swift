@@ -30,7 +30,7 @@ extension SimulationRunner {
     /// Rank 0 drives: it runs the usual `SimulationDriver` loop (round sizes, target uncertainty, time limit,
     /// checkpoints, resume, output), and each round it broadcasts the round's decay range; every rank runs a
     /// contiguous share of it with its own threads, and the integer tallies are summed exactly onto rank 0
-    /// (128-bit sums, carries included). All decisions are made on rank 0 from the summed tallies, so all
+    /// (64-bit sums of the touched blocks only, checked against overflow: `reduceTallies`). All decisions are made on rank 0 from the summed tallies, so all
     /// ranks stop together; the result is bitwise that of one process running the same decays.
     func runDistributed(_ mpi: MPICommunicator) throws -> SimulationState {
         // Every rank must have prepared the same simulation and run control.
@@ -79,14 +79,56 @@ extension SimulationRunner {
         return a..<b
     }
 
+    /// Slots per block of the sparse tally reduction (a block is sent only if some rank deposited in it).
+    static let reductionBlockSlots = 4096
+
+    /// Sums the ranks' round tallies onto rank 0, sending only the blocks of `reductionBlockSlots` slots in which
+    /// some rank deposited energy: one flag per block (8 bytes per 4096 slots) is summed and broadcast, then the
+    /// touched blocks' Σq and Σq² (16 bytes per slot) are summed — the volume follows the touched part of the
+    /// grid, not the grid (docs/methods/scale-out.md).
+    /// - Throws: `TallyOverflow` if the 64-bit sum over ranks could exceed 64 bits (checked on every rank
+    ///   before summing: its largest value times the number of ranks stays below 2⁶⁴).
+    func reduceTallies(_ sums: inout TallySums, _ mpi: MPICommunicator) throws {
+        let n = sums.slotCount, block = Self.reductionBlockSlots
+        let blocks = (n + block - 1) / block
+        var flags = [UInt64](repeating: 0, count: blocks + 1)
+        var largest: UInt64 = 0
+        for b in 0..<blocks {
+            for v in (b * block)..<min(n, (b + 1) * block) where sums.sum[v] != 0 || sums.sumSquares[v] != 0 {
+                flags[b] = 1
+                largest = max(largest, sums.sum[v], sums.sumSquares[v])
+            }
+        }
+        // Last flag: ranks whose sums could overflow when added over all ranks.
+        flags[blocks] = Double(largest) * Double(mpi.size) >= 0x1p64 ? 1 : 0
+        try mpi.reduceSumToRoot(&flags)
+        try mpi.broadcast(&flags)
+        if flags[blocks] != 0 { throw TallyOverflow(where: "the MPI reduction of a round's tallies") }
+        let touched = (0..<blocks).filter { flags[$0] != 0 }
+        var packed: [UInt64] = []
+        packed.reserveCapacity(touched.count * block * 2)
+        for b in touched {
+            let r = (b * block)..<min(n, (b + 1) * block)
+            packed += sums.sum[r]
+            packed += sums.sumSquares[r]
+        }
+        try mpi.reduceSumToRoot(&packed)
+        guard mpi.rank == 0 else { return }
+        var k = 0
+        for b in touched {
+            let r = (b * block)..<min(n, (b + 1) * block)
+            sums.sum.replaceSubrange(r, with: packed[k..<(k + r.count)]); k += r.count
+            sums.sumSquares.replaceSubrange(r, with: packed[k..<(k + r.count)]); k += r.count
+        }
+    }
+
     /// Runs this rank's share of a round and sums all shares onto rank 0. Not interruptible: rounds always
     /// complete, so the decays done stay a prefix of the run's range (stop requests act between rounds).
     func distributedRound(_ range: Range<UInt64>, workers: Int, _ mpi: MPICommunicator) throws -> RunChunk {
         let mine = Self.share(of: range, rank: mpi.rank, size: mpi.size)
-        var chunk = simulation.runHistories(mine, control: control, workers: workers)
+        var chunk = try simulation.runHistories(mine, control: control, workers: workers)
         precondition(chunk.completed == mine)
-        try mpi.reduceSumToRoot(&chunk.sums.sum)
-        try mpi.reduceSumToRoot(&chunk.sums.sumSquares)
+        try reduceTallies(&chunk.sums, mpi)
         let l = chunk.ledger
         var ledger = [l.emitted, l.deposited, l.escaped, l.localBelowCutoff, l.stackOverflow]
         try mpi.reduceSumToRoot(&ledger)

@@ -85,10 +85,15 @@ final class MPICommunicator {
     // literals passed through `withUnsafeMutableBufferPointer` were seen, in release builds, to keep stale
     // elements after MPI wrote them; heap buffers make the writes visible without relying on the optimiser.)
 
-    /// Root's values on every rank.
+    /// Root's values on every rank (chunked so that no call passes more than `maxCount` elements).
     func broadcast(_ values: inout [UInt64]) throws {
         try withHeapCopy(&values) { p, n in
-            try check(MPI_Bcast(p, Int32(n), rpt_MPI_UINT64_T(), 0, comm), "MPI_Bcast")
+            var start = 0
+            repeat {
+                let count = min(maxCount, n - start)
+                try check(MPI_Bcast(p + start * 8, Int32(count), rpt_MPI_UINT64_T(), 0, comm), "MPI_Bcast")
+                start += count
+            } while start < n
         }
     }
 
@@ -114,8 +119,20 @@ final class MPICommunicator {
     }
 
     /// Sum over ranks of unsigned 64-bit integers (the caller keeps them far from overflow), on rank 0.
+    /// Chunked so that no call passes more than `maxCount` elements.
     func reduceSumToRoot(_ values: inout [UInt64]) throws {
-        try reduceBuiltin(&values, type: rpt_MPI_UINT64_T(), op: rpt_MPI_SUM())
+        try withHeapCopy(&values) { p, n in
+            var start = 0
+            while start < n {
+                let count = min(maxCount, n - start)
+                let q = p + start * 8
+                let rc = rank == 0
+                    ? MPI_Reduce(rpt_MPI_IN_PLACE(), q, Int32(count), rpt_MPI_UINT64_T(), rpt_MPI_SUM(), 0, comm)
+                    : MPI_Reduce(q, nil, Int32(count), rpt_MPI_UINT64_T(), rpt_MPI_SUM(), 0, comm)
+                try check(rc, "MPI_Reduce (64-bit sum)")
+                start += count
+            }
+        }
     }
 
     /// Maximum over ranks, on rank 0.

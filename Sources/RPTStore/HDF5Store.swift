@@ -9,7 +9,7 @@ public enum HDF5Store {
     /// Version of the layout written into the root attribute `rptdose_format_version`, "MAJOR.MINOR".
     /// Readers accept any file with the same MAJOR (MINOR bumps only add optional content) and
     /// refuse other majors.
-    public static let formatVersion = "1.2"
+    public static let formatVersion = "1.3"
 
     /// Group under which `writeVolume(_:at:)` places volumes given by bare name ("ct" → "/volumes/ct").
     public static let volumesGroup = "/volumes"

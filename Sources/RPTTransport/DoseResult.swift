@@ -41,18 +41,27 @@ public struct DoseResult: Sendable {
         self.grid = grid
         decays = state.decaysDone
         self.decaysRepresented = decaysRepresented
-        let (mean, se) = state.sums.meanEnergyPerHistory()
-        energyPerDecayMeV = Array(mean[0..<v])
+        // Slot by slot (no full-grid temporaries of means and standard errors).
+        let sums = state.sums, n = state.decaysDone
+        func moments(_ slot: Int) -> (mean: Double, standardError: Double) {
+            guard n > 0, sums.sum[slot] != 0 else { return (0, 0) }
+            return TallySums.meanAndStandardError(sum: sums.sum[slot], sumSquares: sums.sumSquares[slot], histories: n)
+        }
+        var energy = [Double](repeating: 0, count: v)
         var dose = [Double](repeating: 0, count: v), rel = [Double](repeating: 0, count: v)
         let k = Self.joulePerMeV * 1000 * decaysRepresented  // MeV/g → Gy (J/kg)
-        for n in 0..<v where mean[n] > 0 {
-            dose[n] = mean[n] / mass[n] * k
-            rel[n] = se[n] / mean[n]
+        for i in 0..<v {
+            let (m, se) = moments(i)
+            guard m > 0 else { continue }
+            energy[i] = m
+            dose[i] = m / mass[i] * k
+            rel[i] = se / m
         }
+        energyPerDecayMeV = energy
         doseGy = dose
         relativeUncertainty = rel
         regions = regionNames.indices.map { r in
-            let m = mean[v + r], s = se[v + r]
+            let (m, s) = moments(v + r)
             return RegionDose(name: regionNames[r], massG: regionMassG[r],
                               meanDoseGy: regionMassG[r] > 0 ? m / regionMassG[r] * k : 0,
                               relativeUncertainty: m > 0 ? s / m : 0)

@@ -1,71 +1,100 @@
 import CPrefetch
 import RPTCore
 
-/// One voxel's tally state in an `EnergyTally`, kept together so that a deposit touches one cache line
-/// and finishing the history at most two (separate arrays cost five lines per voxel and history, which
-/// dominated the photon tallies of a large grid).
-struct VoxelTallySlot {
-    /// Index of the history that last touched the voxel (`UInt64.max`: none).
+/// One slot's entry in a worker's `EnergyTally`: the slot, the current history's energy there, and the
+/// worker's batch sums, kept together so that a deposit touches one cache line.
+struct AccumulatorEntry {
+    /// Tally slot (grid voxel or scored region); −1: empty entry.
+    var slot: Int
+    /// Index of the history that last touched the slot.
     var lastHistory: UInt64
     /// Energy (MeV) deposited by that history so far.
     var pending: Double
-    /// Σ over finished histories of the per-history energy, in quanta.
-    var sum: UInt128
-    /// Σ over finished histories of the squared per-history energy, in quanta².
-    var sumSquares: UInt128
+    /// Σ over the batch's finished histories of the per-history energy (quanta of `EnergyTally.quantumMeV`).
+    var sum: UInt64
+    /// Σ over the batch's finished histories of the squared per-history energy (quanta of `squareQuantumMeV2`).
+    var sumSquares: UInt64
 }
 
-/// History-by-history energy tally for one worker, with exact (order-independent) accumulation.
+/// A worker's history-by-history energy accumulator, compact (sized by the slots its current batch touched, not
+/// by the grid) and flushed into the run's `SharedTally` at the end of every batch.
 ///
-/// Each voxel keeps the energy deposited by the current history (`pending`, MeV, Double, summed in the
-/// fixed order of that one history), the index of the history that last touched it, and integer sums
-/// over finished histories of the per-history energy and of its square, in fixed-point quanta of
-/// `quantumMeV`. Integer addition is associative, so the totals are bitwise identical whatever the
-/// number of threads, the assignment of batches to threads, or the split into shards — the basis of
-/// RPTDose's reproducibility. This is the history-by-history variance method of Walters, Kawrakow &
-/// Rogers, Med. Phys. 29, 2745 (2002), with the bookkeeping of Sempau et al. (2000, DPM).
+/// Each touched slot keeps the energy deposited by the current history (`pending`, MeV, Double, summed in the
+/// fixed order of that one history) and the batch sums of the per-history energy and of its square in integer
+/// quanta. The entries live in an open-addressing hash table (linear probing) that doubles when half full, so its
+/// size follows the batch's touched slots (a few 10⁵ for 4096 Lu-177 decays: about 1–10 MB per worker).
 ///
-/// Memory: 8 (last history) + 8 (pending) + 16 + 16 (sums) = 48 bytes per voxel per worker, stored
-/// voxel by voxel (`VoxelTallySlot`).
-/// Quantisation: a per-history voxel energy is rounded to the nearest 2⁻³² MeV (2.3·10⁻¹⁰ MeV); the
-/// sums are 128-bit, so no realistic run overflows (2⁹⁶ MeV per voxel).
+/// The statistics are those of the history-by-history method of Walters, Kawrakow & Rogers, Med. Phys. 29, 2745
+/// (2002), with the bookkeeping of Sempau et al. (2000, DPM): each history's energy x in a slot is rounded to
+/// q = round(x / 2⁻³² MeV), and its square to ⌈q²·2⁻³²⌉ quanta of 2⁻³² MeV² (exact integer arithmetic, rounded up:
+/// < 2.3·10⁻¹⁰ MeV² per history, conservative, negligible beside the square of any deposit above 1 keV). All of this
+/// is integer arithmetic on values fixed by the history alone, so the sums are bitwise reproducible.
 public struct EnergyTally: ~Copyable {
-    /// Fixed-point quantum (MeV): 2⁻³².
+    /// Fixed-point quantum of energy (MeV): 2⁻³².
     public static let quantumMeV: Double = 0x1p-32
-    public let voxelCount: Int
+    /// Fixed-point quantum of squared energy (MeV²): 2⁻³².
+    public static let squareQuantumMeV2: Double = 0x1p-32
 
-    /// A non-negative energy (MeV) in whole quanta, rounded to nearest (halves up). Goes through UInt64
-    /// (energies below 2³² MeV), whose conversion from Double is one instruction, unlike the generic
-    /// conversion to UInt128; x + ½ truncated avoids a libm `rint` call on baseline x86-64.
+    /// A non-negative energy (MeV) in whole quanta, rounded to nearest (halves up). The conversion from Double
+    /// to UInt64 is one instruction; x + ½ truncated avoids a libm `rint` call on baseline x86-64.
     @inline(__always)
-    static func quanta(_ energyMeV: Double) -> UInt128 {
-        UInt128(UInt64(energyMeV * 0x1p32 + 0.5))
+    static func quanta(_ energyMeV: Double) -> UInt128 { UInt128(quanta64(energyMeV)) }
+
+    @inline(__always)
+    static func quanta64(_ energyMeV: Double) -> UInt64 { UInt64(energyMeV * 0x1p32 + 0.5) }
+
+    /// q² in quanta of `squareQuantumMeV2`: q²·2⁻³² rounded **up** (so a non-zero deposit never contributes a zero
+    /// square and the variance is never underestimated; the excess is < 2⁻³² MeV² per history and slot, i.e.
+    /// < 2.3·10⁻⁴ of the square of a 1 keV deposit); `overflow` if it exceeds 64 bits (q ≥ 2⁴⁸: over 65 536 MeV in
+    /// one slot and history).
+    @inline(__always)
+    static func squareQuanta(_ q: UInt64) -> (value: UInt64, overflow: Bool) {
+        let (hi, lo) = q.multipliedFullWidth(by: q)
+        let v = (hi << 32) | (lo >> 32)
+        return (v &+ (lo & 0xFFFF_FFFF == 0 ? 0 : 1), hi >> 32 != 0)
     }
 
-    let slots: UnsafeMutablePointer<VoxelTallySlot>
-    /// Voxels touched by the current history (so finishing a history costs O(touched), not O(grid)).
-    let touched: UnsafeMutablePointer<Int32>
-    var touchedCount: Int = 0
-    let touchedCapacity: Int
+    /// Number of tally slots (grid voxels, then scored regions).
+    public let voxelCount: Int
+    let shared: SharedTally
+    var entries: UnsafeMutablePointer<AccumulatorEntry>
+    var capacity: Int
+    /// 64 − log₂(capacity): the hash keeps the top bits of a multiplicative (Fibonacci) hash.
+    var shift: UInt64
+    /// Entries in use (so that a flush costs O(touched), not O(capacity)).
+    var occupied: UnsafeMutablePointer<Int32>
+    var occupiedCount = 0
+    /// Entries touched by the current history.
+    var touched: UnsafeMutablePointer<Int32>
+    var touchedCount = 0
     var currentHistory: UInt64 = .max
+    var overflowed = false
 
-    public init(voxelCount: Int, touchedCapacity: Int = 1 << 16) {
-        self.voxelCount = voxelCount
-        slots = LargeAllocation.allocate(VoxelTallySlot.self, count: voxelCount)
-        slots.initialize(repeating: VoxelTallySlot(lastHistory: .max, pending: 0, sum: 0, sumSquares: 0), count: voxelCount)
-        self.touchedCapacity = touchedCapacity
-        touched = .allocate(capacity: touchedCapacity)
+    /// A worker accumulator flushing into `shared`; `initialCapacity` entries (a power of two) to start with.
+    public init(shared: SharedTally, initialCapacity: Int = 1 << 14) {
+        self.shared = shared
+        voxelCount = shared.slotCount
+        var c = 16
+        while c < initialCapacity { c <<= 1 }
+        capacity = c
+        shift = UInt64(64 - c.trailingZeroBitCount)
+        (entries, occupied, touched) = Self.allocate(c)
+    }
+
+    static func allocate(_ c: Int) -> (UnsafeMutablePointer<AccumulatorEntry>, UnsafeMutablePointer<Int32>,
+                                       UnsafeMutablePointer<Int32>) {
+        let e = UnsafeMutablePointer<AccumulatorEntry>.allocate(capacity: c)
+        e.initialize(repeating: AccumulatorEntry(slot: -1, lastHistory: .max, pending: 0, sum: 0, sumSquares: 0), count: c)
+        return (e, .allocate(capacity: c), .allocate(capacity: c))
     }
 
     deinit {
-        LargeAllocation.deallocate(slots)
-        touched.deallocate()
+        entries.deallocate(); occupied.deallocate(); touched.deallocate()
     }
 
-    /// Σ of the per-history energy in slot `v` over finished histories (quanta).
-    public func sum(slot v: Int) -> UInt128 { slots[v].sum }
-    /// Σ of the squared per-history energy in slot `v` over finished histories (quanta²).
-    public func sumSquares(slot v: Int) -> UInt128 { slots[v].sumSquares }
+    /// Home entry of slot `v`.
+    @inline(__always)
+    func home(_ v: Int) -> Int { Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: v) &* 0x9E37_79B9_7F4A_7C15) >> shift) }
 
     /// Starts history `h` (histories must start in increasing order within a worker; any order across workers).
     @inline(__always)
@@ -74,109 +103,165 @@ public struct EnergyTally: ~Copyable {
         touchedCount = 0
     }
 
-    /// Starts loading voxel v's slot into the cache ahead of a likely `deposit` (a hint; no effect on results).
+    /// Starts loading slot v's home entry into the cache ahead of a likely `deposit` (a hint; no effect on results).
     @inline(__always)
-    public func prefetch(voxel v: Int) { rpt_prefetch_for_write(slots + v) }
+    public func prefetch(voxel v: Int) { rpt_prefetch_for_write(entries + home(v)) }
 
-    /// Adds `energyMeV` deposited by the current history in voxel `v`.
+    /// Adds `energyMeV` deposited by the current history in slot `v`.
     @inline(__always)
     public mutating func deposit(_ energyMeV: Double, voxel v: Int) {
-        let slot = slots + v
-        if slot.pointee.lastHistory != currentHistory {
-            slot.pointee.lastHistory = currentHistory
-            slot.pointee.pending = energyMeV
-            if touchedCount < touchedCapacity {
-                touched[touchedCount] = Int32(v)
-                touchedCount += 1
-            } else {
-                // Extremely long history: flush now and restart this voxel's pending value.
-                flush(slot)
-                slot.pointee.pending = energyMeV
+        let mask = capacity &- 1
+        var i = home(v)
+        while true {
+            let e = entries + i
+            if e.pointee.slot == v {
+                if e.pointee.lastHistory == currentHistory {
+                    e.pointee.pending += energyMeV
+                } else {
+                    e.pointee.lastHistory = currentHistory
+                    e.pointee.pending = energyMeV
+                    touched[touchedCount] = Int32(truncatingIfNeeded: i)
+                    touchedCount &+= 1
+                }
+                return
             }
-        } else {
-            slot.pointee.pending += energyMeV
+            if e.pointee.slot < 0 {
+                insert(energyMeV, slot: v, at: i)
+                return
+            }
+            i = (i &+ 1) & mask
         }
     }
 
-    /// Moves a slot's pending energy into its integer sums.
-    @inline(__always)
-    func flush(_ slot: UnsafeMutablePointer<VoxelTallySlot>) {
-        let q = EnergyTally.quanta(slot.pointee.pending)
-        slot.pointee.sum &+= q
-        slot.pointee.sumSquares &+= q &* q
-        slot.pointee.pending = 0
+    /// Fills the empty entry `i` with slot `v` (first deposit of the batch there); doubles the table when half full.
+    @inline(never)
+    mutating func insert(_ energyMeV: Double, slot v: Int, at i: Int) {
+        entries[i] = AccumulatorEntry(slot: v, lastHistory: currentHistory, pending: energyMeV, sum: 0, sumSquares: 0)
+        occupied[occupiedCount] = Int32(truncatingIfNeeded: i)
+        occupiedCount += 1
+        touched[touchedCount] = Int32(truncatingIfNeeded: i)
+        touchedCount += 1
+        if occupiedCount * 2 > capacity { grow() }
     }
 
-    /// Moves the current history's pending energies into the integer sums.
+    /// Doubles the table, re-inserting every entry (the current history's touched list is rebuilt from the
+    /// entries it touched).
+    mutating func grow() {
+        let (oldEntries, oldOccupied, oldTouched) = (entries, occupied, touched)
+        let oldCount = occupiedCount
+        capacity *= 2
+        shift -= 1
+        (entries, occupied, touched) = Self.allocate(capacity)
+        occupiedCount = 0
+        touchedCount = 0
+        let mask = capacity - 1
+        for k in 0..<oldCount {
+            let old = oldEntries[Int(oldOccupied[k])]
+            var i = home(old.slot)
+            while entries[i].slot >= 0 { i = (i + 1) & mask }
+            entries[i] = old
+            occupied[occupiedCount] = Int32(i); occupiedCount += 1
+            if old.lastHistory == currentHistory { touched[touchedCount] = Int32(i); touchedCount += 1 }
+        }
+        oldEntries.deallocate(); oldOccupied.deallocate(); oldTouched.deallocate()
+    }
+
+    /// Moves the current history's pending energies into the batch sums.
     @inline(__always)
     public mutating func endHistory() {
         for t in 0..<touchedCount {
-            flush(slots + Int(touched[t]))
+            let e = entries + Int(touched[t])
+            let q = Self.quanta64(e.pointee.pending)
+            let (sq, big) = Self.squareQuanta(q)
+            let (s, o1) = e.pointee.sum.addingReportingOverflow(q)
+            let (s2, o2) = e.pointee.sumSquares.addingReportingOverflow(sq)
+            e.pointee.sum = s
+            e.pointee.sumSquares = s2
+            e.pointee.pending = 0
+            if big || o1 || o2 { overflowed = true }
         }
         touchedCount = 0
     }
 
-    /// Adds this worker's integer sums into `totals` (order-independent).
-    public func accumulate(into totals: inout TallySums) {
-        precondition(totals.sum.count == voxelCount)
-        totals.sum.withUnsafeMutableBufferPointer { s in
-            totals.sumSquares.withUnsafeMutableBufferPointer { s2 in
-                for v in 0..<voxelCount {
-                    s[v] &+= slots[v].sum
-                    s2[v] &+= slots[v].sumSquares
-                }
+    /// Adds the batch sums into the shared tally and empties the table (call between histories, at the end of
+    /// every batch).
+    public mutating func flush() {
+        if overflowed { shared.reportOverflow(); overflowed = false }
+        for k in 0..<occupiedCount {
+            let e = entries + Int(occupied[k])
+            if e.pointee.sum != 0 || e.pointee.sumSquares != 0 {
+                shared.add(slot: e.pointee.slot, sum: e.pointee.sum, squares: e.pointee.sumSquares)
             }
+            e.pointee = AccumulatorEntry(slot: -1, lastHistory: .max, pending: 0, sum: 0, sumSquares: 0)
         }
-    }
-
-    /// Clears the integer sums (after they have been accumulated).
-    public mutating func resetSums() {
-        for v in 0..<voxelCount {
-            slots[v].sum = 0
-            slots[v].sumSquares = 0
-        }
+        occupiedCount = 0
+        touchedCount = 0
     }
 }
 
-/// Integer tally sums over many histories: what shards write and merge adds up.
+/// Integer tally sums over many histories: what checkpoints and shards write, merge adds up and MPI ranks reduce.
+/// 16 bytes per slot.
 public struct TallySums: Equatable, Sendable {
-    /// Σ over histories of the per-history voxel energy, in quanta of `EnergyTally.quantumMeV`.
-    public var sum: [UInt128]
-    /// Σ over histories of the squared per-history voxel energy, in quanta².
-    public var sumSquares: [UInt128]
+    /// Σ over histories of the per-history slot energy, in quanta of `EnergyTally.quantumMeV`.
+    public var sum: [UInt64]
+    /// Σ over histories of the squared per-history slot energy, in quanta of `EnergyTally.squareQuantumMeV2`.
+    public var sumSquares: [UInt64]
     /// Number of histories (decays) included.
     public var histories: UInt64
 
     public init(voxelCount: Int) {
-        sum = [UInt128](repeating: 0, count: voxelCount)
-        sumSquares = [UInt128](repeating: 0, count: voxelCount)
+        sum = [UInt64](repeating: 0, count: voxelCount)
+        sumSquares = [UInt64](repeating: 0, count: voxelCount)
         histories = 0
     }
 
-    public static func += (a: inout TallySums, b: TallySums) {
-        precondition(a.sum.count == b.sum.count)
-        for v in 0..<a.sum.count { a.sum[v] &+= b.sum[v]; a.sumSquares[v] &+= b.sumSquares[v] }
-        a.histories += b.histories
+    /// Number of slots (voxels, then regions).
+    public var slotCount: Int { sum.count }
+
+    /// Adds `b` (exact integer sums).
+    /// - Throws: `TallyOverflow` if a sum exceeds 64 bits.
+    public mutating func add(_ b: TallySums) throws {
+        precondition(sum.count == b.sum.count)
+        var overflow = false
+        sum.withUnsafeMutableBufferPointer { s in
+            sumSquares.withUnsafeMutableBufferPointer { s2 in
+                for v in 0..<s.count {
+                    let (x, o1) = s[v].addingReportingOverflow(b.sum[v])
+                    let (y, o2) = s2[v].addingReportingOverflow(b.sumSquares[v])
+                    s[v] = x; s2[v] = y
+                    if o1 || o2 { overflow = true }
+                }
+            }
+        }
+        if overflow { throw TallyOverflow(where: "adding tally sums") }
+        histories += b.histories
     }
 
-    /// Mean energy per history in each voxel (MeV) and its standard error (MeV), from
+    /// Mean energy per history in each slot (MeV) and its standard error (MeV), from
     /// s² = (Σx² − (Σx)²/N) / (N − 1), σ_mean = s / √N.
     public func meanEnergyPerHistory() -> (mean: [Double], standardError: [Double]) {
-        let n = Double(histories)
         var mean = [Double](repeating: 0, count: sum.count)
         var se = [Double](repeating: 0, count: sum.count)
         guard histories > 0 else { return (mean, se) }
-        let q = EnergyTally.quantumMeV
         for v in 0..<sum.count where sum[v] != 0 {
-            let s = Double(sum[v]) * q
-            let s2 = Double(sumSquares[v]) * q * q
-            let m = s / n
-            mean[v] = m
-            if histories > 1 {
-                let variance = max(0, (s2 - s * m) / (n - 1))
-                se[v] = (variance / n).squareRoot()
-            }
+            let m = Self.meanAndStandardError(sum: sum[v], sumSquares: sumSquares[v], histories: histories)
+            mean[v] = m.mean
+            se[v] = m.standardError
         }
         return (mean, se)
+    }
+
+    /// Mean (MeV) and standard error of the mean (MeV) of one slot from its integer sums over `histories`
+    /// histories: s² = (Σx² − (Σx)²/N) / (N − 1) (unbiased), σ_mean = s / √N; 0 for N ≤ 1.
+    @inline(__always)
+    public static func meanAndStandardError(sum: UInt64, sumSquares: UInt64, histories: UInt64)
+        -> (mean: Double, standardError: Double) {
+        let n = Double(histories)
+        let s = Double(sum) * EnergyTally.quantumMeV
+        let s2 = Double(sumSquares) * EnergyTally.squareQuantumMeV2
+        let m = s / n
+        guard histories > 1 else { return (m, 0) }
+        let variance = max(0, (s2 - s * m) / (n - 1))
+        return (m, (variance / n).squareRoot())
     }
 }

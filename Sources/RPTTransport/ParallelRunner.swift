@@ -28,34 +28,26 @@ public struct RunChunk: Sendable {
 ///
 /// Histories are cut into fixed batches; workers take the next batch from an atomic counter and
 /// transport its histories, each with the stream `RandomStream(seed:, stream: history index)`.
-/// Each worker has its own `EnergyTally` (in a `TallyPool`); the integer sums are added together when
-/// read, so the result does not depend on the number of workers or on which worker ran which batch.
+/// Each worker accumulates a batch in its compact `EnergyTally` and adds it into the run's one `SharedTally`
+/// (in a `TallyPool`) with integer atomic additions when the batch ends, so the result does not depend on the
+/// number of workers or on which worker ran which batch, and the tally memory does not grow with the workers.
 public enum ParallelRunner {
-    /// Bytes of tally memory per voxel per worker (see `EnergyTally`).
-    public static let tallyBytesPerVoxelPerWorker = 48
+    /// Bytes of shared tally memory per slot (voxel or region), whatever the number of workers (see `SharedTally`).
+    public static let tallyBytesPerSlot = 16
 
-    /// Number of workers to use: `threads`, reduced so that the tally buffers fit `memoryBudgetBytes`.
-    public static func workerCount(threads: Int, voxelCount: Int, memoryBudgetBytes: Int) -> Int {
-        let perWorker = max(1, voxelCount * tallyBytesPerVoxelPerWorker)
-        return max(1, min(threads, memoryBudgetBytes / perWorker))
-    }
-
-    /// Runs histories `range` with `workers` fresh tallies and returns the chunk with its summed tallies
+    /// Runs histories `range` with `workers` workers into a fresh tally and returns the chunk with its sums
     /// (for callers that reduce sums themselves, e.g. MPI ranks).
     public static func run<K: HistoryKernel>(
         kernel: K, seed: UInt64, histories range: Range<UInt64>, batchSize: Int = 4096,
         workers: Int, voxelCount: Int, stop: StopFlag? = nil
-    ) -> RunChunk {
+    ) throws -> RunChunk {
         let pool = TallyPool(workers: workers, slotCount: voxelCount)
         var chunk = run(kernel: kernel, seed: seed, histories: range, batchSize: batchSize, pool: pool, stop: stop)
-        var sums = TallySums(voxelCount: voxelCount)
-        pool.accumulate(into: &sums)
-        sums.histories = chunk.sums.histories
-        chunk.sums = sums
+        chunk.sums = try pool.shared.sums(histories: chunk.sums.histories)
         return chunk
     }
 
-    /// Runs histories `range` into the tallies of `pool` (one worker per pool tally); the returned
+    /// Runs histories `range` into the shared tally of `pool` (one worker per pool accumulator); the returned
     /// chunk's `sums` are empty — read them from the pool.
     public static func run<K: HistoryKernel>(
         kernel: K, seed: UInt64, histories range: Range<UInt64>, batchSize: Int = 4096,
@@ -82,6 +74,7 @@ public enum ParallelRunner {
                 let first = range.lowerBound + UInt64(b) * batchSize
                 let last = min(range.upperBound, first + batchSize)
                 runBatch(first..<last, kernel: &k, seed: seed, state: &slot.state, ledger: &myLedger, worst: &myWorst)
+                slot.state.tally.flush()
             }
             lock.lock()
             ledger += myLedger

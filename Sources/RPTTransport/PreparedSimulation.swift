@@ -58,8 +58,10 @@ public final class PreparedSimulation: @unchecked Sendable {
         materialIndex.initialize(from: world.materialIndex, count: n)
         density = LargeAllocation.allocate(Float.self, count: n)
         density.initialize(from: world.density, count: n)
-        regionOfVoxel = LargeAllocation.allocate(Int32.self, count: n)
-        regionOfVoxel.initialize(repeating: -1, count: n)
+        // The region map (4 bytes per voxel) only when regions are scored (the kernel does not read it otherwise).
+        let mapCount = regions.isEmpty ? 1 : n
+        regionOfVoxel = LargeAllocation.allocate(Int32.self, count: mapCount)
+        regionOfVoxel.initialize(repeating: -1, count: mapCount)
         // A voxel may lie in several regions (a kidney and its cortex): it then holds −2 − k, k an entry of the
         // overlap list giving its region slots; equal slot lists share one entry.
         var slotsOfVoxel: [Int: [Int32]] = [:]
@@ -163,21 +165,18 @@ public final class PreparedSimulation: @unchecked Sendable {
                                       targetRegionVoxels: targetRegion.map { regions[$0].voxels } ?? [],
                                       firstDecay: firstDecay, seed: seed)
         driver.roundRunner = roundRunner
-        return try driver.run(from: state ?? emptyState(), control: control, stop: stop, progress: progress,
+        return try driver.run(from: state ?? SimulationState(voxelCount: 0), control: control, stop: stop, progress: progress,
                               checkpoint: checkpoint)
     }
 
     /// Runs the histories of `range` on this process's threads (one MPI rank's share of a round).
-    public func runHistories(_ range: Range<UInt64>, control: RunControl, workers: Int, stop: StopFlag? = nil) -> RunChunk {
-        ParallelRunner.run(kernel: kernel, seed: seed, histories: range, batchSize: control.batchSize,
+    public func runHistories(_ range: Range<UInt64>, control: RunControl, workers: Int, stop: StopFlag? = nil) throws -> RunChunk {
+        try ParallelRunner.run(kernel: kernel, seed: seed, histories: range, batchSize: control.batchSize,
                            workers: workers, voxelCount: tallySlots, stop: stop)
     }
 
-    /// Local worker threads for `control` (the tally-memory budget may lower `control.threads`).
-    public func workerCount(_ control: RunControl) -> Int {
-        ParallelRunner.workerCount(threads: control.threads, voxelCount: tallySlots,
-                                   memoryBudgetBytes: control.tallyMemoryBudgetBytes)
-    }
+    /// Local worker threads for `control` (the tally is shared, so memory no longer limits them).
+    public func workerCount(_ control: RunControl) -> Int { control.threads }
 
     /// Voxel masses (g) and region masses (g), as the dose is computed from them.
     public var masses: (voxelG: [Double], regionG: [Double]) {

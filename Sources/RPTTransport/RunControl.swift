@@ -17,17 +17,13 @@ public struct RunControl: Sendable {
     public var batchSize: Int
     /// Seconds between checkpoints (the callback is called at least this often while running).
     public var checkpointIntervalSeconds: Double
-    /// Memory the per-worker tally buffers may use (bytes).
-    public var tallyMemoryBudgetBytes: Int
 
     public init(decays: UInt64, targetUncertainty: Double? = nil, criterion: UncertaintyCriterion = .roiMean,
                 maxTimeSeconds: Double? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                batchSize: Int = 4096, checkpointIntervalSeconds: Double = 300,
-                tallyMemoryBudgetBytes: Int = 8 << 30) {
+                batchSize: Int = 4096, checkpointIntervalSeconds: Double = 300) {
         self.decays = decays; self.targetUncertainty = targetUncertainty; self.criterion = criterion
         self.maxTimeSeconds = maxTimeSeconds; self.threads = max(1, threads)
         self.batchSize = batchSize; self.checkpointIntervalSeconds = checkpointIntervalSeconds
-        self.tallyMemoryBudgetBytes = tallyMemoryBudgetBytes
     }
 }
 

@@ -35,19 +35,13 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         self.seed = seed
     }
 
-    /// Current relative uncertainty for the stopping rule (nil when it cannot be computed yet), from
-    /// the resumed base sums plus the pool's tallies, reading only the slots the rule needs.
-    func currentUncertainty(base: TallySums, pool: TallyPool?, extra: TallySums?, histories: UInt64,
-                            criterion: UncertaintyCriterion) -> Double? {
+    /// Current relative uncertainty for the stopping rule (nil when it cannot be computed yet), from the run's
+    /// shared tally (resumed sums included), reading only the slots the rule needs.
+    func currentUncertainty(tally: SharedTally, histories: UInt64, criterion: UncertaintyCriterion) -> Double? {
         guard histories > 1 else { return nil }
         func rel(_ slot: Int) -> Double? {
-            var sum = base.sum[slot], squares = base.sumSquares[slot]
-            if let pool {
-                let m = pool.moments(slot: slot)
-                sum &+= m.sum; squares &+= m.sumSquares
-            }
-            if let extra, !extra.sum.isEmpty { sum &+= extra.sum[slot]; squares &+= extra.sumSquares[slot] }
-            return Self.relativeUncertainty(sum: sum, sumSquares: squares, histories: histories)
+            let m = tally.moments(slot: slot)
+            return Self.relativeUncertainty(sum: m.sum, sumSquares: m.sumSquares, histories: histories)
         }
         switch criterion {
         case .roiMean:
@@ -62,14 +56,10 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
     }
 
     /// Relative standard error of the mean energy per history from integer sums.
-    static func relativeUncertainty(sum: UInt128, sumSquares: UInt128, histories: UInt64) -> Double? {
-        let n = Double(histories)
+    static func relativeUncertainty(sum: UInt64, sumSquares: UInt64, histories: UInt64) -> Double? {
         guard histories > 1, sum != 0 else { return nil }
-        let q = EnergyTally.quantumMeV
-        let s = Double(sum) * q, s2 = Double(sumSquares) * q * q
-        let mean = s / n
-        let variance = max(0, (s2 - s * mean) / (n - 1))
-        return (variance / n).squareRoot() / mean
+        let m = TallySums.meanAndStandardError(sum: sum, sumSquares: sumSquares, histories: histories)
+        return m.standardError / m.mean
     }
 
     /// Runs from `state` (empty or resumed) until the goal in `control`, a stop request, or the time limit.
@@ -79,25 +69,28 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
     public func run(from initial: SimulationState, control: RunControl, stop: StopFlag? = nil,
                     progress: (RunProgress) -> Void = { _ in },
                     checkpoint: (SimulationState) throws -> Void = { _ in }) throws -> SimulationState {
-        let base = initial
+        var base = initial
+        // Empty sums (no slots, no histories) stand for a fresh run without allocating a full zero array.
+        precondition(base.sums.slotCount == voxelCount + regionCount || (base.sums.slotCount == 0 && base.decaysDone == 0),
+                     "resumed tallies do not match the grid and regions")
         let start = Date()
         var lastCheckpoint = start
-        let workers = ParallelRunner.workerCount(threads: control.threads, voxelCount: voxelCount + regionCount,
-                                                 memoryBudgetBytes: control.tallyMemoryBudgetBytes)
-        // This process's tallies, kept across rounds; an external round runner returns sums instead.
-        let pool: TallyPool? = roundRunner == nil ? TallyPool(workers: workers, slotCount: voxelCount + regionCount) : nil
-        var roundSums = TallySums(voxelCount: roundRunner == nil ? 0 : voxelCount + regionCount)
+        let workers = control.threads
+        // The run's one tally, holding the resumed sums and everything since; this process's workers add into it,
+        // an external round runner returns sums that are added into it.
+        let tally = SharedTally(slotCount: voxelCount + regionCount)
+        if base.decaysDone > 0 { try tally.add(base.sums) }
+        let pool: TallyPool? = roundRunner == nil ? TallyPool(workers: workers, shared: tally) : nil
         var done = base.decaysDone
         var ledger = base.ledger
         var elapsedBefore = base.elapsedSeconds
+        base.sums = TallySums(voxelCount: 0)  // now held by `tally`
         var rate = 0.0
         var interrupted = false
-        /// The full state: base sums + everything the pool has gathered.
-        func snapshot(partial: Bool) -> SimulationState {
+        /// The full state: the shared tally's sums.
+        func snapshot(partial: Bool) throws -> SimulationState {
             var s = base
-            pool?.accumulate(into: &s.sums)
-            if roundRunner != nil { s.sums += roundSums }
-            s.sums.histories = done
+            s.sums = try tally.sums(histories: done)
             s.ledger = ledger
             s.partial = partial
             s.elapsedSeconds = elapsedBefore
@@ -105,8 +98,7 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         }
         func uncertainty() -> Double? {
             control.targetUncertainty == nil ? nil
-                : currentUncertainty(base: base.sums, pool: pool, extra: roundRunner == nil ? nil : roundSums,
-                                     histories: done, criterion: control.criterion)
+                : currentUncertainty(tally: tally, histories: done, criterion: control.criterion)
         }
         while done < control.decays {
             let elapsed = Date().timeIntervalSince(start)
@@ -133,7 +125,7 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
             if let roundRunner {
                 // An external runner (MPI ranks) returns its round's sums already reduced.
                 chunk = roundRunner(lo..<(lo + size), workers, stop)
-                roundSums += chunk.sums
+                try tally.add(chunk.sums)
             } else {
                 chunk = ParallelRunner.run(kernel: kernel, seed: seed, histories: lo..<(lo + size),
                                            batchSize: control.batchSize, pool: pool!, stop: stop)
@@ -151,13 +143,13 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
                                  elapsedSeconds: Date().timeIntervalSince(start), uncertainty: uncertainty()))
             if chunk.interrupted { interrupted = true; break }
             if Date().timeIntervalSince(lastCheckpoint) >= control.checkpointIntervalSeconds {
-                try checkpoint(snapshot(partial: true))
+                try checkpoint(try snapshot(partial: true))
                 lastCheckpoint = Date()
             }
         }
         var goalReached = done >= control.decays
         if !goalReached, !interrupted, let t = control.targetUncertainty, let u = uncertainty() { goalReached = u <= t }
-        let final = snapshot(partial: !goalReached)
+        let final = try snapshot(partial: !goalReached)
         try checkpoint(final)
         return final
     }

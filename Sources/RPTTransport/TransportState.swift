@@ -6,23 +6,29 @@ import RPTCore
 ///
 /// The worker keeps one state across histories: `beginHistory` gives it the history's own random stream
 /// (seed, history index) and a fresh energy account, `endHistory` moves the history's deposits into the
-/// tally's exact integer sums.
+/// accumulator's exact integer sums (flushed into the shared tally at the end of each batch).
 public struct TransportState: ~Copyable {
     /// The current history's counter-based random stream.
     public var rng: RandomStream
-    /// The worker's history-by-history energy tally (voxels, then scored regions).
+    /// The worker's history-by-history energy accumulator (voxels, then scored regions), flushed into the run's
+    /// shared tally at the end of every batch.
     public var tally: EnergyTally
     /// Particles waiting to be transported.
     public var stack: ParticleStack
     /// Energy emitted, deposited, escaped … by the current history (conservation bookkeeping).
     public var energy: HistoryEnergy
 
-    /// A worker's state for tallies of `tallySlots` slots.
-    public init(tallySlots: Int) {
+    /// A worker's state accumulating into `shared`.
+    public init(tally shared: SharedTally) {
         rng = RandomStream(seed: 0, stream: 0)
-        tally = EnergyTally(voxelCount: tallySlots)
+        tally = EnergyTally(shared: shared)
         stack = ParticleStack()
         energy = HistoryEnergy()
+    }
+
+    /// A worker's state with its own shared tally of `tallySlots` slots (single-threaded tests and validation).
+    public init(tallySlots: Int) {
+        self.init(tally: SharedTally(slotCount: tallySlots))
     }
 
     /// Starts history `h` of the run with master seed `seed`.

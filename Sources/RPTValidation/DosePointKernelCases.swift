@@ -50,8 +50,8 @@ struct ScoredPointKernel {
         var batchShells: [[Double]] = []
         for b in 0..<batches {
             let lo = decays * UInt64(b) / UInt64(batches), hi = decays * UInt64(b + 1) / UInt64(batches)
-            let chunk = sim.runHistories(lo..<hi, control: control, workers: workers)
-            state.sums += chunk.sums
+            let chunk = try sim.runHistories(lo..<hi, control: control, workers: workers)
+            try state.sums.add(chunk.sums)
             state.ledger += chunk.ledger
             if let binning { batchShells.append(binning.shellEnergy(chunk.sums.meanEnergyPerHistory().mean)) }
         }

@@ -85,20 +85,25 @@ public enum SimulationFile {
         }
     }
 
-    /// Raw tallies: 128-bit sums split into low and high 64-bit words (HDF5 has no 128-bit integers).
+    /// Version of the raw tally layout (`/simulation/tallies@tally_version`): 2 = 64-bit Σq and Σq² with the
+    /// squares in quanta of 2⁻³² MeV² (format 1.3); files without it hold the 128-bit tallies of format ≤ 1.2.
+    public static let tallyVersion = 2
+
+    /// Raw tallies: 64-bit integer sums (see `TallySums`) and the energy ledger (128-bit, split into low and high
+    /// 64-bit words: HDF5 has no 128-bit integers).
     public static func writeTallies(_ f: H5File, state: SimulationState, regionNames: [String]) throws {
         let s = state.sums
         func lo(_ a: [UInt128]) -> [UInt64] { a.map { UInt64(truncatingIfNeeded: $0) } }
         func hi(_ a: [UInt128]) -> [UInt64] { a.map { UInt64(truncatingIfNeeded: $0 >> 64) } }
         let n = s.sum.count
-        let opts = H5DatasetOptions.compressed(chunkShape: [min(n, 1 << 16)])
+        let opts = H5DatasetOptions.compressed(chunkShape: [min(max(n, 1), 1 << 16)])
         let t = talliesGroup
-        try f.writeDataset(lo(s.sum), shape: [n], at: t + "/sum_lo", options: opts)
-        try f.writeDataset(hi(s.sum), shape: [n], at: t + "/sum_hi", options: opts)
-        try f.writeDataset(lo(s.sumSquares), shape: [n], at: t + "/sum_squares_lo", options: opts)
-        try f.writeDataset(hi(s.sumSquares), shape: [n], at: t + "/sum_squares_hi", options: opts)
+        try f.writeDataset(s.sum, shape: [n], at: t + "/sum", options: opts)
+        try f.writeDataset(s.sumSquares, shape: [n], at: t + "/sum_squares", options: opts)
+        try f.setAttribute("tally_version", .uint(UInt64(tallyVersion)), at: t)
         try f.setAttribute("histories", .uint(s.histories), at: t)
         try f.setAttribute("quantum_mev", .double(EnergyTally.quantumMeV), at: t)
+        try f.setAttribute("square_quantum_mev2", .double(EnergyTally.squareQuantumMeV2), at: t)
         try f.setAttribute("region_names", .strings(regionNames), at: t)
         let l = state.ledger
         try f.writeDataset(lo([l.emitted, l.deposited, l.escaped, l.localBelowCutoff, l.stackOverflow]), shape: [5],
@@ -130,7 +135,15 @@ public enum SimulationFile {
                 }
                 return zip(a, b).map { UInt128($0) | (UInt128($1) << 64) }
             }
-            let sum = try join("sum_lo", "sum_hi"), sum2 = try join("sum_squares_lo", "sum_squares_hi")
+            let version = try f.attributeIfPresent("tally_version", at: t)
+            guard case .uint(let v)? = version, v == UInt64(tallyVersion) else {
+                throw InputError(source: path, field: t + "@tally_version", value: version.map { "\($0)" } ?? "absent",
+                                 reason: "the raw tallies were written by an older RPTDose (128-bit tallies, format ≤ 1.2) "
+                                     + "and cannot be resumed or merged by this version (tally version \(tallyVersion)); "
+                                     + "finish them with the RPTDose that wrote them, or re-run the simulation")
+            }
+            let sum = try f.readDataset(at: t + "/sum", as: UInt64.self).values
+            let sum2 = try f.readDataset(at: t + "/sum_squares", as: UInt64.self).values
             let ledger = try join("ledger_lo", "ledger_hi")
             guard sum.count == sum2.count, ledger.count == 5 else {
                 throw InputError(source: path, field: t, reason: "tally datasets have inconsistent lengths")
@@ -167,7 +180,7 @@ public enum SimulationFile {
             let grid = try f.readVolume(at: "dose").grid
             let regionNames = try f.attributeIfPresent("region_names", at: t)?.asStrings ?? []
             guard sum.count == grid.voxelCount + regionNames.count else {
-                throw InputError(source: path, field: t + "/sum_lo", value: "\(sum.count) slots",
+                throw InputError(source: path, field: t + "/sum", value: "\(sum.count) slots",
                                  reason: "expected \(grid.voxelCount) voxels + \(regionNames.count) regions")
             }
             var voxelMass: [Double] = [], regionMass: [Double] = []

@@ -43,7 +43,7 @@ public enum SimulationMerge {
         try checkCoverage(filled)
         var state = SimulationState(voxelCount: first.state.sums.sum.count)
         for p in ordered {
-            state.sums += p.state.sums
+            try state.sums.add(p.state.sums)
             state.ledger += p.state.ledger
             state.elapsedSeconds += p.state.elapsedSeconds
         }

@@ -105,6 +105,7 @@ public enum SimulationWorkflow {
         let world = try SimulationInputs.buildWorld(ct: r.ct, calibration: r.calibration, labels: r.labels,
                                                     materialTable: r.materialTable, grid: grid, gridSource: r.activity,
                                                     ctVolume: ctVolume)
+        ctVolume = nil  // the world holds what transport needs; free the CT (8 bytes per voxel) before the run
         let scored = try SimulationInputs.loadRegions(r.regions, names: r.regionNames, grid: grid)
         var target: Int? = nil
         if let roi = r.roi {

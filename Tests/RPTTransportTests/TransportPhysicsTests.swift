@@ -104,7 +104,7 @@ final class TransportPhysicsTests: XCTestCase {
         let first = try sim.run(control: RunControl(decays: 6_000, threads: 2))
         let second = try sim.run(control: RunControl(decays: 4_000, threads: 1), firstDecay: 6_000)
         var merged = first.sums
-        merged += second.sums
+        try merged.add(second.sums)
         XCTAssertEqual(merged, whole.sums)
     }
 }
