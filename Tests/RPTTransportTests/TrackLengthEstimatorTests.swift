@@ -102,10 +102,12 @@ final class TrackLengthEstimatorTests: XCTestCase {
         ]
         for (start, d0, length) in flights {
             let d = d0 / (d0 * d0).sum().squareRoot()
-            var state = TransportState(tallySlots: sim.tallySlots)
+            let shared = SharedTally(slotCount: sim.tallySlots)
+            var state = TransportState(tally: shared)
             state.beginHistory(seed: 1, history: 0)
             kernel.scoreTrackLength(from: start, direction: d, length: length, location: location, &state)
             state.endHistory()
+            state.tally.flush()
             // Independent chord lengths by fine stepping, up to the flight's end or the world's edge.
             var chord = [Double](repeating: 0, count: p.world.grid.voxelCount)
             let step = 2e-5
@@ -121,7 +123,7 @@ final class TrackLengthEstimatorTests: XCTestCase {
             for n in 0..<chord.count {
                 let (m, rho) = kernel.geometry.medium(n)
                 let perCm = kernel.physics.photon.kerma.coefficient(materialIndex: m, location: location) * rho  // MeV/cm
-                let scored = Double(state.tally.sum(slot: n)) * EnergyTally.quantumMeV
+                let scored = Double(shared.moments(slot: n).sum) * EnergyTally.quantumMeV
                 let dense = rho >= PhotonEstimator.trackLengthMinimumDensity  // air: analogue, nothing scored
                 XCTAssertEqual(scored, dense ? perCm * chord[n] : 0, accuracy: 5e-5 * perCm + 1e-9,
                                "flight from \(start) along \(d): voxel \(n), chord \(chord[n]) cm")
