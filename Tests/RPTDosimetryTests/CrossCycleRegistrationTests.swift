@@ -9,7 +9,7 @@ import XCTest
 
 /// Cycle 2's reference CT registered to cycle 1's (`CrossCycleRegistration`, docs/methods/registration.md,
 /// "Cross-cycle registration") on the moving synthetic patient (every scan repositioned ≤ 12 mm and 3°, deformed
-/// ≤ 5 mm): the lesions matched across cycles, a swap of lesion names flagged, and the transform recorded in dosimetry.h5.
+/// ≤ 5 mm): the lesions matched across cycles, a swap of lesion names flagged (in the notes too), and the transform recorded in dosimetry.h5.
 final class CrossCycleRegistrationTests: XCTestCase {
     func testCycleTwoRegisteredToCycleOneMatchesLesionsAndIsRecorded() throws {
         let dir = NSTemporaryDirectory() + "rpt-cross-cycle-\(UUID().uuidString)"
@@ -54,16 +54,20 @@ final class CrossCycleRegistrationTests: XCTestCase {
         XCTAssertEqual(flagged.mismatchedLesions.map(\.name), ["tumor_1", "tumor_2"])
         XCTAssertEqual(flagged.mismatchedLesions.map(\.nearest), ["tumor_2", "tumor_1"])
 
-        // Through the dosimetry of cycle 2: recorded in dosimetry.h5 /registration/cross_cycle.
-        var request = CycleDosimetryRequest(study: dir + "/manifest.yaml", cycle: 2, out: dir + "/cycle-2",
+        // Through the dosimetry of cycle 2 (swapped names): recorded in dosimetry.h5 /registration/cross_cycle, warned in the notes.
+        var request = CycleDosimetryRequest(study: dir + "/swapped.yaml", cycle: 2, out: dir + "/cycle-2",
                                             control: RunControl(decays: 1, threads: 1), seed: 1)
         request.method = DoseMethodConfiguration(method: .ldm)
-        try CycleDosimetryWorkflow.run(request, environment: RunEnvironment(quiet: true))
+        let result = try XCTUnwrap(try CycleDosimetryWorkflow.run(request, environment: RunEnvironment(quiet: true)))
+        for name in ["tumor_1", "tumor_2"] {
+            XCTAssertTrue(result.notes.contains { $0.hasPrefix("WARNING: lesion '\(name)'") && $0.contains("check the lesion names") },
+                          "\(result.notes)")
+        }
         try H5File.read(dir + "/cycle-2/dosimetry.h5") { f in
             let g = "/registration/cross_cycle"
             XCTAssertEqual(try f.stringsAttribute("transform_stages", at: g), ["EulerTransform"])
             XCTAssertEqual(try f.stringsAttribute("lesions", at: g), ["tumor_1", "tumor_2", "tumor_3"])
-            XCTAssertEqual(try f.stringsAttribute("lesion_nearest", at: g), ["tumor_1", "tumor_2", "tumor_3"])
+            XCTAssertEqual(try f.stringsAttribute("lesion_nearest", at: g), ["tumor_2", "tumor_1", "tumor_3"])
             XCTAssertEqual(try f.stringsAttribute("transform_parameters", at: g).count, 1)
             XCTAssertGreaterThan(try f.doubleAttribute("ncc_after", at: g), try f.doubleAttribute("ncc_before", at: g))
         }
