@@ -38,6 +38,8 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
     public let options: DosimetryOptions
     /// Loud warnings about the cycle's inputs as a whole (`CycleConsistencyCheck`), shown first in the notes.
     public internal(set) var warnings: [String] = []
+    /// This cycle's reference CT registered to the first imaged cycle's (nil for the first cycle or without registration).
+    public internal(set) var crossCycle: CrossCycleRegistration? = nil
 
     /// Name used for the unlabelled voxels in tables.
     public static let unlabelledName = "(unlabelled)"
@@ -172,6 +174,14 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
                                         unlabelledKinetics: unlabelled, blood: blood, tiaMap: map, world: world,
                                         scoredRegions: scored, nuclide: nuclide, marrowIndex: marrowIndex, options: options)
         setup.warnings = warnings
+        if let cross = try CrossCycleRegistration.run(manifest: manifest, cycle: cycle) {
+            progress("cycle \(cycle.number): reference CT registered to cycle \(cross.referenceCycle)'s (NCC \(cross.nccBefore) → \(cross.nccAfter))")
+            for m in cross.mismatchedLesions {
+                setup.warnings.append("lesion '\(m.name)': once cycle \(cycle.number) is registered to cycle \(cross.referenceCycle), the nearest "
+                                      + "cycle-\(cross.referenceCycle) lesion is '\(m.nearest ?? "")', not the one of the same name: check the lesion names")
+            }
+            setup.crossCycle = cross
+        }
         return setup
     }
 

@@ -26,6 +26,13 @@ extension DosimetryOutputWriter {
                         "activity_outside_fraction": clean(q.activityOutsideFraction), "warnings": q.warnings,
                         "status": status(r), "kidney_centroid_shift_mm": clean(r.qaSlices?.centroidShiftMM ?? .nan)]
             },
+            "cross_cycle": setup.crossCycle.map { c -> [String: Any] in
+                ["reference_cycle": c.referenceCycle, "reference_ct": c.referenceCT, "ct": c.ct,
+                 "transforms": c.transform.stageNames, "ncc_before": clean(c.nccBefore), "ncc_after": clean(c.nccAfter),
+                 "lesions": c.lesions.map { ["name": $0.name, "nearest": $0.nearest ?? NSNull(),
+                                             "distance_before_mm": clean($0.distanceBeforeMM),
+                                             "distance_after_mm": clean($0.distanceAfterMM)] as [String: Any] }]
+            } ?? NSNull(),
         ]
     }
 
@@ -39,6 +46,22 @@ extension DosimetryOutputWriter {
         try f.createGroup(g)
         try f.setAttribute("mode", .string(setup.manifest.registration.rawValue), at: g)
         try f.setAttribute("reference_time_point", .int(Int64(setup.cycle.referenceIndex)), at: g)
+        if let c = setup.crossCycle {
+            // This cycle's reference CT registered to the first imaged cycle's (CrossCycleRegistration).
+            let x = g + "/cross_cycle"
+            try f.createGroup(x)
+            try f.setAttribute("reference_cycle", .int(Int64(c.referenceCycle)), at: x)
+            try f.setAttribute("reference_ct", .string(c.referenceCT), at: x)
+            try f.setAttribute("ct", .string(c.ct), at: x)
+            try f.setAttribute("transform_stages", .strings(c.transform.stageNames), at: x)
+            try f.setAttribute("transform_parameters", .strings(c.transform.parameterTexts), at: x)
+            try f.setAttribute("ncc_before", .double(c.nccBefore), at: x)
+            try f.setAttribute("ncc_after", .double(c.nccAfter), at: x)
+            try f.setAttribute("lesions", .strings(c.lesions.map(\.name)), at: x)
+            try f.setAttribute("lesion_nearest", .strings(c.lesions.map { $0.nearest ?? "" }), at: x)
+            try f.setAttribute("lesion_distance_before_mm", .doubles(c.lesions.map(\.distanceBeforeMM)), at: x)
+            try f.setAttribute("lesion_distance_after_mm", .doubles(c.lesions.map(\.distanceAfterMM)), at: x)
+        }
         for r in setup.images.registrations {
             let q = r.result
             let t = g + "/tp\(r.timePoint)"

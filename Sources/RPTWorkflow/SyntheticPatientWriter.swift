@@ -8,17 +8,46 @@ import RPTVolume
 /// Writes the synthetic patient to a folder: CT, label map and its names, SPECT time points, blood
 /// samples, the ground truth (layout in phantoms/synthetic/README.md) and a study manifest
 /// (`manifest.yaml`, docs/formats/study-manifest.md) for `rptdose dosimetry` and `rptdose plan`.
+///
+/// A moving patient (`SyntheticPatientConfig.motion`) also gets each scan's own CT (`ct_c1_024h`) and label map
+/// (`labels_c1_024h`, the segmentation of that scan's anatomy); its manifest gives every time point its own CT and
+/// labels instead of the shared `ct`/`labels` (which show the unmoved reference anatomy, the frame of `tia_true`).
 public enum SyntheticPatientWriter {
     /// File name of a SPECT time point, e.g. `spect_c1_024h`.
     public static func spectStem(cycle: Int, timeHours: Double) -> String {
         String(format: "spect_c%d_%03.0fh", cycle, timeHours)
     }
 
+    /// File name of a moving patient's CT of one scan, e.g. `ct_c1_024h`.
+    public static func ctStem(cycle: Int, timeHours: Double) -> String {
+        String(format: "ct_c%d_%03.0fh", cycle, timeHours)
+    }
+
+    /// File name of a moving patient's label map of one scan, e.g. `labels_c1_024h`.
+    public static func labelsStem(cycle: Int, timeHours: Double) -> String {
+        String(format: "labels_c%d_%03.0fh", cycle, timeHours)
+    }
+
+    /// True when the patient moves between scans (each scan has its own CT and label map).
+    static func moves(_ p: SyntheticPatient) -> Bool {
+        p.spectTimePoints.contains { $0.ct != nil && $0.labels != nil }
+    }
+
+    /// Values accepted for the manifest key `registration` (docs/formats/study-manifest.md).
+    public static let registrationModes = ["none", "rigid", "deformable"]
+
     /// Writes every file; `ext` is an image extension (`.nii.gz`, `.nii`, `.mhd`, `.h5`).
-    /// - Parameter dosimetryOutputs: cycle → output folder (relative to `dir`) recorded in the manifest.
+    /// - Parameters:
+    ///   - dosimetryOutputs: cycle → output folder (relative to `dir`) recorded in the manifest.
+    ///   - registration: the manifest's `registration:` (none, rigid, deformable); nil leaves the key out (none).
     /// - Returns: the paths written.
     @discardableResult
-    public static func write(_ p: SyntheticPatient, to dir: String, ext: String, dosimetryOutputs: [Int: String] = [:]) throws -> [String] {
+    public static func write(_ p: SyntheticPatient, to dir: String, ext: String, dosimetryOutputs: [Int: String] = [:],
+                             registration: String? = nil) throws -> [String] {
+        if let registration, !registrationModes.contains(registration) {
+            throw InputError(source: "SyntheticPatientWriter", field: "registration", value: registration,
+                             reason: "expected one of " + registrationModes.joined(separator: ", "))
+        }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var written: [String] = []
         func image(_ v: AnyVolume, _ stem: String) throws {
@@ -30,6 +59,10 @@ public enum SyntheticPatientWriter {
         try image(AnyVolume(p.labels), "labels")
         for s in p.spectTimePoints {
             try image(AnyVolume(s.image), spectStem(cycle: s.cycle, timeHours: s.timeHours))
+            if let ct = s.ct, let labels = s.labels {
+                try image(AnyVolume(ct), ctStem(cycle: s.cycle, timeHours: s.timeHours))
+                try image(AnyVolume(labels), labelsStem(cycle: s.cycle, timeHours: s.timeHours))
+            }
         }
         try image(AnyVolume(p.trueTIAMap()), "tia_true")  // true Ã per voxel (Bq·s): an input for `simulate`
         let labelCSV = "label,name\n" + p.labelNames.keys.sorted().map { "\($0),\(p.labelNames[$0]!)" }.joined(separator: "\n") + "\n"
@@ -42,7 +75,8 @@ public enum SyntheticPatientWriter {
         let truth = try JSONOutput.string(truthJSON(p))
         try AtomicFile.write(Data(truth.utf8), to: dir + "/truth.json")
         written.append(dir + "/truth.json")
-        try AtomicFile.write(Data(manifestYAML(p, ext: ext, dosimetryOutputs: dosimetryOutputs).utf8), to: dir + "/manifest.yaml")
+        try AtomicFile.write(Data(manifestYAML(p, ext: ext, dosimetryOutputs: dosimetryOutputs,
+                                                   registration: registration).utf8), to: dir + "/manifest.yaml")
         written.append(dir + "/manifest.yaml")
         return written
     }
@@ -56,11 +90,17 @@ public enum SyntheticPatientWriter {
         return f.string(from: d)
     }
 
-    /// The study manifest of the synthetic patient: every scheduled cycle, one shared label map, blood
+    /// The study manifest of the synthetic patient: every scheduled cycle, one shared label map (unless it moves), blood
     /// samples in cycle 1 (the phantom's samples follow the first administration), the SPECT resolution
-    /// of the phantom for the partial-volume correction, and the kidney cortex and medulla grouped.
-    public static func manifestYAML(_ p: SyntheticPatient, ext: String, dosimetryOutputs: [Int: String]) -> String {
+    /// of the phantom for the partial-volume correction (left out for a phantom without blur), and the kidney cortex
+    /// and medulla grouped. A moving patient's time points each name their own CT and label map (no shared labels).
+    public static func manifestYAML(_ p: SyntheticPatient, ext: String, dosimetryOutputs: [Int: String],
+                                    registration: String? = nil) -> String {
         let c = p.config
+        let moving = moves(p)
+        let sharedLabels = moving ? "" : "labels:\n  image: labels\(ext)\n  names: labels.csv\n"
+        let resolution = c.spectResolutionFWHMMM > 0
+            ? "spect_resolution_fwhm_mm: \(c.spectResolutionFWHMMM)   # the phantom's SPECT resolution (geometric transfer matrix)\n" : ""
         var y = """
         # Study manifest of the RPTDose synthetic patient (seed \(c.seed)); format: docs/formats/study-manifest.md
         format_version: 1
@@ -72,17 +112,13 @@ public enum SyntheticPatientWriter {
           height_cm: 176
           kidney_risk_factors: false
         arm: investigational
-        labels:
-          image: labels\(ext)
-          names: labels.csv
-        region_groups:
+        \(registration.map { "registration: \($0)\n" } ?? "")\(sharedLabels)region_groups:
           kidney_left: [kidney_left_cortex, kidney_left_medulla]
           kidney_right: [kidney_right_cortex, kidney_right_medulla]
         lesions: [tumor_1, tumor_2, tumor_3]
         marrow_region: red_marrow
         kidney_regions: [kidney_left, kidney_right]
-        spect_resolution_fwhm_mm: \(c.spectResolutionFWHMMM)   # the phantom's SPECT resolution (geometric transfer matrix)
-        activity_relative_uncertainty: 0.05
+        \(resolution)activity_relative_uncertainty: 0.05
         blood_relative_uncertainty: \(max(0.01, c.bloodSampleRelativeNoise))
 
         """
@@ -99,8 +135,11 @@ public enum SyntheticPatientWriter {
             y += "    time_points:\n"
             for t in s.timesHours.sorted() {
                 y += "      - time: \(iso(admin.addingTimeInterval(t * 3600)))\n"
-                y += "        ct: ct\(ext)\n"
+                y += "        ct: \(moving ? ctStem(cycle: s.cycle, timeHours: t) : "ct")\(ext)\n"
                 y += "        spect: {image: \(spectStem(cycle: s.cycle, timeHours: t))\(ext), unit: bq_per_ml}\n"
+                if moving {
+                    y += "        labels: {image: \(labelsStem(cycle: s.cycle, timeHours: t))\(ext), names: labels.csv}\n"
+                }
             }
             if s.cycle == 1 && !p.bloodSamples.isEmpty {
                 y += "    blood_samples:\n"
