@@ -69,6 +69,14 @@ public struct EnergyTally: ~Copyable {
     var touchedCount = 0
     var currentHistory: UInt64 = .max
     var overflowed = false
+    /// Scored-region slots (`shared.firstRegionSlot` ..< `voxelCount`): few, and touched by most histories, so they
+    /// live in a dense array indexed by `slot − firstRegionSlot` instead of the hash table (no hashing or probing
+    /// for the second deposit of every region voxel's deposit).
+    let firstRegionSlot: Int
+    let regionEntries: UnsafeMutablePointer<AccumulatorEntry>
+    /// Region entries touched by the current history (each at most once: `lastHistory`).
+    let regionTouched: UnsafeMutablePointer<Int32>
+    var regionTouchedCount = 0
 
     /// A worker accumulator flushing into `shared`; `initialCapacity` entries (a power of two) to start with.
     public init(shared: SharedTally, initialCapacity: Int = 1 << 14) {
@@ -79,6 +87,14 @@ public struct EnergyTally: ~Copyable {
         capacity = c
         shift = UInt64(64 - c.trailingZeroBitCount)
         (entries, occupied, touched) = Self.allocate(c)
+        firstRegionSlot = shared.firstRegionSlot
+        let regions = max(1, shared.slotCount - shared.firstRegionSlot)
+        regionEntries = .allocate(capacity: regions)
+        for k in 0..<regions {
+            (regionEntries + k).initialize(to: AccumulatorEntry(slot: firstRegionSlot + k, lastHistory: .max, pending: 0,
+                                                                sum: 0, sumSquares: 0))
+        }
+        regionTouched = .allocate(capacity: regions)
     }
 
     static func allocate(_ c: Int) -> (UnsafeMutablePointer<AccumulatorEntry>, UnsafeMutablePointer<Int32>,
@@ -90,6 +106,7 @@ public struct EnergyTally: ~Copyable {
 
     deinit {
         entries.deallocate(); occupied.deallocate(); touched.deallocate()
+        regionEntries.deallocate(); regionTouched.deallocate()
     }
 
     /// Home entry of slot `v`.
@@ -110,6 +127,10 @@ public struct EnergyTally: ~Copyable {
     /// Adds `energyMeV` deposited by the current history in slot `v`.
     @inline(__always)
     public mutating func deposit(_ energyMeV: Double, voxel v: Int) {
+        if v >= firstRegionSlot {
+            depositRegion(energyMeV, entry: regionEntries + (v &- firstRegionSlot))
+            return
+        }
         let mask = capacity &- 1
         var i = home(v)
         while true {
@@ -130,6 +151,19 @@ public struct EnergyTally: ~Copyable {
                 return
             }
             i = (i &+ 1) & mask
+        }
+    }
+
+    /// Adds `energyMeV` to a scored region's dense entry.
+    @inline(__always)
+    mutating func depositRegion(_ energyMeV: Double, entry e: UnsafeMutablePointer<AccumulatorEntry>) {
+        if e.pointee.lastHistory == currentHistory {
+            e.pointee.pending += energyMeV
+        } else {
+            e.pointee.lastHistory = currentHistory
+            e.pointee.pending = energyMeV
+            regionTouched[regionTouchedCount] = Int32(truncatingIfNeeded: e - regionEntries)
+            regionTouchedCount &+= 1
         }
     }
 
@@ -169,18 +203,23 @@ public struct EnergyTally: ~Copyable {
     /// Moves the current history's pending energies into the batch sums.
     @inline(__always)
     public mutating func endHistory() {
-        for t in 0..<touchedCount {
-            let e = entries + Int(touched[t])
-            let q = Self.quanta64(e.pointee.pending)
-            let (sq, big) = Self.squareQuanta(q)
-            let (s, o1) = e.pointee.sum.addingReportingOverflow(q)
-            let (s2, o2) = e.pointee.sumSquares.addingReportingOverflow(sq)
-            e.pointee.sum = s
-            e.pointee.sumSquares = s2
-            e.pointee.pending = 0
-            if big || o1 || o2 { overflowed = true }
-        }
+        for t in 0..<touchedCount { finishHistory(entries + Int(touched[t])) }
         touchedCount = 0
+        for t in 0..<regionTouchedCount { finishHistory(regionEntries + Int(regionTouched[t])) }
+        regionTouchedCount = 0
+    }
+
+    /// Adds the current history's pending energy of entry `e` (and its square) to the entry's batch sums.
+    @inline(__always)
+    mutating func finishHistory(_ e: UnsafeMutablePointer<AccumulatorEntry>) {
+        let q = Self.quanta64(e.pointee.pending)
+        let (sq, big) = Self.squareQuanta(q)
+        let (s, o1) = e.pointee.sum.addingReportingOverflow(q)
+        let (s2, o2) = e.pointee.sumSquares.addingReportingOverflow(sq)
+        e.pointee.sum = s
+        e.pointee.sumSquares = s2
+        e.pointee.pending = 0
+        if big || o1 || o2 { overflowed = true }
     }
 
     /// Adds the batch sums into the shared tally and empties the table (call between histories, at the end of
@@ -196,6 +235,14 @@ public struct EnergyTally: ~Copyable {
         }
         occupiedCount = 0
         touchedCount = 0
+        for k in 0..<(voxelCount - firstRegionSlot) {
+            let e = regionEntries + k
+            if e.pointee.sum != 0 || e.pointee.sumSquares != 0 {
+                shared.add(slot: e.pointee.slot, sum: e.pointee.sum, squares: e.pointee.sumSquares)
+            }
+            e.pointee.lastHistory = .max; e.pointee.pending = 0; e.pointee.sum = 0; e.pointee.sumSquares = 0
+        }
+        regionTouchedCount = 0
     }
 }
 

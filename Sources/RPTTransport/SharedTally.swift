@@ -22,13 +22,18 @@ import Synchronization
 /// silently.
 public final class SharedTally: @unchecked Sendable {
     public let slotCount: Int
+    /// First scored-region slot (the slots from here to `slotCount` are regions, the ones before grid voxels);
+    /// `slotCount` when the caller did not say. Workers keep region slots in a small dense array (`EnergyTally`).
+    public let firstRegionSlot: Int
     /// Σq of slot v at 2v, Σq² at 2v + 1.
     let words: UnsafeMutablePointer<UInt64>
     private let overflow = Atomic<Bool>(false)
 
-    /// An empty tally of `slotCount` slots.
-    public init(slotCount: Int) {
+    /// An empty tally of `slotCount` slots, of which those from `firstRegionSlot` on (default: none) are scored
+    /// regions.
+    public init(slotCount: Int, firstRegionSlot: Int? = nil) {
         self.slotCount = slotCount
+        self.firstRegionSlot = min(max(0, firstRegionSlot ?? slotCount), slotCount)
         guard let raw = calloc(max(1, 2 * slotCount), MemoryLayout<UInt64>.stride) else {
             fatalError("out of memory allocating the energy tally (\(slotCount) slots × 16 bytes)")
         }

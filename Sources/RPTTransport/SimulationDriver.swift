@@ -78,7 +78,7 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         let workers = control.threads
         // The run's one tally, holding the resumed sums and everything since; this process's workers add into it,
         // an external round runner returns sums that are added into it.
-        let tally = SharedTally(slotCount: voxelCount + regionCount)
+        let tally = SharedTally(slotCount: voxelCount + regionCount, firstRegionSlot: voxelCount)
         if base.decaysDone > 0 { try tally.add(base.sums) }
         let pool: TallyPool? = roundRunner == nil ? TallyPool(workers: workers, shared: tally) : nil
         var done = base.decaysDone

@@ -8,8 +8,18 @@ final class SharedTallyTests: XCTestCase {
     /// Random deposits over many histories and a few batches, with a table far too small at first (so that it
     /// grows in the middle of histories): the shared sums equal Σq and Σ round(q²·2⁻³²) computed directly.
     func testAccumulatorMatchesDirectSums() throws {
+        try checkAgainstDirectSums(firstRegionSlot: nil)
+    }
+
+    /// The same with the last 10 slots declared scored regions (a dense array in the accumulator, no hashing), a
+    /// fifth of the deposits going to them (several per history in the same region, as a region voxel's deposits do).
+    func testRegionSlotsMatchDirectSums() throws {
+        try checkAgainstDirectSums(firstRegionSlot: 4_990)
+    }
+
+    func checkAgainstDirectSums(firstRegionSlot: Int?) throws {
         let slots = 5_000
-        let shared = SharedTally(slotCount: slots)
+        let shared = SharedTally(slotCount: slots, firstRegionSlot: firstRegionSlot)
         var tally = EnergyTally(shared: shared, initialCapacity: 16)
         var expectedSum = [UInt64](repeating: 0, count: slots), expectedSquares = expectedSum
         var rng = SystemRandomNumberGenerator()
@@ -18,7 +28,8 @@ final class SharedTallyTests: XCTestCase {
                 tally.beginHistory(UInt64(batch * 200 + h))
                 var perHistory: [Int: Double] = [:]
                 for _ in 0..<Int.random(in: 0...400, using: &rng) {
-                    let v = Int.random(in: 0..<slots, using: &rng)
+                    let toRegion = firstRegionSlot != nil && Int.random(in: 0..<5, using: &rng) == 0
+                    let v = toRegion ? Int.random(in: firstRegionSlot!..<slots, using: &rng) : Int.random(in: 0..<slots, using: &rng)
                     let e = Double.random(in: 0..<0.2, using: &rng)
                     tally.deposit(e, voxel: v)
                     perHistory[v, default: 0] += e
