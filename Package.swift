@@ -87,7 +87,7 @@ let package = Package(
         // Embeds the git commit and build date into RPTCore (RPTDoseVersion) on every build.
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
 
-        .target(name: "RPTTestSupport", dependencies: ["RPTDicom"], path: "Tests/RPTTestSupport", exclude: ["pngprobe.py"]),
+        .target(name: "RPTTestSupport", dependencies: ["RPTDicom", "RPTPhantom"], path: "Tests/RPTTestSupport", exclude: ["pngprobe.py"]),
         .testTarget(name: "RPTCoreTests", dependencies: ["RPTCore"]),
         .testTarget(name: "RPTVolumeTests", dependencies: ["RPTVolume"]),
         .testTarget(name: "RPTPhysicsTests", dependencies: ["RPTPhysics"]),
@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO", "RPTTestSupport"]),
         .testTarget(name: "RPTPhantomTests", dependencies: ["RPTPhantom"]),
         .testTarget(name: "RPTRegistrationTests", dependencies: [
-            "RPTRegistration", "RPTPhantom", "RPTKinetics", "RPTVolume", "RPTCore",
+            "RPTRegistration", "RPTPhantom", "RPTKinetics", "RPTVolume", "RPTCore", "RPTTestSupport",
         ]),
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),

@@ -5,6 +5,7 @@ import RPTPhantom
 import RPTStore
 import RPTTransport
 import RPTWorkflow
+import RPTTestSupport
 import XCTest
 
 /// The moving synthetic patient written to disk by `SyntheticPatientWriter` (one CT and label map per scan) and run
@@ -14,17 +15,7 @@ import XCTest
 /// bounds are those that test established for the registration alone.
 final class MovingPatientDosimetryTests: XCTestCase {
     static func config() -> SyntheticPatientConfig {
-        var c = SyntheticPatientConfig()
-        c.seed = 7
-        c.shape = SIMD3(60, 40, 54)
-        c.voxelSizeMM = SIMD3(repeating: 6)
-        c.spectVoxelSizeMM = 6
-        c.spectResolutionFWHMMM = 0
-        c.spectCountNoise = false
-        c.spectSchedule = [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 48, 96])]
-        c.motion = SyntheticMotion(maximumTranslationMM: 12, maximumRotationDegrees: 3, maximumDeformationMM: 5,
-                                   deformationWidthMM: 80)
-        return c
+        MovingTestPatient.config()
     }
 
     func run(_ manifest: String, out: String) throws -> CycleDosimetryResult {

@@ -5,6 +5,7 @@ import RPTImageIO
 import RPTPhantom
 import RPTRegistration
 import RPTVolume
+import RPTTestSupport
 import XCTest
 
 /// The manifest switch `registration:` and a cycle's images registered to the reference time point
@@ -23,15 +24,7 @@ final class RegistrationManifestTests: XCTestCase {
     nonisolated(unsafe) static var cachedPatient: SyntheticPatient?
     static func patient() throws -> SyntheticPatient {
         if let p = cachedPatient { return p }
-        var c = SyntheticPatientConfig()
-        c.seed = 7
-        c.shape = SIMD3(60, 40, 42)
-        c.voxelSizeMM = SIMD3(repeating: 6)
-        c.spectVoxelSizeMM = 6
-        c.spectResolutionFWHMMM = 0
-        c.spectCountNoise = false
-        c.spectSchedule = [SpectCycleSchedule(cycle: 1, timesHours: [4, 24])]
-        c.motion = SyntheticMotion(maximumTranslationMM: 12, maximumRotationDegrees: 3, maximumDeformationMM: 5)
+        let c = MovingTestPatient.config(axialSlices: 42, scanHours: [4, 24])
         cachedPatient = try SyntheticPatient.generate(config: c)
         return cachedPatient!
     }

@@ -4,6 +4,7 @@ import RPTKinetics
 import RPTPhantom
 import RPTRegistration
 import RPTVolume
+import RPTTestSupport
 import XCTest
 
 /// The moving synthetic patient registered with elastix (rigid + B-spline, the shipped parameter files):
@@ -22,17 +23,7 @@ final class MovingPatientRegistrationTests: XCTestCase {
     /// whatever the motion, so that the kidney truth is all measurable),
     /// SPECT on the same 6 mm grid without blur or count noise so that the only error left is the motion.
     static func config() -> SyntheticPatientConfig {
-        var c = SyntheticPatientConfig()
-        c.seed = 7
-        c.shape = SIMD3(60, 40, 54)
-        c.voxelSizeMM = SIMD3(repeating: 6)
-        c.spectVoxelSizeMM = 6
-        c.spectResolutionFWHMMM = 0
-        c.spectCountNoise = false
-        c.spectSchedule = [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 48, 96])]
-        c.motion = SyntheticMotion(maximumTranslationMM: 12, maximumRotationDegrees: 3, maximumDeformationMM: 5,
-                                   deformationWidthMM: 80)
-        return c
+        MovingTestPatient.config()
     }
 
     struct Registered {

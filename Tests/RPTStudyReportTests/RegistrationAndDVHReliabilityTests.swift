@@ -5,6 +5,7 @@ import RPTImageIO
 import RPTPhantom
 import RPTStore
 @testable import RPTStudyReport
+import RPTTestSupport
 import XCTest
 
 /// The report's registration QA figures (one per registered scan, none without registration) and its flags on
@@ -29,15 +30,7 @@ final class RegistrationAndDVHReliabilityTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "rpt-report-registration-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var c = SyntheticPatientConfig()
-        c.seed = 7
-        c.shape = SIMD3(60, 40, 42)
-        c.voxelSizeMM = SIMD3(repeating: 6)
-        c.spectVoxelSizeMM = 6
-        c.spectResolutionFWHMMM = 0
-        c.spectCountNoise = false
-        c.spectSchedule = [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 96])]
-        c.motion = SyntheticMotion(maximumTranslationMM: 12, maximumRotationDegrees: 3, maximumDeformationMM: 5)
+        let c = MovingTestPatient.config(axialSlices: 42, scanHours: [4, 24, 96])
         let p = try SyntheticPatient.generate(config: c)
         for s in p.spectTimePoints {
             let h = Int(s.timeHours)
