@@ -25,10 +25,6 @@ struct DosimetryCommand: ParsableCommand {
     @OptionGroup var methodOptions: DoseMethodOptions
 
     func run() throws {
-        // A cycle given without imaging (`imaged: false`): doses predicted from the earlier cycles' dosimetry.
-        if let text = try CycleDosimetryWorkflow.predictIfNotImaged(study: study, cycle: cycle, out: out) {
-            print(text, terminator: ""); return
-        }
         guard let method = TIAMapMethod(rawValue: tiaMap) else {
             throw InputError(source: "--tia-map", value: tiaMap, reason: "valid: " + TIAMapMethod.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -46,10 +42,15 @@ struct DosimetryCommand: ParsableCommand {
         request.overwrite = overwrite
         request.settings = options.settings
         request.method = try methodOptions.configuration()
-        let result = try ProcessEnvironment.withInterrupts(quiet: options.quiet, distributed: true) { environment in
-            try CycleDosimetryWorkflow.run(request, environment: environment)
+        let outcome = try ProcessEnvironment.withInterrupts(quiet: options.quiet, distributed: true) { environment -> (result: CycleDosimetryResult?, predicted: String?) in
+            // A cycle given without imaging (`imaged: false`): doses predicted from the earlier cycles' dosimetry.
+            if let text = try CycleDosimetryWorkflow.predictIfNotImaged(request, environment: environment) {
+                return (result: nil, predicted: text)
+            }
+            return (result: try CycleDosimetryWorkflow.run(request, environment: environment), predicted: nil)
         }
-        guard let result else { return }  // other MPI ranks: rank 0 writes and reports
+        if let text = outcome.predicted { print(text, terminator: ""); return }
+        guard let result = outcome.result else { return }  // other MPI ranks: rank 0 writes and reports
         print(result.renderTable(), terminator: "")
         if result.partial { throw ExitCode(ExitStatus.partialResult) }
         let files = request.method.method == .mc ? "dosimetry.h5, regions.csv, regions.json, summary.json, simulation.h5"

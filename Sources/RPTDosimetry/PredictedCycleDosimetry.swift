@@ -181,10 +181,11 @@ public struct PredictedCycleDosimetry: Sendable {
         return s
     }
 
-    /// `rptdose dosimetry` for a cycle with `imaged: false`: predicts and writes into `out`; returns the text to
-    /// print, or nil when the cycle is imaged (the normal dosimetry then runs). The earlier cycles' folders are the
-    /// manifest's `dosimetry_outputs`, else `cycle-K` beside `out`.
-    public static func runIfNotImaged(study: String, cycle: Int, out: String) throws -> String? {
+    /// The prediction for a cycle with `imaged: false` (nil when the cycle is imaged: the normal dosimetry then
+    /// runs), with the manifest it was made from. The earlier cycles' folders are the manifest's
+    /// `dosimetry_outputs`, else `cycle-K` beside `out`.
+    public static func predictionIfNotImaged(study: String, cycle: Int, out: String) throws
+        -> (prediction: PredictedCycleDosimetry, manifest: StudyManifest)? {
         // Images are not read here (an imaged cycle's dosimetry loads and checks the manifest fully).
         let manifest = try StudyManifest.load(path: study, checkImages: false)
         guard let c = manifest.cycle(cycle), !c.imaged else { return nil }
@@ -196,8 +197,6 @@ public struct PredictedCycleDosimetry: Sendable {
                 FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent(DosimetryOutputWriter.summaryName))
             }
         }
-        let p = try predict(manifest: manifest, cycleNumber: cycle, outputs: outputs)
-        try p.write(to: out, manifest: manifest)
-        return p.renderTable() + "wrote \(out)/{summary.json, regions.json} (predicted, no images)\n"
+        return (try predict(manifest: manifest, cycleNumber: cycle, outputs: outputs), manifest)
     }
 }

@@ -119,10 +119,32 @@ public enum CycleDosimetryWorkflow {
     }
 
     /// A cycle given without imaging (`imaged: false` in the manifest): its doses predicted from the earlier
-    /// cycles' dosimetry, written into `out` (`PredictedCycleDosimetry`); returns the text to print, or nil when the
-    /// cycle is imaged (then `run` does its dosimetry).
-    public static func predictIfNotImaged(study: String, cycle: Int, out: String) throws -> String? {
-        try PredictedCycleDosimetry.runIfNotImaged(study: study, cycle: cycle, out: out)
+    /// cycles' dosimetry (`PredictedCycleDosimetry`) and written into `request.out` as a whole (locked, staged,
+    /// then moved into place, like a measured cycle's folder); returns the text to print, or nil when the cycle is
+    /// imaged (then `run` does its dosimetry). On an MPI rank that does not write results nothing is written and
+    /// the text is empty.
+    public static func predictIfNotImaged(_ request: CycleDosimetryRequest, environment: RunEnvironment) throws -> String? {
+        let r = request
+        guard let (prediction, manifest) = try PredictedCycleDosimetry.predictionIfNotImaged(study: r.study, cycle: r.cycle,
+                                                                                            out: r.out) else { return nil }
+        if r.resume {
+            throw InputError(source: "--resume", value: "cycle \(r.cycle)",
+                             reason: "cycle \(r.cycle) is not imaged (imaged: false): there is no Monte Carlo run to resume")
+        }
+        guard environment.writesResults else { return "" }
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: r.out).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        let lock = try OutputLock(output: r.out)
+        defer { lock.release() }
+        let staged = try StagedFolder(target: r.out, keepExisting: false)
+        do {
+            try prediction.write(to: staged.staging, manifest: manifest)
+            try staged.commit()
+        } catch {
+            staged.discard()
+            throw error
+        }
+        return prediction.renderTable() + "wrote \(r.out)/{summary.json, regions.json} (predicted, no images)\n"
     }
 
     /// The cycle's dosimetry with a kernel method (ldm, vsv, vsv-density, organ-s) on the same TIA map, CT world

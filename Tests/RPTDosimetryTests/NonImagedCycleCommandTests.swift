@@ -42,6 +42,13 @@ final class NonImagedCycleCommandTests: XCTestCase {
         XCTAssertEqual(s4["predicted"] as? Bool, true)
         XCTAssertEqual(s4["predicted_from_cycles"] as? [Int], [1, 2, 3])
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/cycle-4/dosimetry.h5"))
+        // Written as a whole folder (staged, then moved into place): nothing left beside it.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: StagedFolder.stagingPath(for: dir + "/cycle-4")))
+        // There is no Monte Carlo run to resume in a predicted cycle; the folder is left as it was.
+        XCTAssertThrowsError(try runCommand(["dosimetry", manifest, "--cycle", "4", "--out", dir + "/cycle-4", "--resume"])) {
+            XCTAssertTrue("\($0)".contains("not imaged"), "\($0)")
+        }
+        XCTAssertEqual(try json(dir + "/cycle-4/summary.json") as NSDictionary, s4 as NSDictionary)
         let k4 = try XCTUnwrap(s4["kidneys"] as? [String: Any])
         let earlier = try (1...3).map { try XCTUnwrap(try json(dir + "/cycle-\($0)/summary.json")["kidneys"] as? [String: Any]) }
         let mean = earlier.compactMap { $0["dose_per_gbq_gy"] as? Double }.reduce(0, +) / 3
