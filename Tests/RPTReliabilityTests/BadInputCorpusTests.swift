@@ -101,6 +101,7 @@ final class BadInputCorpusTests: XCTestCase {
         cases += try manifestCases()
         cases += try planCases()
         cases += otherCommandCases()
+        cases += try cohortCases()
         XCTAssertGreaterThanOrEqual(cases.count, 150)
         let start = Date()
         CorpusRunner.check(cases, exe: exe, scratch: scratch)
@@ -144,6 +145,10 @@ final class BadInputCorpusTests: XCTestCase {
         c.append(refused("target-2", sim("target-2", extra: ["--target-uncertainty", "2"]), "--target-uncertainty"))
         c.append(refused("target-no-roi", sim("target-no-roi", extra: ["--target-uncertainty", "0.1"]), "--target-uncertainty"))
         c.append(refused("criterion", sim("criterion", extra: ["--criterion", "best"]), "--criterion"))
+        c.append(refused("photon-estimator", sim("photon-estimator", extra: ["--photon-estimator", "tle"]), "--photon-estimator"))
+        c.append(refused("photon-estimator-no-acc", sim("photon-estimator-no-acc",
+                                                        extra: ["--photon-estimator", "track-length", "--no-accelerations"]),
+                         "--photon-estimator"))
         c.append(refused("step-fraction", sim("step-fraction", extra: ["--max-energy-loss-fraction", "0.9"]), "--max-energy-loss-fraction"))
         c.append(refused("shard-reversed", sim("shard-reversed", extra: ["--shard", "3/2"]), "--shard"))
         c.append(refused("shard-zero", sim("shard-zero", extra: ["--shard", "0/4"]), "--shard"))
@@ -307,6 +312,12 @@ final class BadInputCorpusTests: XCTestCase {
         c.append(dosimetry("m-unknown-key", try manifest("m-unknown-key", [("arm: investigational", "arm: investigational\ncolour: blue")]),
                            "colour"))
         c.append(dosimetry("m-arm", try manifest("m-arm", [("arm: investigational", "arm: experimental")]), "arm"))
+        // The part of the activity uncertainty common to every time point must lie in [0, the total (10 %)).
+        for (name, value) in [("m-common-unc-total", "0.1"), ("m-common-unc-negative", "-0.02"), ("m-common-unc-percent", "5")] {
+            c.append(dosimetry(name, try manifest(name, [("arm: investigational",
+                                                          "arm: investigational\nactivity_common_relative_uncertainty: \(value)")]),
+                               "activity_common_relative_uncertainty"))
+        }
         c.append(dosimetry("m-ct-missing", try manifest("m-ct-missing", [("ct: ct.nii", "ct: nowhere.nii")]), "nowhere.nii"))
         c.append(dosimetry("m-ct-is-spect", try manifest("m-ct-is-spect", [("ct: ct.nii", "ct: spect_c1_024h.nii")]), "CT"))
         c.append(dosimetry("m-spect-far", try manifest("m-spect-far", [("{image: spect_c1_004h.nii", "{image: \(fx.path("tia_far.nii"))")]),
@@ -412,6 +423,41 @@ final class BadInputCorpusTests: XCTestCase {
     }
 
     /// The remaining commands' inputs.
+    /// `cohort` over a small trial-sim whose REDCap export has a bad site designation of RECIST targets
+    /// (`recist_target` must be 1 or 0 on baseline rows): refused naming the file, line and field; no output folder.
+    func cohortCases() throws -> [CorpusCase] {
+        let trial = scratch + "/cohort-trial"
+        if !FileManager.default.fileExists(atPath: trial) {
+            let p = try CorpusRunner.run(try exe(), ["trial-sim", "--patients", "2", "--seed", "3", "--out", trial])
+            guard p.status == 0 else { throw NSError(domain: "corpus", code: 1, userInfo: [NSLocalizedDescriptionKey: p.stderr]) }
+        }
+        var cases: [CorpusCase] = []
+        // (name, value on the first baseline row, value on the first 6-month row, expected message); the other baseline
+        // rows get 0 so that each case has exactly one problem.
+        let edits = [("cohort-recist-target-2", "2", "", "recist_target' = '2'"),
+                     ("cohort-recist-target-m6", "1", "1", "designated at baseline only")]
+        for (name, first, m6, message) in edits {
+            let copy = scratch + "/" + name + "-in"
+            if !FileManager.default.fileExists(atPath: copy) { try FileManager.default.copyItem(atPath: trial, toPath: copy) }
+            let csv = copy + "/SIM0001/followup.csv"
+            var lines = try String(contentsOfFile: csv, encoding: .utf8).components(separatedBy: "\n")
+            // recist_target is the last column, empty in trial-sim's export.
+            guard let firstBaseline = lines.firstIndex(where: { $0.contains(",recist,") && $0.contains(",baseline,") }),
+                  let firstM6 = lines.firstIndex(where: { $0.contains(",recist,") && $0.contains(",m6,") }) else {
+                throw NSError(domain: "corpus", code: 1, userInfo: [NSLocalizedDescriptionKey: "trial-sim's export changed: \(csv)"])
+            }
+            for i in lines.indices where lines[i].contains(",recist,") && lines[i].contains(",baseline,") {
+                lines[i] += i == firstBaseline ? first : "0"
+            }
+            lines[firstM6] += m6
+            try lines.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+            let o = out(name, "cohort")
+            cases.append(CorpusCase(name: name, args: ["cohort", copy, "--out", o], exit: ExitStatus.failure,
+                                    message: message, mustNotExist: [o]))
+        }
+        return cases
+    }
+
     func otherCommandCases() -> [CorpusCase] {
         func refused(_ name: String, _ args: [String], _ message: String, outputs: [String] = []) -> CorpusCase {
             CorpusCase(name: name, args: args, exit: ExitStatus.failure, message: message, mustNotExist: outputs)
