@@ -39,7 +39,7 @@ public enum TallyStatistics: Equatable, Sendable, Hashable {
 
     /// Quantum of the squared energy in `TallySums.sumSquares` (MeV²): 2⁻³² per history; 2⁻²⁴ per batch, because a
     /// batch's energy in one slot is thousands of times a history's (a region holding a whole source of 16 384
-    /// Lu-177 decays receives ≈ 2500 MeV per batch: 64-bit Σq² in 2⁻²⁴ MeV² then lasts 1.2·10⁵ batches = 2·10⁹ decays,
+    /// Lu-177 decays receives ≈ 2500 MeV per batch: 64-bit Σq² in 2⁻²⁴ MeV² then lasts 1.7·10⁵ batches = 2.8·10⁹ decays,
     /// with an upward bias below 2⁻²⁴ = 6·10⁻⁸ MeV² per batch in the variance — under 0.1 % of the batch variance of a
     /// red-marrow voxel in the patient15 benchmark, `docs/methods/variance-reduction.md`).
     public var squareQuantumMeV2: Double {
