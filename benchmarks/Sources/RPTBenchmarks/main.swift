@@ -260,8 +260,8 @@ func estimatorBenchmark(decays: UInt64, repeats: Int) throws {
 
 /// Efficiency of systematic source sampling on patient15 (issue 18 item 3): like `estimators`, alternating runs of
 /// analogue sampling, systematic sampling, and systematic sampling with the photon track-length estimator, each of
-/// `decays` decays (rounded down to whole 16 384-decay batches) on 2 threads; σ of the systematic runs from batch
-/// statistics. Scenario and regions as in `estimators` (RPT_SCENARIO=kidneys|organs).
+/// `decays` decays (rounded down to whole batches of RPT_SOURCE_BATCH decays, default 16 384) on 2 threads; σ of the
+/// systematic runs from batch statistics. Scenario and regions as in `estimators` (RPT_SCENARIO=kidneys|organs).
 func samplingBenchmark(decays requested: UInt64, repeats: Int) throws {
     let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
@@ -286,7 +286,7 @@ func samplingBenchmark(decays requested: UInt64, repeats: Int) throws {
     ]
     let only = ProcessInfo.processInfo.environment["RPT_SCENARIO"]
     let nuc = try Nuclide.named("Lu-177")
-    let batch = UInt64(SourceSampling.defaultBatchDecays)
+    let batch = UInt64(ProcessInfo.processInfo.environment["RPT_SOURCE_BATCH"] ?? "") ?? UInt64(SourceSampling.defaultBatchDecays)
     let decays = requested / batch * batch
     let configs: [(String, SourceSampling, PhotonEstimator)] = [("analog", .analog, .analog),
                                                                 ("systematic", .systematic, .analog),
@@ -297,6 +297,7 @@ func samplingBenchmark(decays requested: UInt64, repeats: Int) throws {
         let sims = try configs.map { c -> PreparedSimulation in
             var settings = TransportSettings()
             settings.sourceSampling = c.1
+            settings.sourceBatchDecays = Int(batch)
             settings.photonEstimator = c.2
             return try PreparedSimulation(world: world, source: .voxelMap(weights: weights),
                                           emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
