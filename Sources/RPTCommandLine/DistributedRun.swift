@@ -33,6 +33,11 @@ extension SimulationRunner {
     /// (64-bit sums of the touched blocks only, checked against overflow: `reduceTallies`). All decisions are made on rank 0 from the summed tallies, so all
     /// ranks stop together; the result is bitwise that of one process running the same decays.
     func runDistributed(_ mpi: MPICommunicator) throws -> SimulationState {
+        // Every rank refuses alike (before any communication): ranks cut rounds at arbitrary decays, batches must be whole.
+        if simulation.settings.sourceSampling == .systematic {
+            throw InputError(source: "--source-sampling systematic", reason: "not available over MPI ranks yet; run the "
+                                 + "ranks as shards (`simulate --shard i/n`) and `rptdose merge` them")
+        }
         // Every rank must have prepared the same simulation and run control.
         let mine: [UInt64] = [simulation.fingerprint.value, simulation.seed, control.decays, firstDecay,
                               UInt64(control.batchSize)]

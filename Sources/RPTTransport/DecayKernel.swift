@@ -58,6 +58,9 @@ public struct DecayKernel: HistoryKernel {
     /// Region slots of the voxels that lie in several regions.
     public let regionOverlaps: RegionOverlapList?
     public let voxelCount: Int
+    /// Systematic source sampling: the decay's position comes from `TransportState.sourceQuantile`.
+    let systematicSource: Bool
+    public let sourceBatchDecays: UInt64?
 
     public init(geometry: VoxelGeometry, physics: TransportPhysics, majorants: MajorantGrid, settings: TransportSettings,
                 positions: PositionSampler, emitter: Emitter, regionOfVoxel: UnsafePointer<Int32>?,
@@ -72,6 +75,8 @@ public struct DecayKernel: HistoryKernel {
             emissionFilter = .all; emitsNuclide = false
         }
         voxelCount = geometry.nx * geometry.ny * geometry.nz
+        systematicSource = settings.sourceSampling == .systematic
+        sourceBatchDecays = systematicSource ? UInt64(settings.sourceBatchDecays) : nil
     }
 
     /// Event: local deposit of `e` MeV in voxel n (and in its scored region's slot).
@@ -105,7 +110,7 @@ public struct DecayKernel: HistoryKernel {
 
     /// Non-mutating, so that the kernel is borrowed, never copied, by the calls it makes per decay.
     public func run(history: UInt64, _ h: inout TransportState) {
-        let origin = positions.sample(&h.rng)
+        let origin = systematicSource ? positions.sample(quantile: h.sourceQuantile, &h.rng) : positions.sample(&h.rng)
         guard let v0 = geometry.voxel(at: origin) else { return }  // sources lie inside by construction
         let n0 = geometry.linear(v0)
         let (m0, rho0) = geometry.medium(n0)

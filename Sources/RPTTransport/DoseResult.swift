@@ -45,7 +45,8 @@ public struct DoseResult: Sendable {
         let sums = state.sums, n = state.decaysDone
         func moments(_ slot: Int) -> (mean: Double, standardError: Double) {
             guard n > 0, sums.sum[slot] != 0 else { return (0, 0) }
-            return TallySums.meanAndStandardError(sum: sums.sum[slot], sumSquares: sums.sumSquares[slot], histories: n)
+            return TallySums.meanAndStandardError(sum: sums.sum[slot], sumSquares: sums.sumSquares[slot], histories: n,
+                                                  statistics: sums.statistics)
         }
         var energy = [Double](repeating: 0, count: v)
         var dose = [Double](repeating: 0, count: v), rel = [Double](repeating: 0, count: v)

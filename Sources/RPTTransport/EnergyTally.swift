@@ -48,15 +48,24 @@ public struct EnergyTally: ~Copyable {
     /// < 2.3·10⁻⁴ of the square of a 1 keV deposit); `overflow` if it exceeds 64 bits (q ≥ 2⁴⁸: over 65 536 MeV in
     /// one slot and history).
     @inline(__always)
-    static func squareQuanta(_ q: UInt64) -> (value: UInt64, overflow: Bool) {
+    static func squareQuanta(_ q: UInt64) -> (value: UInt64, overflow: Bool) { squareQuanta(q, shift: 32) }
+
+    /// q² (q in quanta of 2⁻³² MeV) in quanta of 2^(shift − 64) MeV², rounded up: shift 32 gives 2⁻³² MeV² (history by
+    /// history), 40 gives 2⁻²⁴ MeV² (batch sums, `TallyStatistics.batches`); `overflow` if it exceeds 64 bits.
+    @inline(__always)
+    static func squareQuanta(_ q: UInt64, shift: UInt64) -> (value: UInt64, overflow: Bool) {
         let (hi, lo) = q.multipliedFullWidth(by: q)
-        let v = (hi << 32) | (lo >> 32)
-        return (v &+ (lo & 0xFFFF_FFFF == 0 ? 0 : 1), hi >> 32 != 0)
+        let v = (hi << (64 &- shift)) | (lo >> shift)
+        let dropped = lo & ((1 << shift) &- 1)
+        let (r, o) = v.addingReportingOverflow(dropped == 0 ? 0 : 1)
+        return (r, hi >> shift != 0 || o)
     }
 
     /// Number of tally slots (grid voxels, then scored regions).
     public let voxelCount: Int
     let shared: SharedTally
+    /// Bits dropped from q² (`TallyStatistics.squareShift` of the shared tally).
+    let squareShift: UInt64
     var entries: UnsafeMutablePointer<AccumulatorEntry>
     var capacity: Int
     /// 64 − log₂(capacity): the hash keeps the top bits of a multiplicative (Fibonacci) hash.
@@ -82,6 +91,7 @@ public struct EnergyTally: ~Copyable {
     public init(shared: SharedTally, initialCapacity: Int = 1 << 14) {
         self.shared = shared
         voxelCount = shared.slotCount
+        squareShift = shared.statistics.squareShift
         var c = 16
         while c < initialCapacity { c <<= 1 }
         capacity = c
@@ -213,7 +223,7 @@ public struct EnergyTally: ~Copyable {
     @inline(__always)
     mutating func finishHistory(_ e: UnsafeMutablePointer<AccumulatorEntry>) {
         let q = Self.quanta64(e.pointee.pending)
-        let (sq, big) = Self.squareQuanta(q)
+        let (sq, big) = Self.squareQuanta(q, shift: squareShift)
         let (s, o1) = e.pointee.sum.addingReportingOverflow(q)
         let (s2, o2) = e.pointee.sumSquares.addingReportingOverflow(sq)
         e.pointee.sum = s
@@ -255,11 +265,14 @@ public struct TallySums: Equatable, Sendable {
     public var sumSquares: [UInt64]
     /// Number of histories (decays) included.
     public var histories: UInt64
+    /// What `sumSquares` sums the squares of: histories, or batches of systematic source sampling.
+    public var statistics: TallyStatistics
 
-    public init(voxelCount: Int) {
+    public init(voxelCount: Int, statistics: TallyStatistics = .historyByHistory) {
         sum = [UInt64](repeating: 0, count: voxelCount)
         sumSquares = [UInt64](repeating: 0, count: voxelCount)
         histories = 0
+        self.statistics = statistics
     }
 
     /// Number of slots (voxels, then regions).
@@ -269,6 +282,11 @@ public struct TallySums: Equatable, Sendable {
     /// - Throws: `TallyOverflow` if a sum exceeds 64 bits.
     public mutating func add(_ b: TallySums) throws {
         precondition(sum.count == b.sum.count)
+        guard statistics == b.statistics else {
+            throw InputError(source: "tally sums", field: "statistics", value: "\(b.statistics)",
+                             reason: "cannot be added to sums with \(statistics) statistics (analogue and systematic "
+                                 + "source sampling, or batch sizes, mixed)")
+        }
         var overflow = false
         sum.withUnsafeMutableBufferPointer { s in
             sumSquares.withUnsafeMutableBufferPointer { s2 in
@@ -291,7 +309,8 @@ public struct TallySums: Equatable, Sendable {
         var se = [Double](repeating: 0, count: sum.count)
         guard histories > 0 else { return (mean, se) }
         for v in 0..<sum.count where sum[v] != 0 {
-            let m = Self.meanAndStandardError(sum: sum[v], sumSquares: sumSquares[v], histories: histories)
+            let m = Self.meanAndStandardError(sum: sum[v], sumSquares: sumSquares[v], histories: histories,
+                                              statistics: statistics)
             mean[v] = m.mean
             se[v] = m.standardError
         }
@@ -300,15 +319,27 @@ public struct TallySums: Equatable, Sendable {
 
     /// Mean (MeV) and standard error of the mean (MeV) of one slot from its integer sums over `histories`
     /// histories: s² = (Σx² − (Σx)²/N) / (N − 1) (unbiased), σ_mean = s / √N; 0 for N ≤ 1.
+    ///
+    /// With `.batches(size: n)` the squares are those of the B = N/n batch sums x_b: the mean per decay is still
+    /// Σx_b / N, and σ_mean = √(s_b² · B) / N with s_b² = (Σx_b² − (Σx_b)²/B) / (B − 1), the unbiased variance of
+    /// the (independent, identically distributed) batch sums; 0 for B ≤ 1.
     @inline(__always)
-    public static func meanAndStandardError(sum: UInt64, sumSquares: UInt64, histories: UInt64)
+    public static func meanAndStandardError(sum: UInt64, sumSquares: UInt64, histories: UInt64,
+                                            statistics: TallyStatistics = .historyByHistory)
         -> (mean: Double, standardError: Double) {
         let n = Double(histories)
         let s = Double(sum) * EnergyTally.quantumMeV
-        let s2 = Double(sumSquares) * EnergyTally.squareQuantumMeV2
+        let s2 = Double(sumSquares) * statistics.squareQuantumMeV2
         let m = s / n
-        guard histories > 1 else { return (m, 0) }
-        let variance = max(0, (s2 - s * m) / (n - 1))
-        return (m, (variance / n).squareRoot())
+        guard case .batches = statistics else {
+            guard histories > 1 else { return (m, 0) }
+            let variance = max(0, (s2 - s * m) / (n - 1))
+            return (m, (variance / n).squareRoot())
+        }
+        let batches = statistics.samples(histories: histories)
+        guard batches > 1 else { return (m, 0) }
+        let b = Double(batches)
+        let variance = max(0, (s2 - s * (s / b)) / (b - 1))  // of one batch sum (MeV²)
+        return (m, (variance * b).squareRoot() / n)
     }
 }

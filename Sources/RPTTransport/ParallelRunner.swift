@@ -41,7 +41,7 @@ public enum ParallelRunner {
         kernel: K, seed: UInt64, histories range: Range<UInt64>, batchSize: Int = 4096,
         workers: Int, voxelCount: Int, stop: StopFlag? = nil
     ) throws -> RunChunk {
-        let pool = TallyPool(workers: workers, slotCount: voxelCount)
+        let pool = TallyPool(workers: workers, slotCount: voxelCount, statistics: kernel.tallyStatistics)
         var chunk = run(kernel: kernel, seed: seed, histories: range, batchSize: batchSize, pool: pool, stop: stop)
         chunk.sums = try pool.shared.sums(histories: chunk.sums.histories)
         return chunk
@@ -49,11 +49,21 @@ public enum ParallelRunner {
 
     /// Runs histories `range` into the shared tally of `pool` (one worker per pool accumulator); the returned
     /// chunk's `sums` are empty — read them from the pool.
+    ///
+    /// A kernel with systematic source sampling (`sourceBatchDecays` n) runs in its own batches instead of
+    /// `batchSize`: `range` must start and end on multiples of n, each batch runs on one worker and is accumulated as
+    /// one sample of the tally (`TallyStatistics.batches`).
     public static func run<K: HistoryKernel>(
         kernel: K, seed: UInt64, histories range: Range<UInt64>, batchSize: Int = 4096,
         pool: TallyPool, stop: StopFlag? = nil
     ) -> RunChunk {
-        let batchSize = UInt64(max(1, batchSize))
+        let sourceBatch = kernel.sourceBatchDecays
+        precondition(pool.shared.statistics == kernel.tallyStatistics, "tally statistics do not match the kernel's sampling")
+        if let n = sourceBatch {
+            precondition(range.lowerBound % n == 0 && range.upperBound % n == 0,
+                         "systematic source sampling runs whole batches of \(n) decays; got \(range)")
+        }
+        let batchSize = sourceBatch ?? UInt64(max(1, batchSize))
         let batchCount = Int((UInt64(range.count) + batchSize - 1) / batchSize)
         let nextBatch = Atomic<Int>(0)
         let lock = NSLock()
@@ -73,7 +83,12 @@ public enum ParallelRunner {
                 if b >= batchCount { break }
                 let first = range.lowerBound + UInt64(b) * batchSize
                 let last = min(range.upperBound, first + batchSize)
-                runBatch(first..<last, kernel: &k, seed: seed, state: &slot.state, ledger: &myLedger, worst: &myWorst)
+                if sourceBatch != nil {
+                    runSystematicBatch(first..<last, kernel: &k, seed: seed, state: &slot.state, ledger: &myLedger,
+                                       worst: &myWorst)
+                } else {
+                    runBatch(first..<last, kernel: &k, seed: seed, state: &slot.state, ledger: &myLedger, worst: &myWorst)
+                }
                 slot.state.tally.flush()
             }
             lock.lock()
@@ -87,6 +102,30 @@ public enum ParallelRunner {
         totals.histories = end - range.lowerBound
         return RunChunk(sums: totals, ledger: ledger, completed: range.lowerBound..<end,
                         interrupted: end < range.upperBound, worstConservationError: worst)
+    }
+
+    /// Runs one batch of systematic source sampling on one worker: decay k of the batch b (decays [b·n, (b + 1)·n))
+    /// starts at the quantile (k + u_b)/n of the activity, u_b drawn from the batch's own stream
+    /// (`SourceSampling.batchStream`); the accumulator treats the whole batch as one sample, so the tally's Σq² sums
+    /// the squares of the batch sums.
+    static func runSystematicBatch<K: HistoryKernel>(_ histories: Range<UInt64>, kernel k: inout K, seed: UInt64,
+                                                     state: inout TransportState, ledger: inout EnergyLedger,
+                                                     worst: inout Double) {
+        let n = UInt64(histories.count)
+        let b = histories.lowerBound / n
+        var batchStream = RandomStream(seed: seed, stream: SourceSampling.batchStream(b))
+        let u = batchStream.uniform()
+        state.tally.beginHistory(b)
+        for h in histories {
+            let t = (Double(h - histories.lowerBound) + u) / Double(n)
+            state.beginHistoryInBatch(seed: seed, history: h, sourceQuantile: t)
+            k.run(history: h, &state)
+            state.energy.fold(into: &ledger)
+            #if DEBUG
+            worst = max(worst, state.energy.conservationError)
+            #endif
+        }
+        state.tally.endHistory()
     }
 
     /// Runs the histories of one batch on one worker (one access to the worker's state per batch).

@@ -105,7 +105,10 @@ public final class PreparedSimulation: @unchecked Sendable {
                                      materialIndex: materialIndex, density: density, mediumIndex: mediumIndex, media: media)
         let physics = try TransportPhysics(materials: world.materials, maximumDensity: world.maximumDensityPerMaterial,
                                            settings: settings)
-        let positions = try PositionSampler(source, world: world)
+        guard settings.sourceBatchDecays >= 1 && settings.sourceBatchDecays <= 1 << 24 else {
+            throw InputError(source: "source batch size", value: "\(settings.sourceBatchDecays)", reason: "must be 1…16 777 216 decays")
+        }
+        let positions = try PositionSampler(source, world: world, sampling: settings.sourceSampling)
         let majorants = MajorantGrid(world: world, photon: physics.photon, blockSize: settings.majorantBlockSize)
         kernel = DecayKernel(geometry: geometry, physics: physics, majorants: majorants, settings: settings, positions: positions,
                              emitter: emitter, regionOfVoxel: regions.isEmpty ? nil : UnsafePointer(regionOfVoxel),
@@ -157,14 +160,15 @@ public final class PreparedSimulation: @unchecked Sendable {
 
     /// Runs (or resumes) the simulation; see `SimulationDriver.run`.
     public func run(from state: SimulationState? = nil, control: RunControl, targetRegion: Int? = nil,
-                    firstDecay: UInt64 = 0, stop: StopFlag? = nil, roundRunner: RoundRunner? = nil,
-                    progress: (RunProgress) -> Void = { _ in },
+                    firstDecay: UInt64 = 0, totalDecays: UInt64? = nil, stop: StopFlag? = nil,
+                    roundRunner: RoundRunner? = nil, progress: (RunProgress) -> Void = { _ in },
                     checkpoint: (SimulationState) throws -> Void = { _ in }) throws -> SimulationState {
         var driver = SimulationDriver(kernel: kernel, voxelCount: world.grid.voxelCount, regionCount: regions.count,
                                       targetRegion: targetRegion,
                                       targetRegionVoxels: targetRegion.map { regions[$0].voxels } ?? [],
                                       firstDecay: firstDecay, seed: seed)
         driver.roundRunner = roundRunner
+        driver.totalDecays = totalDecays
         return try driver.run(from: state ?? SimulationState(voxelCount: 0), control: control, stop: stop, progress: progress,
                               checkpoint: checkpoint)
     }

@@ -25,14 +25,17 @@ public final class SharedTally: @unchecked Sendable {
     /// First scored-region slot (the slots from here to `slotCount` are regions, the ones before grid voxels);
     /// `slotCount` when the caller did not say. Workers keep region slots in a small dense array (`EnergyTally`).
     public let firstRegionSlot: Int
+    /// Whether Σq² sums the squares of histories or of batches (systematic source sampling).
+    public let statistics: TallyStatistics
     /// Σq of slot v at 2v, Σq² at 2v + 1.
     let words: UnsafeMutablePointer<UInt64>
     private let overflow = Atomic<Bool>(false)
 
     /// An empty tally of `slotCount` slots, of which those from `firstRegionSlot` on (default: none) are scored
-    /// regions.
-    public init(slotCount: Int, firstRegionSlot: Int? = nil) {
+    /// regions; `statistics` says what Σq² sums the squares of.
+    public init(slotCount: Int, firstRegionSlot: Int? = nil, statistics: TallyStatistics = .historyByHistory) {
         self.slotCount = slotCount
+        self.statistics = statistics
         self.firstRegionSlot = min(max(0, firstRegionSlot ?? slotCount), slotCount)
         guard let raw = calloc(max(1, 2 * slotCount), MemoryLayout<UInt64>.stride) else {
             fatalError("out of memory allocating the energy tally (\(slotCount) slots × 16 bytes)")
@@ -55,6 +58,10 @@ public final class SharedTally: @unchecked Sendable {
     /// - Throws: `TallyOverflow` if a sum exceeds 64 bits.
     public func add(_ sums: TallySums) throws {
         precondition(sums.slotCount == slotCount)
+        guard sums.statistics == statistics else {
+            throw InputError(source: "tally sums", field: "statistics", value: sums.statistics.name,
+                             reason: "cannot be added to a \(statistics.name) tally")
+        }
         var overflow = false
         for v in 0..<slotCount where sums.sum[v] != 0 || sums.sumSquares[v] != 0 {
             let (a, o1) = words[2 * v].addingReportingOverflow(sums.sum[v])
@@ -78,7 +85,7 @@ public final class SharedTally: @unchecked Sendable {
     /// - Throws: `TallyOverflow` if a sum overflowed.
     public func sums(histories: UInt64) throws -> TallySums {
         if overflowed { throw TallyOverflow(where: "the run's energy tally") }
-        var s = TallySums(voxelCount: slotCount)
+        var s = TallySums(voxelCount: slotCount, statistics: statistics)
         s.histories = histories
         s.sum.withUnsafeMutableBufferPointer { a in
             s.sumSquares.withUnsafeMutableBufferPointer { b in

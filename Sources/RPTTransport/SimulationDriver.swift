@@ -27,6 +27,9 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
     /// Runs one round of histories in place of `ParallelRunner.run` on this process (e.g. spread over MPI
     /// ranks); nil = this process's threads. It must return the sums of exactly the `completed` prefix.
     public var roundRunner: RoundRunner?
+    /// Decays of the whole run this range belongs to (a shard's run; default: this range alone): systematic source
+    /// sampling needs ≥ `SourceSampling.minimumBatches` batches in the whole run.
+    public var totalDecays: UInt64?
 
     public init(kernel: Kernel, voxelCount: Int, regionCount: Int, targetRegion: Int? = nil,
                 targetRegionVoxels: [Int] = [], firstDecay: UInt64 = 0, seed: UInt64) {
@@ -39,9 +42,15 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
     /// shared tally (resumed sums included), reading only the slots the rule needs.
     func currentUncertainty(tally: SharedTally, histories: UInt64, criterion: UncertaintyCriterion) -> Double? {
         guard histories > 1 else { return nil }
+        let statistics = tally.statistics
+        // Batch statistics: no σ to stop on before the minimum number of batches (it would be too uncertain itself).
+        if case .batches = statistics, statistics.samples(histories: histories) < UInt64(SourceSampling.minimumBatches) {
+            return nil
+        }
         func rel(_ slot: Int) -> Double? {
             let m = tally.moments(slot: slot)
-            return Self.relativeUncertainty(sum: m.sum, sumSquares: m.sumSquares, histories: histories)
+            return Self.relativeUncertainty(sum: m.sum, sumSquares: m.sumSquares, histories: histories,
+                                            statistics: statistics)
         }
         switch criterion {
         case .roiMean:
@@ -55,10 +64,44 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         }
     }
 
+    /// Refuses a systematic-sampling run whose batches would not be whole or too few: the start, the decay count and a
+    /// resumed count must be multiples of the batch size n, the run must plan ≥ `SourceSampling.minimumBatches`
+    /// batches, decay indices must stay below 2⁶³ (`SourceSampling.batchStream`), and rounds may not be split over
+    /// processes (MPI ranks cut rounds at arbitrary decays).
+    static func checkSystematicRun(batch n: UInt64, firstDecay: UInt64, control: RunControl, totalDecays: UInt64?,
+                                   resumedDecays: UInt64, external: Bool) throws {
+        let source = "--source-sampling systematic"
+        if external {
+            throw InputError(source: source, reason: "not available with MPI ranks yet; run the ranks as shards "
+                                 + "(`simulate --shard i/n`, then `rptdose merge`)")
+        }
+        for (what, value) in [("first decay", firstDecay), ("--decays", control.decays), ("decays resumed", resumedDecays)]
+        where value % n != 0 {
+            let down = value / n * n, up = down + n
+            throw InputError(source: source, field: what, value: "\(value)",
+                             reason: "decays run in whole batches of \(n): use a multiple of \(n) (e.g. \(down > 0 ? "\(down) or " : "")\(up))")
+        }
+        let planned = max(totalDecays ?? control.decays, control.decays)
+        let batches = planned / n
+        if batches < UInt64(SourceSampling.minimumBatches) {
+            let least = UInt64(SourceSampling.minimumBatches) * n
+            throw InputError(source: source, field: "--decays", value: "\(planned)",
+                             reason: "\(batches) batches of \(n) decays: the uncertainty is estimated from the spread of the "
+                                 + "batches and needs ≥ \(SourceSampling.minimumBatches) (σ is then uncertain by ≈ 1/√(2B) "
+                                 + "≈ 13 %): use ≥ \(least) decays")
+        }
+        guard control.decays <= 1 << 63, firstDecay <= (1 << 63) - control.decays else {
+            throw InputError(source: source, field: "decay indices", value: "\(firstDecay)+\(control.decays)",
+                             reason: "must stay below 2^63")
+        }
+    }
+
     /// Relative standard error of the mean energy per history from integer sums.
-    static func relativeUncertainty(sum: UInt64, sumSquares: UInt64, histories: UInt64) -> Double? {
+    static func relativeUncertainty(sum: UInt64, sumSquares: UInt64, histories: UInt64,
+                                    statistics: TallyStatistics = .historyByHistory) -> Double? {
         guard histories > 1, sum != 0 else { return nil }
-        let m = TallySums.meanAndStandardError(sum: sum, sumSquares: sumSquares, histories: histories)
+        let m = TallySums.meanAndStandardError(sum: sum, sumSquares: sumSquares, histories: histories,
+                                               statistics: statistics)
         return m.standardError / m.mean
     }
 
@@ -73,12 +116,18 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         // Empty sums (no slots, no histories) stand for a fresh run without allocating a full zero array.
         precondition(base.sums.slotCount == voxelCount + regionCount || (base.sums.slotCount == 0 && base.decaysDone == 0),
                      "resumed tallies do not match the grid and regions")
+        let sourceBatch = kernel.sourceBatchDecays
+        if let n = sourceBatch {
+            try Self.checkSystematicRun(batch: n, firstDecay: firstDecay, control: control, totalDecays: totalDecays,
+                                        resumedDecays: base.decaysDone, external: roundRunner != nil)
+        }
         let start = Date()
         var lastCheckpoint = start
         let workers = control.threads
         // The run's one tally, holding the resumed sums and everything since; this process's workers add into it,
         // an external round runner returns sums that are added into it.
-        let tally = SharedTally(slotCount: voxelCount + regionCount, firstRegionSlot: voxelCount)
+        let tally = SharedTally(slotCount: voxelCount + regionCount, firstRegionSlot: voxelCount,
+                                statistics: kernel.tallyStatistics)
         if base.decaysDone > 0 { try tally.add(base.sums) }
         let pool: TallyPool? = roundRunner == nil ? TallyPool(workers: workers, shared: tally) : nil
         var done = base.decaysDone
@@ -118,6 +167,7 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
                 let needed = Double(done) * (u / target) * (u / target) - Double(done)
                 size = min(size, UInt64(max(needed * 1.1, Double(control.batchSize * workers))))
             }
+            if let n = sourceBatch { size = (size + n - 1) / n * n }  // whole batches (decays and start are multiples of n)
             size = min(size, control.decays - done)
             let lo = firstDecay + done
             let t0 = Date()

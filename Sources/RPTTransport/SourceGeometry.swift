@@ -24,9 +24,14 @@ public struct PositionSampler: Sendable {
     let activeVoxels: [UInt64]
     let shape: SIMD3<Int>
     let voxelSize: SIMD3<Double>
+    /// Systematic sampling only (else empty): cumulative weight of `activeVoxels` 0…i over the total, the last
+    /// entry exactly 1 — voxel i holds the quantiles [cumulative[i − 1], cumulative[i]).
+    let cumulative: [Double]
 
-    /// - Throws: `InputError` if a map has the wrong size, negative, NaN or all-zero weights.
-    public init(_ geometry: SourceGeometry, world: VoxelWorld) throws {
+    /// - Parameter sampling: `.systematic` also builds the cumulative table of `sample(quantile:_:)` (voxel maps only).
+    /// - Throws: `InputError` if a map has the wrong size, negative, NaN or all-zero weights, or if systematic
+    ///   sampling is asked of an analytic source.
+    public init(_ geometry: SourceGeometry, world: VoxelWorld, sampling: SourceSampling = .analog) throws {
         self.geometry = geometry
         shape = world.grid.shape
         voxelSize = world.voxelSizeCm
@@ -55,14 +60,49 @@ public struct PositionSampler: Sendable {
             }
             activeVoxels = active
             alias = AliasTable(weights: weights)
+            if sampling == .systematic {
+                var c = [Double](repeating: 0, count: weights.count), running = 0.0
+                for (i, x) in weights.enumerated() { running += x; c[i] = running }
+                for i in c.indices { c[i] /= running }
+                c[c.count - 1] = 1
+                cumulative = c
+            } else {
+                cumulative = []
+            }
         case .sphere(_, let r):
             guard r > 0 else { throw InputError(source: "sphere source", field: "radius", value: "\(r)", reason: "must be > 0") }
             alias = AliasTable(weights: [1])
             activeVoxels = []
+            cumulative = []
         default:
             alias = AliasTable(weights: [1])
             activeVoxels = []
+            cumulative = []
         }
+        if sampling == .systematic, case .voxelMap = geometry {} else if sampling == .systematic {
+            throw InputError(source: "--source-sampling", value: sampling.rawValue,
+                             reason: "systematic source sampling needs a voxel activity map (this source is analytic)")
+        }
+    }
+
+    /// Samples the decay position at quantile `t` ∈ [0, 1) of the cumulative activity (systematic sampling): the
+    /// voxel holding t (binary search), then a uniform point inside it from `rng`.
+    @inline(__always)
+    public func sample(quantile t: Double, _ rng: inout RandomStream) -> SIMD3<Double> {
+        let index = cumulative.withUnsafeBufferPointer { c -> Int in
+            // First i with t < c[i]; c is non-decreasing and ends at 1 > t.
+            var lo = 0, hi = c.count - 1
+            while lo < hi {
+                let mid = (lo &+ hi) >> 1
+                if t < c[mid] { hi = mid } else { lo = mid &+ 1 }
+            }
+            return lo
+        }
+        let packed = activeVoxels.withUnsafeBufferPointer { $0[index] }
+        let mask: UInt64 = (1 << 21) - 1
+        let i = Int(packed & mask), j = Int((packed >> 21) & mask), k = Int(packed >> 42)
+        let u = SIMD3(rng.uniform32(), rng.uniform32(), rng.uniform32())
+        return (SIMD3(Double(i), Double(j), Double(k)) + u) * voxelSize
     }
 
     /// Samples one decay position (cm, world frame).

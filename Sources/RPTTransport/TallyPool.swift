@@ -19,8 +19,8 @@ public final class TallyPool: @unchecked Sendable {
     }
 
     /// A pool with a fresh, empty shared tally of `slotCount` slots.
-    public convenience init(workers: Int, slotCount: Int) {
-        self.init(workers: workers, shared: SharedTally(slotCount: slotCount))
+    public convenience init(workers: Int, slotCount: Int, statistics: TallyStatistics = .historyByHistory) {
+        self.init(workers: workers, shared: SharedTally(slotCount: slotCount, statistics: statistics))
     }
 
     public var workerCount: Int { workers.count }

@@ -19,12 +19,16 @@ public struct TransportSettings: Sendable, Hashable, Codable {
     public var majorantBlockSize: Int = 8
     /// Estimator of the photons' energy deposition (`PhotonEstimator`); analogue by default.
     public var photonEstimator: PhotonEstimator = .analog
+    /// How decay positions are drawn from a voxel map (`SourceSampling`); analogue by default.
+    public var sourceSampling: SourceSampling = .analog
+    /// Decays per batch of systematic source sampling (ignored by analogue sampling).
+    public var sourceBatchDecays: Int = SourceSampling.defaultBatchDecays
 
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
         case electronCutoffMeV, photonCutoffMeV, deltaRayThresholdMeV, bremsstrahlungThresholdMeV, maxEnergyLossFraction,
-             rangeRejection, majorantBlockSize, photonEstimator
+             rangeRejection, majorantBlockSize, photonEstimator, sourceSampling, sourceBatchDecays
     }
 
     /// Decodes settings written before a field existed with that field's default.
@@ -40,6 +44,13 @@ public struct TransportSettings: Sendable, Hashable, Codable {
         rangeRejection = try c.decodeIfPresent(Bool.self, forKey: .rangeRejection) ?? d.rangeRejection
         majorantBlockSize = try c.decodeIfPresent(Int.self, forKey: .majorantBlockSize) ?? d.majorantBlockSize
         photonEstimator = try c.decodeIfPresent(PhotonEstimator.self, forKey: .photonEstimator) ?? d.photonEstimator
+        sourceSampling = try c.decodeIfPresent(SourceSampling.self, forKey: .sourceSampling) ?? d.sourceSampling
+        sourceBatchDecays = try c.decodeIfPresent(Int.self, forKey: .sourceBatchDecays) ?? d.sourceBatchDecays
+    }
+
+    /// The tally statistics these settings call for: per batch with systematic source sampling.
+    public var tallyStatistics: TallyStatistics {
+        sourceSampling == .systematic ? .batches(size: UInt64(sourceBatchDecays)) : .historyByHistory
     }
 
     /// The same settings with every acceleration off (for validation): no range rejection, analogue photon
@@ -53,14 +64,15 @@ public struct TransportSettings: Sendable, Hashable, Codable {
 
     /// What the simulation fingerprint records of these settings: every field, in the text Swift's default
     /// description gave before `photonEstimator` existed (so that analogue runs keep their fingerprints and their
-    /// checkpoints stay resumable), plus the estimator when it is not analogue (so that runs with different
-    /// estimators are never merged or resumed together).
+    /// checkpoints stay resumable), plus the estimator and the source sampling (with its batch size) when they are
+    /// not analogue (so that runs with different estimators or samplings are never merged or resumed together).
     public var fingerprintText: String {
         "TransportSettings(electronCutoffMeV: \(electronCutoffMeV), photonCutoffMeV: \(photonCutoffMeV), "
             + "deltaRayThresholdMeV: \(deltaRayThresholdMeV), bremsstrahlungThresholdMeV: \(bremsstrahlungThresholdMeV), "
             + "maxEnergyLossFraction: \(maxEnergyLossFraction), rangeRejection: \(rangeRejection), "
             + "majorantBlockSize: \(majorantBlockSize))"
             + (photonEstimator == .analog ? "" : " photonEstimator: \(photonEstimator.rawValue)")
+            + (sourceSampling == .analog ? "" : " sourceSampling: \(sourceSampling.rawValue) batch \(sourceBatchDecays)")
     }
 
     /// Names of the accelerations in use (for provenance).

@@ -17,6 +17,9 @@ public struct TransportState: ~Copyable {
     public var stack: ParticleStack
     /// Energy emitted, deposited, escaped … by the current history (conservation bookkeeping).
     public var energy: HistoryEnergy
+    /// Systematic source sampling: the current decay's position (k + u_b)/n in the cumulative activity, in [0, 1)
+    /// (set by `ParallelRunner` for kernels with a `sourceBatchDecays`; NaN otherwise).
+    public var sourceQuantile: Double = .nan
 
     /// A worker's state accumulating into `shared`.
     public init(tally shared: SharedTally) {
@@ -37,6 +40,15 @@ public struct TransportState: ~Copyable {
         rng = RandomStream(seed: seed, stream: h)
         energy = HistoryEnergy()
         tally.beginHistory(h)
+    }
+
+    /// Starts history `h` inside a batch of systematic source sampling: its own random stream and energy account, but
+    /// the tally keeps accumulating the batch (one "history" of the accumulator per batch, `ParallelRunner`).
+    @inline(__always)
+    mutating func beginHistoryInBatch(seed: UInt64, history h: UInt64, sourceQuantile t: Double) {
+        rng = RandomStream(seed: seed, stream: h)
+        energy = HistoryEnergy()
+        sourceQuantile = t
     }
 
     /// Ends the current history: its deposits go into the tally's integer sums.

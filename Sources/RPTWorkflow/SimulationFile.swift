@@ -103,7 +103,10 @@ public enum SimulationFile {
         try f.setAttribute("tally_version", .uint(UInt64(tallyVersion)), at: t)
         try f.setAttribute("histories", .uint(s.histories), at: t)
         try f.setAttribute("quantum_mev", .double(EnergyTally.quantumMeV), at: t)
-        try f.setAttribute("square_quantum_mev2", .double(EnergyTally.squareQuantumMeV2), at: t)
+        try f.setAttribute("square_quantum_mev2", .double(s.statistics.squareQuantumMeV2), at: t)
+        // What sum_squares sums: the squares of histories, or of batch sums (systematic source sampling).
+        try f.setAttribute("statistics", .string(s.statistics.name), at: t)
+        if case .batches(let size) = s.statistics { try f.setAttribute("statistics_batch_decays", .uint(size), at: t) }
         try f.setAttribute("region_names", .strings(regionNames), at: t)
         let l = state.ledger
         try f.writeDataset(lo([l.emitted, l.deposited, l.escaped, l.localBelowCutoff, l.stackOverflow]), shape: [5],
@@ -155,6 +158,19 @@ public enum SimulationFile {
                 throw InputError(source: path, field: t + "@histories", reason: "missing")
             }
             state.sums.histories = h
+            // Files without the attribute (before systematic source sampling) hold history-by-history sums.
+            switch try f.attributeIfPresent("statistics", at: t)?.asString ?? TallyStatistics.historyByHistory.name {
+            case TallyStatistics.historyByHistory.name:
+                state.sums.statistics = .historyByHistory
+            case "batch":
+                guard case .uint(let size)? = try f.attributeIfPresent("statistics_batch_decays", at: t), size > 0 else {
+                    throw InputError(source: path, field: t + "@statistics_batch_decays", reason: "missing or 0 for batch statistics")
+                }
+                state.sums.statistics = .batches(size: size)
+            case let other:
+                throw InputError(source: path, field: t + "@statistics", value: other,
+                                 reason: "expected history-by-history or batch")
+            }
             state.ledger.emitted = ledger[0]; state.ledger.deposited = ledger[1]; state.ledger.escaped = ledger[2]
             state.ledger.localBelowCutoff = ledger[3]; state.ledger.stackOverflow = ledger[4]
             let g = group

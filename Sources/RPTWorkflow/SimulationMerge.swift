@@ -42,6 +42,7 @@ public enum SimulationMerge {
         let filled = ordered.filter { $0.state.decaysDone > 0 }
         try checkCoverage(filled)
         var state = SimulationState(voxelCount: first.state.sums.sum.count)
+        state.sums.statistics = first.state.sums.statistics  // equal in every part (same fingerprint, same settings)
         for p in ordered {
             try state.sums.add(p.state.sums)
             state.ledger += p.state.ledger

@@ -47,6 +47,14 @@ public struct SimulationRunner {
         settings["max_energy_loss_fraction"] = "\(s.maxEnergyLossFraction)"
         settings["accelerations"] = s.accelerations.isEmpty ? "none" : s.accelerations.joined(separator: ",")
         settings["photon_estimator"] = s.photonEstimator.rawValue
+        settings["source_sampling"] = s.sourceSampling.rawValue
+        settings["statistics"] = s.tallyStatistics.name
+        if s.sourceSampling == .systematic {
+            let batches = s.tallyStatistics.samples(histories: state.decaysDone)
+            settings["statistics_batch_decays"] = "\(s.sourceBatchDecays)"
+            settings["statistics_batches"] = "\(batches)"
+            settings["statistics_relative_sigma_of_sigma"] = String(format: "%.3f", SourceSampling.sigmaOfSigma(batches: batches))
+        }
         settings["threads"] = "\(control.threads)"
         settings["target_uncertainty"] = control.targetUncertainty.map { "\($0)" } ?? "none"
         settings.merge(SoftwareInfo.provenanceStrings) { _, software in software }
@@ -120,11 +128,22 @@ public struct SimulationRunner {
         let stop = environment.stop
         let reporter = ProgressReporter(quiet: quiet)
         let final = try simulation.run(from: initial, control: control, targetRegion: targetRegion,
-                                       firstDecay: firstDecay, stop: stop, roundRunner: roundRunner,
+                                       firstDecay: firstDecay, totalDecays: totalDecays, stop: stop, roundRunner: roundRunner,
                                        progress: reporter.report, checkpoint: { s in
                                            if s.partial || s.decaysDone < control.decays { try write(s, to: checkpointPath) }
                                        })
         reporter.finish()
+        if case .batches(let n) = final.sums.statistics {
+            let b = final.sums.statistics.samples(histories: final.decaysDone)
+            if b < UInt64(SourceSampling.minimumBatches) {
+                environment.warn("the uncertainties come from only \(b) batches of \(n) decays (the run stopped early): "
+                                 + String(format: "they are themselves uncertain by ≈ %.0f %% (1/√(2B)); ", 100 * SourceSampling.sigmaOfSigma(batches: b))
+                                 + "continue with --resume to reach \(SourceSampling.minimumBatches) batches")
+            } else {
+                environment.log(String(format: "uncertainties from %llu batches of %llu decays (systematic source sampling; "
+                                       + "σ itself uncertain by ≈ %.0f %%)", b, n, 100 * SourceSampling.sigmaOfSigma(batches: b)))
+            }
+        }
         try write(final, to: out)
         if !final.partial { try? FileManager.default.removeItem(atPath: checkpointPath) }
         if final.partial {

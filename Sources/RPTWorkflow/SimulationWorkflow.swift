@@ -118,14 +118,25 @@ public enum SimulationWorkflow {
             throw InputError(source: "--target-uncertainty", reason: "needs --roi NAME (and --regions)")
         }
         var control = r.control
+        // Systematic source sampling runs whole batches: the decays are rounded up to whole batches, shards cut
+        // between batches (same decays, hence the same bits, for any split).
+        let batchUnit = r.settings.sourceSampling == .systematic ? UInt64(r.settings.sourceBatchDecays) : 1
+        if control.decays % batchUnit != 0 {
+            let rounded = (control.decays / batchUnit + 1) * batchUnit
+            environment.log("--source-sampling systematic runs whole batches of \(batchUnit) decays: --decays \(control.decays) "
+                            + "rounded up to \(rounded)")
+            control.decays = rounded
+        }
+        let totalDecays = control.decays
         var first: UInt64 = 0
         if let shard = r.shard {
             guard control.targetUncertainty == nil else {
                 throw InputError(source: "--shard", value: shard, reason: "shards need a fixed --decays, not --target-uncertainty")
             }
             let (i, n) = try SimulationInputs.parseShard(shard)
-            first = control.decays * UInt64(i - 1) / UInt64(n)
-            let end = control.decays * UInt64(i) / UInt64(n)
+            let batches = control.decays / batchUnit
+            first = batches * UInt64(i - 1) / UInt64(n) * batchUnit
+            let end = batches * UInt64(i) / UInt64(n) * batchUnit
             control.decays = end - first
         }
         let nuc = try Nuclide.named(r.nuclide, source: "--nuclide")
@@ -157,7 +168,7 @@ public enum SimulationWorkflow {
                                Date().timeIntervalSince(started), grid.voxelCount, scored.count))
         var runner = SimulationRunner(simulation: sim, control: control, out: r.out, nuclide: nuc.name,
                                       environment: environment, resume: r.resume, targetRegion: target, firstDecay: first,
-                                      totalDecays: r.control.decays,
+                                      totalDecays: totalDecays,
                                       extraSettings: ["activity_file": r.activity, "geometry": geometry,
                                                       "shard": r.shard ?? "1/1", "dose_grid": gridNote,
                                                       "total_tia_bq_s": "\(totalTIA)", "method": DoseMethod.mc.rawValue,

@@ -127,6 +127,17 @@ final class SimulateCommandTests: XCTestCase {
         }
     }
 
+    /// `--source-sampling`: an unknown value is refused naming the option; systematic sampling rounds the decays up to
+    /// whole batches of 16 384 and refuses fewer than 30 batches (σ from batch statistics), naming the least count.
+    func testSourceSamplingIsParsedAndChecked() throws {
+        XCTAssertThrowsError(try runCommand(simulateArgs(decays: 100, out: dir + "/s.h5", extra: ["--source-sampling", "sobol"]))) {
+            XCTAssertTrue("\($0)".contains("--source-sampling") && "\($0)".contains("systematic"), "\($0)")
+        }
+        XCTAssertThrowsError(try runCommand(simulateArgs(decays: 100_000, out: dir + "/s.h5", extra: ["--source-sampling", "systematic"]))) {
+            XCTAssertTrue("\($0)".contains("491520"), "\($0)")
+        }
+    }
+
     /// `--dose-grid ct` puts the dose on the CT grid and conserves the map's Bq·s inside the CT: the phantom's
     /// SPECT grid overhangs the CT by a fraction of a voxel, and its blurred activity there (< 1 %) is dropped
     /// with a warning, never added.

@@ -258,6 +258,93 @@ func estimatorBenchmark(decays: UInt64, repeats: Int) throws {
     }
 }
 
+/// Efficiency of systematic source sampling on patient15 (issue 18 item 3): like `estimators`, alternating runs of
+/// analogue sampling, systematic sampling, and systematic sampling with the photon track-length estimator, each of
+/// `decays` decays (rounded down to whole batches of RPT_SOURCE_BATCH decays, default 16 384) on 2 threads; σ of the
+/// systematic runs from batch statistics. Scenario and regions as in `estimators` (RPT_SCENARIO=kidneys|organs).
+func samplingBenchmark(decays requested: UInt64, repeats: Int) throws {
+    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    let dir = repo + "/phantoms/lu177-patient15"
+    let attn = try ImageIO.read(dir + "/patient15_LuDOTATATE_attn.h33").asDouble
+    let src = try ImageIO.read(dir + "/patient15_LuDOTATATE_src.h33").asDouble
+    let hu = Volume<Double>(grid: attn.grid, voxels: attn.voxels.map { $0 - 1000 }, unit: "HU")
+    let cal = try CTCalibration.load(directory: repo + "/phantoms/scanners/default")
+    let world = try WorldBuilder.fromCT(hu, calibration: cal)
+    var kidneys: [Int] = [], lesion: [Int] = [], marrow: [Int] = []
+    for (n, v) in src.voxels.enumerated() {
+        if v == 17000 || v == 18000 { kidneys.append(n) }
+        if v == 19000 { lesion.append(n) }
+        if v < 15000 && attn.voxels[n] >= 1150 && attn.voxels[n] < 2150 { marrow.append(n) }
+    }
+    let regions = [ScoredRegion(name: "kidneys", voxels: kidneys), ScoredRegion(name: "lesion", voxels: lesion),
+                   ScoredRegion(name: "marrow", voxels: marrow)]
+    let concentration: [Double: Double] = [15000: 1, 16000: 2, 17000: 2, 18000: 2, 19000: 8, 20000: 8, 21000: 8]
+    let scenarios: [(String, [Double])] = [
+        ("kidneys", src.voxels.map { $0 == 17000 || $0 == 18000 ? 1 : 0 }),
+        ("organs", src.voxels.map { concentration[$0] ?? 0 }),
+    ]
+    let only = ProcessInfo.processInfo.environment["RPT_SCENARIO"]
+    let nuc = try Nuclide.named("Lu-177")
+    let batch = UInt64(ProcessInfo.processInfo.environment["RPT_SOURCE_BATCH"] ?? "") ?? UInt64(SourceSampling.defaultBatchDecays)
+    let decays = requested / batch * batch
+    let configs: [(String, SourceSampling, PhotonEstimator)] = [("analog", .analog, .analog),
+                                                                ("systematic", .systematic, .analog),
+                                                                ("systematic+track-length", .systematic, .trackLength)]
+    print("source sampling, patient15, \(decays) decays per run (\(decays / batch) batches), 2 threads, median of \(repeats) (alternating):")
+    for (scenario, weights) in scenarios where only == nil || only == scenario {
+        var rows: [[[Double]]] = configs.map { _ in [] }
+        let sims = try configs.map { c -> PreparedSimulation in
+            var settings = TransportSettings()
+            settings.sourceSampling = c.1
+            settings.sourceBatchDecays = Int(batch)
+            settings.photonEstimator = c.2
+            return try PreparedSimulation(world: world, source: .voxelMap(weights: weights),
+                                          emitter: .nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false)),
+                                          settings: settings, regions: regions, seed: 1)
+        }
+        for rep in 0..<repeats {
+            for (i, sim) in sims.enumerated() {
+                let c0 = processCPUSeconds(), t0 = Date()
+                let state = try sim.run(control: RunControl(decays: decays, threads: 2, checkpointIntervalSeconds: 1e9))
+                let cpu = processCPUSeconds() - c0, wall = Date().timeIntervalSince(t0)
+                let r = sim.result(state)
+                func medianVoxel(_ v: [Int]) -> Double { median(v.map { r.relativeUncertainty[$0] > 0 ? r.relativeUncertainty[$0] : .infinity }) }
+                rows[i].append([cpu / Double(decays), wall / Double(decays),
+                                r.regions[0].relativeUncertainty, medianVoxel(kidneys),
+                                r.regions[1].relativeUncertainty, medianVoxel(lesion),
+                                r.regions[2].relativeUncertainty, medianVoxel(marrow),
+                                r.regions[0].meanDoseGy, r.regions[1].meanDoseGy, r.regions[2].meanDoseGy])
+                print(String(format: "    run %d %@: %.3f µs CPU/decay, kidney median voxel σ %.3f %%", rep, configs[i].0,
+                             cpu / Double(decays) * 1e6, 100 * medianVoxel(kidneys)))
+            }
+        }
+        print("  scenario \(scenario):")
+        var eff: [[Double]] = []
+        let names = ["kidney mean", "kidney median voxel", "lesion mean", "lesion median voxel", "marrow mean", "marrow median voxel"]
+        for (i, c) in configs.enumerated() {
+            let all = rows[i]
+            let col = { (k: Int) in median(all.map { $0[k] }) }
+            let cpu = col(0)
+            print(String(format: "    %@: %.3f µs CPU per decay (%.3f µs wall at 2 threads); doses per decay kidneys %.5e, lesion %.4e, marrow %.4e Gy",
+                         c.0, cpu * 1e6, col(1) * 1e6, col(8), col(9), col(10)))
+            eff.append([])
+            for (k, name) in names.enumerated() {
+                let u = col(2 + k)
+                let efficiency = 1 / (u * u * cpu * Double(decays))
+                let t2 = cpu * Double(decays) * (u / 0.02) * (u / 0.02) / 2
+                eff[i].append(efficiency)
+                print(String(format: "      %@: σ %.3f %% after %llu decays; efficiency 1/(σ²T) %.4g /s; time to 2 %% on 2 cores %.3g s",
+                             name, 100 * u, decays, efficiency, t2))
+            }
+        }
+        for (k, name) in names.enumerated() {
+            print(String(format: "    ratios to analogue, %@: systematic %.3g, systematic+track-length %.3g", name,
+                         eff[1][k] / eff[0][k], eff[2][k] / eff[0][k]))
+        }
+    }
+}
+
 let args = CommandLine.arguments.dropFirst()
 let what = args.first ?? "all"
 let decays = UInt64(ProcessInfo.processInfo.environment["RPT_BENCH_DECAYS"] ?? "") ?? 1_000_000
@@ -265,6 +352,7 @@ do {
     if what == "transport" || what == "all" { try transportBenchmark(decays: decays, repeats: 3) }
     if what == "breakdown" || what == "all" { try breakdownBenchmark(decays: decays) }
     if what == "methods" || what == "all" { try methodsBenchmark(decays: decays) }
+    if what == "sampling" { try samplingBenchmark(decays: decays, repeats: Int(ProcessInfo.processInfo.environment["RPT_REPEATS"] ?? "") ?? 3) }
     if what == "estimators" { try estimatorBenchmark(decays: decays, repeats: Int(ProcessInfo.processInfo.environment["RPT_REPEATS"] ?? "") ?? 3) }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
