@@ -90,6 +90,47 @@ public final class SharedTally: @unchecked Sendable {
         }
         return s
     }
+
+    /// The sums as a `TallySums`, handing the tally's memory back to the system as they are copied: the pages of the
+    /// slots already copied are released (`madvise(MADV_DONTNEED)`), so the copy never needs more than a slab on top of
+    /// the 16 bytes per slot. The tally reads as zero afterwards: call it once, for the final state, when no worker is
+    /// adding and nothing will be added.
+    /// - Throws: `TallyOverflow` if a sum overflowed.
+    public func takeSums(histories: UInt64) throws -> TallySums {
+        if overflowed { throw TallyOverflow(where: "the run's energy tally") }
+        let n = slotCount
+        let slab = 1 << 18  // slots per slab: 4 MiB of tally
+        let page = max(1, Int(sysconf(Int32(_SC_PAGESIZE))))
+        let base = UInt(bitPattern: UnsafeRawPointer(words))
+        var releasedUpTo = (base + UInt(page) - 1) / UInt(page) * UInt(page)  // first page wholly inside the block
+        var sum: [UInt64] = [], squares: [UInt64] = []
+        sum = [UInt64](unsafeUninitializedCapacity: n) { a, countA in
+            squares = [UInt64](unsafeUninitializedCapacity: n) { b, countB in
+                var v0 = 0
+                while v0 < n {
+                    let v1 = min(n, v0 + slab)
+                    for v in v0..<v1 {
+                        a[v] = words[2 * v]
+                        b[v] = words[2 * v + 1]
+                    }
+                    // Release the whole pages of the copied part (slots < v1).
+                    let end = (base + UInt(2 * v1 * MemoryLayout<UInt64>.stride)) / UInt(page) * UInt(page)
+                    if end > releasedUpTo {
+                        _ = madvise(UnsafeMutableRawPointer(bitPattern: releasedUpTo), Int(end - releasedUpTo), Int32(MADV_DONTNEED))
+                        releasedUpTo = end
+                    }
+                    v0 = v1
+                }
+                countB = n
+            }
+            countA = n
+        }
+        var s = TallySums(voxelCount: 0)
+        s.sum = sum
+        s.sumSquares = squares
+        s.histories = histories
+        return s
+    }
 }
 
 /// A 64-bit tally sum overflowed: the run deposited more than 2³² MeV (≈ 4.3·10⁹ MeV) in one voxel or region.
