@@ -145,7 +145,7 @@ extension H5File {
     }
 
     /// Creates dataset `p` of file type `type` and `shape`, then lets `fill` write it.
-    private func createDataset(_ p: String, type: hid_t, shape: [Int], options: H5DatasetOptions,
+    func createDataset(_ p: String, type: hid_t, shape: [Int], options: H5DatasetOptions,
                                fill: (hid_t) throws -> Void) throws {
         let fid = try requireWritable(p)
         guard !exists(p) else {

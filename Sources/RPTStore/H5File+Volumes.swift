@@ -22,12 +22,36 @@ extension H5File {
         case .float32(let v): try writeVoxels(v, g)
         case .float64(let v): try writeVoxels(v, g)
         }
+        try writeVolumeAttributes(grid: grid, unit: volume.unit, voxelType: volume.voxelType, at: g)
+    }
+
+    /// Writes a volume of `T` on `grid` like `writeVolume`, computing it slab by slab: `fill(slices, buffer)` writes
+    /// the voxels of the z slices `slices` (i fastest, then j, then k) into `buffer`. The volume never exists in
+    /// memory as a whole; the file holds the same bytes as `writeVolume` of the whole volume.
+    public func writeVolumeInSlabs<T: VoxelScalar & H5Scalar>(grid: Grid3D, unit: String, at volumePath: String,
+                                                              fill: (Range<Int>, UnsafeMutableBufferPointer<T>) throws -> Void) throws {
+        let g = HDF5Store.resolve(volumePath, under: HDF5Store.volumesGroup)
+        _ = try requireWritable(g)
+        try grid.validate(source: "\(path) \(g)")
+        guard !exists(g) else { throw InputError(source: path, field: g, reason: "an object already exists at this path") }
+        try createGroup(g)
+        let s = grid.shape
+        let chunk = Self.volumeChunkShape(shapeXYZ: s, bytesPerVoxel: T.voxelType.byteCount)
+        // Whole chunks per slab (each chunk compressed once), about 8 MiB of voxels.
+        let sliceBytes = Swift.max(1, s.x * s.y * T.voxelType.byteCount)
+        let slices = Swift.max(1, (8 << 20) / sliceBytes / chunk[0]) * chunk[0]
+        try writeDatasetInSlabs(shape: [s.z, s.y, s.x], at: g + "/data", options: .compressed(chunkShape: chunk, level: 4),
+                                slabRows: slices, fill: fill)
+        try writeVolumeAttributes(grid: grid, unit: unit, voxelType: T.voxelType, at: g)
+    }
+
+    private func writeVolumeAttributes(grid: Grid3D, unit: String, voxelType: VoxelType, at g: String) throws {
         try setAttribute("shape_xyz", .ints([Int64(grid.shape.x), Int64(grid.shape.y), Int64(grid.shape.z)]), at: g)
         try setAttribute("spacing_mm", .doubles([grid.spacing.x, grid.spacing.y, grid.spacing.z]), at: g)
         try setAttribute("origin_mm", .doubles([grid.origin.x, grid.origin.y, grid.origin.z]), at: g)
         try setAttribute("direction", .doubles(grid.direction.rowMajor), at: g)
-        try setAttribute("unit", .string(volume.unit), at: g)
-        try setAttribute("voxel_type", .string(volume.voxelType.rawValue), at: g)
+        try setAttribute("unit", .string(unit), at: g)
+        try setAttribute("voxel_type", .string(voxelType.rawValue), at: g)
         try setAttribute("coordinate_system", .string("LPS"), at: g)
     }
 

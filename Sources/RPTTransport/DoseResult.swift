@@ -43,32 +43,59 @@ public struct DoseResult: Sendable {
         self.decaysRepresented = decaysRepresented
         // Slot by slot (no full-grid temporaries of means and standard errors).
         let sums = state.sums, n = state.decaysDone
-        func moments(_ slot: Int) -> (mean: Double, standardError: Double) {
-            guard n > 0, sums.sum[slot] != 0 else { return (0, 0) }
-            return TallySums.meanAndStandardError(sum: sums.sum[slot], sumSquares: sums.sumSquares[slot], histories: n,
-                                                  statistics: sums.statistics)
-        }
         var energy = [Double](repeating: 0, count: v)
         var dose = [Double](repeating: 0, count: v), rel = [Double](repeating: 0, count: v)
-        let k = Self.joulePerMeV * 1000 * decaysRepresented  // MeV/g → Gy (J/kg)
+        let k = Self.grayPerMeVPerGram(decaysRepresented: decaysRepresented)
         for i in 0..<v {
-            let (m, se) = moments(i)
-            guard m > 0 else { continue }
-            energy[i] = m
-            dose[i] = m / mass[i] * k
-            rel[i] = se / m
+            guard let x = Self.voxel(sum: sums.sum[i], sumSquares: sums.sumSquares[i], histories: n,
+                                     statistics: sums.statistics, massG: mass[i], grayPerMeVPerGram: k) else { continue }
+            energy[i] = x.energyPerDecayMeV
+            dose[i] = x.doseGy
+            rel[i] = x.relativeUncertainty
         }
         energyPerDecayMeV = energy
         doseGy = dose
         relativeUncertainty = rel
-        regions = regionNames.indices.map { r in
-            let (m, s) = moments(v + r)
+        regions = Self.regionDoses(sums: sums, histories: n, voxelCount: v, decaysRepresented: decaysRepresented,
+                                   regionNames: regionNames, regionMassG: regionMassG)
+        ledger = state.ledger
+        partial = state.partial
+    }
+}
+
+extension DoseResult {
+    /// MeV per gram → Gy (J/kg) for `decaysRepresented` decays.
+    public static func grayPerMeVPerGram(decaysRepresented: Double) -> Double {
+        joulePerMeV * 1000 * decaysRepresented
+    }
+
+    /// Energy per decay (MeV), dose (Gy) and relative uncertainty of one voxel from its integer sums; nil where the
+    /// voxel received no energy (all three are then 0). The one expression behind `DoseResult` and the slab-by-slab
+    /// output (`SimulationFile`), so that both give the same bits.
+    @inline(__always)
+    public static func voxel(sum: UInt64, sumSquares: UInt64, histories: UInt64, statistics: TallyStatistics, massG: Double,
+                             grayPerMeVPerGram k: Double)
+        -> (energyPerDecayMeV: Double, doseGy: Double, relativeUncertainty: Double)? {
+        guard histories > 0, sum != 0 else { return nil }
+        let (m, se) = TallySums.meanAndStandardError(sum: sum, sumSquares: sumSquares, histories: histories,
+                                                     statistics: statistics)
+        guard m > 0 else { return nil }
+        return (m, m / massG * k, se / m)
+    }
+
+    /// Mean dose and uncertainty of each scored region (the slots after the `voxelCount` voxels).
+    public static func regionDoses(sums: TallySums, histories n: UInt64, voxelCount v: Int, decaysRepresented: Double,
+                                   regionNames: [String], regionMassG: [Double]) -> [RegionDose] {
+        let k = grayPerMeVPerGram(decaysRepresented: decaysRepresented)
+        return regionNames.indices.map { r in
+            let (m, s): (Double, Double) = n > 0 && sums.sum[v + r] != 0
+                ? TallySums.meanAndStandardError(sum: sums.sum[v + r], sumSquares: sums.sumSquares[v + r], histories: n,
+                                                 statistics: sums.statistics)
+                : (0, 0)
             return RegionDose(name: regionNames[r], massG: regionMassG[r],
                               meanDoseGy: regionMassG[r] > 0 ? m / regionMassG[r] * k : 0,
                               relativeUncertainty: m > 0 ? s / m : 0)
         }
-        ledger = state.ledger
-        partial = state.partial
     }
 }
 

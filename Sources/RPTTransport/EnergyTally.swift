@@ -325,7 +325,7 @@ public struct TallySums: Equatable, Sendable {
     /// the (independent, identically distributed) batch sums; 0 for B ≤ 1.
     @inline(__always)
     public static func meanAndStandardError(sum: UInt64, sumSquares: UInt64, histories: UInt64,
-                                            statistics: TallyStatistics = .historyByHistory)
+                                            statistics: TallyStatistics)
         -> (mean: Double, standardError: Double) {
         let n = Double(histories)
         let s = Double(sum) * EnergyTally.quantumMeV

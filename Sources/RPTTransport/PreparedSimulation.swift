@@ -15,10 +15,16 @@ public struct ScoredRegion: Sendable {
 
 /// Everything a simulation needs, validated and laid out for the transport loop.
 ///
-/// Owns copies of the world's arrays at stable addresses for the run; the per-worker kernels hold
-/// raw pointers into them.
+/// Owns the arrays the transport reads, at stable addresses for the run; the per-worker kernels hold raw pointers
+/// into them. The world's voxels are kept as 2-byte indices into the table of their distinct (material, density)
+/// pairs (`VoxelMediumTable`), exact; the world's own per-voxel arrays (1 + 4 bytes) are not kept, except copies
+/// for the voxels the table cannot index (more than 65 535 distinct pairs). Build it from a world the caller then
+/// drops, so that the world's arrays are freed before the run.
 public final class PreparedSimulation: @unchecked Sendable {
-    public let world: VoxelWorld
+    /// The dose grid.
+    public let grid: Grid3D
+    /// Materials referenced by the voxels' medium table.
+    public let materials: [Material]
     public let regions: [ScoredRegion]
     public let settings: TransportSettings
     public let decaysRepresented: Double
@@ -27,8 +33,10 @@ public final class PreparedSimulation: @unchecked Sendable {
     /// it is part of the fingerprint, so a resumed or merged run cannot silently change it.
     public let seed: UInt64
     public let kernel: DecayKernel
+    /// Per-voxel material index and density: full copies only when the medium table overflowed, else one element.
     private let materialIndex: UnsafeMutablePointer<UInt8>
     private let density: UnsafeMutablePointer<Float>
+    private let perVoxelArrays: Bool
     private let regionOfVoxel: UnsafeMutablePointer<Int32>
     /// Region slot lists of the voxels in several regions (`RegionOverlapList`).
     private let overlapOffsets: UnsafeMutablePointer<Int32>
@@ -48,16 +56,27 @@ public final class PreparedSimulation: @unchecked Sendable {
     public init(world: VoxelWorld, source: SourceGeometry, emitter: Emitter, settings: TransportSettings,
                 regions: [ScoredRegion] = [], decaysRepresented: Double = 1, seed: UInt64,
                 identity: [String] = []) throws {
-        self.world = world; self.regions = regions; self.settings = settings
+        self.grid = world.grid; self.materials = world.materials; self.regions = regions; self.settings = settings
         self.decaysRepresented = decaysRepresented
         self.seed = seed
         let n = world.grid.voxelCount
-        // Full per-voxel arrays: the transport reads them only for voxels outside the medium table (`VoxelMediumTable`);
-        // the randomly accessed arrays (medium indices, region map) are huge-page backed where the OS allows.
-        materialIndex = LargeAllocation.allocate(UInt8.self, count: n)
-        materialIndex.initialize(from: world.materialIndex, count: n)
-        density = LargeAllocation.allocate(Float.self, count: n)
-        density.initialize(from: world.density, count: n)
+        // The randomly accessed arrays (medium indices, region map) are huge-page backed where the OS allows.
+        mediumIndex = LargeAllocation.allocate(UInt16.self, count: n)
+        mediumTable = VoxelMediumTable(materialIndex: world.materialIndex, density: world.density, indices: mediumIndex)
+        media = .allocate(capacity: max(1, mediumTable.media.count))
+        media.initialize(from: mediumTable.media, count: mediumTable.media.count)
+        // Full per-voxel arrays only for voxels outside the medium table (the transport and the masses read them
+        // there alone); otherwise one-element placeholders.
+        perVoxelArrays = mediumTable.overflowVoxels > 0
+        let copies = perVoxelArrays ? n : 1
+        materialIndex = LargeAllocation.allocate(UInt8.self, count: copies)
+        density = LargeAllocation.allocate(Float.self, count: copies)
+        if perVoxelArrays {
+            materialIndex.initialize(from: world.materialIndex, count: n)
+            density.initialize(from: world.density, count: n)
+        } else {
+            materialIndex.initialize(to: 0); density.initialize(to: 1)
+        }
         // The region map (4 bytes per voxel) only when regions are scored (the kernel does not read it otherwise).
         let mapCount = regions.isEmpty ? 1 : n
         regionOfVoxel = LargeAllocation.allocate(Int32.self, count: mapCount)
@@ -97,10 +116,6 @@ public final class PreparedSimulation: @unchecked Sendable {
         overlapSlots = .allocate(capacity: max(1, slots.count))
         overlapSlots.initialize(from: slots, count: slots.count)
         overlappingVoxelCount = slotsOfVoxel.count
-        mediumIndex = LargeAllocation.allocate(UInt16.self, count: n)
-        mediumTable = VoxelMediumTable(materialIndex: world.materialIndex, density: world.density, indices: mediumIndex)
-        media = .allocate(capacity: max(1, mediumTable.media.count))
-        media.initialize(from: mediumTable.media, count: mediumTable.media.count)
         let geometry = VoxelGeometry(shape: world.grid.shape, sizeCm: world.voxelSizeCm,
                                      materialIndex: materialIndex, density: density, mediumIndex: mediumIndex, media: media)
         let physics = try TransportPhysics(materials: world.materials, maximumDensity: world.maximumDensityPerMaterial,
@@ -152,8 +167,38 @@ public final class PreparedSimulation: @unchecked Sendable {
         media.deallocate(); overlapOffsets.deallocate(); overlapSlots.deallocate()
     }
 
+    /// The world as given (rebuilt from the medium table: allocates its 5 bytes per voxel on every call).
+    public var world: VoxelWorld {
+        let n = grid.voxelCount
+        var m = [UInt8](repeating: 0, count: n), d = [Float](repeating: 0, count: n)
+        for v in 0..<n { let x = medium(ofVoxel: v); m[v] = x.material; d[v] = x.density }
+        // The values were validated when this simulation was prepared.
+        return try! VoxelWorld(grid: grid, materials: materials, materialIndex: m, density: d)
+    }
+
+    /// Material index and density of voxel `v` (flat index), exactly the world's.
+    @inline(__always)
+    public func medium(ofVoxel v: Int) -> VoxelMedium {
+        let c = mediumIndex[v]
+        if c != VoxelMediumTable.overflow { return media[Int(c)] }
+        return VoxelMedium(density: density[v], material: materialIndex[v])
+    }
+
+    /// Masses (g) of the voxels `range` (flat indices) into `mass` — the world's `voxelMassG`, bit for bit.
+    public func voxelMassesG(_ range: Range<Int>, into mass: UnsafeMutableBufferPointer<Double>) {
+        precondition(mass.count >= range.count)
+        let volume = grid.voxelVolumeML
+        for (k, v) in range.enumerated() { mass[k] = Double(medium(ofVoxel: v).density) * volume }
+    }
+
+    /// Mass of each scored region (g): the sum of its voxels' masses in its voxel order.
+    public var regionMassesG: [Double] {
+        let volume = grid.voxelVolumeML
+        return regions.map { $0.voxels.reduce(0.0) { $0 + Double(medium(ofVoxel: $1).density) * volume } }
+    }
+
     /// Tally slots: the grid's voxels, then one per region.
-    public var tallySlots: Int { world.grid.voxelCount + regions.count }
+    public var tallySlots: Int { grid.voxelCount + regions.count }
 
     /// An empty state for a new run.
     public func emptyState() -> SimulationState { SimulationState(voxelCount: tallySlots) }
@@ -163,7 +208,7 @@ public final class PreparedSimulation: @unchecked Sendable {
                     firstDecay: UInt64 = 0, totalDecays: UInt64? = nil, stop: StopFlag? = nil,
                     roundRunner: RoundRunner? = nil, progress: (RunProgress) -> Void = { _ in },
                     checkpoint: (SimulationState) throws -> Void = { _ in }) throws -> SimulationState {
-        var driver = SimulationDriver(kernel: kernel, voxelCount: world.grid.voxelCount, regionCount: regions.count,
+        var driver = SimulationDriver(kernel: kernel, voxelCount: grid.voxelCount, regionCount: regions.count,
                                       targetRegion: targetRegion,
                                       targetRegionVoxels: targetRegion.map { regions[$0].voxels } ?? [],
                                       firstDecay: firstDecay, seed: seed)
@@ -182,16 +227,26 @@ public final class PreparedSimulation: @unchecked Sendable {
     /// Local worker threads for `control` (the tally is shared, so memory no longer limits them).
     public func workerCount(_ control: RunControl) -> Int { control.threads }
 
-    /// Voxel masses (g) and region masses (g), as the dose is computed from them.
+    /// Voxel masses (g) and region masses (g), as the dose is computed from them (a full-grid array: 8 bytes per
+    /// voxel; the output stage reads `voxelMassesG(_:into:)` slab by slab instead).
     public var masses: (voxelG: [Double], regionG: [Double]) {
-        let mass = world.voxelMassG
-        return (mass, regions.map { $0.voxels.reduce(0.0) { $0 + mass[$1] } })
+        let mass = [Double](unsafeUninitializedCapacity: grid.voxelCount) { b, count in
+            voxelMassesG(0..<grid.voxelCount, into: b); count = grid.voxelCount
+        }
+        return (mass, regionMassesG)
     }
 
-    /// Doses and uncertainties of a state.
+    /// Doses and uncertainties of a state (full-grid arrays; see `regionDoses` for the regions alone).
     public func result(_ state: SimulationState) -> DoseResult {
         let (mass, regionMass) = masses
-        return DoseResult(state: state, grid: world.grid, voxelMassG: mass, decaysRepresented: decaysRepresented,
+        return DoseResult(state: state, grid: grid, voxelMassG: mass, decaysRepresented: decaysRepresented,
                           regionNames: regions.map(\.name), regionMassG: regionMass)
+    }
+
+    /// The scored regions' doses of a state, without any full-grid array (the same values as `result(_:).regions`).
+    public func regionDoses(_ state: SimulationState) -> [RegionDose] {
+        DoseResult.regionDoses(sums: state.sums, histories: state.decaysDone, voxelCount: grid.voxelCount,
+                               decaysRepresented: decaysRepresented, regionNames: regions.map(\.name),
+                               regionMassG: regionMassesG)
     }
 }

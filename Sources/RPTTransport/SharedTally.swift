@@ -85,16 +85,59 @@ public final class SharedTally: @unchecked Sendable {
     /// - Throws: `TallyOverflow` if a sum overflowed.
     public func sums(histories: UInt64) throws -> TallySums {
         if overflowed { throw TallyOverflow(where: "the run's energy tally") }
-        var s = TallySums(voxelCount: slotCount, statistics: statistics)
-        s.histories = histories
-        s.sum.withUnsafeMutableBufferPointer { a in
-            s.sumSquares.withUnsafeMutableBufferPointer { b in
-                for v in 0..<slotCount {
-                    a[v] = words[2 * v]
-                    b[v] = words[2 * v + 1]
+        return copy(histories: histories, release: false)
+    }
+
+    /// The sums as a `TallySums`, handing the tally's memory back to the system as they are copied: the pages of the
+    /// slots already copied are released (`madvise(MADV_DONTNEED)`), so the copy never needs more than a slab on top of
+    /// the tally's own pages. The tally reads as zero afterwards: call it once, for the final state, when no worker is
+    /// adding and nothing will be added.
+    /// - Throws: `TallyOverflow` if a sum overflowed.
+    public func takeSums(histories: UInt64) throws -> TallySums {
+        if overflowed { throw TallyOverflow(where: "the run's energy tally") }
+        return copy(histories: histories, release: true)
+    }
+
+    /// Copies the sums into new arrays. Each destination element is read before it is written and written only when it
+    /// differs: fresh pages of a large allocation are zero and stay uncommitted where the tally is zero (air, slots no
+    /// deposit reached), so the copy costs memory only where deposits landed; whatever the allocation held, every
+    /// element ends equal to the tally's.
+    private func copy(histories: UInt64, release: Bool) -> TallySums {
+        let n = slotCount
+        let slab = 1 << 18  // slots per slab: 4 MiB of tally
+        let page = max(1, Int(sysconf(Int32(_SC_PAGESIZE))))
+        let base = UInt(bitPattern: UnsafeRawPointer(words))
+        var releasedUpTo = (base + UInt(page) - 1) / UInt(page) * UInt(page)  // first page wholly inside the block
+        var sum: [UInt64] = [], squares: [UInt64] = []
+        sum = [UInt64](unsafeUninitializedCapacity: n) { a, countA in
+            squares = [UInt64](unsafeUninitializedCapacity: n) { b, countB in
+                var v0 = 0
+                while v0 < n {
+                    let v1 = min(n, v0 + slab)
+                    for v in v0..<v1 {
+                        let x = words[2 * v], y = words[2 * v + 1]
+                        if a[v] != x { a[v] = x }
+                        if b[v] != y { b[v] = y }
+                    }
+                    if release {
+                        // Release the whole pages of the copied part (slots < v1).
+                        let end = (base + UInt(2 * v1 * MemoryLayout<UInt64>.stride)) / UInt(page) * UInt(page)
+                        if end > releasedUpTo {
+                            _ = madvise(UnsafeMutableRawPointer(bitPattern: releasedUpTo), Int(end - releasedUpTo),
+                                        Int32(MADV_DONTNEED))
+                            releasedUpTo = end
+                        }
+                    }
+                    v0 = v1
                 }
+                countB = n
             }
+            countA = n
         }
+        var s = TallySums(voxelCount: 0, statistics: statistics)
+        s.sum = sum
+        s.sumSquares = squares
+        s.histories = histories
         return s
     }
 }

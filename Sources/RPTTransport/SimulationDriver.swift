@@ -136,10 +136,10 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         base.sums = TallySums(voxelCount: 0)  // now held by `tally`
         var rate = 0.0
         var interrupted = false
-        /// The full state: the shared tally's sums.
-        func snapshot(partial: Bool) throws -> SimulationState {
+        /// The full state: the shared tally's sums (`final`: moved out of the tally, which is then spent).
+        func snapshot(partial: Bool, final: Bool = false) throws -> SimulationState {
             var s = base
-            s.sums = try tally.sums(histories: done)
+            s.sums = final ? try tally.takeSums(histories: done) : try tally.sums(histories: done)
             s.ledger = ledger
             s.partial = partial
             s.elapsedSeconds = elapsedBefore
@@ -199,7 +199,7 @@ public struct SimulationDriver<Kernel: HistoryKernel> {
         }
         var goalReached = done >= control.decays
         if !goalReached, !interrupted, let t = control.targetUncertainty, let u = uncertainty() { goalReached = u <= t }
-        let final = try snapshot(partial: !goalReached)
+        let final = try snapshot(partial: !goalReached, final: true)
         try checkpoint(final)
         return final
     }

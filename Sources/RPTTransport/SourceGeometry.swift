@@ -17,7 +17,8 @@ public enum SourceGeometry: Sendable {
 /// Samples decay positions in O(1): an alias table over voxels for maps, analytic sampling otherwise.
 public struct PositionSampler: Sendable {
     let geometry: SourceGeometry
-    /// Alias table over `activeVoxels` (a one-bin placeholder for analytic sources).
+    /// Alias table over `activeVoxels` (a one-bin placeholder for analytic sources): 8 + 4 bytes per voxel with
+    /// activity (threshold as Double, alias as Int32), plus 8 bytes of packed coordinates in `activeVoxels`.
     let alias: AliasTable
     /// Voxel coordinates (i, j, k) of each alias-table entry, packed as i | j << 21 | k << 42 (only voxels
     /// with activity are tabulated, so the table stays small and cache-resident; no division per decay).
@@ -32,7 +33,9 @@ public struct PositionSampler: Sendable {
     /// - Throws: `InputError` if a map has the wrong size, negative, NaN or all-zero weights, or if systematic
     ///   sampling is asked of an analytic source.
     public init(_ geometry: SourceGeometry, world: VoxelWorld, sampling: SourceSampling = .analog) throws {
-        self.geometry = geometry
+        // A map's weights are not kept (8 bytes per voxel of the world grid): the alias table (and, for systematic
+        // sampling, the cumulative table) hold what sampling needs.
+        if case .voxelMap = geometry { self.geometry = .voxelMap(weights: []) } else { self.geometry = geometry }
         shape = world.grid.shape
         voxelSize = world.voxelSizeCm
         switch geometry {

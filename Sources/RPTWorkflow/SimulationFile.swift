@@ -46,17 +46,50 @@ public enum SimulationFile {
                              regionNames: [String], voxelMassG: [Double], regionMassG: [Double],
                              extraVolumes: [(String, AnyVolume)] = []) throws {
         precondition(voxelMassG.count == result.grid.voxelCount && regionMassG.count == regionNames.count)
-        try H5File.write(to: path) { f in
-            try f.writeVolume(AnyVolume(Volume<Double>(grid: result.grid, voxels: result.doseGy, unit: "Gy")), at: "dose")
-            try f.writeVolume(AnyVolume(Volume<Float>(grid: result.grid, voxels: result.relativeUncertainty.map { Float($0) },
-                                                      unit: "1")), at: "dose_rel_uncertainty")
-            try f.writeVolume(AnyVolume(Volume<Double>(grid: result.grid, voxels: result.energyPerDecayMeV, unit: "MeV")),
-                              at: "energy_per_decay")
+        let voxels = VoxelOutputSource(massesG: { range, mass in
+            voxelMassG.withUnsafeBufferPointer { m in
+                for (k, v) in range.enumerated() { mass[k] = m[v] }
+            }
+        })
+        try write(to: path, state: state, grid: result.grid, record: record, regionNames: regionNames, voxels: voxels,
+                  regionMassG: regionMassG, extraVolumes: extraVolumes)
+    }
+
+    /// Per-voxel inputs of the result volumes, read a slab of voxels at a time (no full-grid array needed).
+    public struct VoxelOutputSource {
+        /// Writes the masses (g) of the voxels of a range of flat indices into the buffer (as many values).
+        public var massesG: (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void
+        /// With dose to water: the D_w/D_m factor of the voxels of a range; nil = no dose to water.
+        public var doseToWaterFactors: ((Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void)?
+
+        public init(massesG: @escaping (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void,
+                    doseToWaterFactors: ((Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void)? = nil) {
+            self.massesG = massesG; self.doseToWaterFactors = doseToWaterFactors
+        }
+    }
+
+    /// Writes the result as above, computing every volume slab by slab (a few z slices at a time) straight from the
+    /// tally sums: dose (float64), relative uncertainty (float32), energy per decay (float64), with `voxels`'
+    /// dose-to-water factors also `dose_to_water` and `dose_to_water_factor` (float64), and the voxel masses — no
+    /// full-grid copy of any of them. Values are those of `DoseResult`, bit for bit (`DoseResult.voxel`).
+    public static func write(to path: String, state: SimulationState, grid: Grid3D, record: SimulationRecord,
+                             regionNames: [String], voxels: VoxelOutputSource, regionMassG: [Double],
+                             extraVolumes: [(String, AnyVolume)] = []) throws {
+        let voxelCount = grid.voxelCount
+        precondition(state.sums.slotCount == voxelCount + regionNames.count && regionMassG.count == regionNames.count)
+        let histories = state.decaysDone, statistics = state.sums.statistics
+        let k = DoseResult.grayPerMeVPerGram(decaysRepresented: record.decaysRepresented)
+        let plane = grid.shape.x * grid.shape.y
+        var mass: [Double] = [], factor: [Double] = []
+        func writeRest(_ f: H5File) throws {
             for (name, v) in extraVolumes { try f.writeVolume(v, at: name) }
-            if !result.regions.isEmpty {
-                try f.writeTable(MCRegionsTable.make(names: result.regions.map(\.name), massG: result.regions.map(\.massG),
-                                                     meanDoseGy: result.regions.map(\.meanDoseGy),
-                                                     relativeUncertainty: result.regions.map(\.relativeUncertainty)),
+            let regions = DoseResult.regionDoses(sums: state.sums, histories: histories, voxelCount: voxelCount,
+                                                 decaysRepresented: record.decaysRepresented, regionNames: regionNames,
+                                                 regionMassG: regionMassG)
+            if !regions.isEmpty {
+                try f.writeTable(MCRegionsTable.make(names: regions.map(\.name), massG: regions.map(\.massG),
+                                                     meanDoseGy: regions.map(\.meanDoseGy),
+                                                     relativeUncertainty: regions.map(\.relativeUncertainty)),
                                  at: MCRegionsTable.path)
             }
             try writeTallies(f, state: state, regionNames: regionNames)
@@ -67,8 +100,11 @@ public enum SimulationFile {
             try f.setAttribute("first_decay", .uint(record.firstDecay), at: g)
             try f.setAttribute("planned_end_decay", .uint(record.plannedEndDecay), at: g)
             try f.setAttribute("total_decays", .uint(record.totalDecays), at: g)
-            try f.writeDataset(voxelMassG, shape: [voxelMassG.count], at: g + "/voxel_mass_g",
-                               options: .compressed(chunkShape: [min(max(voxelMassG.count, 1), 1 << 16)]))
+            let massChunk = min(max(voxelCount, 1), 1 << 16)
+            try f.writeDatasetInSlabs(shape: [voxelCount], at: g + "/voxel_mass_g",
+                                      options: .compressed(chunkShape: [massChunk]), slabRows: 16 * massChunk) {
+                (range: Range<Int>, out: UnsafeMutableBufferPointer<Double>) in voxels.massesG(range, out)
+            }
             try f.writeDataset(regionMassG, shape: [regionMassG.count], at: g + "/region_mass_g")
             try f.setAttribute("decays", .uint(state.decaysDone), at: g)
             try f.setAttribute("decays_represented", .double(record.decaysRepresented), at: g)
@@ -82,6 +118,41 @@ public enum SimulationFile {
             try f.setAttribute("settings_keys", .strings(record.settings.keys.sorted()), at: g)
             try f.setAttribute("settings_values", .strings(record.settings.keys.sorted().map { record.settings[$0]! }), at: g)
             try f.writeProvenance(Provenance(seed: record.seed, settings: record.settings.mapValues { .string($0) }))
+        }
+        try state.sums.sum.withUnsafeBufferPointer { sum in
+            try state.sums.sumSquares.withUnsafeBufferPointer { squares in
+                /// One result volume, slab by slab: `value(voxel result or nil, mass, dose-to-water factor)`.
+                func volume<T: VoxelScalar & H5Scalar>(_ f: H5File, _ name: String, unit: String, withFactor: Bool = false,
+                                                       _ value: ((energyPerDecayMeV: Double, doseGy: Double,
+                                                                  relativeUncertainty: Double)?, Double) -> T) throws {
+                    try f.writeVolumeInSlabs(grid: grid, unit: unit, at: name) { (slices: Range<Int>, out: UnsafeMutableBufferPointer<T>) in
+                        let range = (slices.lowerBound * plane)..<(slices.upperBound * plane)
+                        if mass.count < range.count { mass = [Double](repeating: 0, count: range.count) }
+                        mass.withUnsafeMutableBufferPointer { voxels.massesG(range, $0) }
+                        if withFactor, let fill = voxels.doseToWaterFactors {
+                            if factor.count < range.count { factor = [Double](repeating: 0, count: range.count) }
+                            factor.withUnsafeMutableBufferPointer { fill(range, $0) }
+                        }
+                        for (j, v) in range.enumerated() {
+                            let x = DoseResult.voxel(sum: sum[v], sumSquares: squares[v], histories: histories,
+                                                     statistics: statistics, massG: mass[j], grayPerMeVPerGram: k)
+                            out[j] = value(x, withFactor ? factor[j] : 1)
+                        }
+                    }
+                }
+                try H5File.write(to: path) { f in
+                    try volume(f, "dose", unit: "Gy") { x, _ in x?.doseGy ?? 0 }
+                    try volume(f, "dose_rel_uncertainty", unit: "1") { x, _ in Float(x?.relativeUncertainty ?? 0) }
+                    try volume(f, "energy_per_decay", unit: "MeV") { x, _ in x?.energyPerDecayMeV ?? 0 }
+                    if voxels.doseToWaterFactors != nil {
+                        // D_w = D_m × factor (`SimulationRunner.doseToWater`); the factor is kept so that `merge`
+                        // recomputes dose to water from the merged dose exactly as one run would.
+                        try volume(f, "dose_to_water", unit: "Gy", withFactor: true) { x, w in (x?.doseGy ?? 0) * w }
+                        try volume(f, SimulationRunner.doseToWaterFactorVolume, unit: "1", withFactor: true) { _, w in w }
+                    }
+                    try writeRest(f)
+                }
+            }
         }
     }
 

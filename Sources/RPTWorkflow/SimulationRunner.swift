@@ -74,20 +74,16 @@ public struct SimulationRunner {
     }
 
     func write(_ state: SimulationState, to path: String) throws {
-        let result = simulation.result(state)
-        var volumes = extraVolumes
+        // Slab by slab from the tally sums: masses and dose-to-water factors from the medium table, no full-grid arrays.
+        let sim = simulation
+        var factors: ((Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void)? = nil
         if let f = doseToWaterFactors {
-            let w = simulation.world
-            let factor = (0..<w.grid.voxelCount).map { f[Int(w.materialIndex[$0])] }
-            volumes.append(("dose_to_water", AnyVolume(Volume<Double>(grid: w.grid, voxels: Self.doseToWater(result.doseGy, factor),
-                                                                      unit: "Gy"))))
-            // Kept so that `merge` recomputes dose to water from the merged dose exactly as one run would.
-            volumes.append((Self.doseToWaterFactorVolume, AnyVolume(Volume<Double>(grid: w.grid, voxels: factor, unit: "1"))))
+            factors = { range, out in for (k, v) in range.enumerated() { out[k] = f[Int(sim.medium(ofVoxel: v).material)] } }
         }
-        let (voxelMass, regionMass) = simulation.masses
-        try SimulationFile.write(to: path, result: result, state: state, record: record(state),
-                                 regionNames: simulation.regions.map(\.name), voxelMassG: voxelMass,
-                                 regionMassG: regionMass, extraVolumes: volumes)
+        try SimulationFile.write(to: path, state: state, grid: sim.grid, record: record(state),
+                                 regionNames: sim.regions.map(\.name),
+                                 voxels: .init(massesG: { sim.voxelMassesG($0, into: $1) }, doseToWaterFactors: factors),
+                                 regionMassG: sim.regionMassesG, extraVolumes: extraVolumes)
     }
 
     /// Runs to the goal and writes `out`; returns the final state. With a distributed execution in the

@@ -77,35 +77,44 @@ public enum SimulationWorkflow {
         if let unitWarning { environment.warn(unitWarning) }
         var gridNote = "activity"
         var ctVolume: Volume<Double>? = nil  // read once, for the dose grid and the world
+        var activityGrid: Grid3D? = nil  // set when the decays move onto the CT grid (after the world is built)
         switch r.doseGrid {
         case "activity": break
         case "ct":
             guard let ct = r.ct else { throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "needs --ct") }
-            // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids).
             ctVolume = try VolumeFiles.readDouble(ct)
             let ctGrid = ctVolume!.grid
             try GridOverlap.require(grid, imageSource: r.activity, inside: ctGrid, referenceSource: "the CT (\(ct))")
-            let moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ctGrid)
-            let total = weights.reduce(0, +)
-            if total > 0 && moved.contentOutside > 1e-6 * total {
-                environment.warn(String(format: "%.3g %% of the time-integrated activity lies outside the CT and is dropped",
-                                        100 * moved.contentOutside / total))
-            }
-            weights = moved.volume.voxels.map { max(0, $0) }
+            activityGrid = grid
             grid = ctGrid
             gridNote = "ct"
         default:
             throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "valid: activity, ct")
+        }
+        var world: VoxelWorld? = try SimulationInputs.buildWorld(ct: r.ct, calibration: r.calibration, labels: r.labels,
+                                                                 materialTable: r.materialTable, grid: grid,
+                                                                 gridSource: r.activity, ctVolume: ctVolume)
+        ctVolume = nil  // the world holds what transport needs; free the CT (8 bytes per voxel) before the run
+        if let activityGrid {
+            // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids) — after
+            // the CT is freed, so that the CT and the map on its grid (8 bytes per voxel each) never coexist.
+            do {
+                let moved = Volume<Double>(grid: activityGrid, voxels: weights).resampledConservingContent(onto: grid)
+                let total = weights.reduce(0, +)
+                if total > 0 && moved.contentOutside > 1e-6 * total {
+                    environment.warn(String(format: "%.3g %% of the time-integrated activity lies outside the CT and is dropped",
+                                            100 * moved.contentOutside / total))
+                }
+                weights = moved.volume.voxels
+            }
+            // max(0, x) in place (`moved` is gone, so no copy): round-off below zero becomes 0.
+            for n in weights.indices where !(weights[n] >= 0) { weights[n] = 0 }
         }
         if let (n, v) = weights.enumerated().first(where: { $0.element < 0 }) {
             let ijk = grid.voxelIndex(n)
             throw InputError(source: r.activity, field: "voxel (\(ijk.x), \(ijk.y), \(ijk.z))", value: "\(v)",
                              reason: "time-integrated activity must be ≥ 0")
         }
-        let world = try SimulationInputs.buildWorld(ct: r.ct, calibration: r.calibration, labels: r.labels,
-                                                    materialTable: r.materialTable, grid: grid, gridSource: r.activity,
-                                                    ctVolume: ctVolume)
-        ctVolume = nil  // the world holds what transport needs; free the CT (8 bytes per voxel) before the run
         let scored = try SimulationInputs.loadRegions(r.regions, names: r.regionNames, grid: grid)
         var target: Int? = nil
         if let roi = r.roi {
@@ -147,7 +156,7 @@ public enum SimulationWorkflow {
                                  ("--target-uncertainty", r.control.targetUncertainty != nil)] where used {
                 throw InputError(source: flag, value: r.method.method.rawValue, reason: "only available with --method mc")
             }
-            let result = try MethodDoseCalculator.compute(method: r.method.method, world: world, tiaBqS: weights,
+            let result = try MethodDoseCalculator.compute(method: r.method.method, world: world!, tiaBqS: weights,
                                                           regions: scored, nuclide: nuc, options: r.method,
                                                           control: r.control, seed: r.seed, settings: r.settings,
                                                           log: environment.log)
@@ -161,9 +170,13 @@ public enum SimulationWorkflow {
                                      wroteResults: true)
         }
         let emitter = Emitter.nuclide(EmissionSampler(nuclide: nuc, includeAnnihilationPhotons: false))
-        let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights), emitter: emitter,
+        let sim = try PreparedSimulation(world: world!, source: .voxelMap(weights: weights), emitter: emitter,
                                          settings: r.settings, regions: scored, decaysRepresented: totalTIA,
                                          seed: r.seed, identity: [nuc.name])
+        // The simulation keeps what the run needs (2-byte medium indices, the source's alias table): free the world's
+        // per-voxel arrays (5 bytes per voxel) and the map on the dose grid (8 bytes per voxel) before the run.
+        world = nil
+        weights = []
         environment.log(String(format: "set-up %.1f s: %d voxels on the dose grid, %d scored region(s)",
                                Date().timeIntervalSince(started), grid.voxelCount, scored.count))
         var runner = SimulationRunner(simulation: sim, control: control, out: r.out, nuclide: nuc.name,
@@ -177,14 +190,14 @@ public enum SimulationWorkflow {
                                                       "warnings": unitWarning ?? ""])
         if r.doseToWater {
             let eRef = max(nuc.betaMeanEnergyMeV, 0.01)
-            runner.doseToWaterFactors = try DoseToWater.factors(materials: world.materials, referenceEnergyMeV: eRef)
+            runner.doseToWaterFactors = try DoseToWater.factors(materials: sim.materials, referenceEnergyMeV: eRef)
             runner.extraSettings["dose_to_water_reference_energy_mev"] = "\(eRef)"
         }
         let state = try runner.run()
-        let result = sim.result(state)
+        let regionDoses = sim.regionDoses(state)  // no full-grid result arrays
         return SimulationOutcome(method: .mc, out: r.out, decaysDone: state.decaysDone, partial: state.partial,
                                  totalTIABqS: totalTIA,
-                                 regions: result.regions.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
+                                 regions: regionDoses.map { ($0.name, $0.massG, $0.meanDoseGy, $0.relativeUncertainty) },
                                  wroteResults: environment.writesResults)
     }
 }
