@@ -95,9 +95,11 @@ public enum DicomStudyImages {
                 let modality = h.string(.modality) ?? ""
                 guard modality == "CT" else { throw wrongModality(path, modality, role) }
                 ct = try DicomCTReader.read(folder: (path as NSString).deletingLastPathComponent,
-                                            seriesInstanceUID: try h.requiredString(.seriesInstanceUID), as: Int16.self)
+                                            seriesInstanceUID: try h.requiredString(.seriesInstanceUID), as: Int16.self,
+                                            subSeriesFile: path)
             }
             for note in ct.notes { Console.error("note: " + note) }
+            for warning in ct.warnings { Console.error("warning: " + warning) }
             return (AnyVolume(ct.volume), ct.metadata, nil, nil)
         case .spect:
             let image: DicomEmissionImage
@@ -111,7 +113,8 @@ public enum DicomStudyImages {
                     image = try DicomEmissionReader.readMultiFrame(file: path)
                 } else {
                     image = try DicomEmissionReader.readSeries(folder: (path as NSString).deletingLastPathComponent,
-                                                               seriesInstanceUID: try h.requiredString(.seriesInstanceUID))
+                                                               seriesInstanceUID: try h.requiredString(.seriesInstanceUID),
+                                                               subSeriesFile: path)
                 }
             }
             // RPTDose's SPECT convention: the activity at the scan time (docs/formats/study-manifest.md). An image
@@ -122,6 +125,7 @@ public enum DicomStudyImages {
                                     + "RPTDose needs the activity at the scan time (NONE or START): export the image without that correction")
             }
             for note in image.notes { Console.error("note: " + note) }
+            for warning in image.warnings { Console.error("warning: " + warning) }
             return (AnyVolume(image.volume), image.metadata, image.quantity, image.acquisitionDate)
         case .labels:
             throw InputError(source: path, reason: "a label map in DICOM is an RTSTRUCT or SEG file; read it with readLabels")

@@ -13,6 +13,11 @@ written, not by the Swift code):
   gap/         6 jittered slices with the 4th missing
   tilt/        6 slices of a 20 degree gantry-tilted acquisition (tilted image plane, table moving along z)
   offstack/    6 slices, one 0.3 mm off the regular stack
+  uneven/      7 slices with gaps of 2.0 to 3.0 mm (median 2.5) and per-slice Rescale Intercepts; expected: the HU
+               interpolated linearly (numpy.interp) onto the regular stack at the smallest gap, rounded down to
+               fit the span (15 mm / ceil(15 / 2.0) = 1.875 mm, 9 slices)
+  uneven_extra/ 6 slices, one gap of 1.0 mm (under half the 2.5 mm median): refused
+  recon/       one series with two reconstructions of the same 4 positions (kernels B30f and B70f, 4 slices each)
 """
 import json
 import math
@@ -36,7 +41,8 @@ origin = [-20.0, -10.0, 50.0]
 ps = [0.8, 0.6]
 
 
-def ct(series, position, stored, orientation=(1, 0, 0, 0, 1, 0), image_type=("ORIGINAL", "PRIMARY", "AXIAL"), number=1):
+def ct(series, position, stored, orientation=(1, 0, 0, 0, 1, 0), image_type=("ORIGINAL", "PRIMARY", "AXIAL"), number=1,
+       **attributes):
     ds = Dataset()
     ds.file_meta = FileMetaDataset()
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
@@ -57,6 +63,8 @@ def ct(series, position, stored, orientation=(1, 0, 0, 0, 1, 0), image_type=("OR
     ds.InstanceNumber, ds.AcquisitionNumber, ds.KVP = number, 1, 120
     ds.ContentDate, ds.ContentTime = "20240103", "100000"
     ds.PixelData = stored.astype("<i2").tobytes()
+    for keyword, value in attributes.items():
+        setattr(ds, keyword, value)
     return ds
 
 
@@ -154,6 +162,42 @@ series = generate_uid()
 for k in range(6):
     save(ct(series, [origin[0], origin[1], z_of(k, 0.3 if k == 3 else 0.0)], s5[k % 5], number=k + 1), f"offstack/o{k}.dcm")
 expected["offstack"] = {"file": "o3.dcm"}
+
+# --- uneven spacing: gaps 2.5 2.5 2.0 2.5 3.0 2.5 mm, per-slice intercepts -------------------------------------
+series = generate_uid()
+zs = origin[2] + np.array([0.0, 2.5, 5.0, 7.0, 9.5, 12.5, 15.0])
+intercepts = [-1024, -1000, -1024, -1010, -1024, -1000, -1024]
+s7 = volume(7, 17)
+for k in range(7):
+    save(ct(series, [origin[0], origin[1], zs[k]], s7[k], number=k + 1, RescaleIntercept=intercepts[k],
+            SeriesDescription="Abdomen uneven"), f"uneven/u{(k * 3) % 7}.dcm")
+hu7 = s7 + np.array(intercepts)[:, None, None]
+gaps = np.diff(zs)
+n_intervals = int(math.ceil((zs[-1] - zs[0]) / gaps.min() - 1e-9))
+z_new = np.linspace(zs[0], zs[-1], n_intervals + 1)
+resampled = np.empty((len(z_new), rows, cols))
+for j in range(rows):
+    for i in range(cols):
+        resampled[:, j, i] = np.interp(z_new, zs, hu7[:, j, i])
+expected["uneven"] = {"shape": [cols, rows, len(z_new)], "spacing": [ps[1], ps[0], float(z_new[1] - z_new[0])],
+                      "origin": [origin[0], origin[1], float(zs[0])], "hu": resampled.ravel().tolist(),
+                      "gaps": sorted(set(float(g) for g in gaps))}
+
+# --- uneven with an extra slice: a 1.0 mm gap in a 2.5 mm series ---------------------------------------------
+series = generate_uid()
+for k, z in enumerate([0.0, 2.5, 5.0, 6.0, 7.5, 10.0]):
+    save(ct(series, [origin[0], origin[1], origin[2] + z], s5[k % 5], number=k + 1), f"uneven_extra/e{k}.dcm")
+expected["uneven_extra"] = {"before": "e2.dcm", "after": "e3.dcm"}
+
+# --- two reconstructions (kernels) of the same positions in one series ------------------------------------------
+series = generate_uid()
+soft, bone = volume(4, 21), volume(4, 23)
+for k in range(4):
+    save(ct(series, [origin[0], origin[1], z_of(k)], soft[k], number=k + 1, ConvolutionKernel="B30f",
+            SeriesDescription="Abdomen 2.5 mixed", SeriesNumber=3), f"recon/soft{k}.dcm")
+    save(ct(series, [origin[0], origin[1], z_of(k)], bone[k], number=k + 11, ConvolutionKernel="B70f",
+            SeriesDescription="Abdomen 2.5 mixed", SeriesNumber=3), f"recon/bone{k}.dcm")
+expected["recon"] = {"shape": [cols, rows, 4], "bone_hu": (bone - 1024).ravel().tolist(), "soft_hu": (soft - 1024).ravel().tolist()}
 
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump(expected, f)
