@@ -28,13 +28,13 @@ import sys
 
 import numpy as np
 import highdicom as hd
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.uid import generate_uid
+
+from pydicom_ct import ct_slice, save as save_in
 
 OUT = sys.argv[1]
 os.makedirs(OUT, exist_ok=True)
 STUDY, FOR = generate_uid(), generate_uid()
-CT = "1.2.840.10008.5.1.4.1.1.2"
 expected = {}
 rows, cols, dz = 16, 20, 2.5
 origin = [-20.0, -10.0, 50.0]
@@ -43,36 +43,11 @@ ps = [0.8, 0.6]
 
 def ct(series, position, stored, orientation=(1, 0, 0, 0, 1, 0), image_type=("ORIGINAL", "PRIMARY", "AXIAL"), number=1,
        **attributes):
-    ds = Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.SOPClassUID, ds.SOPInstanceUID = CT, generate_uid()
-    ds.PatientName, ds.PatientID, ds.PatientBirthDate, ds.PatientSex = "Doe^Jane", "PID-1", "", "F"
-    ds.StudyInstanceUID, ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = STUDY, "20240103", "100000", "1", ""
-    ds.ReferringPhysicianName = ""
-    ds.SeriesInstanceUID, ds.SeriesNumber, ds.Modality, ds.Manufacturer = series, 1, "CT", "Independent"
-    ds.FrameOfReferenceUID, ds.PositionReferenceIndicator = FOR, ""
-    ds.ImageType = list(image_type)
-    ds.ImageOrientationPatient = list(orientation)
-    ds.ImagePositionPatient = [round(v, 6) for v in position]
-    ds.PixelSpacing, ds.SliceThickness = ps, dz
-    ds.Rows, ds.Columns = stored.shape
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
-    ds.RescaleSlope, ds.RescaleIntercept, ds.RescaleType = 1, -1024, "HU"
-    ds.InstanceNumber, ds.AcquisitionNumber, ds.KVP = number, 1, 120
-    ds.ContentDate, ds.ContentTime = "20240103", "100000"
-    ds.PixelData = stored.astype("<i2").tobytes()
-    for keyword, value in attributes.items():
-        setattr(ds, keyword, value)
-    return ds
+    return ct_slice(STUDY, series, FOR, position, orientation, stored, ps, dz, image_type=image_type, number=number, **attributes)
 
 
 def save(ds, rel):
-    path = os.path.join(OUT, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    ds.save_as(path, enforce_file_format=True)
-    return path
+    return save_in(ds, OUT, rel)
 
 
 def volume(n, seed):
