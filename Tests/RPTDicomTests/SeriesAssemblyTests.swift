@@ -83,6 +83,31 @@ final class SeriesAssemblyTests: XCTestCase {
         }
     }
 
+    /// Lossy JPEG Baseline (1.2.840.10008.1.2.4.50), 8-bit, encoded by Pillow (libjpeg-turbo) and by gdcmconv
+    /// (GDCM's IJG libjpeg): GDCM's decoding (RPTDose) equals pydicom's (Pillow backend, libjpeg-turbo) pixel for
+    /// pixel — both use the integer IDCT of the IJG code — and both differ from the image before compression.
+    func testLossyJPEGBaselineMatchesPydicomDecoding() throws {
+        let fx = try fixtures()
+        let e = fx.section("jpeg_baseline")
+        guard e["available"] as? Bool == true else {
+            try ExternalProcess.skipOrFail("gdcmconv (Debian libgdcm-tools) is needed to write compressed DICOM test files")
+            return
+        }
+        let files = e["files"] as! [String: Any]
+        XCTAssertEqual(Set(files.keys), ["pillow.dcm", "gdcmconv.dcm"])
+        let original = doubles(e["original"])
+        for (name, decoded) in files.sorted(by: { $0.key < $1.key }) {
+            let ds = try DicomFile.read(fx.path("jpeg_baseline/" + name))
+            XCTAssertEqual(ds.transferSyntax.uid, "1.2.840.10008.1.2.4.50", name)
+            let ours = try DicomPixelData(ds).frame(0)
+            let pydicom = doubles(decoded)
+            XCTAssertEqual(ours.count, pydicom.count, name)
+            let worst = zip(ours, pydicom).map { abs($0 - $1) }.max() ?? .infinity
+            XCTAssertEqual(worst, 0, "\(name): largest difference from pydicom's decoding")
+            XCTAssertGreaterThan(zip(ours, original).map { abs($0 - $1) }.max() ?? 0, 0, "\(name) is lossy")
+        }
+    }
+
     /// A single image in another orientation without a LOCALIZER Image Type is an unlabelled scout: skipped.
     func testUnlabelledScoutIsSkippedWithANote() throws {
         let fx = try fixtures()

@@ -17,6 +17,9 @@ written, not by the Swift code):
                interpolated linearly (numpy.interp) onto the regular stack at the smallest gap, rounded down to
                fit the span (15 mm / ceil(15 / 2.0) = 1.875 mm, 9 slices)
   uneven_extra/ 6 slices, one gap of 1.0 mm (under half the 2.5 mm median): refused
+  jpeg_baseline/ an 8-bit 64×64 slice in lossy JPEG Baseline (1.2.840.10008.1.2.4.50), encoded twice: by Pillow
+               (libjpeg-turbo) and encapsulated by pydicom, and by gdcmconv --jpeg --lossy (GDCM's IJG libjpeg);
+               expected: pydicom's decoding of each file (Pillow backend)
   recon/       one series with two reconstructions of the same 4 positions (kernels B30f and B70f, 4 slices each)
 """
 import json
@@ -173,6 +176,37 @@ for k in range(4):
     save(ct(series, [origin[0], origin[1], z_of(k)], bone[k], number=k + 11, ConvolutionKernel="B70f",
             SeriesDescription="Abdomen 2.5 mixed", SeriesNumber=3), f"recon/bone{k}.dcm")
 expected["recon"] = {"shape": [cols, rows, 4], "bone_hu": (bone - 1024).ravel().tolist(), "soft_hu": (soft - 1024).ravel().tolist()}
+
+# --- lossy JPEG baseline: 8-bit slices, one encoded by Pillow, one by gdcmconv -----------------------------------
+import io
+from PIL import Image
+from pydicom import dcmread
+from pydicom.encaps import encapsulate
+from pydicom.uid import JPEGBaseline8Bit
+series = generate_uid()
+jj, ii = np.mgrid[0:64, 0:64]
+plane8 = np.clip(128 + 90 * np.sin(ii / 5.0) * np.cos(jj / 7.0) + 40 * ((ii // 16 + jj // 16) % 2), 0, 255).astype(np.uint8)
+def ct8(**attributes):
+    ds = ct(series, [origin[0], origin[1], origin[2]], plane8.astype(np.int16), number=1, **attributes)
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+    ds.PixelData = plane8.tobytes()
+    return ds
+buffer = io.BytesIO()
+Image.fromarray(plane8, mode="L").save(buffer, format="JPEG", quality=75)
+pil = ct8()
+pil.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
+pil.PixelData = encapsulate([buffer.getvalue()])
+pil["PixelData"].VR = "OB"
+pil.LossyImageCompression, pil.LossyImageCompressionMethod = "01", "ISO_10918_1"
+pil_path = save(pil, "jpeg_baseline/pillow.dcm")
+expected["jpeg_baseline"] = {"files": {}, "available": gdcmconv is not None}
+expected["jpeg_baseline"]["files"]["pillow.dcm"] = dcmread(pil_path).pixel_array.astype(int).ravel().tolist()
+if gdcmconv:
+    plain8 = save(ct8(), "jpeg_baseline_src/plain8.dcm")
+    out = os.path.join(OUT, "jpeg_baseline", "gdcmconv.dcm")
+    subprocess.run([gdcmconv, "--jpeg", "--lossy", "-q", "75", plain8, out], check=True)
+    expected["jpeg_baseline"]["files"]["gdcmconv.dcm"] = dcmread(out).pixel_array.astype(int).ravel().tolist()
+expected["jpeg_baseline"]["original"] = plane8.astype(int).ravel().tolist()
 
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump(expected, f)
