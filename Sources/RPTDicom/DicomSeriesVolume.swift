@@ -59,6 +59,22 @@ public enum DicomCTReader {
         }
     }
 
+    /// What reading the slice series in `folder` would put in `warnings` (uneven slice spacing resampled), from
+    /// the headers alone (no pixel data is read), so that a workflow can record it with its result. The series
+    /// is chosen as by `read` (`modalities`: CT, or PT/NM for emission series); an enhanced multi-frame object
+    /// gives no warnings here (its frames' geometry needs the whole file: read it to see them).
+    public static func assemblyWarnings(folder: String, modalities: Set<String> = ["CT"], seriesInstanceUID: String? = nil,
+                                        subSeriesFile: String? = nil,
+                                        spacingToleranceMM: Double = defaultSpacingToleranceMM) throws -> [String] {
+        let headers = try DicomFolder.scanHeaders(folder)
+        let series = try DicomFolder.selectSeries(headers, folder: folder, modalities: modalities, seriesInstanceUID: seriesInstanceUID)
+        let chosen = headers.filter { series.files.contains($0.path) }
+        if try chosen.contains(where: { (try $0.header.int(.numberOfFrames) ?? 1) > 1 }) { return [] }
+        let geometry = try chosen.map { try SliceGeometry(header: $0.header, path: $0.path) }
+        let name = "\(modalities == ["CT"] ? "CT" : series.modality) series \(series.seriesInstanceUID) in \(folder)"
+        return try SliceStack(slices: geometry, series: name, toleranceMM: spacingToleranceMM, selecting: subSeriesFile).warnings
+    }
+
     /// Stacks single-frame slices and converts each slice's stored values with `transform` (before any
     /// interpolation of an uneven stack).
     static func readSlices<T: VoxelScalar>(_ headers: [(path: String, header: DicomDataSet)], unit: String, series: String,

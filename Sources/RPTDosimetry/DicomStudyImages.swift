@@ -132,6 +132,18 @@ public enum DicomStudyImages {
         }
     }
 
+    /// The loud warnings reading a DICOM CT or SPECT path gives (uneven slice spacing resampled; see
+    /// `DicomCTReader.assemblyWarnings`), for the result's notes; [] for other formats and multi-frame files.
+    public static func assemblyWarnings(_ path: String, role: StudyImageRole) throws -> [String] {
+        guard role != .labels, isDicom(path), FileManager.default.fileExists(atPath: path) else { return [] }
+        let modalities: Set<String> = role == .ct ? ["CT"] : ["PT", "NM"]
+        if isFolder(path) { return try DicomCTReader.assemblyWarnings(folder: path, modalities: modalities) }
+        let h = try header(path)
+        guard modalities.contains(h.string(.modality) ?? ""), (try h.int(.numberOfFrames) ?? 1) <= 1 else { return [] }
+        return try DicomCTReader.assemblyWarnings(folder: (path as NSString).deletingLastPathComponent, modalities: modalities,
+                                                  seriesInstanceUID: try h.requiredString(.seriesInstanceUID), subSeriesFile: path)
+    }
+
     /// Hours beyond which a DICOM acquisition time and the manifest's scan time cannot differ by a time zone
     /// alone (DICOM times are local and usually carry no offset; zones span UTC−12…+14).
     public static let acquisitionMismatchHours = 15.0

@@ -7,6 +7,8 @@ Usage: python ct_nifti_to_dicom.py CT.nii OUT_DIR
                         JPEG-LS, JPEG 2000, RLE and deflate (two slices each; the others uncompressed)
   OUT_DIR/ct_enhanced/  the unjittered slices as one Legacy Converted Enhanced CT (highdicom)
   OUT_DIR/ct_tilted/    the slices as a 12 degree gantry-tilted acquisition (must be refused)
+  OUT_DIR/ct_uneven/    the slices with every 3rd one (k = 1, 4, 7, …) reconstructed a quarter slice further along
+                        (HU interpolated linearly between slices k and k+1): gaps of 1.25 and 0.75 × the spacing
   OUT_DIR/expected.json {"compressed": {transfer syntax UID: slice count}, "slices": n}
 """
 import json
@@ -85,6 +87,15 @@ for k in range(nz):
     ds = ct_slice(tilted_series, k, position(k), list(row_dir) + list(tilted_col))
     ds.GantryDetectorTilt = 12.0
     save(ds, f"ct_tilted/slice{k:03d}.dcm")
+
+uneven_series = generate_uid()
+for k in range(nz):
+    shift = 0.25 if k % 3 == 1 and k + 1 < nz else 0.0
+    pixels = None
+    if shift:
+        pixels = np.rint((1 - shift) * hu[:, :, k].T + shift * hu[:, :, k + 1].T).astype(np.int32)
+    ds = ct_slice(uneven_series, k, lps[:3, :3] @ np.array([0.0, 0.0, k + shift]) + lps[:3, 3], orientation, pixels=pixels)
+    save(ds, f"ct_uneven/slice{k:03d}.dcm")
 
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump({"compressed": compressed, "slices": nz}, f)
