@@ -72,8 +72,8 @@ final class ScannerStudyDosimetryTests: XCTestCase {
         }
 
         // Uneven slice spacing (gaps 1.25 and 0.75 × the spacing): resampled with a warning printed and recorded in
-XX
-        // interpolated twice along z, which smooths the organ edges across the 8 mm slices).
+        // the result's notes; the doses stay within 0.5 % of the NIfTI study's (0.07 % seen for the kidneys: the CT,
+        // hence the densities, is interpolated twice along z, which smooths the organ edges across the 8 mm slices).
         try withCTs(["dicom/ct_uneven"]).write(toFile: dir + "/study/uneven.yaml", atomically: true, encoding: .utf8)
         let unevenPrinted = try StudyFixture.run(["dosimetry", dir + "/study/uneven.yaml", "--cycle", "1", "--out", dir + "/uneven",
                                                   "--method", "ldm", "--quiet"])
