@@ -139,8 +139,6 @@ struct SliceStack {
     var notes: [String]
     /// What the user must know about the values (resampling of uneven spacing), one line each.
     var warnings: [String] = []
-    /// Whether the stack was resampled (uneven spacing).
-    var resampled: Bool { samples.count != order.count || samples.enumerated().contains { $0.element != SliceSample(below: $0.offset, above: $0.offset, weight: 0) } }
 
     /// - Parameters:
     ///   - series: names the series in messages (e.g. "CT series 1.2.3 in /data/ct").
@@ -315,8 +313,8 @@ struct SliceStack {
                                 + "\(fmt(gaps.min()!)) to \(fmt(gaps.max()!)) mm ("
                                 + found.map { "\(fmt($0.gap, digits: 2)) mm ×\($0.count)" }.joined(separator: ", ")
                                 + "), more than the \(toleranceMM) mm tolerance of a regular stack; RESAMPLED linearly along the slice "
-                                + "normal onto \(intervals + 1) slices at \(fmt(sliceSpacing, digits: 4)) mm (the smallest gap) from the "
-                                + "first to the last slice")
+                                + "normal onto \(intervals + 1) slices at \(fmt(sliceSpacing, digits: 4)) mm (the smallest gap, rounded down to "
+                                + "fit the span) from the first to the last slice")
             }
             origin = meanOffset + normal * a
         }
@@ -356,7 +354,7 @@ struct SliceStack {
         func values(_ i: Int) throws -> [Double] {
             if let v = cache[i] { return v }
             let v = try slice(i)
-            guard v.count >= perSlice else { preconditionFailure("slice \(i) has \(v.count) values, expected \(perSlice)") }
+            precondition(v.count >= perSlice, "slice \(i) has \(v.count) values, expected \(perSlice)")
             cache[i] = v
             return v
         }
