@@ -78,6 +78,7 @@ struct ExportCommand: ParsableCommand {
         }
         if let out = dicomRTDose, let referenceCT {
             let ct = try Self.readReferenceCT(referenceCT, series: series)
+            for w in ct.notes.map({ "note: " + $0 }) + ct.warnings.map({ "warning: " + $0 }) { FileHandle.standardError.write(Data((w + "\n").utf8)) }
             if let warning = try Self.checkDoseInCT(dose: dose.grid, ct: ct.volume.grid, source: input) {
                 FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8))
             }
@@ -104,7 +105,8 @@ struct ExportCommand: ParsableCommand {
         if isDir.boolValue { return try DicomCTReader.read(folder: path, seriesInstanceUID: series, as: Int16.self) }
         let header = try DicomFile.read(path, options: .init(stopAtPixelData: true))
         return try DicomCTReader.read(folder: (path as NSString).deletingLastPathComponent,
-                                      seriesInstanceUID: series ?? header.requiredString(.seriesInstanceUID), as: Int16.self)
+                                      seriesInstanceUID: series ?? header.requiredString(.seriesInstanceUID), as: Int16.self,
+                                      subSeriesFile: series == nil ? path : nil)
     }
 
     /// Checks that the dose grid lies in the CT's patient coordinates: throws when the two grids' boxes do

@@ -73,6 +73,7 @@ public enum DicomDictionary {
         (0x0018, 0x1074, .DS, "RadionuclideTotalDose"),
         (0x0018, 0x1075, .DS, "RadionuclideHalfLife"),
         (0x0018, 0x1078, .DT, "RadiopharmaceuticalStartDateTime"),
+        (0x0018, 0x1210, .SH, "ConvolutionKernel"),
         (0x0020, 0x000D, .UI, "StudyInstanceUID"),
         (0x0020, 0x000E, .UI, "SeriesInstanceUID"),
         (0x0020, 0x0010, .SH, "StudyID"),
@@ -187,6 +188,7 @@ extension DicomTag {
     static let sliceThickness = DicomTag(0x0018, 0x0050)
     static let spacingBetweenSlices = DicomTag(0x0018, 0x0088)
     static let gantryDetectorTilt = DicomTag(0x0018, 0x1120)
+    static let convolutionKernel = DicomTag(0x0018, 0x1210)
     static let ctImageFrameTypeSequence = DicomTag(0x0018, 0x9329)
     static let radiopharmaceuticalStartTime = DicomTag(0x0018, 0x1072)
     static let radionuclideTotalDose = DicomTag(0x0018, 0x1074)

@@ -8,9 +8,17 @@ public struct DicomSeriesSummary: Sendable, CustomStringConvertible {
     public var seriesDescription: String
     /// Files of the series, in path order.
     public var files: [String]
+    /// Series Number (0020,0011), and Image Type (0008,0008) and Image Orientation (Patient) (0020,0037) of the
+    /// series' first file ("" when absent), for listings.
+    public var seriesNumber = ""
+    public var imageType = ""
+    public var orientation = ""
 
     public var description: String {
-        "\(seriesInstanceUID) (\(modality.isEmpty ? "?" : modality), '\(seriesDescription)', \(files.count) file(s))"
+        "\(seriesInstanceUID) (\(modality.isEmpty ? "?" : modality), Series Number \(seriesNumber.isEmpty ? "–" : seriesNumber), "
+            + "'\(seriesDescription)', \(files.count) file(s)"
+            + (imageType.isEmpty ? "" : ", Image Type \(imageType)") + (orientation.isEmpty ? "" : ", Image Orientation (Patient) \(orientation)")
+            + ")"
     }
 }
 
@@ -61,7 +69,10 @@ public enum DicomFolder {
             if byUID[uid] == nil {
                 order.append(uid)
                 byUID[uid] = DicomSeriesSummary(seriesInstanceUID: uid, modality: h.string(.modality) ?? "",
-                                                seriesDescription: h.string(.seriesDescription) ?? "", files: [])
+                                                seriesDescription: h.string(.seriesDescription) ?? "", files: [],
+                                                seriesNumber: h.string(.seriesNumber) ?? "",
+                                                imageType: h.strings(.imageType).joined(separator: "\\"),
+                                                orientation: h.strings(.imageOrientationPatient).joined(separator: "\\"))
             }
             byUID[uid]!.files.append(path)
         }

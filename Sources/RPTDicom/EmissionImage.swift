@@ -31,6 +31,8 @@ public struct DicomEmissionImage: Sendable {
     public var files: [String]
     /// What series assembly skipped (localizers, stray derived images), one line each.
     public var notes: [String] = []
+    /// What changed the values and must be shown loudly (uneven slice spacing resampled), one line each.
+    public var warnings: [String] = []
 }
 
 /// Reads NM (SPECT) and PT images: NM multi-frame reconstructed volumes and single-frame slice series.
@@ -61,7 +63,8 @@ public enum DicomEmissionReader {
 
     /// Reads a series of single-frame PT or NM slices from `folder` (see `DicomCTReader.read` for the options).
     public static func readSeries(folder: String, seriesInstanceUID: String? = nil,
-                                  spacingToleranceMM: Double = DicomCTReader.defaultSpacingToleranceMM) throws -> DicomEmissionImage {
+                                  spacingToleranceMM: Double = DicomCTReader.defaultSpacingToleranceMM,
+                                  subSeriesFile: String? = nil) throws -> DicomEmissionImage {
         let headers = try DicomFolder.scanHeaders(folder)
         let series = try DicomFolder.selectSeries(headers, folder: folder, modalities: ["PT", "NM"],
                                                   seriesInstanceUID: seriesInstanceUID)
@@ -72,7 +75,8 @@ public enum DicomEmissionReader {
         var quantity = EmissionQuantity.counts
         var unit = "counts"
         let volume: DicomSeriesVolume<Float> = try DicomCTReader.readSlices(chosen, unit: "", series: "\(series.modality) series \(series.seriesInstanceUID) in \(folder)",
-                                                                                   spacingToleranceMM: spacingToleranceMM) { ds, stored in
+                                                                                   spacingToleranceMM: spacingToleranceMM,
+                                                                                   subSeriesFile: subSeriesFile) { ds, stored in
             let m = try ValueMapping(ds)
             quantity = m.quantity; unit = m.unit
             return try m.apply(stored, frameItem: nil)
@@ -83,7 +87,7 @@ public enum DicomEmissionReader {
         return DicomEmissionImage(volume: v, quantity: quantity, metadata: volume.metadata,
                                   radiopharmaceuticals: try RadiopharmaceuticalInfo.read(first),
                                   acquisitionDate: try acquisitionDate(first), decayCorrection: decayCorrection(first),
-                                  files: volume.files, notes: volume.notes)
+                                  files: volume.files, notes: volume.notes, warnings: volume.warnings)
     }
 
     /// Decay Correction (0054,1102), upper-cased and trimmed; nil when absent or empty.

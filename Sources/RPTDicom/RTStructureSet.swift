@@ -46,9 +46,11 @@ public struct RTStructureSet: Sendable {
             for c in item.sequence(.contourSequence) {
                 guard c.string(.contourGeometricType) == "CLOSED_PLANAR" else { ignored[n, default: 0] += 1; continue }
                 let xyz = try c.requiredDoubles(.contourData)
-                guard xyz.count % 3 == 0, xyz.count >= 9 else {
+                // One or two points (OpenCV / rt-utils trace a lone voxel or a one-voxel-wide line so) enclose no
+                // area: they mark the voxel centres they pass through (ContourRasterizer.markOnContour).
+                guard xyz.count % 3 == 0, xyz.count >= 3 else {
                     throw InputError(source: path, field: DicomTag.contourData.label, value: "\(xyz.count) numbers",
-                                     reason: "a closed planar contour needs ≥ 3 points (x\\y\\z triplets) in ROI '\(names[n]!)'")
+                                     reason: "a closed planar contour needs ≥ 1 point (x\\y\\z triplets) in ROI '\(names[n]!)'")
                 }
                 contours[n, default: []].append(stride(from: 0, to: xyz.count, by: 3).map { SIMD3(xyz[$0], xyz[$0 + 1], xyz[$0 + 2]) })
             }
@@ -62,7 +64,9 @@ public struct RTStructureSet: Sendable {
     /// Labels are 1, 2, … in the order of `roiNames` (default: all ROIs in file order); where ROIs
     /// overlap the later one wins. A voxel belongs to an ROI when its centre, projected on the slice
     /// plane, is inside the ROI's contours on that slice by the even-odd rule, so a contour inside
-    /// another makes a hole. Contours are assigned to the nearest grid slice and must be parallel
+    /// another makes a hole, or lies on one of its contours (within `ContourRasterizer.onContourTolerance`
+    /// voxel): contours traced through the centres of a mask's boundary voxels (OpenCV, rt-utils) give the
+    /// mask back. Contours are assigned to the nearest grid slice and must be parallel
     /// to the slices (all points within 0.25 slice spacing of the slice plane).
     /// - Parameter frameOfReferenceUID: if given, must equal the structure set's.
     public func rasterize(onto grid: Grid3D, roiNames: [String]? = nil, frameOfReferenceUID: String? = nil) throws -> LabelMap {
@@ -99,6 +103,7 @@ public struct RTStructureSet: Sendable {
             }
             for (k, polygons) in bySlice {
                 ContourRasterizer.fillEvenOdd(polygons, slice: k, grid: grid, label: label, into: &labels)
+                ContourRasterizer.markOnContour(polygons, slice: k, grid: grid, label: label, into: &labels)
             }
         }
         return LabelMap(volume: Volume(grid: grid, voxels: labels, unit: "label"), names: names)
@@ -107,6 +112,45 @@ public struct RTStructureSet: Sendable {
 
 /// Scan-line even-odd filling of polygons given in continuous voxel index coordinates (i, j).
 enum ContourRasterizer {
+    /// Distance (voxel index units, in-plane) within which a voxel centre counts as lying on a contour.
+    static let onContourTolerance = 1e-3
+
+    /// Sets `label` at voxel centres (i, j, slice) that lie on an edge of one of `polygons` (within
+    /// `onContourTolerance`), including degenerate contours of one or two points. The even-odd fill leaves such
+    /// centres to its half-open tie-break (in on the low side, out on the high side); a contour drawn through
+    /// voxel centres means those voxels belong to the structure, on every side.
+    static func markOnContour(_ polygons: [[SIMD2<Double>]], slice k: Int, grid: Grid3D, label: UInt16, into labels: inout [UInt16]) {
+        let nx = grid.shape.x, ny = grid.shape.y, tol = onContourTolerance
+        for poly in polygons where !poly.isEmpty {
+            var a = poly[poly.count - 1]
+            for b in poly {
+                let d = b - a, length2 = (d * d).sum()
+                let jLo = max(0, Int((min(a.y, b.y) - tol).rounded(.up))), jHi = min(ny - 1, Int((max(a.y, b.y) + tol).rounded(.down)))
+                if jLo <= jHi {
+                    for j in jLo...jHi {
+                        let y = Double(j)
+                        let candidates: ClosedRange<Int>
+                        if abs(d.y) <= tol {
+                            let lo = Int((min(a.x, b.x) - tol).rounded(.up)), hi = Int((max(a.x, b.x) + tol).rounded(.down))
+                            guard lo <= hi else { continue }
+                            candidates = lo...hi
+                        } else {
+                            let x = (a.x + (y - a.y) * d.x / d.y).rounded()
+                            candidates = Int(x)...Int(x)
+                        }
+                        for i in candidates where i >= 0 && i < nx {
+                            let p = SIMD2(Double(i), y)
+                            let t = length2 > 0 ? min(max(((p - a) * d).sum() / length2, 0), 1) : 0
+                            let off = p - (a + t * d)
+                            if (off * off).sum() <= tol * tol { labels[grid.linearIndex(i, j, k)] = label }
+                        }
+                    }
+                }
+                a = b
+            }
+        }
+    }
+
     /// Sets `label` at voxel centres (i, j, slice) inside an odd number of `polygons`.
     /// Crossing rule: a centre is inside when the number of polygon edges crossing the ray towards +i
     /// strictly to its right is odd; edges take their lower end point but not the upper one (half-open),

@@ -174,6 +174,10 @@ public final class CycleDosimetrySetup: @unchecked Sendable {
                                         unlabelledKinetics: unlabelled, blood: blood, tiaMap: map, world: world,
                                         scoredRegions: scored, nuclide: nuclide, marrowIndex: marrowIndex, options: options)
         setup.warnings = warnings
+        // DICOM series resampled on reading (uneven slice spacing) are recorded with the result (docs/formats/dicom.md).
+        for tp in cycle.timePoints {
+            setup.warnings += try DicomStudyImages.assemblyWarnings(tp.ct, role: .ct) + DicomStudyImages.assemblyWarnings(tp.spect.image, role: .spect)
+        }
         if let cross = try CrossCycleRegistration.run(manifest: manifest, cycle: cycle) {
             progress("cycle \(cycle.number): reference CT registered to cycle \(cross.referenceCycle)'s (NCC \(cross.nccBefore) → \(cross.nccAfter))")
             for m in cross.mismatchedLesions {

@@ -95,9 +95,11 @@ public enum DicomStudyImages {
                 let modality = h.string(.modality) ?? ""
                 guard modality == "CT" else { throw wrongModality(path, modality, role) }
                 ct = try DicomCTReader.read(folder: (path as NSString).deletingLastPathComponent,
-                                            seriesInstanceUID: try h.requiredString(.seriesInstanceUID), as: Int16.self)
+                                            seriesInstanceUID: try h.requiredString(.seriesInstanceUID), as: Int16.self,
+                                            subSeriesFile: path)
             }
             for note in ct.notes { Console.error("note: " + note) }
+            for warning in ct.warnings { Console.error("warning: " + warning) }
             return (AnyVolume(ct.volume), ct.metadata, nil, nil)
         case .spect:
             let image: DicomEmissionImage
@@ -111,7 +113,8 @@ public enum DicomStudyImages {
                     image = try DicomEmissionReader.readMultiFrame(file: path)
                 } else {
                     image = try DicomEmissionReader.readSeries(folder: (path as NSString).deletingLastPathComponent,
-                                                               seriesInstanceUID: try h.requiredString(.seriesInstanceUID))
+                                                               seriesInstanceUID: try h.requiredString(.seriesInstanceUID),
+                                                               subSeriesFile: path)
                 }
             }
             // RPTDose's SPECT convention: the activity at the scan time (docs/formats/study-manifest.md). An image
@@ -122,10 +125,23 @@ public enum DicomStudyImages {
                                     + "RPTDose needs the activity at the scan time (NONE or START): export the image without that correction")
             }
             for note in image.notes { Console.error("note: " + note) }
+            for warning in image.warnings { Console.error("warning: " + warning) }
             return (AnyVolume(image.volume), image.metadata, image.quantity, image.acquisitionDate)
         case .labels:
             throw InputError(source: path, reason: "a label map in DICOM is an RTSTRUCT or SEG file; read it with readLabels")
         }
+    }
+
+    /// The loud warnings reading a DICOM CT or SPECT path gives (uneven slice spacing resampled; see
+    /// `DicomCTReader.assemblyWarnings`), for the result's notes; [] for other formats and multi-frame files.
+    public static func assemblyWarnings(_ path: String, role: StudyImageRole) throws -> [String] {
+        guard role != .labels, isDicom(path), FileManager.default.fileExists(atPath: path) else { return [] }
+        let modalities: Set<String> = role == .ct ? ["CT"] : ["PT", "NM"]
+        if isFolder(path) { return try DicomCTReader.assemblyWarnings(folder: path, modalities: modalities) }
+        let h = try header(path)
+        guard modalities.contains(h.string(.modality) ?? ""), (try h.int(.numberOfFrames) ?? 1) <= 1 else { return [] }
+        return try DicomCTReader.assemblyWarnings(folder: (path as NSString).deletingLastPathComponent, modalities: modalities,
+                                                  seriesInstanceUID: try h.requiredString(.seriesInstanceUID), subSeriesFile: path)
     }
 
     /// Hours beyond which a DICOM acquisition time and the manifest's scan time cannot differ by a time zone

@@ -2,6 +2,7 @@ import Foundation
 import RPTCore
 import RPTDicom
 import RPTDosimetry
+import RPTTestSupport
 import RPTVolume
 import XCTest
 
@@ -115,6 +116,26 @@ final class DicomManifestTests: XCTestCase {
         // A non-DICOM label image still needs its names table.
         XCTAssertThrowsError(try StudyManifest.load(path: try manifest(in: dir, study: study, labels: "{image: labels.nii}"))) { e in
             XCTAssertTrue("\(e)".contains("labels.names"), "\(e)")
+        }
+    }
+}
+
+/// A manifest's CT given as one file of a series that mixes two reconstructions (RPTDicomTests'
+/// Resources/make_assembly_fixtures.py, `recon/`): that file's sub-series is read; the folder is refused with a list.
+final class DicomSubSeriesSelectionTests: XCTestCase {
+    func testAFileOfASubSeriesPicksIt() throws {
+        let script = StudyFixture.testsDir.deletingLastPathComponent()
+            .appendingPathComponent("RPTDicomTests/Resources/make_assembly_fixtures.py").path
+        let (dir, expected) = try PythonFixture.generate(script: script, modules: ["pydicom", "numpy", "highdicom"])
+        let e = expected["recon"] as! [String: Any]
+        let bone = try StudyImages.read(dir + "/recon/bone1.dcm", role: .ct)
+        XCTAssertEqual(bone.grid.shape.z, 4)
+        XCTAssertEqual(bone.asDouble.voxels, doubles(e["bone_hu"]))
+        let soft = try StudyImages.read(dir + "/recon/soft3.dcm", role: .ct)
+        XCTAssertEqual(soft.asDouble.voxels, doubles(e["soft_hu"]))
+        XCTAssertThrowsError(try StudyImages.read(dir + "/recon", role: .ct)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("mixes 2 sub-series") && text.contains("kernel B30f") && text.contains("kernel B70f"), text)
         }
     }
 }

@@ -71,6 +71,24 @@ final class ScannerStudyDosimetryTests: XCTestCase {
             XCTAssertEqual(try XCTUnwrap(fromDicom[name]), d, accuracy: 1e-3 * d, name)
         }
 
+        // Uneven slice spacing (gaps 1.25 and 0.75 × the spacing): resampled with a warning printed and recorded in
+        // the result's notes; the doses stay within 0.5 % of the NIfTI study's (0.07 % seen for the kidneys: the CT,
+        // hence the densities, is interpolated twice along z, which smooths the organ edges across the 8 mm slices).
+        try withCTs(["dicom/ct_uneven"]).write(toFile: dir + "/study/uneven.yaml", atomically: true, encoding: .utf8)
+        let unevenPrinted = try StudyFixture.run(["dosimetry", dir + "/study/uneven.yaml", "--cycle", "1", "--out", dir + "/uneven",
+                                                  "--method", "ldm", "--quiet"])
+        XCTAssertTrue(unevenPrinted.contains("warning:") && unevenPrinted.contains("uneven slice spacing")
+                          && unevenPrinted.contains("RESAMPLED"), unevenPrinted)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: dir + "/uneven/summary.json"))) as? [String: Any])
+        let notes = try XCTUnwrap(summary["notes"] as? [String])
+        XCTAssertTrue(notes.contains { $0.contains("uneven slice spacing") && $0.contains("ct_uneven") }, "\(notes)")
+        let fromUneven = try regions(dir + "/uneven")
+        XCTAssertEqual(Set(fromNifti.keys), Set(fromUneven.keys))
+        for (name, d) in fromNifti {
+            XCTAssertEqual(try XCTUnwrap(fromUneven[name]), d, accuracy: 0.005 * d, name)
+        }
+
         XCTAssertThrowsError(try StudyFixture.run(["dosimetry", dir + "/study/tilted.yaml", "--cycle", "1", "--out", dir + "/tilted",
                                                    "--method", "ldm", "--quiet"])) { error in
             let text = "\(error)"

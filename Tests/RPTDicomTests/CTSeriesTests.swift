@@ -43,6 +43,9 @@ final class CTSeriesTests: XCTestCase {
             XCTAssertEqual(err.source, fx.path("two"))
             XCTAssertTrue(err.field.contains("(0020,000E)"), err.description)
             for uid in uids { XCTAssertTrue(err.reason.contains(uid), "error lists \(uid): \(err)") }
+            // Each listed with its series number, file count and the first file's orientation.
+            XCTAssertEqual(err.reason.components(separatedBy: "Series Number").count - 1, 2, err.description)
+            XCTAssertEqual(err.reason.components(separatedBy: "Image Orientation (Patient) ").count - 1, 2, err.description)
         }
         let b = try DicomCTReader.read(folder: fx.path("two"), seriesInstanceUID: e["b_uid"] as? String, as: Float.self)
         XCTAssertEqual(b.volume.grid.shape, SIMD3(10, 8, 3))

@@ -341,6 +341,11 @@ final class BadInputCorpusTests: XCTestCase {
             // `info` lists the series and says why it cannot be read, and does not report success (exit 1).
             c.append(CorpusCase(name: "dicom-info-slope0", args: ["info", fx.path("dicom_ct_slope0")], exit: ExitStatus.failure,
                                 message: "Rescale Slope"))
+            // A gantry-tilted CT series: refused with the tilt angle (RPTDose does not resample tilted stacks).
+            c.append(dosimetry("m-dicom-tilt", try manifest("m-dicom-tilt", [("ct: ct.nii", "ct: \(fx.path("dicom_ct_tilt"))")]),
+                               "stacked 15° off its slice normal (gantry tilt"))
+            c.append(CorpusCase(name: "dicom-info-tilt", args: ["info", fx.path("dicom_ct_tilt")], exit: ExitStatus.failure,
+                                message: "gantry tilt"))
         }
         // A failed run into a folder holding a good result leaves the result as it was.
         let good = studyDir + "/good-c1"

@@ -161,14 +161,15 @@ struct CorpusFixtures {
     }
 
     /// `dicom_ct_slope0/` and `dicom_ct_ok/`: CT series of 4 slices of 8 × 8 voxels (10 mm) written by pydicom (an
-    /// independent writer), with Rescale Slope 0 and 1. Skipped (no folder) when Python with pydicom is missing.
+    /// independent writer), with Rescale Slope 0 and 1; `dicom_ct_tilt/`: the good series acquired with a 15° gantry
+    /// tilt (image plane tilted about x, table moving along z). Skipped (no folder) when Python with pydicom is missing.
     func writeDicomCT() throws {
         let script = """
-        import os, sys
+        import math, os, sys
         import numpy as np
         from pydicom.dataset import Dataset, FileMetaDataset
         from pydicom.uid import ExplicitVRLittleEndian, generate_uid
-        for name, slope in (("dicom_ct_slope0", 0), ("dicom_ct_ok", 1)):
+        for name, slope, tilt in (("dicom_ct_slope0", 0, 0.0), ("dicom_ct_ok", 1, 0.0), ("dicom_ct_tilt", 1, 15.0)):
             out = os.path.join(sys.argv[1], name); os.makedirs(out, exist_ok=True)
             series, study, frame = generate_uid(), generate_uid(), generate_uid()
             for k in range(4):
@@ -177,7 +178,9 @@ struct CorpusFixtures {
                 ds.PatientName, ds.PatientID = "Test^Corpus", "C1"
                 ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = study, series, frame
                 ds.Modality, ds.StudyDate, ds.StudyTime = "CT", "20250106", "090000"
-                ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+                t = math.radians(tilt)
+                ds.ImageOrientationPatient = [1, 0, 0, 0, round(math.cos(t), 8), round(-math.sin(t), 8)]
+                if tilt: ds.GantryDetectorTilt = tilt
                 ds.ImagePositionPatient = [-35.0, -35.0, -15.0 + 10 * k]
                 ds.PixelSpacing, ds.SliceThickness = [10.0, 10.0], 10.0
                 ds.Rows, ds.Columns = 8, 8

@@ -7,6 +7,8 @@ Usage: python ct_nifti_to_dicom.py CT.nii OUT_DIR
                         JPEG-LS, JPEG 2000, RLE and deflate (two slices each; the others uncompressed)
   OUT_DIR/ct_enhanced/  the unjittered slices as one Legacy Converted Enhanced CT (highdicom)
   OUT_DIR/ct_tilted/    the slices as a 12 degree gantry-tilted acquisition (must be refused)
+  OUT_DIR/ct_uneven/    the slices with every 3rd one (k = 1, 4, 7, …) reconstructed a quarter slice further along
+                        (HU interpolated linearly between slices k and k+1): gaps of 1.25 and 0.75 × the spacing
   OUT_DIR/expected.json {"compressed": {transfer syntax UID: slice count}, "slices": n}
 """
 import json
@@ -19,8 +21,11 @@ import sys
 import highdicom as hd
 import nibabel as nib
 import numpy as np
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.uid import generate_uid
+
+# The CT slice writer shared with RPTDicomTests' fixture scripts.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "RPTDicomTests", "Resources"))
+from pydicom_ct import ct_slice as pydicom_ct_slice, save as save_in  # noqa: E402
 
 SRC, OUT = sys.argv[1], sys.argv[2]
 os.makedirs(OUT, exist_ok=True)
@@ -35,35 +40,13 @@ JITTER = [0.05, -0.05, 0.03, -0.04, 0.0, 0.05, -0.02]
 
 
 def ct_slice(series, k, position, orientation, image_type=("ORIGINAL", "PRIMARY", "AXIAL"), pixels=None):
-    ds = Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.SOPClassUID, ds.SOPInstanceUID = "1.2.840.10008.5.1.4.1.1.2", generate_uid()
-    ds.PatientName, ds.PatientID, ds.PatientBirthDate, ds.PatientSex = "Synthetic^Patient", "SYN-1", "", "O"
-    ds.StudyInstanceUID, ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = STUDY, "20250101", "100000", "1", ""
-    ds.ReferringPhysicianName = ""
-    ds.SeriesInstanceUID, ds.SeriesNumber, ds.Modality, ds.Manufacturer = series, 1, "CT", "Independent"
-    ds.FrameOfReferenceUID, ds.PositionReferenceIndicator = FOR, ""
-    ds.ImageType = list(image_type)
-    ds.ImageOrientationPatient = [round(float(v), 8) for v in orientation]
-    ds.ImagePositionPatient = [round(float(v), 6) for v in position]
-    ds.PixelSpacing, ds.SliceThickness = [float(spacing[1]), float(spacing[0])], float(spacing[2])
     plane = (hu[:, :, k].T if pixels is None else pixels) + 1024  # rows = j, columns = i
-    ds.Rows, ds.Columns = plane.shape
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
-    ds.RescaleSlope, ds.RescaleIntercept, ds.RescaleType = 1, -1024, "HU"
-    ds.InstanceNumber, ds.AcquisitionNumber, ds.KVP = k + 1, 1, 120
-    ds.ContentDate, ds.ContentTime = "20250101", "100000"
-    ds.PixelData = plane.astype("<i2").tobytes()
-    return ds
+    return pydicom_ct_slice(STUDY, series, FOR, position, orientation, plane, (spacing[1], spacing[0]), spacing[2],
+                            image_type=image_type, number=k + 1, patient=("Synthetic^Patient", "SYN-1", "O"), date="20250101")
 
 
 def save(ds, rel):
-    path = os.path.join(OUT, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    ds.save_as(path, enforce_file_format=True)
-    return path
+    return save_in(ds, OUT, rel)
 
 
 def position(k, jitter=0.0):
@@ -104,6 +87,15 @@ for k in range(nz):
     ds = ct_slice(tilted_series, k, position(k), list(row_dir) + list(tilted_col))
     ds.GantryDetectorTilt = 12.0
     save(ds, f"ct_tilted/slice{k:03d}.dcm")
+
+uneven_series = generate_uid()
+for k in range(nz):
+    shift = 0.25 if k % 3 == 1 and k + 1 < nz else 0.0
+    pixels = None
+    if shift:
+        pixels = np.rint((1 - shift) * hu[:, :, k].T + shift * hu[:, :, k + 1].T).astype(np.int32)
+    ds = ct_slice(uneven_series, k, lps[:3, :3] @ np.array([0.0, 0.0, k + shift]) + lps[:3, 3], orientation, pixels=pixels)
+    save(ds, f"ct_uneven/slice{k:03d}.dcm")
 
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump({"compressed": compressed, "slices": nz}, f)

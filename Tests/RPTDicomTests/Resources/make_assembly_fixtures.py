@@ -13,6 +13,14 @@ written, not by the Swift code):
   gap/         6 jittered slices with the 4th missing
   tilt/        6 slices of a 20 degree gantry-tilted acquisition (tilted image plane, table moving along z)
   offstack/    6 slices, one 0.3 mm off the regular stack
+  uneven/      7 slices with gaps of 2.0 to 3.0 mm (median 2.5) and per-slice Rescale Intercepts; expected: the HU
+               interpolated linearly (numpy.interp) onto the regular stack at the smallest gap, rounded down to
+               fit the span (15 mm / ceil(15 / 2.0) = 1.875 mm, 9 slices)
+  uneven_extra/ 6 slices, one gap of 1.0 mm (under half the 2.5 mm median): refused
+  jpeg_baseline/ an 8-bit 64×64 slice in lossy JPEG Baseline (1.2.840.10008.1.2.4.50), encoded twice: by Pillow
+               (libjpeg-turbo) and encapsulated by pydicom, and by gdcmconv --jpeg --lossy (GDCM's IJG libjpeg);
+               expected: pydicom's decoding of each file (Pillow backend)
+  recon/       one series with two reconstructions of the same 4 positions (kernels B30f and B70f, 4 slices each)
 """
 import json
 import math
@@ -23,48 +31,26 @@ import sys
 
 import numpy as np
 import highdicom as hd
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.uid import generate_uid
+
+from pydicom_ct import ct_slice, save as save_in
 
 OUT = sys.argv[1]
 os.makedirs(OUT, exist_ok=True)
 STUDY, FOR = generate_uid(), generate_uid()
-CT = "1.2.840.10008.5.1.4.1.1.2"
 expected = {}
 rows, cols, dz = 16, 20, 2.5
 origin = [-20.0, -10.0, 50.0]
 ps = [0.8, 0.6]
 
 
-def ct(series, position, stored, orientation=(1, 0, 0, 0, 1, 0), image_type=("ORIGINAL", "PRIMARY", "AXIAL"), number=1):
-    ds = Dataset()
-    ds.file_meta = FileMetaDataset()
-    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.SOPClassUID, ds.SOPInstanceUID = CT, generate_uid()
-    ds.PatientName, ds.PatientID, ds.PatientBirthDate, ds.PatientSex = "Doe^Jane", "PID-1", "", "F"
-    ds.StudyInstanceUID, ds.StudyDate, ds.StudyTime, ds.StudyID, ds.AccessionNumber = STUDY, "20240103", "100000", "1", ""
-    ds.ReferringPhysicianName = ""
-    ds.SeriesInstanceUID, ds.SeriesNumber, ds.Modality, ds.Manufacturer = series, 1, "CT", "Independent"
-    ds.FrameOfReferenceUID, ds.PositionReferenceIndicator = FOR, ""
-    ds.ImageType = list(image_type)
-    ds.ImageOrientationPatient = list(orientation)
-    ds.ImagePositionPatient = [round(v, 6) for v in position]
-    ds.PixelSpacing, ds.SliceThickness = ps, dz
-    ds.Rows, ds.Columns = stored.shape
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
-    ds.RescaleSlope, ds.RescaleIntercept, ds.RescaleType = 1, -1024, "HU"
-    ds.InstanceNumber, ds.AcquisitionNumber, ds.KVP = number, 1, 120
-    ds.ContentDate, ds.ContentTime = "20240103", "100000"
-    ds.PixelData = stored.astype("<i2").tobytes()
-    return ds
+def ct(series, position, stored, orientation=(1, 0, 0, 0, 1, 0), image_type=("ORIGINAL", "PRIMARY", "AXIAL"), number=1,
+       **attributes):
+    return ct_slice(STUDY, series, FOR, position, orientation, stored, ps, dz, image_type=image_type, number=number, **attributes)
 
 
 def save(ds, rel):
-    path = os.path.join(OUT, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    ds.save_as(path, enforce_file_format=True)
-    return path
+    return save_in(ds, OUT, rel)
 
 
 def volume(n, seed):
@@ -154,6 +140,73 @@ series = generate_uid()
 for k in range(6):
     save(ct(series, [origin[0], origin[1], z_of(k, 0.3 if k == 3 else 0.0)], s5[k % 5], number=k + 1), f"offstack/o{k}.dcm")
 expected["offstack"] = {"file": "o3.dcm"}
+
+# --- uneven spacing: gaps 2.5 2.5 2.0 2.5 3.0 2.5 mm, per-slice intercepts -------------------------------------
+series = generate_uid()
+zs = origin[2] + np.array([0.0, 2.5, 5.0, 7.0, 9.5, 12.5, 15.0])
+intercepts = [-1024, -1000, -1024, -1010, -1024, -1000, -1024]
+s7 = volume(7, 17)
+for k in range(7):
+    save(ct(series, [origin[0], origin[1], zs[k]], s7[k], number=k + 1, RescaleIntercept=intercepts[k],
+            SeriesDescription="Abdomen uneven"), f"uneven/u{(k * 3) % 7}.dcm")
+hu7 = s7 + np.array(intercepts)[:, None, None]
+gaps = np.diff(zs)
+n_intervals = int(math.ceil((zs[-1] - zs[0]) / gaps.min() - 1e-9))
+z_new = np.linspace(zs[0], zs[-1], n_intervals + 1)
+resampled = np.empty((len(z_new), rows, cols))
+for j in range(rows):
+    for i in range(cols):
+        resampled[:, j, i] = np.interp(z_new, zs, hu7[:, j, i])
+expected["uneven"] = {"shape": [cols, rows, len(z_new)], "spacing": [ps[1], ps[0], float(z_new[1] - z_new[0])],
+                      "origin": [origin[0], origin[1], float(zs[0])], "hu": resampled.ravel().tolist(),
+                      "gaps": sorted(set(float(g) for g in gaps))}
+
+# --- uneven with an extra slice: a 1.0 mm gap in a 2.5 mm series ---------------------------------------------
+series = generate_uid()
+for k, z in enumerate([0.0, 2.5, 5.0, 6.0, 7.5, 10.0]):
+    save(ct(series, [origin[0], origin[1], origin[2] + z], s5[k % 5], number=k + 1), f"uneven_extra/e{k}.dcm")
+expected["uneven_extra"] = {"before": "e2.dcm", "after": "e3.dcm"}
+
+# --- two reconstructions (kernels) of the same positions in one series ------------------------------------------
+series = generate_uid()
+soft, bone = volume(4, 21), volume(4, 23)
+for k in range(4):
+    save(ct(series, [origin[0], origin[1], z_of(k)], soft[k], number=k + 1, ConvolutionKernel="B30f",
+            SeriesDescription="Abdomen 2.5 mixed", SeriesNumber=3), f"recon/soft{k}.dcm")
+    save(ct(series, [origin[0], origin[1], z_of(k)], bone[k], number=k + 11, ConvolutionKernel="B70f",
+            SeriesDescription="Abdomen 2.5 mixed", SeriesNumber=3), f"recon/bone{k}.dcm")
+expected["recon"] = {"shape": [cols, rows, 4], "bone_hu": (bone - 1024).ravel().tolist(), "soft_hu": (soft - 1024).ravel().tolist()}
+
+# --- lossy JPEG baseline: 8-bit slices, one encoded by Pillow, one by gdcmconv -----------------------------------
+import io
+from PIL import Image
+from pydicom import dcmread
+from pydicom.encaps import encapsulate
+from pydicom.uid import JPEGBaseline8Bit
+series = generate_uid()
+jj, ii = np.mgrid[0:64, 0:64]
+plane8 = np.clip(128 + 90 * np.sin(ii / 5.0) * np.cos(jj / 7.0) + 40 * ((ii // 16 + jj // 16) % 2), 0, 255).astype(np.uint8)
+def ct8(**attributes):
+    ds = ct(series, [origin[0], origin[1], origin[2]], plane8.astype(np.int16), number=1, **attributes)
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+    ds.PixelData = plane8.tobytes()
+    return ds
+buffer = io.BytesIO()
+Image.fromarray(plane8, mode="L").save(buffer, format="JPEG", quality=75)
+pil = ct8()
+pil.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
+pil.PixelData = encapsulate([buffer.getvalue()])
+pil["PixelData"].VR = "OB"
+pil.LossyImageCompression, pil.LossyImageCompressionMethod = "01", "ISO_10918_1"
+pil_path = save(pil, "jpeg_baseline/pillow.dcm")
+expected["jpeg_baseline"] = {"files": {}, "available": gdcmconv is not None}
+expected["jpeg_baseline"]["files"]["pillow.dcm"] = dcmread(pil_path).pixel_array.astype(int).ravel().tolist()
+if gdcmconv:
+    plain8 = save(ct8(), "jpeg_baseline_src/plain8.dcm")
+    out = os.path.join(OUT, "jpeg_baseline", "gdcmconv.dcm")
+    subprocess.run([gdcmconv, "--jpeg", "--lossy", "-q", "75", plain8, out], check=True)
+    expected["jpeg_baseline"]["files"]["gdcmconv.dcm"] = dcmread(out).pixel_array.astype(int).ravel().tolist()
+expected["jpeg_baseline"]["original"] = plane8.astype(int).ravel().tolist()
 
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump(expected, f)
