@@ -121,22 +121,24 @@ enum ContourRasterizer {
     /// voxel centres means those voxels belong to the structure, on every side.
     static func markOnContour(_ polygons: [[SIMD2<Double>]], slice k: Int, grid: Grid3D, label: UInt16, into labels: inout [UInt16]) {
         let nx = grid.shape.x, ny = grid.shape.y, tol = onContourTolerance
-        for poly in polygons where !poly.isEmpty {
+        // Whole index nearest below/above v, clamped to −1…n first so that far-off points cannot overflow Int.
+        func index(_ v: Double, _ n: Int, _ rule: FloatingPointRoundingRule) -> Int { Int(min(max(v, -1), Double(n)).rounded(rule)) }
+        for poly in polygons where !poly.isEmpty && poly.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) {
             var a = poly[poly.count - 1]
             for b in poly {
                 let d = b - a, length2 = (d * d).sum()
-                let jLo = max(0, Int((min(a.y, b.y) - tol).rounded(.up))), jHi = min(ny - 1, Int((max(a.y, b.y) + tol).rounded(.down)))
+                let jLo = max(0, index(min(a.y, b.y) - tol, ny, .up)), jHi = min(ny - 1, index(max(a.y, b.y) + tol, ny, .down))
                 if jLo <= jHi {
                     for j in jLo...jHi {
                         let y = Double(j)
                         let candidates: ClosedRange<Int>
                         if abs(d.y) <= tol {
-                            let lo = Int((min(a.x, b.x) - tol).rounded(.up)), hi = Int((max(a.x, b.x) + tol).rounded(.down))
+                            let lo = index(min(a.x, b.x) - tol, nx, .up), hi = index(max(a.x, b.x) + tol, nx, .down)
                             guard lo <= hi else { continue }
                             candidates = lo...hi
                         } else {
-                            let x = (a.x + (y - a.y) * d.x / d.y).rounded()
-                            candidates = Int(x)...Int(x)
+                            let x = index(a.x + (y - a.y) * d.x / d.y, nx, .toNearestOrAwayFromZero)
+                            candidates = x...x
                         }
                         for i in candidates where i >= 0 && i < nx {
                             let p = SIMD2(Double(i), y)
@@ -176,8 +178,9 @@ enum ContourRasterizer {
             let odd = xs.count % 2
             var m = odd
             while m + 1 < xs.count {
-                let lo = max(0, Int(xs[m].rounded(.up)))
-                let hi = min(nx - 1, Int(xs[m + 1].rounded(.up)) - 1)
+                // Clamped to −1…nx before the conversion, so that far-off contour points cannot overflow Int.
+                let lo = max(0, Int(min(max(xs[m], -1), Double(nx)).rounded(.up)))
+                let hi = min(nx - 1, Int(min(max(xs[m + 1], -1), Double(nx)).rounded(.up)) - 1)
                 if lo <= hi {
                     let row = grid.linearIndex(0, j, k)
                     for i in lo...hi { labels[row + i] = label }

@@ -1,5 +1,5 @@
 """CT Image Storage slices written with pydicom, shared by the DICOM fixture writers (make_assembly_fixtures.py,
-make_label_fixtures.py, make_codec_fixtures.py here and RPTDicomIntegrationTests/Resources/ct_nifti_to_dicom.py,
+make_label_fixtures.py here and RPTDicomIntegrationTests/Resources/ct_nifti_to_dicom.py,
 which puts this folder on sys.path). pydicom is the independent writer: nothing here comes from RPTDose.
 """
 import os
