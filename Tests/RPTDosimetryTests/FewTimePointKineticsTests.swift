@@ -55,8 +55,9 @@ final class FewTimePointKineticsTests: XCTestCase {
             let r = try analysis.analyse(region: name, timesHours: times, activitiesBq: times.map(truth.activity),
                                          cycle: Self.cycle(1), cycleOneFit: nil)
             let error = r.tiaBqS / truth.tiaBqS - 1
-            print(String(format: "4-point (%.1f %%, common %.1f %%) %@: error %+.2f %%, σ %.2f %%, %@", 100 * total, 100 * common, name,
-                         100 * error, 100 * r.tiaRelativeUncertainty, r.methodSummary))
+            print(String(format: "4-point (%.1f %%, common %.1f %%) %@: error %+.2f %%, σ %.2f %%, Δχ² at physical decay %.2f, %@",
+                         100 * total, 100 * common, name, 100 * error, 100 * r.tiaRelativeUncertainty,
+                         r.clearanceDeltaChiSquareAtPhysicalDecay, r.methodSummary))
             XCTAssertTrue(r.method.contains("biExponentialUptake"), "\(name): \(r.method)")
             XCTAssertEqual(error, 0, accuracy: tolerance(name), "\(name): \(r.methodSummary)")
             XCTAssertLessThan(abs(error), r.tiaRelativeUncertainty, "\(name): error beyond its stated 1σ")
@@ -142,6 +143,11 @@ final class FewTimePointKineticsTests: XCTestCase {
             print(String(format: "%@: data-only %+.4f %%; Δχ² at the physical-decay bound %.2f (10 %%), %.1f (2 %%); mono-exponential Δχ² %.1f",
                          name, 100 * error(dataOnly), atBound, atBoundTwoPercent, mono))
             XCTAssertEqual(error(dataOnly), 0, accuracy: 1e-4, "\(name): the truth is in the model family")
+            // The same check in the method (`ClearanceIdentifiability`), reported per region and named in the note.
+            let reported = try Self.analysis(relativeUncertainty: r).analyse(region: name, timesHours: times, activitiesBq: a,
+                                                                          cycle: Self.cycle(1), cycleOneFit: nil)
+            XCTAssertEqual(reported.clearanceDeltaChiSquareAtPhysicalDecay, atBound, accuracy: 0.01 * atBound + 1e-3, name)
+            XCTAssertEqual(reported.note.contains("do not bound the clearance"), atBound <= 3.84, "\(name): \(reported.note)")
             if name.hasPrefix("kidney") {
                 XCTAssertGreaterThan(atBound, 3.84, "\(name): the kidney clearance is determined at 10 %")
                 continue
