@@ -32,7 +32,7 @@ extension TimeActivityFitter {
         return ClearanceIdentifiability(deltaChiSquareAtPhysicalDecay: max(0, atBound - minimum))
     }
 
-    /// min over A₀ and λ₂ of χ² for A₀(e^{−λ₁t} − e^{−λ₂t}) with λ₁ fixed (1/s): A₀ in closed form (weighted LS),
+    /// min over A₀ ≥ 0 and λ₂ of χ² for A₀(e^{−λ₁t} − e^{−λ₂t}) with λ₁ fixed (1/s): A₀ in closed form (weighted LS),
     /// λ₂ by a scan of 400 log-spaced values from 1.001 λ₁ to 10⁴ λ₁, refined by golden section around the best, and
     /// the λ₂ → ∞ limit (A₀e^{−λ₁t}).
     static func chiSquareWithClearanceHeld(_ lambda1: Double, series: PreparedSeries) -> Double {
@@ -43,7 +43,8 @@ extension TimeActivityFitter {
                 let w = 1 / (series.sigmasBq[i] * series.sigmasBq[i]), f = shape(series.timesSeconds[i]), y = series.activitiesBq[i]
                 sff += w * f * f; sfy += w * f * y; syy += w * y * y
             }
-            return sff > 0 ? max(0, syy - sfy * sfy / sff) : .infinity
+            guard sff > 0 else { return .infinity }
+            return sfy > 0 ? max(0, syy - sfy * sfy / sff) : syy  // A₀ ≥ 0: at best 0 when the shape anti-correlates
         }
         func uptake(_ logLambda2: Double) -> Double {
             let l2 = _exp(logLambda2)
