@@ -27,6 +27,10 @@ public struct RegionKineticsResult: Sendable {
     /// it supplied (docs/methods/kinetics.md, "Population priors").
     public var priorName: String? = nil
     public var priorTIAFraction: Double = .nan
+    /// Short series with a clearance prior: χ²(no biological clearance) − χ²_min of the uptake model without priors
+    /// (`ClearanceIdentifiability`); ≤ 3.84 means the points alone do not bound T_eff and it rests on the prior. NaN
+    /// when not computed.
+    public var clearanceDeltaChiSquareAtPhysicalDecay: Double = .nan
     /// Cycles 2–3 (`cycle1_clearance`): change of the terminal effective half-life against cycle 1,
     /// T_eff,N / T_eff,1 − 1, with its standard uncertainty; NaN otherwise.
     public var halfLifeChange: Double = .nan
@@ -158,6 +162,13 @@ public struct CycleKineticsAnalysis: Sendable {
                     r.priorName = influence.prior.name
                     r.priorTIAFraction = influence.timeIntegratedActivityPriorFraction
                     r.note += (r.note.isEmpty ? "" : "; ") + Self.priorWeightText(influence)
+                }
+                if let c = u.clearanceIdentifiability {
+                    r.clearanceDeltaChiSquareAtPhysicalDecay = c.deltaChiSquareAtPhysicalDecay
+                    if !c.determinedByData && u.fit.priorInfluence?.prior.clearance != nil {
+                        r.note += (r.note.isEmpty ? "" : "; ") + String(format: "the points alone do not bound the clearance "
+                            + "(Δχ² %.1f ≤ 3.84 at physical decay): T_eff rests on the prior", c.deltaChiSquareAtPhysicalDecay)
+                    }
                 }
                 if u.fit.hasCovariance && u.fit.timeIntegratedActivity.valueBqS.isFinite { return r }
                 note += (note.isEmpty ? "" : "; ") + "uptake-aware fit (\(u.method)) has no covariance"

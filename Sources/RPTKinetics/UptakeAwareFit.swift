@@ -10,6 +10,9 @@ public struct UptakeAwareFit: Sendable, Equatable {
     /// z of the prior–data conflict test on ln λ₁ (NaN when not tested); |z| > `priorConflictZ` → the clearance prior
     /// was not used.
     public var conflictZ: Double = .nan
+    /// Whether the points alone bound the clearance (profile likelihood at physical decay); computed when the region
+    /// has a clearance prior and the uptake model was fitted, nil otherwise.
+    public var clearanceIdentifiability: ClearanceIdentifiability? = nil
 }
 
 extension TimeActivityFitter {
@@ -29,7 +32,9 @@ extension TimeActivityFitter {
         if prior?.clearance != nil || visible {
             var p = prior ?? Lu177DotatatePriors.uptakeOnly
             if p.uptake == nil { p.uptake = Lu177DotatatePriors.uptakeRegulariser }
-            return try uptakeFitCheckingConflict(points, prior: p, uptakeVisible: visible)
+            var r = try uptakeFitCheckingConflict(points, prior: p, uptakeVisible: visible)
+            if p.clearance != nil { r.clearanceIdentifiability = try? clearanceIdentifiability(points) }
+            return r
         }
         if let prior {
             let fit = try fitWithPrior(.monoExponential, to: points, prior: prior)

@@ -43,25 +43,25 @@ final class FewTimePointKineticsTests: XCTestCase {
     /// per time point (counting, VOI placement). docs/methods/kinetics.md, "Measurement uncertainty in the fit".
     static let statedTotal = 0.10, statedCommon = 0.098
 
-    /// Noise-free 4-point cycle 1 (4, 24, 48, 72 h) with the stated model above (issue 15's done-when): every region
-    /// within 3 % of the truth, kidneys within 2 %, an uptake model, the prior's weight reported, and the error within
-    /// the stated 1σ. Measured (2026-12-07): kidney −0.0 %, liver and spleen −0.2 %, pancreas −0.0 %, tumours −2.0 %
-    /// (tumor_1, tumor_2) and −2.7 % (tumor_3, uptake 8 h); the tumour prior (77 h against the phantom's 89.7 h)
-    /// supplies ~10–20 % of the tumour Ã's information when the clearance is measured to 2 % per point.
-    func testFourPointCycleOneNoiseFree() throws {
+    /// Noise-free 4-point cycle 1 (4, 24, 48, 72 h) with `total` relative activity uncertainty of which `common` is common
+    /// to every time point: for every region an uptake model, |error| ≤ `tolerance(region)` against the analytic truth,
+    /// the error within the stated 1σ, σ(Ã)/Ã ≥ `common`, and the prior and its weight reported (not for the pancreas,
+    /// which has no clearance prior).
+    func assertFourPointNoiseFree(total: Double, common: Double, tolerance: (String) -> Double) throws {
         let times = [4.0, 24, 48, 72]
-        let analysis = Self.analysis(relativeUncertainty: Self.statedTotal, common: Self.statedCommon)
+        let analysis = Self.analysis(relativeUncertainty: total, common: common)
         for (name, parts) in Self.regions {
             let truth = Self.truth(parts)
             let r = try analysis.analyse(region: name, timesHours: times, activitiesBq: times.map(truth.activity),
                                          cycle: Self.cycle(1), cycleOneFit: nil)
             let error = r.tiaBqS / truth.tiaBqS - 1
-            print(String(format: "4-point (common 9.8 %%, independent 2 %%) %@: error %+.2f %%, σ %.2f %%, %@", name, 100 * error,
-                         100 * r.tiaRelativeUncertainty, r.methodSummary))
+            print(String(format: "4-point (%.1f %%, common %.1f %%) %@: error %+.2f %%, σ %.2f %%, Δχ² at physical decay %.2f, %@",
+                         100 * total, 100 * common, name, 100 * error, 100 * r.tiaRelativeUncertainty,
+                         r.clearanceDeltaChiSquareAtPhysicalDecay, r.methodSummary))
             XCTAssertTrue(r.method.contains("biExponentialUptake"), "\(name): \(r.method)")
-            XCTAssertEqual(error, 0, accuracy: name.hasPrefix("kidney") ? 0.02 : 0.03, "\(name): \(r.methodSummary)")
+            XCTAssertEqual(error, 0, accuracy: tolerance(name), "\(name): \(r.methodSummary)")
             XCTAssertLessThan(abs(error), r.tiaRelativeUncertainty, "\(name): error beyond its stated 1σ")
-            XCTAssertGreaterThanOrEqual(r.tiaRelativeUncertainty, Self.statedCommon, "\(name): the common part must be in σ(Ã)")
+            XCTAssertGreaterThanOrEqual(r.tiaRelativeUncertainty, common, "\(name): the common part must be in σ(Ã)")
             if name != "pancreas" {
                 XCTAssertNotNil(r.priorName, name)
                 XCTAssertTrue((0...1).contains(r.priorTIAFraction), "\(name): prior weight \(r.priorTIAFraction)")
@@ -69,30 +69,116 @@ final class FewTimePointKineticsTests: XCTestCase {
         }
     }
 
-    /// Noise-free 4-point cycle 1 (4, 24, 48, 72 h), the whole stated 10 % treated as independent per time point
-    /// (`activity_common_relative_uncertainty` 0, the manifest default).
-    /// Tolerances: kidneys 2 %, liver, spleen, pancreas 3 % (measured −0.25 %, −1.9 %, −1.9 %, −0.3 %);
-    /// tumours 10 % (measured −8.1 to −8.4 %): with 4 points each uncertain by 10 % independently the literature tumour
-    /// prior (T_eff 77 h, the phantom's tumours 89.7 h) supplies 82–87 % of the tumour Ã's information and the MAP
-    /// estimate leans towards it; the error must then lie within the stated 1σ (13.2–13.5 %).
+    /// Noise-free 4-point cycle 1 with the stated model above (issue 15's done-when): every region within 3 % of the
+    /// truth, kidneys within 2 %. Measured (2026-12-08): kidney −0.03 %, liver and spleen −0.24 %, pancreas −0.01 %,
+    /// tumours −1.98 % (tumor_1, tumor_2) and −2.68 % (tumor_3, uptake 8 h); the tumour prior (77 h against the
+    /// phantom's 89.7 h) supplies 19–27 % of the tumour Ã's information when the clearance is measured to 2 % per point.
+    func testFourPointCycleOneNoiseFree() throws {
+        try assertFourPointNoiseFree(total: Self.statedTotal, common: Self.statedCommon) { $0.hasPrefix("kidney") ? 0.02 : 0.03 }
+    }
+
+    /// Noise-free 4-point cycle 1, the whole stated 10 % treated as independent per time point
+    /// (`activity_common_relative_uncertainty` 0, the manifest default). Tolerances: kidneys 2 %, liver, spleen,
+    /// pancreas 3 % (measured −0.25 %, −1.88 %, −1.88 %, −0.32 %); tumours 10 % (measured −8.05 %, −8.05 %, −8.37 %):
+    /// issue 15's 3 % is NOT met for the tumours with this stated model — with four points each independently
+    /// uncertain by 10 % the data do not determine a lesion's clearance and the literature tumour prior (T_eff 77 h;
+    /// the phantom's tumours 89.7 h) supplies 82–87 % of the tumour Ã's information
+    /// (`testFourPointTumourErrorIsTheClearancePriorsPull`). The error must then lie within the stated 1σ (13.2–13.5 %).
     func testFourPointCycleOneNoiseFreeAllIndependent() throws {
-        let times = [4.0, 24, 48, 72]
-        let analysis = Self.analysis(relativeUncertainty: 0.10)
-        for (name, parts) in Self.regions {
+        try assertFourPointNoiseFree(total: 0.10, common: 0) {
+            $0.hasPrefix("kidney") ? 0.02 : Self.lesions.contains($0) ? 0.10 : 0.03
+        }
+    }
+
+    /// χ² of the uptake model A₀(e^{−λ₁t} − e^{−λ₂t}) with λ₁ held at `clearancePerHour`, minimised over A₀ (linear,
+    /// closed form) and λ₂ (a scan of 4000 values, log-spaced from 1.001 λ₁ to 100 /h): one point of the profile
+    /// likelihood of λ₁, computed here independently of RPTKinetics.
+    static func profileChiSquare(clearancePerHour l1: Double, times: [Double], activities: [Double], relative: Double) -> Double {
+        let w = activities.map { 1 / (relative * $0 * relative * $0) }
+        let lo = log(l1 * 1.001), hi = log(100.0)
+        var best = Double.infinity
+        for i in 0..<4000 {
+            let l2 = exp(lo + (hi - lo) * Double(i) / 3999)
+            let f = times.map { exp(-l1 * $0) - exp(-l2 * $0) }
+            var sff = 0.0, sfy = 0.0, syy = 0.0
+            for k in times.indices { sff += w[k] * f[k] * f[k]; sfy += w[k] * f[k] * activities[k]; syy += w[k] * activities[k] * activities[k] }
+            best = min(best, syy - sfy * sfy / sff)
+        }
+        return best
+    }
+
+    /// Why the noise-free 4-point tumour Ã is −8 % when all 10 % are independent per time point — not the model family,
+    /// not the fitter, not the uptake regulariser, but the literature clearance prior, carrying information the four
+    /// points do not hold:
+    /// 1. The phantom's tumour curve is a single uptake-clearance component, i.e. exactly `biExponentialUptake`: the
+    ///    data-only weighted LS fit reproduces the truth (|error| < 10⁻⁴).
+    /// 2. Without the clearance prior (uptake regulariser only) the error is small (measured +2.1 %, +2.1 %, +4.5 %);
+    ///    without the uptake regulariser (clearance prior only) it stays within 0.5 % of the full MAP's (−8.2 % against
+    ///    −8.05 %).
+    /// 3. The uptake is determined by the data (the mono-exponential, the λ₂ → ∞ end of the uptake model's profile,
+    ///    is worse by Δχ² = 63–94 ≫ 3.84), the clearance is not: the profile χ² of λ₁ held at physical decay (no
+    ///    biological clearance) exceeds the minimum by only 0.6–0.8 < 3.84 at 10 % per point, i.e. the 95 %
+    ///    profile-likelihood interval of T_eff reaches the physical-decay bound (Raue et al. 2009: practically
+    ///    non-identifiable); at 2 % per point it is 14–21 > 3.84 (the issue-15 stated model, within 3 %). The kidney's
+    ///    clearance is determined even at 10 % (Δχ² 15 at the bound), so its prior weighs less (40 %) and it is within 2 %;
+    ///    its uptake is not (mono-exponential Δχ² 1.0): there the uptake regulariser is needed.
+    /// 4. With noise (10 %, 150 curves, seed 41) the prior is what makes the four points usable: the tumour Ã's RMS
+    ///    error is at most 0.6 × that without the clearance prior (measured 10.8–12.2 % against 30.4–34.7 %).
+    func testFourPointTumourErrorIsTheClearancePriorsPull() throws {
+        let times = [4.0, 24, 48, 72], r = 0.10
+        let fitter = TimeActivityFitter(physicalDecayConstantPerSecond: Self.lambdaPhys,
+                                        options: KineticsFitOptions(defaultRelativeUncertainty: r), source: "tumour diagnosis")
+        let noUptakeRegulariser = KineticPrior(name: "tumour clearance only", clearance: Lu177DotatatePriors.tumour.clearance, uptake: nil)
+        for (index, (name, parts)) in Self.regions.enumerated() where Self.lesions.contains(name) || name.hasPrefix("kidney") {
             let truth = Self.truth(parts)
-            let r = try analysis.analyse(region: name, timesHours: times, activitiesBq: times.map(truth.activity),
-                                         cycle: Self.cycle(1), cycleOneFit: nil)
-            let error = r.tiaBqS / truth.tiaBqS - 1
-            print(String(format: "4-point %@: error %+.2f %%, σ %.2f %%, %@", name, 100 * error,
-                         100 * r.tiaRelativeUncertainty, r.methodSummary))
-            XCTAssertTrue(r.method.contains("biExponentialUptake"), "\(name): \(r.method)")
-            let tolerance = name.hasPrefix("kidney") ? 0.02 : Self.lesions.contains(name) ? 0.10 : 0.03
-            XCTAssertEqual(error, 0, accuracy: tolerance, "\(name): \(r.methodSummary)")
-            XCTAssertLessThan(abs(error), r.tiaRelativeUncertainty, "\(name): error beyond its stated 1σ")
-            if name != "pancreas" {
-                XCTAssertNotNil(r.priorName, name)
-                XCTAssertTrue((0...1).contains(r.priorTIAFraction), "\(name): prior weight \(r.priorTIAFraction)")
+            let a = times.map(truth.activity)
+            let points = zip(times, a).map { TimeActivityPoint(timeHours: $0, activityBq: $1, relativeUncertainty: r) }
+            func error(_ f: TimeActivityFit) -> Double { f.timeIntegratedActivity.valueBqS / truth.tiaBqS - 1 }
+            let dataOnly = try fitter.fit(.biExponentialUptake, to: points)
+            let lphysPerHour = Self.lambdaPhys * 3600
+            let atBound = Self.profileChiSquare(clearancePerHour: lphysPerHour * 1.0001, times: times, activities: a, relative: r)
+                - dataOnly.chiSquare
+            let atBoundTwoPercent = Self.profileChiSquare(clearancePerHour: lphysPerHour * 1.0001, times: times, activities: a, relative: 0.02)
+            let mono = try fitter.fit(.monoExponential, to: points).chiSquare - dataOnly.chiSquare
+            print(String(format: "%@: data-only %+.4f %%; Δχ² at the physical-decay bound %.2f (10 %%), %.1f (2 %%); mono-exponential Δχ² %.1f",
+                         name, 100 * error(dataOnly), atBound, atBoundTwoPercent, mono))
+            XCTAssertEqual(error(dataOnly), 0, accuracy: 1e-4, "\(name): the truth is in the model family")
+            // The same check in the method (`ClearanceIdentifiability`), reported per region and named in the note.
+            let reported = try Self.analysis(relativeUncertainty: r).analyse(region: name, timesHours: times, activitiesBq: a,
+                                                                          cycle: Self.cycle(1), cycleOneFit: nil)
+            XCTAssertEqual(reported.clearanceDeltaChiSquareAtPhysicalDecay, atBound, accuracy: 0.01 * atBound + 1e-3, name)
+            XCTAssertEqual(reported.note.contains("do not bound the clearance"), atBound <= 3.84, "\(name): \(reported.note)")
+            if name.hasPrefix("kidney") {
+                XCTAssertGreaterThan(atBound, 3.84, "\(name): the kidney clearance is determined at 10 %")
+                continue
             }
+            let full = try fitter.fitWithPrior(.biExponentialUptake, to: points, prior: Lu177DotatatePriors.tumour)
+            let uptakeOnly = try fitter.fitWithPrior(.biExponentialUptake, to: points, prior: Lu177DotatatePriors.uptakeOnly)
+            let clearanceOnly = try fitter.fitWithPrior(.biExponentialUptake, to: points, prior: noUptakeRegulariser)
+            print(String(format: "%@: MAP %+.2f %%, uptake regulariser only %+.2f %%, clearance prior only %+.2f %%", name,
+                         100 * error(full), 100 * error(uptakeOnly), 100 * error(clearanceOnly)))
+            XCTAssertLessThan(error(full), -0.05, "\(name): the −8 % this test explains")
+            XCTAssertLessThan(abs(error(uptakeOnly)), 0.05, name)
+            XCTAssertEqual(error(clearanceOnly), error(full), accuracy: 0.005, name)
+            XCTAssertGreaterThan(mono, 3.84, "\(name): the uptake is determined")
+            XCTAssertLessThan(atBound, 3.84, "\(name): the clearance is not determined at 10 % per point")
+            XCTAssertGreaterThan(atBoundTwoPercent, 3.84, "\(name): the clearance is determined at 2 % per point")
+
+            var rng = RandomStream(seed: 41, stream: UInt64(index))
+            var sumWith = 0.0, sumWithout = 0.0
+            let count = 150
+            for _ in 0..<count {
+                let noisy = zip(times, a).map {
+                    TimeActivityPoint(timeHours: $0, activityBq: $1 * max(0.05, 1 + r * Self.gaussian(&rng)), relativeUncertainty: r)
+                }
+                let e1 = error(try fitter.fitWithPrior(.biExponentialUptake, to: noisy, prior: Lu177DotatatePriors.tumour))
+                let e2 = error(try fitter.fitWithPrior(.biExponentialUptake, to: noisy, prior: Lu177DotatatePriors.uptakeOnly))
+                sumWith += e1 * e1; sumWithout += e2 * e2
+            }
+            let rmsWith = (sumWith / Double(count)).squareRoot(), rmsWithout = (sumWithout / Double(count)).squareRoot()
+            print(String(format: "%@, noisy (10 %%): RMS error with the clearance prior %.1f %%, without %.1f %%", name,
+                         100 * rmsWith, 100 * rmsWithout))
+            XCTAssertLessThan(rmsWith, 0.6 * rmsWithout, name)
         }
     }
 

@@ -33,26 +33,17 @@ final class LesionAcrossCyclesStudyTests: XCTestCase {
             }
         }
         try lines.joined(separator: "\n").write(toFile: dir + "/manifest.yaml", atomically: true, encoding: .utf8)
-        let manifest = try StudyManifest.load(path: dir + "/manifest.yaml")
-
-        let nuclide = try Nuclide.named("Lu-177")
-        let analysis = CycleKineticsAnalysis(physicalDecayConstantPerSecond: nuclide.decayConstant,
-                                             activityRelativeUncertainty: manifest.activityRelativeUncertainty,
-                                             priors: manifest.populationPriors(nuclide: nuclide.name))
-        let one = try CycleDosimetrySetup.kinetics(manifest: manifest, cycle: manifest.cycle(1)!, analysis: analysis, cycleOneFits: [:])
-        var fits: [String: TimeActivityFit] = [:]
-        for r in one.regions { if let f = r.fit { fits[r.region] = f } }
-        let two = try CycleDosimetrySetup.kinetics(manifest: manifest, cycle: manifest.cycle(2)!, analysis: analysis, cycleOneFits: fits)
-        let three = try CycleDosimetrySetup.kinetics(manifest: manifest, cycle: manifest.cycle(3)!, analysis: analysis, cycleOneFits: fits)
-        XCTAssertNil(one.regions.first { $0.region == "tumor_3" })
-        let new = try XCTUnwrap(two.regions.first { $0.region == "tumor_3" }, "tumor_3 appears in cycle 2")
+        let study = try SyntheticStudyKinetics(manifestPath: dir + "/manifest.yaml")
+        let one = study.cycleOne, two = try study.regions(cycle: 2), three = try study.regions(cycle: 3)
+        XCTAssertNil(one.first { $0.region == "tumor_3" })
+        let new = try XCTUnwrap(two.first { $0.region == "tumor_3" }, "tumor_3 appears in cycle 2")
         XCTAssertTrue(new.method.hasPrefix("MAP biExponentialUptake"), new.method)
         XCTAssertTrue(new.note.contains("no cycle-1 fit"), new.note)
         XCTAssertGreaterThan(new.tiaBqS, 0)
-        XCTAssertNil(three.regions.first { $0.region == "tumor_2" }, "tumor_2 gone in cycle 3")
-        XCTAssertNotNil(three.regions.first { $0.region == "tumor_3" })
+        XCTAssertNil(three.first { $0.region == "tumor_2" }, "tumor_2 gone in cycle 3")
+        XCTAssertNotNil(three.first { $0.region == "tumor_3" })
         // tumor_1 is present throughout and keeps its cycle-1 shape.
-        XCTAssertEqual(three.regions.first { $0.region == "tumor_1" }?.method, "cycle-1 shape, clearance refitted")
+        XCTAssertEqual(three.first { $0.region == "tumor_1" }?.method, "cycle-1 shape, clearance refitted")
         let truth3 = try patient.truth.timeIntegratedActivityBqS(region: "tumor_3", cycle: 2)
         print(String(format: "tumor_3 new in cycle 2: Ã %+.1f %% vs truth, σ %.1f %% (%@; %@)", 100 * (new.tiaBqS / truth3 - 1),
                      100 * new.tiaRelativeUncertainty, new.method, new.note))

@@ -21,27 +21,13 @@ final class ShortScheduleStudyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var c = SyntheticPatientConfig.smallTestPatient(seed: 12, schedule: [SpectCycleSchedule(cycle: 1, timesHours: [4, 24, 48, 72]),
                                                                              SpectCycleSchedule(cycle: 2, timesHours: [4, 96])])
-        var faster = PhantomKineticsModel.lu177DOTATATE
-        for r in [PhantomRegion.kidneyLeftCortex, .kidneyLeftMedulla, .kidneyRightCortex, .kidneyRightMedulla] {
-            faster.regionComponents[r] = faster.regionComponents[r]!.map {
-                KineticComponent(fraction: $0.fraction, uptakeHalfLifeHours: $0.uptakeHalfLifeHours,
-                                 biologicalHalfLifeHours: $0.biologicalHalfLifeHours / 1.3)
-            }
-        }
-        c.cycleKinetics = [2: faster]
+        c.cycleKinetics = [2: ChangedKineticsTests.changed(kidneyClearanceFactor: 1.3, tumour: .none)]
         let patient = try SyntheticPatient.generate(config: c)
         try SyntheticPatientWriter.write(patient, to: dir, ext: ".nii")
-        let manifest = try StudyManifest.load(path: dir + "/manifest.yaml")
-        let nuclide = try Nuclide.named("Lu-177")
-        let analysis = CycleKineticsAnalysis(physicalDecayConstantPerSecond: nuclide.decayConstant,
-                                             activityRelativeUncertainty: manifest.activityRelativeUncertainty,
-                                             priors: manifest.populationPriors(nuclide: nuclide.name))
-        let one = try CycleDosimetrySetup.kinetics(manifest: manifest, cycle: manifest.cycle(1)!, analysis: analysis, cycleOneFits: [:])
-        var fits: [String: TimeActivityFit] = [:]
-        for r in one.regions { if let f = r.fit { fits[r.region] = f } }
-        let two = try CycleDosimetrySetup.kinetics(manifest: manifest, cycle: manifest.cycle(2)!, analysis: analysis, cycleOneFits: fits)
+        let study = try SyntheticStudyKinetics(manifestPath: dir + "/manifest.yaml")
+        let one = study.cycleOne, two = try study.regions(cycle: 2)
         for name in ["liver", "spleen", "tumor_1", "tumor_2", "tumor_3"] {
-            let r1 = try XCTUnwrap(one.regions.first { $0.region == name })
+            let r1 = try XCTUnwrap(one.first { $0.region == name })
             let t1 = try patient.truth.timeIntegratedActivityBqS(region: name, cycle: 1)
             print(String(format: "%@: cycle 1 %+.2f %% (%@)", name, 100 * (r1.tiaBqS / t1 - 1), r1.methodSummary))
         }
@@ -51,18 +37,15 @@ final class ShortScheduleStudyTests: XCTestCase {
         // issue-15 stated model (9.8 % common + 2 % independent), asserted within issue 15's 3 % (kidneys 2 %). Measured
         // (seed 12): activity errors per time point within ±0.5 % (sd 0.1–0.4 %), so 2 % independent errs wide; Ã
         // kidneys −0.1 to −0.0 %, liver and spleen −0.4 %, tumours −1.5 to −2.4 %.
-        let split = CycleKineticsAnalysis(physicalDecayConstantPerSecond: nuclide.decayConstant,
-                                          activityRelativeUncertainty: FewTimePointKineticsTests.statedTotal,
-                                          activityCommonRelativeUncertainty: FewTimePointKineticsTests.statedCommon,
-                                          priors: manifest.populationPriors(nuclide: nuclide.name))
-        let oneSplit = try CycleDosimetrySetup.kinetics(manifest: manifest, cycle: manifest.cycle(1)!, analysis: split, cycleOneFits: [:])
+        let oneSplit = try study.regions(cycle: 1, analysis: study.analysis(activityRelativeUncertainty: FewTimePointKineticsTests.statedTotal,
+                                                                            common: FewTimePointKineticsTests.statedCommon))
         for name in ["kidney_left", "kidney_right", "liver", "spleen", "tumor_1", "tumor_2", "tumor_3"] {
-            let r1 = try XCTUnwrap(one.regions.first { $0.region == name })
+            let r1 = try XCTUnwrap(one.first { $0.region == name })
             let truth = FewTimePointKineticsTests.truth(try PhantomRegion.regions(named: name))
             let errors = r1.points.map { $0.activityBq / truth.activity($0.timeHours) - 1 }
             let mean = errors.reduce(0, +) / Double(errors.count)
             let sd = (errors.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(errors.count - 1)).squareRoot()
-            let rs = try XCTUnwrap(oneSplit.regions.first { $0.region == name })
+            let rs = try XCTUnwrap(oneSplit.first { $0.region == name })
             let t1 = try patient.truth.timeIntegratedActivityBqS(region: name, cycle: 1)
             print(String(format: "%@: activity error per time point %@ (mean %+.1f %%, sd %.1f %%); cycle 1 Ã with 9.8 %% common + 2 %% independent %+.2f %% (%@)",
                          name, errors.map { String(format: "%+.1f %%", 100 * $0) }.joined(separator: ", "), 100 * mean, 100 * sd,
@@ -70,8 +53,8 @@ final class ShortScheduleStudyTests: XCTestCase {
             XCTAssertEqual(rs.tiaBqS / t1, 1, accuracy: name.hasPrefix("kidney") ? 0.02 : 0.03, name)
         }
         for name in ["kidney_left", "kidney_right"] {
-            let r1 = try XCTUnwrap(one.regions.first { $0.region == name })
-            let r2 = try XCTUnwrap(two.regions.first { $0.region == name })
+            let r1 = try XCTUnwrap(one.first { $0.region == name })
+            let r2 = try XCTUnwrap(two.first { $0.region == name })
             let t1 = try patient.truth.timeIntegratedActivityBqS(region: name, cycle: 1)
             let t2 = try patient.truth.timeIntegratedActivityBqS(region: name, cycle: 2)
             print(String(format: "%@: cycle 1 %+.2f %% (%@), cycle 2 %+.2f %% (%@)", name, 100 * (r1.tiaBqS / t1 - 1), r1.methodSummary,

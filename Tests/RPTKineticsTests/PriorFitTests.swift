@@ -62,6 +62,34 @@ final class PriorFitTests: XCTestCase {
         XCTAssertEqual(mono.fit.timeIntegratedActivity.valueBqS / ReferenceCurves.mono.timeIntegratedActivityBqS, 1, accuracy: 1e-6)
     }
 
+    /// The profile-likelihood check of the clearance (`ClearanceIdentifiability`) against values from an independent
+    /// scipy computation (least_squares over A₀ and λ₂ with λ₁ held at λ_phys, 2026-12-08): a lesion-like curve
+    /// (uptake 6 h, biological 205 h) on 4, 24, 48, 72 h gives Δχ² 0.83 at 10 % per point (not determined) and 20.8 at
+    /// 2 % (determined); a kidney-like curve (uptake 1.5 h, biological 73 h) 15.2 at 10 %. A mono-exponential with
+    /// physical decay only is not bounded (Δχ² 0). With the physical-decay constraint off there is no bound: nil.
+    func testClearanceIdentifiability() throws {
+        func curve(uptakeHours: Double, biologicalHours: Double) -> ExponentialCurve {
+            let l1 = rate(halfLifeHours: biologicalHours) + lu177DecayConstantPerSecond
+            let l2 = rate(halfLifeHours: uptakeHours) + lu177DecayConstantPerSecond
+            return ExponentialCurve(model: .biExponentialUptake, amplitudesBq: [1e7], ratesPerSecond: [l1, l2])
+        }
+        let lesion = curve(uptakeHours: 6, biologicalHours: 205), kidney = curve(uptakeHours: 1.5, biologicalHours: 73)
+        let cases: [(ExponentialCurve, Double, Double, Bool)] = [(lesion, 0.10, 0.83, false), (lesion, 0.02, 20.8, true),
+                                                                 (kidney, 0.10, 15.2, true)]
+        for (c, stated, expected, determined) in cases {
+            let r = try XCTUnwrap(try fitter.clearanceIdentifiability(points(c, fourPoints, stated: stated)))
+            XCTAssertEqual(r.deltaChiSquareAtPhysicalDecay, expected, accuracy: 0.02 * expected, "stated \(stated)")
+            XCTAssertEqual(r.determinedByData, determined, "stated \(stated)")
+        }
+        let physical = ExponentialCurve(model: .monoExponential, amplitudesBq: [1e7], ratesPerSecond: [lu177DecayConstantPerSecond])
+        let none = try XCTUnwrap(try fitter.clearanceIdentifiability(points(physical, fourPoints, stated: 0.05)))
+        XCTAssertEqual(none.deltaChiSquareAtPhysicalDecay, 0, accuracy: 1e-6)
+        XCTAssertFalse(none.determinedByData)
+        let unconstrained = TimeActivityFitter(physicalDecayConstantPerSecond: lu177DecayConstantPerSecond,
+                                               options: KineticsFitOptions(ratesAtLeastPhysicalDecay: false))
+        XCTAssertNil(try unconstrained.clearanceIdentifiability(points(lesion, fourPoints, stated: 0.1)))
+    }
+
     /// The table's priors are the documented literature values.
     func testLiteratureTable() {
         XCTAssertEqual(Lu177DotatatePriors.kidney.clearance?.medianHours, 50)
