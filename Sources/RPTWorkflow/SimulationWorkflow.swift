@@ -62,6 +62,11 @@ public enum SimulationWorkflow {
     public static func run(_ request: SimulationRequest, environment: RunEnvironment) throws -> SimulationOutcome {
         let r = request
         let started = Date()
+        // Wall time of each set-up phase, logged with the set-up time (benchmarks/RESULTS.md quotes them).
+        var phases: [String] = [], phaseStart = started
+        func phase(_ name: String) {
+            phases.append(String(format: "%@ %.2f s", name, Date().timeIntervalSince(phaseStart))); phaseStart = Date()
+        }
         let actVolume = try VolumeFiles.readDouble(r.activity)
         try actVolume.grid.validate(source: r.activity)
         try actVolume.requireFinite(source: r.activity)
@@ -75,25 +80,31 @@ public enum SimulationWorkflow {
         }
         let unitWarning = ActivityMapUnit.magnitudeWarning(totalBqS: weights.reduce(0, +), source: r.activity)
         if let unitWarning { environment.warn(unitWarning) }
+        phase("activity map")
         var gridNote = "activity"
-        var ctVolume: Volume<Double>? = nil  // read once, for the dose grid and the world
+        var ctVolume: AnyVolume? = nil  // read once (in its stored voxel type), for the dose grid and the world
         switch r.doseGrid {
         case "activity": break
         case "ct":
             guard let ct = r.ct else { throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "needs --ct") }
             // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids).
-            ctVolume = try VolumeFiles.readDouble(ct)
+            ctVolume = try VolumeFiles.read(ct)
+            phase("CT read")
             let ctGrid = ctVolume!.grid
             try GridOverlap.require(grid, imageSource: r.activity, inside: ctGrid, referenceSource: "the CT (\(ct))")
-            let moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ctGrid)
+            var moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ctGrid)
             let total = weights.reduce(0, +)
             if total > 0 && moved.contentOutside > 1e-6 * total {
                 environment.warn(String(format: "%.3g %% of the time-integrated activity lies outside the CT and is dropped",
                                         100 * moved.contentOutside / total))
             }
-            weights = moved.volume.voxels.map { max(0, $0) }
+            // Negative rounding residues (and NaN) to 0 as max(0, x) does, in place (no second copy on the CT grid).
+            weights = moved.volume.voxels
+            moved.volume.voxels = []
+            weights.withUnsafeMutableBufferPointer { w in for n in w.indices where !(w[n] >= 0) { w[n] = 0 } }
             grid = ctGrid
             gridNote = "ct"
+            phase("activity onto the CT grid")
         default:
             throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "valid: activity, ct")
         }
@@ -105,8 +116,10 @@ public enum SimulationWorkflow {
         let world = try SimulationInputs.buildWorld(ct: r.ct, calibration: r.calibration, labels: r.labels,
                                                     materialTable: r.materialTable, grid: grid, gridSource: r.activity,
                                                     ctVolume: ctVolume)
-        ctVolume = nil  // the world holds what transport needs; free the CT (8 bytes per voxel) before the run
+        ctVolume = nil  // the world holds what transport needs; free the CT before the run
+        phase("world")
         let scored = try SimulationInputs.loadRegions(r.regions, names: r.regionNames, grid: grid)
+        phase("regions")
         var target: Int? = nil
         if let roi = r.roi {
             guard let i = scored.firstIndex(where: { $0.name == roi }) else {
@@ -153,8 +166,10 @@ public enum SimulationWorkflow {
         let sim = try PreparedSimulation(world: world, source: .voxelMap(weights: weights), emitter: emitter,
                                          settings: r.settings, regions: scored, decaysRepresented: totalTIA,
                                          seed: r.seed, identity: [nuc.name])
+        phase("transport tables")
         environment.log(String(format: "set-up %.1f s: %d voxels on the dose grid, %d scored region(s)",
                                Date().timeIntervalSince(started), grid.voxelCount, scored.count))
+        environment.log("set-up phases: " + phases.joined(separator: ", "))
         var runner = SimulationRunner(simulation: sim, control: control, out: r.out, nuclide: nuc.name,
                                       environment: environment, resume: r.resume, targetRegion: target, firstDecay: first,
                                       totalDecays: r.control.decays,
