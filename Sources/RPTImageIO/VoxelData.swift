@@ -43,7 +43,7 @@ enum VoxelData {
                            file: loc.path, source: source, what: "voxel data")
             bytes = file[offset..<(offset + expected)]  // a slice: no copy
         case .gzipFile:
-            let file = try Zlib.readGzipFile(loc.path, source: source)
+            let file = try Zlib.readGzipFile(loc.path, source: source, sizeHint: (loc.offset ?? 0) + expected)
             let offset = loc.offset ?? (file.count - expected)
             try checkCount(available: file.count - max(0, offset), expected: expected, offset: max(0, offset),
                            file: loc.path, source: source, what: "decompressed voxel data")

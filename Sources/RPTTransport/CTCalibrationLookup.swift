@@ -29,8 +29,7 @@ struct CTCalibrationLookup {
             density.withUnsafeBufferPointer { density in
                 for n in range {
                     let h = hu[n].doubleValue, entry = h - lowest
-                    if entry >= 0 && entry <= last, entry == entry.rounded(.towardZero) {
-                        let e = Int(entry)
+                    if entry >= 0 && entry <= last, case let e = Int(entry), Double(e) == entry {
                         index[n] = material[e]; rho[n] = density[e]
                     } else {
                         index[n] = UInt8(calibration.materialIndex(hu: h))

@@ -1,3 +1,4 @@
+import Dispatch
 import RPTCore
 import RPTPhysics
 import RPTVolume
@@ -35,23 +36,27 @@ public enum WorldBuilder {
         try CTNumberCheck.check(ct, source: source)
         let target = grid ?? ct.grid
         let lookup = CTCalibrationLookup(calibration)
-        var index = [UInt8](repeating: 0, count: target.voxelCount)
-        var density = [Float](repeating: 0, count: target.voxelCount)
-        func convert<S: VoxelScalar>(_ hu: [S]) {
-            hu.withUnsafeBufferPointer { h in
-                index.withUnsafeMutableBufferPointer { i in
-                    density.withUnsafeMutableBufferPointer { d in
-                        lookup.convert(h, 0..<h.count, index: i.baseAddress!, rho: d.baseAddress!)
+        // Every voxel is written by `convert`, in slabs of 2²⁰ voxels spread over the cores.
+        func convert<S: VoxelScalar>(_ hu: [S]) -> (index: [UInt8], density: [Float]) {
+            let n = hu.count, slab = 1 << 20
+            var density: [Float] = []
+            let index = [UInt8](unsafeUninitializedCapacity: n) { i, count in
+                density = [Float](unsafeUninitializedCapacity: n) { d, count in
+                    hu.withUnsafeBufferPointer { h in
+                        let (ip, dp) = (i.baseAddress!, d.baseAddress!)
+                        DispatchQueue.concurrentPerform(iterations: (n + slab - 1) / slab) { s in
+                            lookup.convert(h, (s * slab)..<min(n, s * slab + slab), index: ip, rho: dp)
+                        }
                     }
+                    count = n
                 }
+                count = n
             }
+            return (index, density)
         }
-        if target.isSameGrid(as: ct.grid) {
-            convert(ct.voxels)
-        } else {
-            let hu = (ct as? Volume<Double> ?? ct.converted(to: Double.self))
-            convert(hu.resampled(onto: target, mode: .trilinear, fill: -1000).voxels)
-        }
+        let (index, density) = target.isSameGrid(as: ct.grid)
+            ? convert(ct.voxels)
+            : convert(ct.resampledValues(onto: target, mode: .trilinear, fill: -1000))
         return try VoxelWorld(grid: target, materials: calibration.materials, materialIndex: index, density: density)
     }
 
