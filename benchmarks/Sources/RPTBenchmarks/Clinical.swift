@@ -46,8 +46,11 @@ func clinicalBenchmark(slices: Int, doseGrid: String, decays: UInt64, threads: I
     if doseGrid == "ct" {
         ct = try VolumeFiles.read(ctPath)
         phase("CT read")
-        let moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ct!.grid)
-        weights = moved.volume.voxels.map { max(0, $0) }
+        // As SimulationWorkflow does: negative rounding residues to 0, in place.
+        var moved = Volume<Double>(grid: grid, voxels: weights).resampledConservingContent(onto: ct!.grid)
+        weights = moved.volume.voxels
+        moved.volume.voxels = []
+        weights.withUnsafeMutableBufferPointer { w in for n in w.indices where !(w[n] >= 0) { w[n] = 0 } }
         grid = ct!.grid
         phase("activity onto the CT grid")
     }
