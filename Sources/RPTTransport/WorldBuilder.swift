@@ -39,6 +39,7 @@ public enum WorldBuilder {
         // Every voxel is written by `convert`, in slabs of 2²⁰ voxels spread over the cores.
         func convert<S: VoxelScalar>(_ hu: [S]) -> (index: [UInt8], density: [Float]) {
             let n = hu.count, slab = 1 << 20
+            guard n > 0 else { return ([], []) }
             var density: [Float] = []
             let index = [UInt8](unsafeUninitializedCapacity: n) { i, count in
                 density = [Float](unsafeUninitializedCapacity: n) { d, count in
