@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // RPTDose benchmarks: a separate package so that benchmark code never reaches the library.
-// Run: cd benchmarks && swift run -c release rpt-benchmarks [transport|kernels|all]
+// Run: cd benchmarks && swift run -c release rpt-benchmarks [transport|breakdown|methods|estimators|clinical|wholebody|all]
 import PackageDescription
 
 let package = Package(

@@ -41,13 +41,13 @@ enum VoxelData {
             let offset = loc.offset ?? (file.count - expected)
             try checkCount(available: file.count - max(0, offset), expected: expected, offset: max(0, offset),
                            file: loc.path, source: source, what: "voxel data")
-            bytes = file.subdata(in: offset..<(offset + expected))
+            bytes = file[offset..<(offset + expected)]  // a slice: no copy
         case .gzipFile:
-            let file = try Zlib.readGzipFile(loc.path, source: source)
+            let file = try Zlib.readGzipFile(loc.path, source: source, sizeHint: (loc.offset ?? 0) + expected)
             let offset = loc.offset ?? (file.count - expected)
             try checkCount(available: file.count - max(0, offset), expected: expected, offset: max(0, offset),
                            file: loc.path, source: source, what: "decompressed voxel data")
-            bytes = file.subdata(in: offset..<(offset + expected))
+            bytes = file[offset..<(offset + expected)]  // a slice: no copy
         case .zlibStream:
             let file = try FileBytes.read(loc.path, source: source)
             let offset = loc.offset ?? 0

@@ -5,19 +5,26 @@ import RPTCore
 /// Thin Swift wrappers over the system zlib: whole gzip files (`gzopen`/`gzread`/`gzwrite`) and
 /// single zlib streams (`inflate`/`compress2`).
 enum Zlib {
-    /// Decompresses a whole gzip file (or at most `limit` decompressed bytes of it).
-    static func readGzipFile(_ path: String, source: String, limit: Int = .max) throws -> Data {
+    /// Decompresses a whole gzip file (or at most `limit` decompressed bytes of it). `sizeHint`: the expected
+    /// decompressed size, if known (the buffer then starts one byte larger and is never grown for a valid file).
+    static func readGzipFile(_ path: String, source: String, limit: Int = .max, sizeHint: Int = 0) throws -> Data {
         try FileBytes.requireReadable(path, source: source)
         guard let gz = gzopen(path, "rb") else {
             throw InputError(source: source, field: "file", value: path, reason: "cannot open gzip file")
         }
         defer { gzclose(gz) }
-        var out = Data()
-        let chunk = 1 << 20
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        while out.count < limit {
-            let want = UInt32(min(chunk, limit - out.count))
-            let n = buffer.withUnsafeMutableBytes { gzread(gz, $0.baseAddress, want) }
+        // Decompressed straight into the result, which doubles as it fills; a 1 MiB input buffer (zlib's default
+        // is 8 KiB) so that large images are read in few system calls.
+        gzbuffer(gz, 1 << 20)
+        // A header cannot make us reserve more than deflate can expand the file to (`maximumInflationRatio`).
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let hint = min(sizeHint, fileSize * maximumInflationRatio + 1024)
+        var out = Data(count: min(limit, max(1 << 22, hint + 1)))
+        var size = 0
+        while size < limit {
+            if size == out.count { out.count = min(limit, 2 * out.count) }
+            let want = UInt32(min(out.count - size, 1 << 30))
+            let n = out.withUnsafeMutableBytes { gzread(gz, $0.baseAddress! + size, want) }
             if n < 0 {
                 var errnum: Int32 = 0
                 let msg = gzerror(gz, &errnum).map { String(cString: $0) } ?? "unknown error"
@@ -34,8 +41,9 @@ enum Zlib {
                 }
                 break
             }
-            out.append(contentsOf: buffer[0..<Int(n)])
+            size += Int(n)
         }
+        out.count = size
         return out
     }
 

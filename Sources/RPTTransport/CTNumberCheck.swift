@@ -17,7 +17,10 @@ public enum CTNumberCheck {
     /// Highest CT number of an image without any value below 0 HU (no air, lung or fat in the field).
     public static let maximumHUWithoutNegatives = 3000.0
 
-    public static func validate(_ ct: Volume<Double>, source: String) throws {
+    public static func validate(_ ct: Volume<Double>, source: String) throws { try check(ct, source: source) }
+
+    /// `validate` for a CT in any stored voxel type (specialised by the compiler for each).
+    static func check<T: VoxelScalar>(_ ct: Volume<T>, source: String) throws {
         let unit = String(ct.unit.lowercased().filter { $0 != " " })
         if !unit.isEmpty && !["hu", "hounsfield", "hounsfieldunit", "hounsfieldunits", "1"].contains(unit) {
             throw InputError(source: source, field: "unit", value: ct.unit,
@@ -30,7 +33,7 @@ public enum CTNumberCheck {
                                 + "(is this a SPECT, a dose map, or a CT stored without its rescale slope/intercept?)")
         }
         if range.lowerBound >= 0 {
-            let fractional = ct.voxels.contains { $0 != $0.rounded() }
+            let fractional = !T.voxelType.isInteger && ct.voxels.contains { $0.doubleValue != $0.doubleValue.rounded() }
             if fractional || range.upperBound > maximumHUWithoutNegatives {
                 throw InputError(source: source, field: "value range", value: "\(range.lowerBound)…\(range.upperBound)",
                                  reason: "does not look like a CT in HU: no air, lung or fat (no value < 0 HU) and "

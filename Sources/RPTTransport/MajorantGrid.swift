@@ -27,11 +27,18 @@ public struct MajorantGrid: @unchecked Sendable {
         let nb = blocks.x * blocks.y * blocks.z
         densityMax = .allocate(capacity: nb)
         densityMax.initialize(repeating: 0, count: nb)
-        for k in 0..<shape.z { for j in 0..<shape.y { for i in 0..<shape.x {
-            let v = i + shape.x * (j + shape.y * k)
-            let blk = i / b + blocks.x * (j / b + blocks.y * (k / b))
-            densityMax[blk] = max(densityMax[blk], Double(world.density[v]))
-        }}}
+        // Row by row; within a row, block by block (Float maxima are exact: the densities are Floats).
+        let blocks = self.blocks, densityMax = self.densityMax
+        world.density.withUnsafeBufferPointer { density in
+            for k in 0..<shape.z { for j in 0..<shape.y {
+                let row = shape.x * (j + shape.y * k), blockRow = blocks.x * (j / b + blocks.y * (k / b))
+                for bx in 0..<blocks.x {
+                    var m: Float = 0
+                    for i in (bx * b)..<min(shape.x, bx * b + b) where density[row + i] > m { m = density[row + i] }
+                    densityMax[blockRow + bx] = max(densityMax[blockRow + bx], Double(m))
+                }
+            }}
+        }
         let ne = PhotonEnergyGrid.count
         massAttenuationMax = .allocate(capacity: ne)
         for i in 0..<ne {

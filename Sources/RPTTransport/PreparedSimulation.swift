@@ -137,10 +137,10 @@ public final class PreparedSimulation: @unchecked Sendable {
         for m in world.materials where !MaterialLibrary.all.contains(m) {
             f.combine(m.composition.flatMap { [Double($0.z), $0.massFraction] } + [m.density, m.meanExcitationEnergyEV])
         }
-        f.combine(world.materialIndex)
-        f.combine(world.density)
+        f.combine(voxels: world.materialIndex)
+        f.combine(voxels: world.density)
         switch source {
-        case .voxelMap(let w): f.combine("map"); f.combine(w)
+        case .voxelMap(let w): f.combine("map"); f.combine(voxels: w)
         case .point(let p): f.combine("point"); f.combine([p.x, p.y, p.z])
         case .sphere(let c, let r): f.combine("sphere"); f.combine([c.x, c.y, c.z, r])
         case .box(let a, let b): f.combine("box"); f.combine([a.x, a.y, a.z, b.x, b.y, b.z])
@@ -155,7 +155,7 @@ public final class PreparedSimulation: @unchecked Sendable {
         f.combine(regions.map(\.name).joined(separator: ","))
         // The regions' voxels too: a resumed or merged run must not add tallies of differently drawn regions
         // that happen to carry the same names.
-        for r in regions { f.combine(r.voxels) }
+        for r in regions { f.combine(voxels: r.voxels) }
         f.combine(seed)
         for s in identity { f.combine(s) }
         fingerprint = f

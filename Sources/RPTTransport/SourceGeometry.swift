@@ -44,22 +44,29 @@ public struct PositionSampler: Sendable {
                 throw InputError(source: "activity map", field: "voxel count", value: "\(w.count)",
                                  reason: "must equal the geometry grid's \(world.grid.voxelCount) voxels")
             }
-            for (n, x) in w.enumerated() where !(x >= 0 && x.isFinite) {
+            if let n = w.withUnsafeBufferPointer({ w in w.indices.first { !(w[$0] >= 0 && w[$0].isFinite) } }) {
                 let ijk = world.grid.voxelIndex(n)
                 throw InputError(source: "activity map", field: "voxel (\(ijk.x), \(ijk.y), \(ijk.z))",
-                                 value: "\(x)", reason: "activity must be finite and ≥ 0")
-            }
-            guard w.contains(where: { $0 > 0 }) else {
-                throw InputError(source: "activity map", reason: "the map holds no activity (all voxels are 0)")
+                                 value: "\(w[n])", reason: "activity must be finite and ≥ 0")
             }
             guard shape.x < 1 << 21, shape.y < 1 << 21, shape.z < 1 << 21 else {
                 throw InputError(source: "activity map", field: "grid shape", value: "\(shape)", reason: "at most 2 097 151 voxels per axis")
             }
+            // One pass over the map, row by row (no division per voxel).
             var active: [UInt64] = [], weights: [Double] = []
-            for (n, x) in w.enumerated() where x > 0 {
-                let i = n % shape.x, j = (n / shape.x) % shape.y, k = n / (shape.x * shape.y)
-                active.append(UInt64(i) | UInt64(j) << 21 | UInt64(k) << 42)
-                weights.append(x)
+            let shape = self.shape
+            w.withUnsafeBufferPointer { w in
+                var n = 0
+                for k in 0..<shape.z { for j in 0..<shape.y {
+                    let row = UInt64(j) << 21 | UInt64(k) << 42
+                    for i in 0..<shape.x {
+                        if w[n] > 0 { active.append(UInt64(i) | row); weights.append(w[n]) }
+                        n += 1
+                    }
+                }}
+            }
+            guard !weights.isEmpty else {
+                throw InputError(source: "activity map", reason: "the map holds no activity (all voxels are 0)")
             }
             activeVoxels = active
             alias = AliasTable(weights: weights)

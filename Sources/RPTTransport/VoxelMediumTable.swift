@@ -24,23 +24,44 @@ public struct VoxelMediumTable {
     public let overflowVoxels: Int
 
     /// Fills `indices[0..<count]` for the world's voxels and returns the table.
+    ///
+    /// One pass over the voxels with a flat open-addressing hash of the (material, density) keys (2¹⁷ slots, at
+    /// most half full) and a shortcut for a voxel equal to the previous one (runs of air, of one organ).
     public init(materialIndex: [UInt8], density: [Float], indices: UnsafeMutablePointer<UInt16>) {
         precondition(materialIndex.count == density.count)
-        var lookup: [UInt64: UInt16] = [:]
+        let slotBits = 17, empty = UInt64.max  // keys are < 2⁴⁰: `empty` is never a key
+        let mask = (1 << slotBits) - 1
+        var keys = [UInt64](repeating: empty, count: 1 << slotBits)
+        var codes = [UInt16](repeating: 0, count: 1 << slotBits)
         var media: [VoxelMedium] = []
         var overflowVoxels = 0
-        for n in 0..<density.count {
-            let key = UInt64(density[n].bitPattern) | (UInt64(materialIndex[n]) << 32)
-            if let c = lookup[key] {
-                indices[n] = c
-            } else if media.count < Int(Self.overflow) {
-                let c = UInt16(media.count)
-                lookup[key] = c
-                media.append(VoxelMedium(density: density[n], material: materialIndex[n]))
-                indices[n] = c
-            } else {
-                indices[n] = Self.overflow
-                overflowVoxels += 1
+        var lastKey = empty, lastCode: UInt16 = 0
+        keys.withUnsafeMutableBufferPointer { keys in
+            codes.withUnsafeMutableBufferPointer { codes in
+                materialIndex.withUnsafeBufferPointer { material in
+                    density.withUnsafeBufferPointer { density in
+                        for n in 0..<density.count {
+                            let key = UInt64(density[n].bitPattern) | (UInt64(material[n]) << 32)
+                            if key != lastKey {
+                                // Fibonacci hashing (Knuth, TAOCP vol. 3, 6.4) and linear probing.
+                                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
+                                while keys[slot] != key && keys[slot] != empty { slot = (slot &+ 1) & mask }
+                                if keys[slot] == key {
+                                    lastCode = codes[slot]
+                                } else if media.count < Int(Self.overflow) {
+                                    lastCode = UInt16(media.count)
+                                    keys[slot] = key; codes[slot] = lastCode
+                                    media.append(VoxelMedium(density: density[n], material: material[n]))
+                                } else {
+                                    lastCode = Self.overflow
+                                }
+                                lastKey = key
+                            }
+                            indices[n] = lastCode
+                            if lastCode == Self.overflow { overflowVoxels += 1 }
+                        }
+                    }
+                }
             }
         }
         self.media = media

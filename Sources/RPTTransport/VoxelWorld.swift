@@ -53,11 +53,15 @@ public struct VoxelWorld: Sendable {
 
     /// Largest density of each material over the world (g/cm³): what the photon majorant needs.
     public var maximumDensityPerMaterial: [Double] {
-        var m = [Double](repeating: 0, count: materials.count)
-        for n in 0..<density.count {
-            let k = Int(materialIndex[n])
-            m[k] = max(m[k], Double(density[n]))
+        // Float maxima (exact: the densities are Floats), one pass over unsafe buffers.
+        var m = [Float](repeating: 0, count: 256)
+        m.withUnsafeMutableBufferPointer { m in
+            materialIndex.withUnsafeBufferPointer { index in
+                density.withUnsafeBufferPointer { density in
+                    for n in 0..<density.count where density[n] > m[Int(index[n])] { m[Int(index[n])] = density[n] }
+                }
+            }
         }
-        return m
+        return m[0..<materials.count].map(Double.init)
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import RPTCore
 import RPTPhysics
 import RPTVolume
@@ -11,17 +12,52 @@ public enum WorldBuilder {
     ///     trilinearly (air, −1000 HU, outside the CT).
     public static func fromCT(_ ct: Volume<Double>, calibration: CTCalibration, grid: Grid3D? = nil,
                               source: String = "CT") throws -> VoxelWorld {
-        try ct.requireFinite(source: source)
-        try CTNumberCheck.validate(ct, source: source)
-        let target = grid ?? ct.grid
-        let hu = target.isSameGrid(as: ct.grid) ? ct : ct.resampled(onto: target, mode: .trilinear, fill: -1000)
-        var index = [UInt8](repeating: 0, count: target.voxelCount)
-        var density = [Float](repeating: 0, count: target.voxelCount)
-        for n in 0..<target.voxelCount {
-            let h = hu.voxels[n]
-            index[n] = UInt8(calibration.materialIndex(hu: h))
-            density[n] = Float(calibration.density(hu: h))
+        try build(ct, calibration: calibration, grid: grid, source: source)
+    }
+
+    /// The same from a CT in its stored precision, as read from a file: integer CT numbers are converted voxel by
+    /// voxel (no copy of the CT as doubles, 8 bytes per voxel), except when the CT is resampled onto `grid`.
+    public static func fromCT(_ ct: AnyVolume, calibration: CTCalibration, grid: Grid3D? = nil,
+                              source: String = "CT") throws -> VoxelWorld {
+        switch ct {
+        case .uint8(let v): try build(v, calibration: calibration, grid: grid, source: source)
+        case .int16(let v): try build(v, calibration: calibration, grid: grid, source: source)
+        case .uint16(let v): try build(v, calibration: calibration, grid: grid, source: source)
+        case .int32(let v): try build(v, calibration: calibration, grid: grid, source: source)
+        case .float32(let v): try build(v, calibration: calibration, grid: grid, source: source)
+        case .float64(let v): try build(v, calibration: calibration, grid: grid, source: source)
         }
+    }
+
+    /// `fromCT` for each stored voxel type (specialised by the compiler for each).
+    static func build<T: VoxelScalar>(_ ct: Volume<T>, calibration: CTCalibration, grid: Grid3D?,
+                                      source: String) throws -> VoxelWorld {
+        try ct.requireFinite(source: source)
+        try CTNumberCheck.check(ct, source: source)
+        let target = grid ?? ct.grid
+        let lookup = CTCalibrationLookup(calibration)
+        // Every voxel is written by `convert`, in slabs of 2²⁰ voxels spread over the cores.
+        func convert<S: VoxelScalar>(_ hu: [S]) -> (index: [UInt8], density: [Float]) {
+            let n = hu.count, slab = 1 << 20
+            guard n > 0 else { return ([], []) }
+            var density: [Float] = []
+            let index = [UInt8](unsafeUninitializedCapacity: n) { i, count in
+                density = [Float](unsafeUninitializedCapacity: n) { d, count in
+                    hu.withUnsafeBufferPointer { h in
+                        let (ip, dp) = (i.baseAddress!, d.baseAddress!)
+                        DispatchQueue.concurrentPerform(iterations: (n + slab - 1) / slab) { s in
+                            lookup.convert(h, (s * slab)..<min(n, s * slab + slab), index: ip, rho: dp)
+                        }
+                    }
+                    count = n
+                }
+                count = n
+            }
+            return (index, density)
+        }
+        let (index, density) = target.isSameGrid(as: ct.grid)
+            ? convert(ct.voxels)
+            : convert(ct.resampledValues(onto: target, mode: .trilinear, fill: -1000))
         return try VoxelWorld(grid: target, materials: calibration.materials, materialIndex: index, density: density)
     }
 

@@ -15,10 +15,17 @@ extension Volume {
     /// Resamples onto `target` with trilinear or nearest-neighbour interpolation.
     /// - Parameter fill: value for target voxels outside the source's field of view.
     @inlinable public func resampled(onto target: Grid3D, mode: InterpolationMode, fill: Double = 0) -> Volume<Scalar> {
+        let values = resampledValues(onto: target, mode: mode, fill: fill)
+        return Volume(grid: target, voxels: Scalar.self == Double.self ? values as! [Scalar] : values.map { Scalar(clampingDouble: $0) },
+                      unit: unit)
+    }
+
+    /// The values `resampled` interpolates, as doubles, read from the voxels in their stored type (no copy of the
+    /// source as doubles: a whole-body int16 CT would take 8 bytes per voxel more).
+    @inlinable public func resampledValues(onto target: Grid3D, mode: InterpolationMode, fill: Double = 0) -> [Double] {
         let src = grid
         let n = src.shape
-        var out = [Scalar](repeating: Scalar(clampingDouble: fill), count: target.voxelCount)
-        let values = voxels.map { $0.doubleValue }
+        var out = [Double](repeating: fill, count: target.voxelCount)
         // Affine map from target index to source continuous index: p = A·t + b.
         let toSrc = src.direction.transposed
         let b = (toSrc * (target.origin - src.origin)) / src.spacing
@@ -26,7 +33,7 @@ extension Volume {
         let ay = (toSrc * (target.direction.c1 * target.spacing.y)) / src.spacing
         let az = (toSrc * (target.direction.c2 * target.spacing.z)) / src.spacing
         let hi = SIMD3<Double>(Double(n.x - 1), Double(n.y - 1), Double(n.z - 1))
-        values.withUnsafeBufferPointer { v in
+        voxels.withUnsafeBufferPointer { v in
             for k in 0..<target.shape.z {
                 for j in 0..<target.shape.y {
                     var idx = target.linearIndex(0, j, k)
@@ -39,26 +46,26 @@ extension Volume {
                         switch mode {
                         case .nearest:
                             let r = q.rounded(.toNearestOrAwayFromZero)
-                            out[idx] = Scalar(clampingDouble: v[src.linearIndex(Int(r.x), Int(r.y), Int(r.z))])
+                            out[idx] = v[src.linearIndex(Int(r.x), Int(r.y), Int(r.z))].doubleValue
                         case .trilinear:
                             let f = q.rounded(.down)
                             let i0 = Int(f.x), j0 = Int(f.y), k0 = Int(f.z)
                             let i1 = min(i0 + 1, n.x - 1), j1 = min(j0 + 1, n.y - 1), k1 = min(k0 + 1, n.z - 1)
                             let w = q - f
-                            func at(_ a: Int, _ b: Int, _ c: Int) -> Double { v[src.linearIndex(a, b, c)] }
+                            func at(_ a: Int, _ b: Int, _ c: Int) -> Double { v[src.linearIndex(a, b, c)].doubleValue }
                             let c00 = at(i0, j0, k0) * (1 - w.x) + at(i1, j0, k0) * w.x
                             let c10 = at(i0, j1, k0) * (1 - w.x) + at(i1, j1, k0) * w.x
                             let c01 = at(i0, j0, k1) * (1 - w.x) + at(i1, j0, k1) * w.x
                             let c11 = at(i0, j1, k1) * (1 - w.x) + at(i1, j1, k1) * w.x
                             let c0 = c00 * (1 - w.y) + c10 * w.y
                             let c1 = c01 * (1 - w.y) + c11 * w.y
-                            out[idx] = Scalar(clampingDouble: c0 * (1 - w.z) + c1 * w.z)
+                            out[idx] = c0 * (1 - w.z) + c1 * w.z
                         }
                     }
                 }
             }
         }
-        return Volume(grid: target, voxels: out, unit: unit)
+        return out
     }
 }
 

@@ -13,14 +13,14 @@ public enum SimulationInputs {
     /// The voxel world on `grid` from a CT (through a CT calibration folder; default: the shipped one) or from
     /// a label map with a material table (exactly one of the two). `gridSource` names the file `grid` comes from
     /// (the activity map): it must lie where the geometry is (`GridOverlap`, the rule of the study manifest too).
-    /// `ctVolume`: the CT already read from `ct` (not read again).
+    /// `ctVolume`: the CT already read from `ct` (not read again), in its stored voxel type.
     public static func buildWorld(ct: String?, calibration: String?, labels: String?, materialTable: String?,
                                   grid: Grid3D, gridSource: String = "--activity",
-                                  ctVolume: Volume<Double>? = nil) throws -> VoxelWorld {
+                                  ctVolume: AnyVolume? = nil) throws -> VoxelWorld {
         switch (ct, labels) {
         case (let ct?, nil):
             let cal = try CTCalibration.load(directory: calibration ?? DataPaths.defaultCalibration())
-            let hu = try ctVolume ?? VolumeFiles.readDouble(ct)
+            let hu = try ctVolume ?? VolumeFiles.read(ct)  // stored precision (int16 CT numbers stay 2 bytes)
             try hu.grid.validate(source: ct)
             try GridOverlap.require(grid, imageSource: gridSource, inside: hu.grid, referenceSource: "the CT (\(ct))")
             return try WorldBuilder.fromCT(hu, calibration: cal, grid: grid, source: ct)

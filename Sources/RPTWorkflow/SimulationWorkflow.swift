@@ -62,6 +62,11 @@ public enum SimulationWorkflow {
     public static func run(_ request: SimulationRequest, environment: RunEnvironment) throws -> SimulationOutcome {
         let r = request
         let started = Date()
+        // Wall time of each set-up phase, logged with the set-up time (benchmarks/RESULTS.md quotes them).
+        var phases: [String] = [], phaseStart = started
+        func phase(_ name: String) {
+            phases.append(String(format: "%@ %.2f s", name, Date().timeIntervalSince(phaseStart))); phaseStart = Date()
+        }
         let actVolume = try VolumeFiles.readDouble(r.activity)
         try actVolume.grid.validate(source: r.activity)
         try actVolume.requireFinite(source: r.activity)
@@ -75,26 +80,30 @@ public enum SimulationWorkflow {
         }
         let unitWarning = ActivityMapUnit.magnitudeWarning(totalBqS: weights.reduce(0, +), source: r.activity)
         if let unitWarning { environment.warn(unitWarning) }
+        phase("activity map")
         var gridNote = "activity"
-        var ctVolume: Volume<Double>? = nil  // read once, for the dose grid and the world
+        var ctVolume: AnyVolume? = nil  // read once (in its stored voxel type), for the dose grid and the world
         var activityGrid: Grid3D? = nil  // set when the decays move onto the CT grid (after the world is built)
         switch r.doseGrid {
         case "activity": break
         case "ct":
             guard let ct = r.ct else { throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "needs --ct") }
-            ctVolume = try VolumeFiles.readDouble(ct)
+            ctVolume = try VolumeFiles.read(ct)
+            phase("CT read")
             let ctGrid = ctVolume!.grid
             try GridOverlap.require(grid, imageSource: r.activity, inside: ctGrid, referenceSource: "the CT (\(ct))")
             activityGrid = grid
             grid = ctGrid
             gridNote = "ct"
+            phase("CT grid check")
         default:
             throw InputError(source: "--dose-grid", value: r.doseGrid, reason: "valid: activity, ct")
         }
         var world: VoxelWorld? = try SimulationInputs.buildWorld(ct: r.ct, calibration: r.calibration, labels: r.labels,
                                                                  materialTable: r.materialTable, grid: grid,
                                                                  gridSource: r.activity, ctVolume: ctVolume)
-        ctVolume = nil  // the world holds what transport needs; free the CT (8 bytes per voxel) before the run
+        ctVolume = nil  // the world holds what transport needs; free the CT before the run
+        phase("world")
         if let activityGrid {
             // Move the decays onto the CT grid conserving each voxel's Bq·s (exact overlaps for aligned grids) — after
             // the CT is freed, so that the CT and the map on its grid (8 bytes per voxel each) never coexist.
@@ -108,7 +117,8 @@ public enum SimulationWorkflow {
                 weights = moved.volume.voxels
             }
             // max(0, x) in place (`moved` is gone, so no copy): round-off below zero becomes 0.
-            for n in weights.indices where !(weights[n] >= 0) { weights[n] = 0 }
+            weights.withUnsafeMutableBufferPointer { w in for n in w.indices where !(w[n] >= 0) { w[n] = 0 } }
+            phase("activity onto the CT grid")
         }
         if let (n, v) = weights.enumerated().first(where: { $0.element < 0 }) {
             let ijk = grid.voxelIndex(n)
@@ -116,6 +126,7 @@ public enum SimulationWorkflow {
                              reason: "time-integrated activity must be ≥ 0")
         }
         let scored = try SimulationInputs.loadRegions(r.regions, names: r.regionNames, grid: grid)
+        phase("regions")
         var target: Int? = nil
         if let roi = r.roi {
             guard let i = scored.firstIndex(where: { $0.name == roi }) else {
@@ -177,8 +188,10 @@ public enum SimulationWorkflow {
         // per-voxel arrays (5 bytes per voxel) and the map on the dose grid (8 bytes per voxel) before the run.
         world = nil
         weights = []
+        phase("transport tables")
         environment.log(String(format: "set-up %.1f s: %d voxels on the dose grid, %d scored region(s)",
                                Date().timeIntervalSince(started), grid.voxelCount, scored.count))
+        environment.log("set-up phases: " + phases.joined(separator: ", "))
         var runner = SimulationRunner(simulation: sim, control: control, out: r.out, nuclide: nuc.name,
                                       environment: environment, resume: r.resume, targetRegion: target, firstDecay: first,
                                       totalDecays: totalDecays,

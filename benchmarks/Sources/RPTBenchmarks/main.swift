@@ -353,6 +353,13 @@ do {
     if what == "breakdown" || what == "all" { try breakdownBenchmark(decays: decays) }
     if what == "methods" || what == "all" { try methodsBenchmark(decays: decays) }
     if what == "sampling" { try samplingBenchmark(decays: decays, repeats: Int(ProcessInfo.processInfo.environment["RPT_REPEATS"] ?? "") ?? 3) }
+    let env = ProcessInfo.processInfo.environment
+    if what == "clinical" || what == "wholebody" {
+        // One case per process (peak memory): RPT_DOSE_GRID=ct|activity, RPT_THREADS, RPT_CLINICAL_DIR.
+        try clinicalBenchmark(slices: what == "clinical" ? 300 : Int(env["RPT_SLICES"] ?? "") ?? 1000,
+                              doseGrid: env["RPT_DOSE_GRID"] ?? "ct", decays: decays,
+                              threads: Int(env["RPT_THREADS"] ?? "") ?? 2)
+    }
     if what == "estimators" { try estimatorBenchmark(decays: decays, repeats: Int(ProcessInfo.processInfo.environment["RPT_REPEATS"] ?? "") ?? 3) }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
