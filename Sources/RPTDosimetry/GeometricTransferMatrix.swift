@@ -1,5 +1,6 @@
 import RPTCore
 import RPTPhantom
+import RPTRegistration
 import RPTVolume
 
 /// Partial-volume correction of region activities by the geometric transfer matrix (GTM) of Rousset,
@@ -20,7 +21,7 @@ public struct GeometricTransferMatrix: Sendable {
     public static let unlabelledUnit = -1
     /// ω, row-major: `omega[i * n + j]` = fraction of unit i's activity measured in VOI j.
     public let omega: [Double]
-    /// Unit index of each dose-grid voxel.
+    /// Unit index of each dose-grid voxel (−1: in no VOI).
     public let unitOfVoxel: [Int]
     public let fwhmMM: Double
 
@@ -51,10 +52,49 @@ public struct GeometricTransferMatrix: Sendable {
         self.fwhmMM = fwhmMM
     }
 
-    /// Activity measured in each unit's VOI (Bq) from an activity map on the dose grid.
+    /// The transfer matrix of a time point measured in its own frame, with the reference label map carried there
+    /// by the registration (`PropagatedLabels`, docs/methods/registration.md): unit i's activity is spread over the
+    /// volumes its labels map into on the time point's SPECT grid (divided by the unit's whole reference volume,
+    /// so activity mapped outside the grid is lost), blurred by the PSF of `fwhmMM` (0: none, e.g. a phantom
+    /// without resolution loss); VOI j is the voxels whose largest mapped volume is unit j's (voxels of the time
+    /// point outside the reference field of view are in no VOI).
+    /// - Parameter tableLabels: the labels that are units of their own; others and 0 form the unlabelled unit.
+    ///   nil: every label present except 0 is a unit.
+    public init(propagated p: PropagatedLabels, tableLabels: Set<Int>?, fwhmMM: Double) {
+        let own = p.labels.filter { $0 != 0 && (tableLabels?.contains($0) ?? true) }
+        let units = own + [Self.unlabelledUnit]
+        let n = units.count
+        let index = Dictionary(uniqueKeysWithValues: own.enumerated().map { ($1, $0) })
+        let unitOfLabel = p.labels.map { index[$0] ?? (n - 1) }
+        let voxelUnit = p.majority.map { $0 < 0 ? -1 : unitOfLabel[Int($0)] }
+        unitOfVoxel = voxelUnit
+        var omega = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            let members = p.labels.indices.filter { unitOfLabel[$0] == i }
+            let total = members.reduce(0.0) { $0 + p.referenceVolumeMM3[$1] }
+            guard total > 0 else { omega[i * n + i] = 1; continue }
+            var spread = [Double](repeating: 0, count: p.grid.voxelCount)
+            spread.withUnsafeMutableBufferPointer { s in
+                for m in members { p.volumeMM3[m].withUnsafeBufferPointer { f in for v in 0..<s.count { s[v] += Double(f[v]) } } }
+            }
+            GaussianBlur.apply(&spread, grid: p.grid, fwhmMM: fwhmMM)
+            spread.withUnsafeBufferPointer { s in
+                voxelUnit.withUnsafeBufferPointer { unit in
+                    for v in 0..<s.count where unit[v] >= 0 && s[v] != 0 { omega[i * n + unit[v]] += s[v] }
+                }
+            }
+            for j in 0..<n { omega[i * n + j] /= total }
+        }
+        unitLabels = units
+        self.omega = omega
+        self.fwhmMM = fwhmMM
+    }
+
+    /// Activity measured in each unit's VOI (Bq) from an activity map on the dose grid (voxels in no VOI,
+    /// unit −1, are not counted).
     public func measured(_ activityBq: [Double]) -> [Double] {
         var t = [Double](repeating: 0, count: unitLabels.count)
-        for (v, u) in unitOfVoxel.enumerated() { t[u] += activityBq[v] }
+        for (v, u) in unitOfVoxel.enumerated() where u >= 0 { t[u] += activityBq[v] }
         return t
     }
 

@@ -120,6 +120,12 @@ public struct SyntheticPatient: Sendable {
     private let synthesis: SpectSynthesis
     private let mover: MovingScans?
 
+    /// A moving patient's reference label map at the resolution its scans are made from (`supersampling` times
+    /// finer than the CT along each axis, the CT's field of view): what a segmentation of a finer CT would give.
+    /// Its voxel centres are the sub-points of which each scan's CT and SPECT voxels are made (docs/methods/
+    /// synthetic-patient.md, "Motion"). nil without `config.motion`.
+    public var referenceSubVoxelLabels: Volume<UInt16>? { mover?.referenceSubVoxelLabels() }
+
     private init(config: SyntheticPatientConfig, ct: Volume<Int16>, labels: Volume<UInt16>, labelNames: [UInt16: String],
                  kinetics: [RegionKinetics], blood: BloodCurve, spectTimePoints: [SpectTimePoint],
                  bloodSamples: [BloodSample], truth: PhantomTruth, synthesis: SpectSynthesis, mover: MovingScans?) {
@@ -250,6 +256,25 @@ private struct MovingScans: Sendable {
             s += g.world(continuousIndex: SIMD3(Double(ijk.x), Double(ijk.y), Double(ijk.z))); count += 1
         }
         deformationCentre = count > 0 ? s / count : centre
+    }
+
+    /// The fine labels over the CT field of view: fine voxels whose centres are the CT voxels' sub-points.
+    func referenceSubVoxelLabels() -> Volume<UInt16> {
+        let g = referenceLabels.grid, fg = fineLabels.grid, f = supersampling
+        let half = SIMD3<Double>(repeating: Double((f - 1) / 2))
+        let origin = g.origin - fg.spacing * half
+        let p = (origin - fg.origin) / fg.spacing
+        let pad = SIMD3<Int>(Int(p.x.rounded()), Int(p.y.rounded()), Int(p.z.rounded()))
+        let grid = Grid3D(shape: g.shape &* f, spacing: fg.spacing, origin: origin, direction: fg.direction)
+        var out = [UInt16](repeating: 0, count: grid.voxelCount)
+        for k in 0..<grid.shape.z {
+            for j in 0..<grid.shape.y {
+                for i in 0..<grid.shape.x {
+                    out[grid.linearIndex(i, j, k)] = fineLabels.voxels[fg.linearIndex(i + pad.x, j + pad.y, k + pad.z)]
+                }
+            }
+        }
+        return Volume(grid: grid, voxels: out, unit: "label")
     }
 
     /// Noiseless CT (HU) of the anatomy seen through `m` on the CT grid, each voxel the mean over its
