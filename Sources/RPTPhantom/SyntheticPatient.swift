@@ -258,6 +258,25 @@ private struct MovingScans: Sendable {
         deformationCentre = count > 0 ? s / count : centre
     }
 
+    /// Sub-point values (voxel n's at n·f³ ..< (n+1)·f³, as `subSampled` orders them) on the grid of the sub-points
+    /// (`supersampling` times finer than the CT, over the CT's field of view).
+    func subVoxelGrid(_ sub: [UInt16]) -> Volume<UInt16> {
+        let g = referenceLabels.grid, f = supersampling
+        let half = SIMD3<Double>(repeating: Double((f - 1) / 2))
+        let spacing = g.spacing / Double(f)
+        let grid = Grid3D(shape: g.shape &* f, spacing: spacing, origin: g.origin - g.direction * (spacing * half),
+                          direction: g.direction)
+        var out = [UInt16](repeating: 0, count: grid.voxelCount)
+        let f3 = f * f * f
+        for n in 0..<g.voxelCount {
+            let ijk = g.voxelIndex(n)
+            for c in 0..<f { for b in 0..<f { for a in 0..<f {
+                out[grid.linearIndex(ijk.x * f + a, ijk.y * f + b, ijk.z * f + c)] = sub[n * f3 + a + f * (b + f * c)]
+            } } }
+        }
+        return Volume(grid: grid, voxels: out, unit: "label")
+    }
+
     /// The fine labels over the CT field of view: fine voxels whose centres are the CT voxels' sub-points.
     func referenceSubVoxelLabels() -> Volume<UInt16> {
         let g = referenceLabels.grid, fg = fineLabels.grid, f = supersampling
@@ -367,6 +386,7 @@ private struct MovingScans: Sendable {
         var scan = synthesis.image(cycle: cycle, timeHours: timeHours, content: Volume(grid: grid, voxels: content, unit: "Bq"))
         scan.motion = m
         scan.labels = movedLabels
+        scan.subVoxelLabels = subVoxelGrid(sampled.subLabels)
         scan.ct = SyntheticPatient.makeCT(meanHU: sampled.meanHU, grid: grid, config: config) {
             PhantomStream.movedCTNoise(cycle: cycle, timeHours: timeHours, slice: $0)
         }

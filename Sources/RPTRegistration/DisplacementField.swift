@@ -125,8 +125,15 @@ extension ElastixRegistration {
     public func displacementField(of transform: ElastixTransform, on grid: Grid3D) throws -> DisplacementField {
         try withTemporaryDirectory { dir in
             let tp = try transform.write(to: dir, outputGrid: grid, interpolation: .linear, fill: 0)
-            try ElastixTools.run(tools.transformix, ["-def", "all", "-out", dir, "-tp", tp],
-                                 what: "transformix -def all", logFile: dir + "/transformix.log")
+            let args = ["-def", "all", "-out", dir, "-tp", tp]
+            do {
+                try ElastixTools.run(tools.transformix, args, what: "transformix -def all", logFile: dir + "/transformix.log")
+            } catch {
+                // transformix 5.0.1 was seen once to abort (exit status 6) after logging that it had finished; run it
+                // once more before giving up (its result is checked below either way).
+                try? FileManager.default.removeItem(atPath: dir + "/deformationField.mhd")
+                try ElastixTools.run(tools.transformix, args, what: "transformix -def all", logFile: dir + "/transformix.log")
+            }
             let components = try Self.readVectorMetaImage(dir + "/deformationField.mhd", expected: grid)
             return DisplacementField(grid: grid, ux: components[0], uy: components[1], uz: components[2])
         }

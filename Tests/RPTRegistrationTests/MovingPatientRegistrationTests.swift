@@ -42,7 +42,7 @@ final class MovingPatientRegistrationTests: XCTestCase {
     nonisolated(unsafe) static var cached: Registered?
     static func registered() throws -> Registered {
         if let c = cached { return c }
-        let patient = try SyntheticPatient.generate(config: config())
+        let patient = try MovingTestPatient.generate(config())
         let reg = try ElastixRegistration(mode: .deformable)
         let refCT = patient.ct.converted(to: Double.self)
         let results = try patient.spectTimePoints.map { scan -> TimePointRegistrationResult in
