@@ -35,13 +35,39 @@ public struct GeometricTransferMatrix: Sendable {
         let nativeUnit = labels.voxels.map { unit(Int($0.rounded())) }
         unitOfVoxel = labelsOnDoseGrid.map(unit)
         var omega = [Double](repeating: 0, count: n * n)
+        let sameGrid = labels.grid.isSameGrid(as: doseGrid)
+        // Bounding box of every unit on the label grid: a unit's indicator is resampled from its box only (the
+        // resampling is linear and local, so the zeros outside add nothing; a fine CT label map has millions of voxels).
+        let g = labels.grid
+        var lo = [[Int]](repeating: [Int.max, Int.max, Int.max], count: n), hi = [[Int]](repeating: [-1, -1, -1], count: n)
+        var v = 0
+        var voxelsOfUnit = [Int](repeating: 0, count: n)
+        for k in 0..<g.shape.z { for j in 0..<g.shape.y { for i in 0..<g.shape.x {
+            let u = nativeUnit[v]; v += 1
+            voxelsOfUnit[u] += 1
+            if i < lo[u][0] { lo[u][0] = i }; if i > hi[u][0] { hi[u][0] = i }
+            if j < lo[u][1] { lo[u][1] = j }; if j > hi[u][1] { hi[u][1] = j }
+            if k < lo[u][2] { lo[u][2] = k }; if k > hi[u][2] { hi[u][2] = k }
+        } } }
         for i in 0..<n {
-            var indicator = Volume<Double>(grid: labels.grid, voxels: nativeUnit.map { $0 == i ? 1 : 0 }, unit: "")
-            let total = indicator.voxels.reduce(0, +)
-            guard total > 0 else { omega[i * n + i] = 1; continue }
-            if !labels.grid.isSameGrid(as: doseGrid) {
-                indicator = indicator.resampledConservingContent(onto: doseGrid).volume
+            guard hi[i][0] >= 0 else { omega[i * n + i] = 1; continue }
+            var indicator: Volume<Double>
+            if sameGrid {
+                indicator = Volume<Double>(grid: g, voxels: nativeUnit.map { $0 == i ? 1 : 0 }, unit: "")
+            } else {
+                let shape = SIMD3(hi[i][0] - lo[i][0] + 1, hi[i][1] - lo[i][1] + 1, hi[i][2] - lo[i][2] + 1)
+                let box = Grid3D(shape: shape, spacing: g.spacing,
+                                 origin: g.world(continuousIndex: SIMD3(Double(lo[i][0]), Double(lo[i][1]), Double(lo[i][2]))),
+                                 direction: g.direction)
+                var values = [Double](repeating: 0, count: box.voxelCount)
+                var b = 0
+                for k in lo[i][2]...hi[i][2] { for j in lo[i][1]...hi[i][1] {
+                    let row = g.linearIndex(0, j, k)
+                    for x in lo[i][0]...hi[i][0] { if nativeUnit[row + x] == i { values[b] = 1 }; b += 1 }
+                } }
+                indicator = Volume<Double>(grid: box, voxels: values, unit: "").resampledConservingContent(onto: doseGrid).volume
             }
+            let total = Double(voxelsOfUnit[i])
             var spread = indicator.voxels
             GaussianBlur.apply(&spread, grid: doseGrid, fwhmMM: fwhmMM)
             for (v, u) in unitOfVoxel.enumerated() { omega[i * n + u] += spread[v] }
