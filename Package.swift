@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "RPTImageIOTests", dependencies: ["RPTImageIO", "RPTTestSupport"]),
         .testTarget(name: "RPTPhantomTests", dependencies: ["RPTPhantom"]),
         .testTarget(name: "RPTRegistrationTests", dependencies: [
-            "RPTRegistration", "RPTPhantom", "RPTKinetics", "RPTVolume", "RPTCore", "RPTTestSupport",
+            "RPTRegistration", "RPTDosimetry", "RPTPhantom", "RPTKinetics", "RPTVolume", "RPTCore", "RPTTestSupport",
         ]),
         .testTarget(name: "RPTCommandLineTests", dependencies: ["RPTCommandLine", "RPTWorkflow", "RPTStore", "RPTTransport"]),
         .testTarget(name: "RPTKineticsTests", dependencies: ["RPTKinetics"]),

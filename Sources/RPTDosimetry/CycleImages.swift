@@ -31,6 +31,10 @@ public struct CycleImages: Sendable {
     public let labelMaps: [PreparedLabelMap]
     /// With `registration:` rigid or deformable: what the registration of each non-reference time point found.
     public var registrations: [TimePointRegistrationRecord] = []
+    /// With `registration:` rigid or deformable: each registered time point's region activities measured in its own
+    /// frame (reference labels propagated; keyed by time-point index). The region TIA uses these; the voxel TIA
+    /// map uses `activityBq` (resampled onto the dose grid).
+    public var ownFrameActivities: [Int: OwnFrameRegionActivity] = [:]
 
     /// The reporting regions (those of the reference time point's label map).
     public var regions: ReportingRegions { labelMaps[labelMapOfTimePoint[cycle.referenceIndex]].regions }
@@ -50,6 +54,7 @@ public struct CycleImages: Sendable {
         var maps: [PreparedLabelMap] = []
         let registration = manifest.registration == .none ? nil : try CycleRegistration(manifest: manifest, cycle: cycle)
         var registrations: [TimePointRegistrationRecord] = []
+        var nativeActivity: [Int: Volume<Double>] = [:]
         for (n, tp) in cycle.timePoints.enumerated() {
             progress("cycle \(cycle.number): SPECT \(n + 1)/\(cycle.timePoints.count) (\(fmtHours(tp.hoursAfterAdministration)))")
             let spect = n == ref ? refSpect.asDouble : try StudyImages.readSpect(tp.spect).asDouble
@@ -67,6 +72,7 @@ public struct CycleImages: Sendable {
                 activity.append(record.result.activityBq)
                 record.result.activityBq = []
                 registrations.append(record)
+                nativeActivity[n] = content
             } else {
                 if !content.grid.isSameGrid(as: doseGrid) {
                     content = content.resampledConservingContent(onto: doseGrid).volume
@@ -94,8 +100,21 @@ public struct CycleImages: Sendable {
                              reason: "every label map of a cycle must give the same regions (\(maps[0].path): "
                                 + maps[0].regions.names.joined(separator: ",") + ")")
         }
-        return CycleImages(cycle: cycle, doseGrid: doseGrid, activityBq: activity, labelMapOfTimePoint: mapIndex,
-                           labelMaps: maps, registrations: registrations)
+        var images = CycleImages(cycle: cycle, doseGrid: doseGrid, activityBq: activity, labelMapOfTimePoint: mapIndex,
+                                 labelMaps: maps, registrations: registrations)
+        if let registration {
+            // Region activities of the registered time points in their own frames (VOI propagation), when the label
+            // map is finer than their SPECT.
+            for record in registrations
+            where OwnFrameRegionActivity.labelsAreFiner(maps[mapIndex[record.timePoint]].native.grid,
+                                                        than: nativeActivity[record.timePoint]!.grid) {
+                progress("cycle \(cycle.number): reference labels carried to \(cycle.timePoints[record.timePoint].ct)")
+                images.ownFrameActivities[record.timePoint] = try OwnFrameRegionActivity.measure(
+                    activity: nativeActivity[record.timePoint]!, transform: record.result.transform,
+                    registration: registration.elastix, labels: maps[mapIndex[record.timePoint]], manifest: manifest)
+            }
+        }
+        return images
     }
 
     static func prepareLabels(_ ref: LabelMapReference, manifest: StudyManifest, doseGrid: Grid3D,

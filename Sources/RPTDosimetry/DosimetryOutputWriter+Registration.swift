@@ -13,6 +13,7 @@ extension DosimetryOutputWriter {
         return [
             "mode": setup.manifest.registration.rawValue,
             "reference_time_point": setup.cycle.referenceIndex,
+            "region_activity": setup.activities.registeredTimePointFrame,
             "time_points": records.map { r -> [String: Any] in
                 let q = r.result
                 return ["time_point": r.timePoint, "time_h": r.hoursAfterAdministration, "ct": r.ct,
@@ -46,6 +47,7 @@ extension DosimetryOutputWriter {
         try f.createGroup(g)
         try f.setAttribute("mode", .string(setup.manifest.registration.rawValue), at: g)
         try f.setAttribute("reference_time_point", .int(Int64(setup.cycle.referenceIndex)), at: g)
+        try f.setAttribute("region_activity", .string(setup.activities.registeredTimePointFrame), at: g)
         if let c = setup.crossCycle {
             // This cycle's reference CT registered to the first imaged cycle's (CrossCycleRegistration).
             let x = g + "/cross_cycle"

@@ -14,6 +14,11 @@ public struct RegionActivities: Sendable {
     public var unlabelledBq: [Double]
     /// How the correction was made (`none`, `recovery coefficients`, `geometric transfer matrix, FWHM … mm`).
     public var correction: String
+    /// Where registered time points were measured: `dose grid` (every time point on the dose grid) or
+    /// `own frame, reference labels propagated` (registered time points on their SPECT as acquired).
+    public var registeredTimePointFrame: String = RegionActivities.doseGridFrame
+    public static let doseGridFrame = "dose grid"
+    public static let ownFrame = "own frame, reference labels propagated"
 
     /// Sums the activity per region; applies the transfer matrix or the recovery coefficients.
     public static func measure(images: CycleImages, manifest: StudyManifest) throws -> RegionActivities {
@@ -24,6 +29,11 @@ public struct RegionActivities: Sendable {
         var unlabelled = [Double](repeating: 0, count: nt)
         var correction = "none"
         for t in 0..<nt {
+            if let own = images.ownFrameActivities[t] {
+                for r in 0..<nr { measured[r][t] = own.measuredBq[r]; corrected[r][t] = own.correctedBq[r] }
+                unlabelled[t] = own.unlabelledBq
+                continue
+            }
             let map = images.labelMaps[images.labelMapOfTimePoint[t]]
             let a = images.activityBq[t]
             var unl = 0.0
@@ -51,7 +61,9 @@ public struct RegionActivities: Sendable {
                 if !manifest.recoveryCoefficients.isEmpty { correction = "recovery coefficients" }
             }
         }
-        return RegionActivities(regionNames: regions.names, timesHours: images.cycle.timePoints.map(\.hoursAfterAdministration),
-                                measuredBq: measured, correctedBq: corrected, unlabelledBq: unlabelled, correction: correction)
+        var result = RegionActivities(regionNames: regions.names, timesHours: images.cycle.timePoints.map(\.hoursAfterAdministration),
+                                      measuredBq: measured, correctedBq: corrected, unlabelledBq: unlabelled, correction: correction)
+        if !images.ownFrameActivities.isEmpty { result.registeredTimePointFrame = Self.ownFrame }
+        return result
     }
 }

@@ -13,6 +13,9 @@ public struct SpectTimePoint: Equatable, Sendable {
     public var motion: PatientMotion? = nil
     public var ct: Volume<Int16>? = nil
     public var labels: Volume<UInt16>? = nil
+    /// With `motion`: the scan's label map at the resolution the scan is made from (the labels of each CT voxel's
+    /// sub-points, on a grid `supersampling` times finer than the CT; what a segmentation of a finer CT would give).
+    public var subVoxelLabels: Volume<UInt16>? = nil
 }
 
 /// One measured whole-blood sample.

@@ -120,6 +120,12 @@ public struct SyntheticPatient: Sendable {
     private let synthesis: SpectSynthesis
     private let mover: MovingScans?
 
+    /// A moving patient's reference label map at the resolution its scans are made from (`supersampling` times
+    /// finer than the CT along each axis, the CT's field of view): what a segmentation of a finer CT would give.
+    /// Its voxel centres are the sub-points of which each scan's CT and SPECT voxels are made (docs/methods/
+    /// synthetic-patient.md, "Motion"). nil without `config.motion`.
+    public var referenceSubVoxelLabels: Volume<UInt16>? { mover?.referenceSubVoxelLabels() }
+
     private init(config: SyntheticPatientConfig, ct: Volume<Int16>, labels: Volume<UInt16>, labelNames: [UInt16: String],
                  kinetics: [RegionKinetics], blood: BloodCurve, spectTimePoints: [SpectTimePoint],
                  bloodSamples: [BloodSample], truth: PhantomTruth, synthesis: SpectSynthesis, mover: MovingScans?) {
@@ -252,6 +258,44 @@ private struct MovingScans: Sendable {
         deformationCentre = count > 0 ? s / count : centre
     }
 
+    /// Sub-point values (voxel n's at n·f³ ..< (n+1)·f³, as `subSampled` orders them) on the grid of the sub-points
+    /// (`supersampling` times finer than the CT, over the CT's field of view).
+    func subVoxelGrid(_ sub: [UInt16]) -> Volume<UInt16> {
+        let g = referenceLabels.grid, f = supersampling
+        let half = SIMD3<Double>(repeating: Double((f - 1) / 2))
+        let spacing = g.spacing / Double(f)
+        let grid = Grid3D(shape: g.shape &* f, spacing: spacing, origin: g.origin - g.direction * (spacing * half),
+                          direction: g.direction)
+        var out = [UInt16](repeating: 0, count: grid.voxelCount)
+        let f3 = f * f * f
+        for n in 0..<g.voxelCount {
+            let ijk = g.voxelIndex(n)
+            for c in 0..<f { for b in 0..<f { for a in 0..<f {
+                out[grid.linearIndex(ijk.x * f + a, ijk.y * f + b, ijk.z * f + c)] = sub[n * f3 + a + f * (b + f * c)]
+            } } }
+        }
+        return Volume(grid: grid, voxels: out, unit: "label")
+    }
+
+    /// The fine labels over the CT field of view: fine voxels whose centres are the CT voxels' sub-points.
+    func referenceSubVoxelLabels() -> Volume<UInt16> {
+        let g = referenceLabels.grid, fg = fineLabels.grid, f = supersampling
+        let half = SIMD3<Double>(repeating: Double((f - 1) / 2))
+        let origin = g.origin - fg.spacing * half
+        let p = (origin - fg.origin) / fg.spacing
+        let pad = SIMD3<Int>(Int(p.x.rounded()), Int(p.y.rounded()), Int(p.z.rounded()))
+        let grid = Grid3D(shape: g.shape &* f, spacing: fg.spacing, origin: origin, direction: fg.direction)
+        var out = [UInt16](repeating: 0, count: grid.voxelCount)
+        for k in 0..<grid.shape.z {
+            for j in 0..<grid.shape.y {
+                for i in 0..<grid.shape.x {
+                    out[grid.linearIndex(i, j, k)] = fineLabels.voxels[fg.linearIndex(i + pad.x, j + pad.y, k + pad.z)]
+                }
+            }
+        }
+        return Volume(grid: grid, voxels: out, unit: "label")
+    }
+
     /// Noiseless CT (HU) of the anatomy seen through `m` on the CT grid, each voxel the mean over its
     /// `supersampling`³ sub-points (the partial-volume averaging of a real CT: thin ribs and discs do not alias).
     func meanHU(_ m: PatientMotion) -> [Double] { subSampled(m).meanHU }
@@ -342,6 +386,7 @@ private struct MovingScans: Sendable {
         var scan = synthesis.image(cycle: cycle, timeHours: timeHours, content: Volume(grid: grid, voxels: content, unit: "Bq"))
         scan.motion = m
         scan.labels = movedLabels
+        scan.subVoxelLabels = subVoxelGrid(sampled.subLabels)
         scan.ct = SyntheticPatient.makeCT(meanHU: sampled.meanHU, grid: grid, config: config) {
             PhantomStream.movedCTNoise(cycle: cycle, timeHours: timeHours, slice: $0)
         }

@@ -5,6 +5,7 @@ import RPTPhantom
 import RPTStore
 import RPTTransport
 import RPTWorkflow
+import RPTTestSupport
 import XCTest
 
 /// Cycle 2's reference CT registered to cycle 1's (`CrossCycleRegistration`, docs/methods/registration.md,
@@ -16,7 +17,7 @@ final class CrossCycleRegistrationTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var c = MovingPatientDosimetryTests.config()
         c.spectSchedule = [SpectCycleSchedule(cycle: 1, timesHours: [4, 24]), SpectCycleSchedule(cycle: 2, timesHours: [4, 24])]
-        let p = try SyntheticPatient.generate(config: c)
+        let p = try MovingTestPatient.generate(c)
         try SyntheticPatientWriter.write(p, to: dir, ext: ".nii", registration: "rigid")
         let manifest = try StudyManifest.load(path: dir + "/manifest.yaml")
         XCTAssertNil(try CrossCycleRegistration.run(manifest: manifest, cycle: manifest.cycle(1)!), "cycle 1 is the reference")

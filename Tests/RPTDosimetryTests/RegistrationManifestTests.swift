@@ -25,7 +25,7 @@ final class RegistrationManifestTests: XCTestCase {
     static func patient() throws -> SyntheticPatient {
         if let p = cachedPatient { return p }
         let c = MovingTestPatient.config(axialSlices: 42, scanHours: [4, 24])
-        cachedPatient = try SyntheticPatient.generate(config: c)
+        cachedPatient = try MovingTestPatient.generate(c)
         return cachedPatient!
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RPTCore
+import RPTDosimetry
 import RPTKinetics
 import RPTPhantom
 import RPTRegistration
@@ -13,11 +14,16 @@ import XCTest
 ///
 /// Issue-16 targets met and asserted: organ-centroid TRE < 2 mm (measured 0.2–1.6 mm), propagated kidney Dice ≥ 0.9
 /// (measured 0.93–0.96).
-/// NOT met: the kidney TIA within 2 % of the truth. Asserted at what is achieved (measured −8.2 % and −8.9 %;
-/// bound 10 %), split into its two causes: a 6 mm voxel mask misses 5.5–6 % of a kidney's activity by partial
-/// volume even with a perfect registration (each scan measured in its own frame with its own true kidney mask), and
-/// the registration and SPECT resampling add 2.9–3.0 % to that (bound 3.5 %; residual kidney TRE up to 1.6 mm costs
-/// ≈ 1.4 % per mm, plus interpolation smoothing). See docs/methods/registration.md.
+/// Kidney TIA within 2 % of the truth: met for the right kidney (−1.05 %), missed by 0.1 point for the left (−2.11 %);
+/// asserted at 2.5 %. Measured the way clinical tools do (VOI propagation): each scan's SPECT as acquired, the
+/// reference segmentation at the 2 mm resolution the scans are made from (a CT segmentation) carried into the scan
+/// by the registration, and the geometric transfer matrix for the partial volume of the 6 mm SPECT voxels. With the
+/// known motion instead of the registration the same measurement is within 0.1 % (so the method is exact here and
+/// what is left is the registration): the residual kidney TRE (up to 1.6 mm) shifts the propagated kidney against
+/// its activity, which always loses activity from a hot organ (per scan −0.75 to −2.9 % for the left kidney).
+/// Without registration the same measurement is 12–16 % low. The former measurement (scans resampled onto the
+/// reference frame, summed in the 6 mm reference mask) is 8–9 % low (partial volume and interpolation), asserted < 10 %.
+/// See docs/methods/registration.md.
 final class MovingPatientRegistrationTests: XCTestCase {
     /// A small moving patient: 60 × 40 × 54 voxels of 6 mm (the whole kidneys stay inside the axial field of view
     /// whatever the motion, so that the kidney truth is all measurable),
@@ -36,7 +42,7 @@ final class MovingPatientRegistrationTests: XCTestCase {
     nonisolated(unsafe) static var cached: Registered?
     static func registered() throws -> Registered {
         if let c = cached { return c }
-        let patient = try SyntheticPatient.generate(config: config())
+        let patient = try MovingTestPatient.generate(config())
         let reg = try ElastixRegistration(mode: .deformable)
         let refCT = patient.ct.converted(to: Double.self)
         let results = try patient.spectTimePoints.map { scan -> TimePointRegistrationResult in
@@ -107,16 +113,48 @@ final class MovingPatientRegistrationTests: XCTestCase {
         }
     }
 
-    /// Kidney TIA from the reference kidney mask on the dose grid with registration, and without (the same mask on
-    /// the unregistered scans), against the truth and against an ideal registration (each scan's activity in its
-    /// own true kidney mask, the best a voxel mask of this size can do).
+    /// Kidney TIA against the truth, the issue-16 target: each scan's kidney activity measured in the scan's own
+    /// frame on its SPECT as acquired (no interpolation), with the reference segmentation at the resolution the
+    /// scans are made from (2 mm, a CT segmentation) carried to the scan by the registration (VOI propagation) and
+    /// corrected for partial volume by the geometric transfer matrix (no PSF: this SPECT has no blur). The same
+    /// with the known motion (the method's own error), with no registration (the error registration prevents), and
+    /// the former measurement (the scans resampled onto the reference frame, summed in the 6 mm reference mask).
     func testKidneyTIAErrorReducedByRegistration() throws {
         let r = try Self.registered()
         let p = r.patient
         let doseGrid = p.config.spectGrid
         XCTAssertTrue(doseGrid.isSameGrid(as: p.labels.grid))
+        let fine = try XCTUnwrap(p.referenceSubVoxelLabels).converted(to: Double.self)
+        XCTAssertEqual(fine.grid.spacing.x, 2, accuracy: 1e-9)
+        let nodes = DisplacementField.nodes(covering: fine.grid, spacingMM: 6)
+        let identity = DisplacementField(grid: Grid3D(shape: SIMD3(1, 1, 1), spacing: SIMD3(1, 1, 1)), ux: [0], uy: [0], uz: [0])
+        let ml = doseGrid.voxelVolumeML
+        let kidneyLabels = try ["kidney_left", "kidney_right"].map { Set(try PhantomRegion.regions(named: $0).map { Int($0.label) }) }
+        /// Kidney activities of one scan (left, right) measured in its own frame with the labels carried by `field`.
+        func ownFrame(_ scan: SpectTimePoint, _ field: DisplacementField) throws -> [Double] {
+            let propagated = PropagatedLabels(labels: fine, field: field, onto: scan.image.grid)
+            let gtm = GeometricTransferMatrix(propagated: propagated, tableLabels: nil, fwhmMM: 0)
+            let a = try gtm.corrected(measured: gtm.measured(scan.image.voxels.map { Double($0) * ml }))
+            return kidneyLabels.map { k in gtm.unitLabels.indices.reduce(0) { k.contains(gtm.unitLabels[$1]) ? $0 + a[$1] : $0 } }
+        }
+        var registered: [[Double]] = [], known: [[Double]] = [], unregistered: [[Double]] = []
+        for (scan, result) in zip(p.spectTimePoints, r.results) {
+            let motion = try XCTUnwrap(scan.motion)
+            let field = try r.registration.displacementField(of: result.transform, on: nodes)
+            // The field (transformix -def all, trilinear between 6 mm nodes) maps points as transformix does.
+            let centroids = try ["kidney_left", "kidney_right", "liver"].map { try XCTUnwrap(RegistrationQA.centroid(try mask(p.labels, $0), grid: p.labels.grid)) }
+            for (c, q) in zip(centroids, try r.registration.transformPoints(centroids, with: result.transform, fixedGrid: p.ct.grid)) {
+                let d = field.mapped(c) - q
+                XCTAssertLessThan((d * d).sum().squareRoot(), 0.05, "displacement field vs transformix at \(c)")
+            }
+            registered.append(try ownFrame(scan, field))
+            known.append(try ownFrame(scan, DisplacementField(grid: DisplacementField.nodes(covering: fine.grid, spacingMM: 12)) {
+                motion.scanPoint(ofReferencePoint: $0)
+            }))
+            unregistered.append(try ownFrame(scan, identity))
+        }
         let fitter = TimeActivityFitter(physicalDecayConstantPerSecond: Lutetium177.decayConstantPerHour / 3600)
-        for organ in ["kidney_left", "kidney_right"] {
+        for (o, organ) in ["kidney_left", "kidney_right"].enumerated() {
             let m = try mask(p.labels, organ)
             let truth = try p.truth.region(named: organ).timeIntegratedActivityBqS
             func tia(_ activities: [Double]) throws -> Double {
@@ -124,22 +162,30 @@ final class MovingPatientRegistrationTests: XCTestCase {
                 return try fitter.fit(.biExponentialUptake, to: points).timeIntegratedActivity.valueBqS
             }
             func sum(_ a: [Double], _ mask: [Bool]) -> Double { a.indices.reduce(0) { mask[$1] ? $0 + a[$1] : $0 } }
-            let ml = doseGrid.voxelVolumeML
-            let registered = try tia(r.results.map { sum($0.activityBq, m) })
-            let unregistered = try tia(p.spectTimePoints.map { s in sum(s.image.voxels.map { Double($0) * ml }, m) })
-            let ideal = try tia(try p.spectTimePoints.map { s in
-                sum(s.image.voxels.map { Double($0) * ml }, try mask(s.labels!, organ))
-            })
-            let errReg = registered / truth - 1, errNone = unregistered / truth - 1, errIdeal = ideal / truth - 1
-            print("\(organ): TIA error vs truth registered \(errReg * 100) %, unregistered \(errNone * 100) %, "
-                  + "ideal registration \(errIdeal * 100) %")
-            // What registration and resampling add to an ideal registration's error (achieved; see the class comment).
-            XCTAssertLessThan(abs(registered / ideal - 1), 0.035, "\(organ): registered vs ideal registration")
-            // Against the truth: achieved, NOT the issue's 2 % (voxel partial volume, see the class comment).
-            XCTAssertLessThan(abs(errReg), 0.10, organ)
-            XCTAssertLessThan(abs(errIdeal), 0.07, organ)
+            let trueActivities = p.truth.timePoints.map { tp in
+                tp.activityBqByLabel.filter { kidneyLabels[o].contains(Int($0.key)) }.values.reduce(0, +)
+            }
+            let errFit = try tia(trueActivities) / truth - 1
+            let errReg = try tia(registered.map { $0[o] }) / truth - 1
+            let errKnown = try tia(known.map { $0[o] }) / truth - 1
+            let errNone = try tia(unregistered.map { $0[o] }) / truth - 1
+            let errResampled = try tia(r.results.map { sum($0.activityBq, m) }) / truth - 1
+            let perScan = { (a: [[Double]]) in zip(a, trueActivities).map { String(format: "%+.2f", 100 * ($0[o] / $1 - 1)) }.joined(separator: " ") }
+            print(String(format: "%@ Ã error vs truth: registered (own frame, GTM) %+.2f %%, known motion %+.2f %%, "
+                         + "unregistered %+.2f %%, registered resampled to the reference in the 6 mm mask %+.2f %%, "
+                         + "fit of the true activities %+.2f %%", organ, 100 * errReg, 100 * errKnown, 100 * errNone,
+                         100 * errResampled, 100 * errFit))
+            print("\(organ) activity error per scan (%): registered \(perScan(registered)); known motion \(perScan(known)); "
+                  + "unregistered \(perScan(unregistered))")
+            // The issue-16 target is 2 %: measured −2.11 % (left) and −1.05 % (right); the bound is what is achieved
+            // (see the class comment: the residual registration error, not the measurement).
+            XCTAssertLessThan(abs(errReg), 0.025, "\(organ): registered kidney Ã vs truth")
+            // The method with the true motion: what is left is the point-lattice sampling of the propagation.
+            XCTAssertLessThan(abs(errKnown), 0.01, "\(organ): known motion")
             // The error registration prevents.
             XCTAssertGreaterThan(abs(errNone), abs(errReg) + 0.05, "\(organ): the motion should spoil the unregistered TIA")
+            // The resampled measurement in the 6 mm reference mask (kept for the voxel TIA map): partial volume.
+            XCTAssertLessThan(abs(errResampled), 0.10, organ)
         }
     }
 

@@ -31,7 +31,7 @@ final class RegistrationAndDVHReliabilityTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let c = MovingTestPatient.config(axialSlices: 42, scanHours: [4, 24, 96])
-        let p = try SyntheticPatient.generate(config: c)
+        let p = try MovingTestPatient.generate(c)
         for s in p.spectTimePoints {
             let h = Int(s.timeHours)
             try ImageIO.write(try XCTUnwrap(s.ct), to: dir + "/ct_\(h).mha")

@@ -1,3 +1,4 @@
+import Foundation
 import RPTPhantom
 
 /// The small moving synthetic patient of the registration tests: 60 × 40 × `axialSlices` CT voxels of 6 mm, seed 7,
@@ -17,4 +18,17 @@ public enum MovingTestPatient {
         c.motion = SyntheticMotion(maximumTranslationMM: 12, maximumRotationDegrees: 3, maximumDeformationMM: 5)
         return c
     }
+
+    /// The patient of `config`, generated once per test process and shared by the test classes that use the same
+    /// configuration (a moving patient takes ≈ 25 s to make in a debug build; the patient is immutable).
+    public static func generate(_ config: SyntheticPatientConfig) throws -> SyntheticPatient {
+        lock.lock(); defer { lock.unlock() }
+        if let p = cache.first(where: { $0.config == config }) { return p }
+        let p = try SyntheticPatient.generate(config: config)
+        cache.append(p)
+        return p
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [SyntheticPatient] = []
 }
