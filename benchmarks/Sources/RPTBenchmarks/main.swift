@@ -183,27 +183,9 @@ func processCPUSeconds() -> Double {
 /// 1 : 2 : 2 : 8 (liver : spleen : kidneys : tumours). Red marrow stand-in: the voxels of the phantom's "Bone" class
 /// (attenuation value 1150–2150, i.e. 150–1150 HU; spine, ribs, pelvis in the field of view).
 func estimatorBenchmark(decays: UInt64, repeats: Int) throws {
-    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    let dir = repo + "/phantoms/lu177-patient15"
-    let attn = try ImageIO.read(dir + "/patient15_LuDOTATATE_attn.h33").asDouble
-    let src = try ImageIO.read(dir + "/patient15_LuDOTATATE_src.h33").asDouble
-    let hu = Volume<Double>(grid: attn.grid, voxels: attn.voxels.map { $0 - 1000 }, unit: "HU")
-    let cal = try CTCalibration.load(directory: repo + "/phantoms/scanners/default")
-    let world = try WorldBuilder.fromCT(hu, calibration: cal)
-    var kidneys: [Int] = [], lesion: [Int] = [], marrow: [Int] = []
-    for (n, v) in src.voxels.enumerated() {
-        if v == 17000 || v == 18000 { kidneys.append(n) }
-        if v == 19000 { lesion.append(n) }
-        if v < 15000 && attn.voxels[n] >= 1150 && attn.voxels[n] < 2150 { marrow.append(n) }
-    }
+    let (world, kidneys, lesion, marrow, scenarios) = try patient15EfficiencyScenarios()
     let regions = [ScoredRegion(name: "kidneys", voxels: kidneys), ScoredRegion(name: "lesion", voxels: lesion),
                    ScoredRegion(name: "marrow", voxels: marrow)]
-    let concentration: [Double: Double] = [15000: 1, 16000: 2, 17000: 2, 18000: 2, 19000: 8, 20000: 8, 21000: 8]
-    let scenarios: [(String, [Double])] = [
-        ("kidneys", src.voxels.map { $0 == 17000 || $0 == 18000 ? 1 : 0 }),
-        ("organs", src.voxels.map { concentration[$0] ?? 0 }),
-    ]
     let only = ProcessInfo.processInfo.environment["RPT_SCENARIO"]
     let nuc = try Nuclide.named("Lu-177")
     print("photon estimators, patient15, \(decays) decays per run, 2 threads, median of \(repeats) (alternating):")
@@ -258,11 +240,12 @@ func estimatorBenchmark(decays: UInt64, repeats: Int) throws {
     }
 }
 
-/// Efficiency of systematic source sampling on patient15 (issue 18 item 3): like `estimators`, alternating runs of
-/// analogue sampling, systematic sampling, and systematic sampling with the photon track-length estimator, each of
-/// `decays` decays (rounded down to whole batches of RPT_SOURCE_BATCH decays, default 16 384) on 2 threads; σ of the
-/// systematic runs from batch statistics. Scenario and regions as in `estimators` (RPT_SCENARIO=kidneys|organs).
-func samplingBenchmark(decays requested: UInt64, repeats: Int) throws {
+/// The patient15 world (CT through the default calibration) with the voxels of the kidneys, the lesion (tumour 1) and
+/// the red-marrow stand-in (the phantom's "Bone" class, attenuation value 1150–2150 outside the source organs), and
+/// the two activity scenarios of `estimators` and `sampling`: "kidneys" (uniform in both kidneys) and "organs"
+/// (liver : spleen : kidneys : tumours = 1 : 2 : 2 : 8).
+func patient15EfficiencyScenarios() throws
+    -> (world: VoxelWorld, kidneys: [Int], lesion: [Int], marrow: [Int], scenarios: [(String, [Double])]) {
     let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
     let dir = repo + "/phantoms/lu177-patient15"
@@ -277,13 +260,22 @@ func samplingBenchmark(decays requested: UInt64, repeats: Int) throws {
         if v == 19000 { lesion.append(n) }
         if v < 15000 && attn.voxels[n] >= 1150 && attn.voxels[n] < 2150 { marrow.append(n) }
     }
-    let regions = [ScoredRegion(name: "kidneys", voxels: kidneys), ScoredRegion(name: "lesion", voxels: lesion),
-                   ScoredRegion(name: "marrow", voxels: marrow)]
     let concentration: [Double: Double] = [15000: 1, 16000: 2, 17000: 2, 18000: 2, 19000: 8, 20000: 8, 21000: 8]
     let scenarios: [(String, [Double])] = [
         ("kidneys", src.voxels.map { $0 == 17000 || $0 == 18000 ? 1 : 0 }),
         ("organs", src.voxels.map { concentration[$0] ?? 0 }),
     ]
+    return (world, kidneys, lesion, marrow, scenarios)
+}
+
+/// Efficiency of systematic source sampling on patient15 (issue 18 item 3): like `estimators`, alternating runs of
+/// analogue sampling, systematic sampling, and systematic sampling with the photon track-length estimator, each of
+/// `decays` decays (rounded down to whole batches of RPT_SOURCE_BATCH decays, default 16 384) on 2 threads; σ of the
+/// systematic runs from batch statistics. Scenario and regions as in `estimators` (RPT_SCENARIO=kidneys|organs).
+func samplingBenchmark(decays requested: UInt64, repeats: Int) throws {
+    let (world, kidneys, lesion, marrow, scenarios) = try patient15EfficiencyScenarios()
+    let regions = [ScoredRegion(name: "kidneys", voxels: kidneys), ScoredRegion(name: "lesion", voxels: lesion),
+                   ScoredRegion(name: "marrow", voxels: marrow)]
     let only = ProcessInfo.processInfo.environment["RPT_SCENARIO"]
     let nuc = try Nuclide.named("Lu-177")
     let batch = UInt64(ProcessInfo.processInfo.environment["RPT_SOURCE_BATCH"] ?? "") ?? UInt64(SourceSampling.defaultBatchDecays)
