@@ -146,6 +146,7 @@ final class BadInputCorpusTests: XCTestCase {
         c.append(refused("target-no-roi", sim("target-no-roi", extra: ["--target-uncertainty", "0.1"]), "--target-uncertainty"))
         c.append(refused("criterion", sim("criterion", extra: ["--criterion", "best"]), "--criterion"))
         c.append(refused("photon-estimator", sim("photon-estimator", extra: ["--photon-estimator", "tle"]), "--photon-estimator"))
+        c.append(refused("source-sampling", sim("source-sampling", extra: ["--source-sampling", "stratified"]), "--source-sampling"))
         c.append(refused("photon-estimator-no-acc", sim("photon-estimator-no-acc",
                                                         extra: ["--photon-estimator", "track-length", "--no-accelerations"]),
                          "--photon-estimator"))
